@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Options;
+
+namespace IstaNas.Sample;
+
+/// <summary>Turns the errors a user can cause into a one-line message and exit code 2, without a stack trace.</summary>
+internal static class CommandErrors
+{
+    public static int Guard(Func<int> run)
+    {
+        try
+        {
+            return run();
+        }
+        catch (OptionsValidationException ex)
+        {
+            return Fail(string.Join("; ", ex.Failures));
+        }
+        catch (Exception ex) when (ex is ArgumentException or FileNotFoundException or DirectoryNotFoundException
+                                       or InvalidDataException or FormatException or InvalidOperationException
+                                       or UnauthorizedAccessException)
+        {
+            return Fail(ex.Message);
+        }
+    }
+
+    private static int Fail(string message)
+    {
+        Console.Error.WriteLine($"error: {message.ReplaceLineEndings(" ")}");
+        return 2;
+    }
+}

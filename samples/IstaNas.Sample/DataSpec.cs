@@ -1,0 +1,50 @@
+namespace IstaNas.Sample;
+
+/// <summary>The --data argument: synthetic[:count], cifar10:DIR, cifar100:DIR, idx:IMAGES,LABELS.</summary>
+internal static class DataSpec
+{
+    public const string Help = "synthetic[:COUNT] (default), cifar10:DIR, cifar100:DIR or idx:IMAGES,LABELS";
+
+    /// <summary>Applies the data choice to the builder; throws ArgumentException with a one-line reason.</summary>
+    public static SearchBuilder Apply(SearchBuilder builder, string spec, int seed)
+    {
+        string kind = spec, rest = string.Empty;
+        int colon = spec.IndexOf(':');
+        if (colon >= 0)
+        {
+            kind = spec[..colon];
+            rest = spec[(colon + 1)..];
+        }
+        switch (kind.Trim().ToLowerInvariant())
+        {
+            case "synthetic":
+                int count = 2000;
+                if (rest.Length > 0 && (!int.TryParse(rest, out count) || count < 2))
+                    throw new ArgumentException($"--data synthetic:{rest}: the count must be an integer of at least 2.");
+                return builder.UseSyntheticDataset(count, seed);
+            case "cifar10":
+                RequireDirectory(rest, "cifar10");
+                return builder.UseCifar10(rest);
+            case "cifar100":
+                RequireDirectory(rest, "cifar100");
+                return builder.UseCifar100(rest);
+            case "idx":
+                string[] parts = rest.Split(',', StringSplitOptions.TrimEntries);
+                if (parts.Length != 2 || parts.Any(string.IsNullOrEmpty))
+                    throw new ArgumentException("--data idx:IMAGES,LABELS needs two paths separated by a comma.");
+                foreach (string p in parts)
+                    if (!File.Exists(p)) throw new ArgumentException($"--data idx: file '{p}' does not exist.");
+                return builder.UseIdx(parts[0], parts[1], new Data.IdxLoadOptions { Channels = 3, PadTo = 32 });
+            default:
+                throw new ArgumentException($"--data '{spec}' is not known; use {Help}.");
+        }
+    }
+
+    private static void RequireDirectory(string dir, string kind)
+    {
+        if (string.IsNullOrWhiteSpace(dir))
+            throw new ArgumentException($"--data {kind}:DIR needs the folder of the binary files.");
+        if (!Directory.Exists(dir))
+            throw new ArgumentException($"--data {kind}: folder '{dir}' does not exist.");
+    }
+}

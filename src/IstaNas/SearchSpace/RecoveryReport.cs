@@ -1,0 +1,24 @@
+using IstaNas.Architecture;
+
+namespace IstaNas.SearchSpace;
+
+/// <summary>What one recovery of the sparse codes did, node by node.</summary>
+/// <param name="Nodes">One entry per node that was recovered (frozen and excluded nodes are absent).</param>
+public sealed record RecoveryReport(IReadOnlyList<NodeRecovery> Nodes)
+{
+    /// <summary>The largest ||z_new - z_old||_2 over the recovered nodes (0 when none was).</summary>
+    public double MaxChange => Nodes.Count == 0 ? 0 : Nodes.Max(n => n.Change);
+
+    /// <summary>True when every recovered node's solver met its tolerance.</summary>
+    public bool AllConverged => Nodes.All(n => n.Converged);
+}
+
+/// <summary>Recovery of one node's sparse code.</summary>
+/// <param name="Cell">Normal or reduction cell.</param>
+/// <param name="Node">Intermediate node index.</param>
+/// <param name="Change">||z_new - z_old||_2, the quantity the one-stage search compares with epsilon.</param>
+/// <param name="Iterations">Solver iterations.</param>
+/// <param name="Converged">Whether the solver met its tolerance before the iteration cap.</param>
+/// <param name="Objective">Final LASSO objective 1/2 ||A z - b||^2 + lambda ||z||_1.</param>
+/// <param name="Support">The new support (ascending candidate indices).</param>
+public sealed record NodeRecovery(CellType Cell, int Node, double Change, int Iterations, bool Converged, double Objective, IReadOnlyList<int> Support);

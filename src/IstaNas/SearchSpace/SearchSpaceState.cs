@@ -1,0 +1,71 @@
+using System.Text.Json;
+using IstaNas.Architecture;
+
+namespace IstaNas.SearchSpace;
+
+/// <summary>
+/// A complete, exact snapshot of a compressed search space: its shape, and per node A, b, z, support and
+/// frozen flag. Serialises to JSON with round-trip precision (every float and double restores bit for bit).
+/// </summary>
+public sealed class SearchSpaceState
+{
+    /// <summary>Intermediate nodes per cell.</summary>
+    public int Nodes { get; init; }
+
+    /// <summary>Candidate operations, in order.</summary>
+    public IReadOnlyList<string> Operations { get; init; } = [];
+
+    /// <summary>Projection dimension m.</summary>
+    public int ProjectionDims { get; init; }
+
+    /// <summary>Sparsity s.</summary>
+    public int Sparsity { get; init; }
+
+    /// <summary>How A was sampled.</summary>
+    public MeasurementMatrixKind Matrix { get; init; }
+
+    /// <summary>Per node state, normal cell nodes first, then reduction cell nodes.</summary>
+    public IReadOnlyList<NodeState> NodeStates { get; init; } = [];
+
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
+
+    /// <summary>Serialises to JSON.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    /// <summary>Parses JSON written by <see cref="ToJson"/>.</summary>
+    /// <exception cref="FormatException">The text is not a search-space state.</exception>
+    public static SearchSpaceState FromJson(string json)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<SearchSpaceState>(json, Json) ?? throw new FormatException("Empty search-space state.");
+        }
+        catch (JsonException ex)
+        {
+            throw new FormatException($"Not a search-space state: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>Describes how this state's shape differs from <paramref name="options"/>, or null when it matches.</summary>
+    public string? MismatchWith(SearchSpaceOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (Nodes != options.Nodes) return $"nodes {Nodes} vs {options.Nodes}";
+        if (!Operations.SequenceEqual(options.Operations)) return $"operations [{string.Join(", ", Operations)}] vs [{string.Join(", ", options.Operations)}]";
+        if (ProjectionDims != options.ProjectionDims) return $"projection dims m {ProjectionDims} vs {options.ProjectionDims}";
+        if (Sparsity != options.Sparsity) return $"sparsity s {Sparsity} vs {options.Sparsity}";
+        if (Matrix != options.Matrix) return $"matrix {Matrix} vs {options.Matrix}";
+        if (NodeStates.Count != 2 * Nodes) return $"{NodeStates.Count} node states for {2 * Nodes} nodes";
+        return null;
+    }
+}
+
+/// <summary>One node's part of a <see cref="SearchSpaceState"/>.</summary>
+/// <param name="Cell">Normal or reduction cell.</param>
+/// <param name="Node">Node index.</param>
+/// <param name="A">A, row-major m x n.</param>
+/// <param name="B">b, length m.</param>
+/// <param name="Z">z, length n.</param>
+/// <param name="Support">Support, ascending.</param>
+/// <param name="Frozen">Whether the node has stopped searching.</param>
+public sealed record NodeState(CellType Cell, int Node, float[] A, float[] B, double[] Z, int[] Support, bool Frozen);

@@ -1,0 +1,42 @@
+using IstaNas.Data;
+using IstaNas.SearchSpace;
+using IstaNas.SparseCoding;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using static TorchSharp.torch;
+
+namespace IstaNas.Strategies;
+
+/// <summary>Everything a strategy needs besides its own options.</summary>
+public sealed class SearchContext
+{
+    /// <summary>The training set (strategies split it as they need).</summary>
+    public required ImageDataset Train { get; init; }
+
+    /// <summary>Optional test set, used for reporting only.</summary>
+    public ImageDataset? Test { get; init; }
+
+    /// <summary>Shape of the compressed space (nodes, operations, m, s).</summary>
+    public SearchSpaceOptions SearchSpace { get; init; } = new();
+
+    /// <summary>Sparse-coding settings of the recovery of z.</summary>
+    public SparseCoderOptions Recovery { get; init; } = new();
+
+    /// <summary>Where tensors live.</summary>
+    public Device Device { get; init; } = CPU;
+
+    /// <summary>Seed of everything random: A, b, weights, data order, augmentation.</summary>
+    public long Seed { get; init; }
+
+    /// <summary>Where the strategy logs.</summary>
+    public ILoggerFactory LoggerFactory { get; init; } = NullLoggerFactory.Instance;
+
+    /// <summary>Receives a report after every epoch.</summary>
+    public IProgress<EpochReport>? Progress { get; init; }
+
+    /// <summary>Receives a report every few steps within an epoch.</summary>
+    public IProgress<StepReport>? StepProgress { get; init; }
+
+    /// <summary>A checkpoint file to continue from (null starts a new run).</summary>
+    public string? ResumeFrom { get; init; }
+}

@@ -1,0 +1,26 @@
+using IstaNas.Architecture;
+using IstaNas.SearchSpace;
+
+namespace IstaNas.Strategies;
+
+/// <summary>The outcome of a search run.</summary>
+public sealed record SearchResult
+{
+    /// <summary>The searched architecture.</summary>
+    public required Genotype Genotype { get; init; }
+
+    /// <summary>Final A, b, z, supports and frozen flags of the compressed space (null for strategies without one).</summary>
+    public SearchSpaceState? SearchSpace { get; init; }
+
+    /// <summary>Per-epoch history.</summary>
+    public required IReadOnlyList<EpochReport> History { get; init; }
+
+    /// <summary>Whether the run stopped early because it was cancelled.</summary>
+    public bool Cancelled { get; init; }
+
+    /// <summary>Total wall time.</summary>
+    public required TimeSpan Elapsed { get; init; }
+
+    /// <summary>The trained network of the genotype (one-stage search: BN-absorbed); null otherwise. The caller disposes it.</summary>
+    public TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>? Network { get; init; }
+}

@@ -1,0 +1,192 @@
+using System.Diagnostics;
+using IstaNas.Architecture;
+using IstaNas.Data;
+using IstaNas.Networks;
+using IstaNas.SearchSpace;
+using IstaNas.SparseCoding;
+using Microsoft.Extensions.Logging;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace IstaNas.Strategies;
+
+/// <summary>
+/// Two-stage ISTA-NAS (algorithm.md section 4): on a proxy super-net that runs only the support of every node,
+/// alternate per minibatch a b-step (Adam on the validation loss, first order) and a W-step (SGD on the training
+/// loss); after every epoch recover z from b by sparse coding, warm-started; the genotype is the top-s |z| per node.
+/// </summary>
+public sealed class TwoStageStrategy : IStrategy
+{
+    /// <summary>Creates the strategy.</summary>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is invalid.</exception>
+    public TwoStageStrategy(TwoStageOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Options = OptionsValidation.Validate(options, "TwoStage");
+    }
+
+    /// <summary>The options of this run.</summary>
+    public TwoStageOptions Options { get; }
+
+    /// <inheritdoc />
+    public string Name => "two-stage";
+
+    /// <inheritdoc />
+    public SearchResult Run(SearchContext context, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ILogger log = context.LoggerFactory.CreateLogger<TwoStageStrategy>();
+        var total = Stopwatch.StartNew();
+        TwoStageOptions o = Options;
+
+        (ImageDataset trainSet, ImageDataset validSet) = context.Train.Split(o.TrainPortion);
+        if (trainSet.Count < o.BatchSize || validSet.Count < o.BatchSize)
+            throw new ArgumentException(
+                $"The training set '{context.Train.Name}' has {context.Train.Count} images; split {o.TrainPortion:0.##}/{1 - o.TrainPortion:0.##} " +
+                $"that leaves {trainSet.Count} for W and {validSet.Count} for b, fewer than one batch of {o.BatchSize}.", nameof(context));
+        AugmentationPipeline augmentation = o.Augment ? AugmentationPipeline.Standard(o.Cutout ? o.CutoutLength : 0) : AugmentationPipeline.None;
+        int seed = unchecked((int)context.Seed);
+        var trainLoader = new DataLoader(trainSet, new DataLoaderOptions
+        {
+            BatchSize = o.BatchSize, Shuffle = true, Seed = seed, DropLast = true, Augmentation = augmentation, Device = context.Device,
+        });
+        var validLoader = new DataLoader(validSet, new DataLoaderOptions
+        {
+            BatchSize = o.BatchSize, Shuffle = true, Seed = unchecked(seed + 1), DropLast = true, Augmentation = augmentation, Device = context.Device,
+        });
+        int steps = Math.Min(trainLoader.BatchesPerEpoch, validLoader.BatchesPerEpoch);
+        if (o.MaxStepsPerEpoch is int cap) steps = Math.Min(steps, cap);
+
+        torch.random.manual_seed(context.Seed);
+        var coder = new TensorSparseCoder(context.Recovery);
+        using var space = new CompressedSearchSpace(context.SearchSpace, coder, context.Seed, context.Device);
+        using var net = new SearchNetwork(new SuperNetOptions
+        {
+            Nodes = context.SearchSpace.Nodes,
+            Operations = [.. context.SearchSpace.Operations],
+            Channels = o.Channels,
+            Layers = o.Layers,
+            StemMultiplier = o.StemMultiplier,
+            InputChannels = context.Train.Channels,
+            Classes = context.Train.ClassCount,
+            Affine = false,
+        });
+        net.to(context.Device);
+        Modules.Parameter[] weights = net.WeightParameters().ToArray();
+        using var wOptimizer = optim.SGD(weights, o.LearningRate, o.Momentum, weight_decay: o.WeightDecay);
+        using var bOptimizer = optim.Adam(space.LatentParameters, o.ArchLearningRate, o.ArchBeta1, o.ArchBeta2, weight_decay: o.ArchWeightDecay);
+
+        log.LogInformation(
+            "Two-stage search on {Dataset} ({Train} images for W, {Valid} for b): C={C} L={L} batch {Batch}, {Steps} steps x {Epochs} epochs, m={M} s={S}",
+            context.Train.Name, trainSet.Count, validSet.Count, o.Channels, o.Layers, o.BatchSize, steps, o.Epochs,
+            context.SearchSpace.ProjectionDims, context.SearchSpace.Sparsity);
+
+        var history = new List<EpochReport>();
+        bool cancelled = false;
+        for (int epoch = 0; epoch < o.Epochs && !cancelled; epoch++)
+        {
+            var clock = Stopwatch.StartNew();
+            double lr = CosineSchedule.At(epoch, o.Epochs, o.LearningRate, o.LearningRateMin);
+            CosineSchedule.Apply(wOptimizer, lr);
+            net.train();
+            using var trainMetrics = new RunningMetrics(context.Device);
+            using var validMetrics = new RunningMetrics(context.Device);
+            using (IEnumerator<Batch> trainBatches = trainLoader.GetEpoch(epoch).GetEnumerator())
+            using (IEnumerator<Batch> validBatches = validLoader.GetEpoch(epoch).GetEnumerator())
+            {
+                for (int step = 0; step < steps; step++)
+                {
+                    if (cancellationToken.IsCancellationRequested)
+                    {
+                        cancelled = true;
+                        break;
+                    }
+                    trainBatches.MoveNext();
+                    validBatches.MoveNext();
+                    using Batch train = trainBatches.Current;
+                    using Batch valid = validBatches.Current;
+                    using (NewDisposeScope())
+                    {
+                        // b-step: the validation loss through alpha(b), first order.
+                        bOptimizer.zero_grad();
+                        SetArchitecture(net, space);
+                        Tensor validLogits = net.forward(valid.Images);
+                        Tensor validLoss = nn.functional.cross_entropy(validLogits, valid.Labels);
+                        validLoss.backward();
+                        bOptimizer.step();
+                        validMetrics.Add(validLoss, validLogits, valid.Labels);
+
+                        // W-step: the training loss with alpha held constant.
+                        wOptimizer.zero_grad();
+                        using (no_grad()) SetArchitecture(net, space);
+                        Tensor logits = net.forward(train.Images);
+                        Tensor loss = nn.functional.cross_entropy(logits, train.Labels);
+                        loss.backward();
+                        if (o.GradClip > 0) nn.utils.clip_grad_norm_(weights, o.GradClip);
+                        wOptimizer.step();
+                        trainMetrics.Add(loss, logits, train.Labels);
+                    }
+                    if (context.StepProgress is not null && ((step + 1) % 10 == 0 || step + 1 == steps))
+                        context.StepProgress.Report(new StepReport(epoch + 1, step + 1, steps, trainMetrics.MeanLoss, trainMetrics.Accuracy));
+                }
+            }
+            if (trainMetrics.Samples == 0) break; // cancelled before the first step of this epoch
+
+            var recoveryClock = Stopwatch.StartNew();
+            RecoveryReport recovery = space.Recover();
+            recoveryClock.Stop();
+            Genotype genotype = space.DeriveGenotype();
+            var report = new EpochReport
+            {
+                Epoch = epoch + 1,
+                Epochs = o.Epochs,
+                LearningRate = lr,
+                TrainLoss = trainMetrics.MeanLoss,
+                TrainAccuracy = trainMetrics.Accuracy,
+                ValidLoss = validMetrics.MeanLoss,
+                ValidAccuracy = validMetrics.Accuracy,
+                Genotype = genotype,
+                ZChange = recovery.Nodes.ToDictionary(n => NodeKeys.Of(n.Cell, n.Node), n => n.Change),
+                ZMagnitude = ZMagnitudes(space),
+                Elapsed = clock.Elapsed,
+                RecoveryTime = recoveryClock.Elapsed,
+            };
+            history.Add(report);
+            log.LogInformation(
+                "epoch {Epoch}/{Epochs} lr {Lr:0.#####} train loss {TrainLoss:0.####} top1 {TrainAcc:P2} valid loss {ValidLoss:0.####} top1 {ValidAcc:P2} " +
+                "max |dz| {Dz:0.###e0} ({Time:0.0} s, recovery {Rec:0.###} ms){NewLine}{Genotype}",
+                report.Epoch, o.Epochs, lr, report.TrainLoss, report.TrainAccuracy, report.ValidLoss, report.ValidAccuracy,
+                recovery.MaxChange, clock.Elapsed.TotalSeconds, recoveryClock.Elapsed.TotalMilliseconds, Environment.NewLine, genotype);
+            if (!recovery.AllConverged)
+                log.LogWarning("Recovery stopped at its iteration cap before reaching the tolerance for some nodes; raise Recovery.MaxIterations.");
+            context.Progress?.Report(report);
+        }
+
+        return new SearchResult
+        {
+            Genotype = space.DeriveGenotype(),
+            SearchSpace = space.GetState(),
+            History = history,
+            Cancelled = cancelled,
+            Elapsed = total.Elapsed,
+        };
+    }
+
+    /// <summary>Hands the current alpha of both cell types to the super-net.</summary>
+    internal static void SetArchitecture(ISuperNet net, ICompressedSearchSpace space)
+    {
+        net.SetArchitecture(CellType.Normal, space.ArchitectureWeights(CellType.Normal));
+        net.SetArchitecture(CellType.Reduce, space.ArchitectureWeights(CellType.Reduce));
+    }
+
+    /// <summary>|z| per candidate of every node.</summary>
+    internal static Dictionary<string, double[]> ZMagnitudes(ICompressedSearchSpace space)
+    {
+        var result = new Dictionary<string, double[]>();
+        using var scope = NewDisposeScope();
+        foreach (CellType cell in new[] { CellType.Normal, CellType.Reduce })
+            for (int i = 0; i < space.Nodes; i++)
+                result[NodeKeys.Of(cell, i)] = space.Z(cell, i).abs().cpu().data<double>().ToArray();
+        return result;
+    }
+}
