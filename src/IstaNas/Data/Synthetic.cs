@@ -13,6 +13,11 @@ public static class Synthetic
 {
     private const int PatternCount = 10;
 
+    /// <summary>Standard normal quantiles at (i + 0.5) / 65536: indexing with 16 uniform bits gives a normal sample.</summary>
+    private static readonly float[] NormalTable = Enumerable.Range(0, 1 << 16)
+        .Select(i => (float)MathNet.Numerics.Distributions.Normal.InvCDF(0.0, 1.0, (i + 0.5) / 65536.0))
+        .ToArray();
+
     /// <summary>Generates <paramref name="count"/> images.</summary>
     /// <param name="count">Number of images (at least 1).</param>
     /// <param name="seed">Seed; the same seed gives byte-identical data.</param>
@@ -100,8 +105,9 @@ public static class Synthetic
         double noise = options.NoiseStd;
         int plane = size * size;
 
-        double spare = 0;
-        bool hasSpare = false;
+        ulong bits = 0;
+        int bitsLeft = 0;
+        var table = NormalTable;
         for (int y = 0; y < size; y++)
         {
             for (int x = 0; x < size; x++)
@@ -111,24 +117,18 @@ public static class Synthetic
                 bool inside = Inside(pattern, u, v, omega, phase);
                 for (int c = 0; c < channels; c++)
                 {
-                    // Box-Muller yields normals in pairs; use both.
-                    double gaussian;
-                    if (hasSpare)
+                    // Four 16-bit normal quantiles per 64 random bits.
+                    if (bitsLeft == 0)
                     {
-                        gaussian = spare;
-                        hasSpare = false;
-                    }
-                    else
-                    {
-                        double mag = Math.Sqrt(-2.0 * Math.Log(1.0 - rng.NextDouble()));
-                        double theta = 2.0 * Math.PI * rng.NextDouble();
-                        gaussian = mag * Math.Cos(theta);
-                        spare = mag * Math.Sin(theta);
-                        hasSpare = true;
+                        bits = rng.NextUInt64();
+                        bitsLeft = 4;
                     }
 
+                    double gaussian = table[(int)(bits & 0xFFFF)];
+                    bits >>= 16;
+                    bitsLeft--;
                     double value = (inside ? fg[c] : bg[c]) + noise * gaussian;
-                    image[c * plane + y * size + x] = (byte)Math.Round(Math.Clamp(value, 0.0, 1.0) * 255.0);
+                    image[c * plane + y * size + x] = (byte)Math.Clamp((int)(value * 255.0 + 0.5), 0, 255);
                 }
             }
         }
