@@ -1,0 +1,20 @@
+namespace IstaNas.Data;
+
+/// <summary>Shape of the data produced by <see cref="Synthetic.Create"/>.</summary>
+public sealed record SyntheticOptions
+{
+    /// <summary>Number of classes (at least 2). Class <c>k</c> uses shape <c>k % 10</c> and a hue derived from <c>k</c>.</summary>
+    public int ClassCount { get; init; } = 10;
+
+    /// <summary>Height and width of the square images (at least 8).</summary>
+    public int ImageSize { get; init; } = 32;
+
+    /// <summary>Channels: 3 (colour, class-specific tint) or 1 (grey, shape only).</summary>
+    public int Channels { get; init; } = 3;
+
+    /// <summary>Standard deviation of the additive Gaussian pixel noise, in units of full intensity (0–1).</summary>
+    public double NoiseStd { get; init; } = 0.08;
+
+    /// <summary>Name of the data set; defaults to "synthetic-{count}-{seed}".</summary>
+    public string? Name { get; init; }
+}

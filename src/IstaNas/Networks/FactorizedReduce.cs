@@ -1,0 +1,45 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace IstaNas.Networks;
+
+/// <summary>
+/// Halves the spatial size with two offset 1 x 1 stride-2 convolutions whose outputs are concatenated, then BN
+/// (DARTS <c>FactorizedReduce</c>). The skip connection on a stride-2 edge and the preprocessing after a reduction cell.
+/// </summary>
+public sealed class FactorizedReduce : Operation
+{
+    private readonly Conv2d conv_1;
+    private readonly Conv2d conv_2;
+    private readonly BatchNorm2d bn;
+
+    /// <summary>Creates the block.</summary>
+    /// <param name="inChannels">Input channels.</param>
+    /// <param name="outChannels">Output channels; must be even.</param>
+    /// <param name="affine">Whether the BN has learnable scale and shift.</param>
+    /// <exception cref="ArgumentException"><paramref name="outChannels"/> is odd or not positive.</exception>
+    public FactorizedReduce(long inChannels, long outChannels, bool affine) : base(nameof(FactorizedReduce))
+    {
+        if (outChannels < 2 || outChannels % 2 != 0)
+        {
+            throw new ArgumentException($"FactorizedReduce needs an even positive number of output channels, got {outChannels}.", nameof(outChannels));
+        }
+
+        conv_1 = nn.Conv2d(inChannels, outChannels / 2, 1, stride: 2, bias: false);
+        conv_2 = nn.Conv2d(inChannels, outChannels / 2, 1, stride: 2, bias: false);
+        bn = nn.BatchNorm2d(outChannels, affine: affine);
+        RegisterComponents();
+    }
+
+    /// <inheritdoc />
+    public override BatchNorm2d OutputBatchNorm => bn;
+
+    /// <inheritdoc />
+    protected override Tensor Apply(Tensor input)
+    {
+        var x = nn.functional.relu(input);
+        var shifted = x[TensorIndex.Colon, TensorIndex.Colon, TensorIndex.Slice(1), TensorIndex.Slice(1)];
+        return bn.forward(torch.cat([conv_1.forward(x), conv_2.forward(shifted)], 1));
+    }
+}

@@ -1,0 +1,51 @@
+using TorchSharp;
+
+namespace IstaNas.Networks;
+
+/// <summary>Shared argument checks of the networks.</summary>
+internal static class NetworkValidation
+{
+    public static void AtLeast(int value, int minimum, string name)
+    {
+        if (value < minimum)
+        {
+            throw new ArgumentException($"{name} must be at least {minimum}, got {value}.", name);
+        }
+    }
+
+    public static void InputChannels(int value, string name)
+    {
+        if (value is not (1 or 3))
+        {
+            throw new ArgumentException($"{name} must be 1 or 3, got {value}.", name);
+        }
+    }
+
+    public static void Probability(double value, string name)
+    {
+        if (double.IsNaN(value) || value < 0.0 || value >= 1.0)
+        {
+            throw new ArgumentException($"{name} must be in [0, 1), got {value}.", name);
+        }
+    }
+
+    /// <summary>Checks that <paramref name="input"/> is <c>[batch, expectedChannels, height, width]</c>.</summary>
+    public static void Images(torch.Tensor input, int expectedChannels, string name)
+    {
+        ArgumentNullException.ThrowIfNull(input, name);
+        if (input.dim() != 4)
+        {
+            throw new ArgumentException(
+                $"Expected a 4-D input [batch, {expectedChannels}, height, width], got shape [{string.Join(", ", input.shape)}].", name);
+        }
+
+        if (input.shape[1] != expectedChannels)
+        {
+            throw new ArgumentException(
+                $"Expected {expectedChannels} input channels, got {input.shape[1]} (shape [{string.Join(", ", input.shape)}]).", name);
+        }
+    }
+
+    /// <summary>True when cell <paramref name="index"/> of <paramref name="layers"/> is a reduction cell (L/3 and 2L/3).</summary>
+    public static bool IsReduction(int index, int layers) => index == layers / 3 || index == 2 * layers / 3;
+}

@@ -1,0 +1,185 @@
+using IstaNas.Architecture;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace IstaNas.Networks;
+
+/// <summary>
+/// The search super-net (DARTS <c>model_search.Network</c> without its own architecture parameters): stem 3 x 3
+/// convolution and BN with <c>StemMultiplier * C</c> channels, L <see cref="SearchCell"/>s with reductions at L/3 and
+/// 2L/3 doubling the channels, optional auxiliary head after cell 2L/3, global average pooling and a linear classifier.
+/// Each forward pass uses the <see cref="NodeWeights"/> last given to <see cref="SetArchitecture"/>.
+/// </summary>
+public sealed class SearchNetwork : nn.Module<Tensor, Tensor>, ISuperNet
+{
+    private readonly nn.Module<Tensor, Tensor> stem;
+    private readonly ModuleList<SearchCell> cells;
+    private readonly AuxiliaryHead? auxiliary_head;
+    private readonly AdaptiveAvgPool2d global_pooling;
+    private readonly Linear classifier;
+    private readonly Dictionary<CellType, NodeWeights[]> _architectures = [];
+    private double _dropPathProbability;
+
+    /// <summary>Builds the super-net.</summary>
+    /// <param name="options">The options; validated here.</param>
+    /// <exception cref="ArgumentException">An option is invalid (the message names it).</exception>
+    public SearchNetwork(SuperNetOptions options) : base(nameof(SearchNetwork))
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        Options = options;
+        int current = options.StemMultiplier * options.Channels;
+        stem = Stem.Create(options.InputChannels, current);
+        int prevPrev = current, prev = current;
+        current = options.Channels;
+        bool reductionPrevious = false;
+        var list = new SearchCell[options.Layers];
+        int auxiliaryChannels = 0;
+        for (int i = 0; i < options.Layers; i++)
+        {
+            bool reduction = NetworkValidation.IsReduction(i, options.Layers);
+            if (reduction)
+            {
+                current *= 2;
+            }
+
+            list[i] = new SearchCell(options, prevPrev, prev, current, reduction, reductionPrevious);
+            reductionPrevious = reduction;
+            prevPrev = prev;
+            prev = list[i].OutputChannels;
+            if (i == AuxiliaryPosition)
+            {
+                auxiliaryChannels = prev;
+            }
+        }
+
+        cells = nn.ModuleList(list);
+        auxiliary_head = options.Auxiliary ? new AuxiliaryHead(auxiliaryChannels, options.Classes) : null;
+        global_pooling = nn.AdaptiveAvgPool2d(1);
+        classifier = nn.Linear(prev, options.Classes);
+        RegisterComponents();
+    }
+
+    /// <inheritdoc />
+    public SuperNetOptions Options { get; }
+
+    /// <inheritdoc />
+    public double DropPathProbability
+    {
+        get => _dropPathProbability;
+        set
+        {
+            NetworkValidation.Probability(value, nameof(DropPathProbability));
+            _dropPathProbability = value;
+        }
+    }
+
+    /// <summary>The cells, in order.</summary>
+    public IReadOnlyList<SearchCell> Cells => [.. cells];
+
+    /// <summary>The auxiliary head, or null when <see cref="SuperNetOptions.Auxiliary"/> is false.</summary>
+    public AuxiliaryHead? AuxiliaryHead => auxiliary_head;
+
+    /// <summary>Index of the cell after which the auxiliary head reads (2L/3).</summary>
+    public int AuxiliaryPosition => 2 * Options.Layers / 3;
+
+    /// <inheritdoc />
+    public void SetArchitecture(CellType cell, IReadOnlyList<NodeWeights> nodes)
+    {
+        if (cell is not (CellType.Normal or CellType.Reduce))
+        {
+            throw new ArgumentException($"Unknown cell type {cell}.", nameof(cell));
+        }
+
+        ArgumentNullException.ThrowIfNull(nodes);
+        if (nodes.Count != Options.Nodes)
+        {
+            throw new ArgumentException($"The {cell} architecture needs one entry per node ({Options.Nodes}), got {nodes.Count}.", nameof(nodes));
+        }
+
+        for (int i = 0; i < nodes.Count; i++)
+        {
+            var node = nodes[i] ?? throw new ArgumentException($"The {cell} architecture has no entry for node {i}.", nameof(nodes));
+            if (node.Candidates is null || node.Weights is null)
+            {
+                throw new ArgumentException($"Node {i} of the {cell} architecture has null candidates or weights.", nameof(nodes));
+            }
+
+            int count = Options.CandidateCount(i);
+            var seen = new HashSet<int>();
+            foreach (int c in node.Candidates)
+            {
+                if (c < 0 || c >= count)
+                {
+                    throw new ArgumentException($"Node {i} of the {cell} architecture lists candidate {c}, outside [0, {count}).", nameof(nodes));
+                }
+
+                if (!seen.Add(c))
+                {
+                    throw new ArgumentException($"Node {i} of the {cell} architecture lists candidate {c} more than once.", nameof(nodes));
+                }
+            }
+
+            if (node.Weights.dim() != 1 || node.Weights.shape[0] != node.Candidates.Length)
+            {
+                throw new ArgumentException(
+                    $"Node {i} of the {cell} architecture has {node.Candidates.Length} candidates but weights of shape [{string.Join(", ", node.Weights.shape)}]; expected [{node.Candidates.Length}].",
+                    nameof(nodes));
+            }
+        }
+
+        _architectures[cell] = [.. nodes];
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<NodeWeights>? GetArchitecture(CellType cell) =>
+        _architectures.TryGetValue(cell, out var nodes) ? nodes : null;
+
+    /// <inheritdoc />
+    public IEnumerable<Parameter> WeightParameters() => parameters();
+
+    /// <inheritdoc />
+    public override Tensor forward(Tensor input) => ForwardWithAuxiliary(input).Logits;
+
+    /// <inheritdoc />
+    public (Tensor Logits, Tensor? Auxiliary) ForwardWithAuxiliary(Tensor input)
+    {
+        NetworkValidation.Images(input, Options.InputChannels, nameof(input));
+        var normal = RequireArchitecture(CellType.Normal);
+        var reduce = RequireArchitecture(CellType.Reduce);
+        Tensor? auxiliary = null;
+        var s0 = stem.forward(input);
+        var s1 = s0;
+        for (int i = 0; i < cells.Count; i++)
+        {
+            var cell = cells[i];
+            var next = cell.forward(s0, s1, cell.IsReduction ? reduce : normal, _dropPathProbability);
+            s0 = s1;
+            s1 = next;
+            if (i == AuxiliaryPosition && auxiliary_head is not null && training)
+            {
+                auxiliary = auxiliary_head.forward(s1);
+            }
+        }
+
+        var pooled = global_pooling.forward(s1);
+        return (classifier.forward(pooled.view(pooled.shape[0], -1)), auxiliary);
+    }
+
+    private NodeWeights[] RequireArchitecture(CellType cell)
+    {
+        bool used = cells.Any(c => c.IsReduction == (cell == CellType.Reduce));
+        if (_architectures.TryGetValue(cell, out var nodes))
+        {
+            return nodes;
+        }
+
+        if (!used)
+        {
+            return [];
+        }
+
+        throw new InvalidOperationException($"No architecture was set for the {cell} cells; call {nameof(SetArchitecture)} first.");
+    }
+}

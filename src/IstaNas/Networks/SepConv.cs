@@ -1,0 +1,48 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace IstaNas.Networks;
+
+/// <summary>
+/// Separable convolution applied twice: (ReLU, depthwise k x k, pointwise 1 x 1, BN) with the given stride, then the
+/// same with stride 1 (DARTS <c>SepConv</c>).
+/// </summary>
+public sealed class SepConv : Operation
+{
+    private readonly Conv2d depthwise1;
+    private readonly Conv2d pointwise1;
+    private readonly BatchNorm2d bn1;
+    private readonly Conv2d depthwise2;
+    private readonly Conv2d pointwise2;
+    private readonly BatchNorm2d bn2;
+
+    /// <summary>Creates the block.</summary>
+    /// <param name="inChannels">Input channels.</param>
+    /// <param name="outChannels">Output channels.</param>
+    /// <param name="kernelSize">Square kernel size of the depthwise convolutions.</param>
+    /// <param name="stride">Stride of the first depthwise convolution.</param>
+    /// <param name="padding">Zero padding of the depthwise convolutions.</param>
+    /// <param name="affine">Whether the BNs have learnable scale and shift.</param>
+    public SepConv(long inChannels, long outChannels, long kernelSize, long stride, long padding, bool affine)
+        : base(nameof(SepConv))
+    {
+        depthwise1 = nn.Conv2d(inChannels, inChannels, kernelSize, stride: stride, padding: padding, groups: inChannels, bias: false);
+        pointwise1 = nn.Conv2d(inChannels, inChannels, 1, bias: false);
+        bn1 = nn.BatchNorm2d(inChannels, affine: affine);
+        depthwise2 = nn.Conv2d(inChannels, inChannels, kernelSize, stride: 1, padding: padding, groups: inChannels, bias: false);
+        pointwise2 = nn.Conv2d(inChannels, outChannels, 1, bias: false);
+        bn2 = nn.BatchNorm2d(outChannels, affine: affine);
+        RegisterComponents();
+    }
+
+    /// <inheritdoc />
+    public override BatchNorm2d OutputBatchNorm => bn2;
+
+    /// <inheritdoc />
+    protected override Tensor Apply(Tensor input)
+    {
+        var x = bn1.forward(pointwise1.forward(depthwise1.forward(nn.functional.relu(input))));
+        return bn2.forward(pointwise2.forward(depthwise2.forward(nn.functional.relu(x))));
+    }
+}

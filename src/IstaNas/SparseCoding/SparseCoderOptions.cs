@@ -1,0 +1,83 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace IstaNas.SparseCoding;
+
+/// <summary>
+/// Options of the batched tensor sparse coder (<see cref="TensorSparseCoder"/>). Bind them with
+/// <c>services.AddOptions&lt;SparseCoderOptions&gt;().ValidateDataAnnotations()</c>; the coder validates
+/// them again and throws <see cref="ArgumentException"/> on invalid values.
+/// </summary>
+public sealed class SparseCoderOptions
+{
+    /// <summary>Default L1 weight, as in the paper.</summary>
+    public const double DefaultLambda = 1e-5;
+
+    /// <summary>
+    /// lambda: weight of the L1 term in 1/2 ||A z - b||_2^2 + lambda ||z||_1. Must be finite and &gt;= 0.
+    /// </summary>
+    [Range(0.0, double.MaxValue)]
+    public double Lambda { get; set; } = DefaultLambda;
+
+    /// <summary>
+    /// Stopping tolerance on the scaled KKT residual (see <see cref="KktResidual"/>); must be finite and &gt; 0.
+    /// The default 1e-6 is reachable in float64; in float32 the residual bottoms out near 1e-6..1e-5 of the
+    /// scale, so use 1e-4 there or expect <see cref="SparseCodeResult.Converged"/> to be false.
+    /// </summary>
+    [Range(double.Epsilon, double.MaxValue)]
+    public double Tolerance { get; set; } = 1e-6;
+
+    /// <summary>Maximum number of iterations per problem; must be &gt; 0.</summary>
+    [Range(1, int.MaxValue)]
+    public int MaxIterations { get; set; } = 20000;
+
+    /// <summary>
+    /// The KKT residual is checked (one host-device synchronisation) every this many iterations; must be &gt; 0.
+    /// Reported iteration counts are therefore multiples of this value (or <see cref="MaxIterations"/>).
+    /// </summary>
+    [Range(1, int.MaxValue)]
+    public int CheckInterval { get; set; } = 10;
+
+    /// <summary>ISTA or FISTA (default).</summary>
+    public SparseCodingMethod Method { get; set; } = SparseCodingMethod.Fista;
+
+    /// <summary>
+    /// FISTA only: gradient-based adaptive restart (O'Donoghue and Candès 2015). When
+    /// (y_k - z_{k+1}) . (z_{k+1} - z_k) &gt; 0 for a problem, its momentum is reset (t = 1, y = z_{k+1}).
+    /// Restores linear convergence on the small, strongly convex-on-the-support problems of ISTA-NAS.
+    /// </summary>
+    public bool AdaptiveRestart { get; set; } = true;
+
+    /// <summary>
+    /// Throws <see cref="ArgumentException"/> (naming the option and the bad value) when an option is invalid.
+    /// </summary>
+    public void Validate()
+    {
+        if (!double.IsFinite(Lambda) || Lambda < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Lambda), Lambda, $"Lambda must be finite and >= 0, got {Lambda}.");
+        }
+
+        if (!double.IsFinite(Tolerance) || Tolerance <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Tolerance), Tolerance, $"Tolerance must be finite and > 0, got {Tolerance}.");
+        }
+
+        if (MaxIterations <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxIterations), MaxIterations, $"MaxIterations must be > 0, got {MaxIterations}.");
+        }
+
+        if (CheckInterval <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(CheckInterval), CheckInterval, $"CheckInterval must be > 0, got {CheckInterval}.");
+        }
+
+        if (!Enum.IsDefined(Method))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Method), Method, $"Unknown sparse coding method {Method}.");
+        }
+    }
+
+    /// <summary>A copy of these options.</summary>
+    public SparseCoderOptions Clone() => (SparseCoderOptions)MemberwiseClone();
+}
