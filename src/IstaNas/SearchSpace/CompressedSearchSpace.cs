@@ -56,7 +56,7 @@ public sealed class CompressedSearchSpace : ICompressedSearchSpace
         for (int k = 0; k < sampled.Count; k++)
         {
             int n = Options.CandidateCount(k % Nodes);
-            _nodes[k] = new NodeData(sampled[k].A, new Modules.Parameter(sampled[k].B, requires_grad: true),
+            _nodes[k] = new NodeData(sampled[k].A, new TorchSharp.Modules.Parameter(sampled[k].B, requires_grad: true),
                                      zeros(n, dtype: float64, device: _device).DetachFromDisposeScope());
         }
         LatentParameters = _nodes.Select(n => n.B).ToArray();
@@ -72,7 +72,7 @@ public sealed class CompressedSearchSpace : ICompressedSearchSpace
     public int Nodes { get; }
 
     /// <inheritdoc />
-    public IReadOnlyList<Modules.Parameter> LatentParameters { get; }
+    public IReadOnlyList<TorchSharp.Modules.Parameter> LatentParameters { get; }
 
     /// <inheritdoc />
     public int CandidateCount(int node)
@@ -85,7 +85,7 @@ public sealed class CompressedSearchSpace : ICompressedSearchSpace
     public Tensor A(CellType cell, int node) => Get(cell, node).A;
 
     /// <inheritdoc />
-    public Modules.Parameter B(CellType cell, int node) => Get(cell, node).B;
+    public TorchSharp.Modules.Parameter B(CellType cell, int node) => Get(cell, node).B;
 
     /// <inheritdoc />
     public Tensor Z(CellType cell, int node) => Get(cell, node).Z.clone();
@@ -301,11 +301,11 @@ public sealed class CompressedSearchSpace : ICompressedSearchSpace
         Enumerable.Range(0, z.Length).OrderByDescending(j => Math.Abs(z[j])).ThenBy(j => j).Take(s).ToArray();
 
     /// <summary>Tensors of one node; the cached ones depend on the support and z.</summary>
-    private sealed class NodeData(Tensor a, Modules.Parameter b, Tensor z) : IDisposable
+    private sealed class NodeData(Tensor a, TorchSharp.Modules.Parameter b, Tensor z) : IDisposable
     {
         public Tensor A { get; } = a;
 
-        public Modules.Parameter B { get; } = b;
+        public TorchSharp.Modules.Parameter B { get; } = b;
 
         public Tensor Z { get; } = z;
 

@@ -25,7 +25,7 @@ public interface ICompressedSearchSpace : IDisposable
     Tensor A(CellType cell, int node);
 
     /// <summary>b_i: the learnable latent vector of a node, length m (float32).</summary>
-    Modules.Parameter B(CellType cell, int node);
+    TorchSharp.Modules.Parameter B(CellType cell, int node);
 
     /// <summary>z_i: the current sparse code of a node, length n_i (float64; a copy the caller disposes).</summary>
     Tensor Z(CellType cell, int node);
@@ -34,7 +34,7 @@ public interface ICompressedSearchSpace : IDisposable
     IReadOnlyList<int> Support(CellType cell, int node);
 
     /// <summary>Every latent vector b, normal cell nodes first: what the architecture optimizer trains.</summary>
-    IReadOnlyList<Modules.Parameter> LatentParameters { get; }
+    IReadOnlyList<TorchSharp.Modules.Parameter> LatentParameters { get; }
 
     /// <summary>
     /// alpha for every node of a cell: <c>alpha_j = z_j + a_j^T (b - A z)</c> on the support (z the thresholded

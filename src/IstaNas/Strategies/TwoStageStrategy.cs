@@ -72,7 +72,7 @@ public sealed class TwoStageStrategy : IStrategy
             Affine = false,
         });
         net.to(context.Device);
-        Modules.Parameter[] weights = net.WeightParameters().ToArray();
+        TorchSharp.Modules.Parameter[] weights = net.WeightParameters().ToArray();
         using var wOptimizer = optim.SGD(weights, o.LearningRate, o.Momentum, weight_decay: o.WeightDecay);
         using var bOptimizer = optim.Adam(space.LatentParameters, o.ArchLearningRate, o.ArchBeta1, o.ArchBeta2, weight_decay: o.ArchWeightDecay);
 
