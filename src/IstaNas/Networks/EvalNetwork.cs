@@ -93,6 +93,12 @@ public sealed class EvalNetwork : nn.Module<Tensor, Tensor>
         }
     }
 
+    /// <summary>The stem (shared structure with the other network, for weight transfer).</summary>
+    internal nn.Module<Tensor, Tensor> StemModule => stem;
+
+    /// <summary>The classifier (for weight transfer).</summary>
+    internal Linear Classifier => classifier;
+
     /// <summary>The cells, in order.</summary>
     public IReadOnlyList<EvalCell> Cells => [.. cells];
 

@@ -16,7 +16,11 @@ public interface ISuperNet
     /// <summary>Drop-path probability applied to non-identity candidates in training (0 disables it).</summary>
     double DropPathProbability { get; set; }
 
-    /// <summary>Sets the candidates and weights used by every cell of type <paramref name="cell"/> from now on.</summary>
+    /// <summary>
+    /// Sets the candidates and weights used by every cell of type <paramref name="cell"/> from now on. The network keeps
+    /// references to the weight tensors (it neither copies nor disposes them), so set the architecture again after
+    /// recomputing alpha at each step.
+    /// </summary>
     /// <param name="cell">Normal or reduction cells.</param>
     /// <param name="nodes">One entry per intermediate node; node i's candidates are in <c>[0, (i + 2) * K)</c>.</param>
     /// <exception cref="ArgumentException">Wrong node count, candidate out of range or repeated, or weights of the wrong shape.</exception>

@@ -75,6 +75,12 @@ public sealed class SearchNetwork : nn.Module<Tensor, Tensor>, ISuperNet
         }
     }
 
+    /// <summary>The stem (shared structure with the other network, for weight transfer).</summary>
+    internal nn.Module<Tensor, Tensor> StemModule => stem;
+
+    /// <summary>The classifier (for weight transfer).</summary>
+    internal Linear Classifier => classifier;
+
     /// <summary>The cells, in order.</summary>
     public IReadOnlyList<SearchCell> Cells => [.. cells];
 
