@@ -83,4 +83,29 @@ public class ImageDatasetTests
         Assert.Equal(0.2f, mean[1], 6);
         Assert.Equal(1f, std[1]);
     }
+
+    [Fact]
+    public void ToTensorCopiesSoTheDatasetCannotBeMutated()
+    {
+        var ds = Numbered(3);
+        using var all = ds.ToTensor();
+        using var some = ds.ToTensor([2, 0]);
+        Assert.Equal(new long[] { 2, 2, 2, 2 }, some.shape);
+        Assert.Equal(2, some[0, 1, 1, 0].item<byte>());
+        Assert.Equal(0, some[1, 0, 0, 0].item<byte>());
+        all.fill_(200);
+        some.fill_(200);
+        Assert.Equal(1, ds.GetPixel(1, 1, 1, 1));
+        Assert.Equal(2, ds.GetPixel(2, 0, 0, 0));
+    }
+
+    [Fact]
+    public void DataFormatExceptionIsAnIOExceptionCarryingTheFile()
+    {
+        var e = new DataFormatException("/data/x.bin", "bad things");
+        Assert.IsAssignableFrom<IOException>(e);
+        Assert.Equal("/data/x.bin", e.FilePath);
+        Assert.Equal("bad things", e.Problem);
+        Assert.Contains("/data/x.bin", e.Message);
+    }
 }
