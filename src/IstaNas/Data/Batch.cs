@@ -9,8 +9,17 @@ namespace IstaNas.Data;
 /// </summary>
 public sealed class Batch : IDisposable
 {
-    internal Batch(torch.Tensor images, torch.Tensor labels, int epoch, int index, int[] sampleIndices)
+    /// <summary>Creates a batch that takes ownership of <paramref name="images"/> and <paramref name="labels"/>.</summary>
+    /// <param name="images">Float32 images [B, C, H, W].</param>
+    /// <param name="labels">Int64 labels [B].</param>
+    /// <param name="epoch">Epoch the batch belongs to.</param>
+    /// <param name="index">Index of the batch within its epoch.</param>
+    /// <param name="sampleIndices">Data set indices of the B samples, in order.</param>
+    public Batch(torch.Tensor images, torch.Tensor labels, int epoch, int index, IReadOnlyList<int> sampleIndices)
     {
+        ArgumentNullException.ThrowIfNull(images);
+        ArgumentNullException.ThrowIfNull(labels);
+        ArgumentNullException.ThrowIfNull(sampleIndices);
         Images = images;
         Labels = labels;
         Epoch = epoch;

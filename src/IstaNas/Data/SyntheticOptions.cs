@@ -3,7 +3,10 @@ namespace IstaNas.Data;
 /// <summary>Shape of the data produced by <see cref="Synthetic.Create"/>.</summary>
 public sealed record SyntheticOptions
 {
-    /// <summary>Number of classes (at least 2). Class <c>k</c> uses shape <c>k % 10</c> and a hue derived from <c>k</c>.</summary>
+    /// <summary>
+    /// Number of classes (at least 2). Class <c>k</c> uses shape <c>k % 10</c> and a hue derived from <c>k</c>; with one
+    /// channel there is no hue, so keep at most 10 classes for grey data (classes k and k + 10 would look alike).
+    /// </summary>
     public int ClassCount { get; init; } = 10;
 
     /// <summary>Height and width of the square images (at least 8).</summary>
