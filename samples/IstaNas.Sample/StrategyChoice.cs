@@ -8,6 +8,13 @@ internal static class StrategyChoice
     public static SearchBuilder Apply(SearchBuilder builder, string strategy, Action<SearchTrainingOptions> configure) => strategy switch
     {
         "two-stage" => builder.UseTwoStage(configure),
+        "one-stage" => builder.UseOneStage(o =>
+        {
+            configure(o);
+            // Sized for a 2-core CPU like the rest of the sample; the paper's target settings are the library defaults.
+            o.MaxSearchEpochs = Math.Max(1, o.Epochs);
+            o.Auxiliary = true;
+        }),
         _ => throw new ArgumentException($"--strategy '{strategy}' is not known; use two-stage, one-stage or darts."),
     };
 }

@@ -110,6 +110,9 @@ public sealed class SearchBuilder
     /// <summary>Two-stage ISTA-NAS (the default).</summary>
     public SearchBuilder UseTwoStage(Action<TwoStageOptions>? configure = null) => UseOptions(configure, o => new TwoStageStrategy(o));
 
+    /// <summary>One-stage ISTA-NAS: search and train the target network in one run, then absorb alpha into the BNs.</summary>
+    public SearchBuilder UseOneStage(Action<OneStageOptions>? configure = null) => UseOptions(configure, o => new OneStageStrategy(o));
+
     /// <summary>Any strategy, including your own.</summary>
     public SearchBuilder UseStrategy(IStrategy strategy)
     {

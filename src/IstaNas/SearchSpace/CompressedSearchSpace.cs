@@ -7,7 +7,7 @@ namespace IstaNas.SearchSpace;
 
 /// <summary>
 /// The ISTA-NAS compressed search space (see <see cref="ICompressedSearchSpace"/>). A is sampled once from
-/// the seed and never changes; b is a float32 parameter; z is recovered in float64 by an <see cref="ISparseCoder"/>
+/// the seed and never changes; b is a parameter (float32 unless another dtype is asked for); z is recovered in float64 by an <see cref="ISparseCoder"/>
 /// that solves every node's LASSO problem in one batched computation.
 /// </summary>
 public sealed class CompressedSearchSpace : ICompressedSearchSpace
@@ -15,6 +15,7 @@ public sealed class CompressedSearchSpace : ICompressedSearchSpace
     private readonly ISparseCoder _coder;
     private readonly NodeData[] _nodes; // index: (int)cell * Nodes + node
     private readonly Device _device;
+    private readonly ScalarType _dtype;
     private SparseCodingProblem? _problem; // A of every node in float64, padded; built once
     private bool _disposed;
 
@@ -23,9 +24,15 @@ public sealed class CompressedSearchSpace : ICompressedSearchSpace
     /// <param name="coder">The sparse coder used for recovery (its lambda is the LASSO weight).</param>
     /// <param name="seed">Seed of A and of the initial b.</param>
     /// <param name="device">Where A, b and z live; CPU when null.</param>
+    /// <param name="dtype">Floating type of A, b and alpha (the network's type): float32 (default) or float64. A is
+    /// sampled in float32 either way, so a seed gives the same space in both.</param>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is invalid.</exception>
-    public CompressedSearchSpace(SearchSpaceOptions options, ISparseCoder coder, long seed, Device? device = null)
+    /// <exception cref="ArgumentException"><paramref name="dtype"/> is not float32 or float64.</exception>
+    public CompressedSearchSpace(SearchSpaceOptions options, ISparseCoder coder, long seed, Device? device = null, ScalarType dtype = ScalarType.Float32)
     {
+        if (dtype is not (ScalarType.Float32 or ScalarType.Float64))
+            throw new ArgumentException($"The search space supports float32 and float64, not {dtype}.", nameof(dtype));
+        _dtype = dtype;
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(coder);
         Options = OptionsValidation.Validate(options.Clone(), nameof(SearchSpaceOptions));
@@ -49,7 +56,7 @@ public sealed class CompressedSearchSpace : ICompressedSearchSpace
                         ? rand(m, n, generator: gen, dtype: float32)
                         : NormaliseColumns(randn(m, n, generator: gen, dtype: float32));
                     Tensor b = randn(m, generator: gen, dtype: float32) * Options.LatentInitScale;
-                    sampled.Add((a.to(_device).DetachFromDisposeScope(), b.to(_device).DetachFromDisposeScope()));
+                    sampled.Add((a.to(_dtype, _device).DetachFromDisposeScope(), b.to(_dtype, _device).DetachFromDisposeScope()));
                 }
             }
         }
@@ -187,8 +194,8 @@ public sealed class CompressedSearchSpace : ICompressedSearchSpace
             Matrix = Options.Matrix,
             NodeStates = _nodes.Select((d, k) => new NodeState(
                 Cells[k / Nodes], k % Nodes,
-                d.A.cpu().data<float>().ToArray(),
-                d.B.detach().cpu().data<float>().ToArray(),
+                d.A.to(float32).cpu().data<float>().ToArray(),
+                d.B.detach().to(float32).cpu().data<float>().ToArray(),
                 d.ZHost(),
                 [.. d.Support],
                 d.Frozen)).ToArray(),
@@ -222,6 +229,7 @@ public sealed class CompressedSearchSpace : ICompressedSearchSpace
                 NodeData d = _nodes[k];
                 using (Tensor a = tensor(s.A, [m, s.A.Length / m], dtype: float32)) d.A.copy_(a);
                 using (Tensor b = tensor(s.B, dtype: float32)) d.B.copy_(b);
+                // (a float64 space round-trips b through float32 in the saved state)
                 using (Tensor z = tensor(s.Z, dtype: float64)) d.Z.copy_(z);
                 d.Frozen = s.Frozen;
                 d.B.requires_grad = !s.Frozen;
@@ -341,7 +349,7 @@ public sealed class CompressedSearchSpace : ICompressedSearchSpace
             {
                 using Tensor idx = tensor(Support.Select(i => (long)i).ToArray(), dtype: int64, device: A.device);
                 Tensor aS = A.index_select(1, idx);                       // m x s
-                Tensor zS = Z.index_select(0, idx).to(float32);          // s
+                Tensor zS = Z.index_select(0, idx).to(A.dtype);          // s
                 AsT = aS.t().contiguous().DetachFromDisposeScope();
                 Offset = (zS - aS.t().matmul(aS.matmul(zS))).DetachFromDisposeScope();
                 if (Frozen) FrozenAlpha = AsT.matmul(B.detach()).add_(Offset).DetachFromDisposeScope();

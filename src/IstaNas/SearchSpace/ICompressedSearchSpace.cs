@@ -21,10 +21,10 @@ public interface ICompressedSearchSpace : IDisposable
     /// <summary>Candidates of node <paramref name="node"/>: (node + 2) * K.</summary>
     int CandidateCount(int node);
 
-    /// <summary>A_i: the fixed measurement matrix of a node, m x n_i (float32).</summary>
+    /// <summary>A_i: the fixed measurement matrix of a node, m x n_i, in the space's dtype (float32 by default).</summary>
     Tensor A(CellType cell, int node);
 
-    /// <summary>b_i: the learnable latent vector of a node, length m (float32).</summary>
+    /// <summary>b_i: the learnable latent vector of a node, length m, in the space's dtype.</summary>
     TorchSharp.Modules.Parameter B(CellType cell, int node);
 
     /// <summary>z_i: the current sparse code of a node, length n_i (float64; a copy the caller disposes).</summary>

@@ -21,6 +21,12 @@ public sealed record SearchResult
     /// <summary>Total wall time.</summary>
     public required TimeSpan Elapsed { get; init; }
 
+    /// <summary>
+    /// One-stage search: the largest |difference| between the logits of the exported (BN-absorbed) network and of the
+    /// super-net on a probe batch in eval mode; null for other strategies.
+    /// </summary>
+    public double? AbsorptionMaxError { get; init; }
+
     /// <summary>The trained network of the genotype (one-stage search: BN-absorbed); null otherwise. The caller disposes it.</summary>
     public TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>? Network { get; init; }
 }

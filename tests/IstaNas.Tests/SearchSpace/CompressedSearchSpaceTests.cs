@@ -35,9 +35,9 @@ public class CompressedSearchSpaceTests
         using var c = Create(seed: 4);
         for (int i = 0; i < 4; i++)
         {
-            Assert.True(a.A(CellType.Normal, i).equal(b.A(CellType.Normal, i)).item<bool>());
-            Assert.True(a.B(CellType.Reduce, i).equal(b.B(CellType.Reduce, i)).item<bool>());
-            Assert.False(a.A(CellType.Normal, i).equal(c.A(CellType.Normal, i)).item<bool>());
+            Assert.True(a.A(CellType.Normal, i).Same(b.A(CellType.Normal, i)));
+            Assert.True(a.B(CellType.Reduce, i).Same(b.B(CellType.Reduce, i)));
+            Assert.False(a.A(CellType.Normal, i).Same(c.A(CellType.Normal, i)));
         }
         Assert.Equal(a.DeriveGenotype(), b.DeriveGenotype());
     }
@@ -114,7 +114,7 @@ public class CompressedSearchSpaceTests
         using (no_grad()) space.B(CellType.Normal, 1).add_(0.5f);
         RecoveryReport report = space.Recover();
         Assert.DoesNotContain(report.Nodes, n => n.Cell == CellType.Normal && n.Node == 1);
-        Assert.True(space.Z(CellType.Normal, 1).equal(zBefore).item<bool>());
+        Assert.True(space.Z(CellType.Normal, 1).Same(zBefore));
     }
 
     [Fact]
@@ -185,7 +185,7 @@ public class CompressedSearchSpaceTests
             using var scope = NewDisposeScope();
             var wa = source.ArchitectureWeights(CellType.Normal);
             var wb = target.ArchitectureWeights(CellType.Normal);
-            for (int i = 0; i < 4; i++) Assert.True(wa[i].Weights.equal(wb[i].Weights).item<bool>());
+            for (int i = 0; i < 4; i++) Assert.True(wa[i].Weights.Same(wb[i].Weights));
         }
         finally
         {

@@ -1,0 +1,54 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace IstaNas.Strategies;
+
+/// <summary>
+/// One-stage ISTA-NAS (algorithm.md section 5): search and train the target network in one run.
+/// Defaults are the authors' target settings: 20 cells, 36 channels, batch 96, auxiliary head, cutout,
+/// drop path 0.2, epsilon 1e-3, a 3.7 M parameter budget and 600 training epochs once the architecture is fixed.
+/// </summary>
+public sealed class OneStageOptions : SearchTrainingOptions
+{
+    /// <summary>Creates the options with the target-network defaults.</summary>
+    public OneStageOptions()
+    {
+        Epochs = 600;
+        BatchSize = 96;
+        Channels = 36;
+        Layers = 20;
+        LearningRateMin = 0;
+        Cutout = true;
+    }
+
+    /// <summary>
+    /// Cap on search epochs: nodes still searching then are frozen at their current code (with a warning).
+    /// The authors' runs froze every node after about 120 epochs.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int MaxSearchEpochs { get; set; } = 200;
+
+    /// <summary>A node freezes when ||z_new - z_old||_2 after an epoch's recovery is at most epsilon.</summary>
+    [Range(0.0, 1e6)]
+    public double Epsilon { get; set; } = 1e-3;
+
+    /// <summary>
+    /// Largest parameter count (in millions, as DARTS' count_parameters_in_MB, auxiliary head excluded) of the network a
+    /// code derives; a new code above it is rejected and the previous code kept. Null disables the check.
+    /// </summary>
+    [Range(0.0, 1e6)]
+    public double? ParameterBudgetMillions { get; set; } = 3.7;
+
+    /// <summary>Auxiliary classifier after cell 2L/3.</summary>
+    public bool Auxiliary { get; set; } = true;
+
+    /// <summary>Weight of the auxiliary loss.</summary>
+    [Range(0.0, 10.0)]
+    public double AuxiliaryWeight { get; set; } = 0.4;
+
+    /// <summary>
+    /// Final drop-path probability of the training phase: 0 while nodes search (clean gradients for b), then rising
+    /// linearly from 0 to this value over the training epochs, as in the DARTS evaluation protocol.
+    /// </summary>
+    [Range(0.0, 0.95)]
+    public double DropPathProbability { get; set; } = 0.2;
+}

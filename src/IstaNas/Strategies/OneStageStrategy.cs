@@ -1,0 +1,304 @@
+using System.Diagnostics;
+using IstaNas.Architecture;
+using IstaNas.Data;
+using IstaNas.Networks;
+using IstaNas.SearchSpace;
+using IstaNas.SparseCoding;
+using Microsoft.Extensions.Logging;
+using TorchSharp;
+using BatchNorm2d = TorchSharp.Modules.BatchNorm2d;
+using Parameter = TorchSharp.Modules.Parameter;
+using static TorchSharp.torch;
+
+namespace IstaNas.Strategies;
+
+/// <summary>
+/// One-stage ISTA-NAS (algorithm.md section 5). The super-net has the target network's settings and a BN at the end of
+/// every candidate (appended to pools and the identity skip) whose affine parameters stay at gamma = 1, beta = 0 while
+/// its node searches. Each minibatch does one forward/backward on the training set that updates b (Adam) and W (SGD).
+/// After every epoch the searching nodes' codes are recovered; a code whose derived network exceeds the parameter budget
+/// is rejected; a node whose code moved by at most epsilon freezes: its b stops, its alpha becomes a constant and the BN
+/// affine parameters of its selected operations start training. When every node is frozen the architecture is fixed and
+/// the network trains for <see cref="SearchTrainingOptions.Epochs"/> more epochs under a cosine schedule. The result
+/// holds the genotype and the trained network with every alpha absorbed into its BN.
+/// </summary>
+public sealed class OneStageStrategy : IStrategy
+{
+    /// <summary>Creates the strategy.</summary>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is invalid.</exception>
+    public OneStageStrategy(OneStageOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Options = OptionsValidation.Validate(options, "OneStage");
+    }
+
+    /// <summary>The options of this run.</summary>
+    public OneStageOptions Options { get; }
+
+    /// <inheritdoc />
+    public string Name => "one-stage";
+
+    /// <inheritdoc />
+    public SearchResult Run(SearchContext context, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ILogger log = context.LoggerFactory.CreateLogger<OneStageStrategy>();
+        var total = Stopwatch.StartNew();
+        OneStageOptions o = Options;
+        if (context.Train.Count < o.BatchSize)
+            throw new ArgumentException(
+                $"The training set '{context.Train.Name}' has {context.Train.Count} images, fewer than one batch of {o.BatchSize}.", nameof(context));
+        if (context.SearchSpace.Sparsity != 2)
+            throw new ArgumentException(
+                $"One-stage search exports a DARTS network, which has exactly 2 inputs per node; SearchSpace.Sparsity is {context.SearchSpace.Sparsity}.", nameof(context));
+        if (o.Auxiliary && (context.Train.Height != 32 || context.Train.Width != 32))
+            throw new ArgumentException(
+                $"The auxiliary head needs 32x32 images; '{context.Train.Name}' has {context.Train.Height}x{context.Train.Width}. Disable Auxiliary or pad the images.", nameof(context));
+
+        var loader = new DataLoader(context.Train, new DataLoaderOptions
+        {
+            BatchSize = o.BatchSize,
+            Shuffle = true,
+            Seed = unchecked((int)context.Seed),
+            DropLast = true,
+            Augmentation = o.Augment ? AugmentationPipeline.Standard(o.Cutout ? o.CutoutLength : 0) : AugmentationPipeline.None,
+            Device = context.Device,
+        });
+        int steps = o.MaxStepsPerEpoch is int cap ? Math.Min(cap, loader.BatchesPerEpoch) : loader.BatchesPerEpoch;
+
+        torch.random.manual_seed(context.Seed);
+        var coder = new TensorSparseCoder(context.Recovery);
+        using var space = new CompressedSearchSpace(context.SearchSpace, coder, context.Seed, context.Device);
+        using var net = new SearchNetwork(new SuperNetOptions
+        {
+            Nodes = context.SearchSpace.Nodes,
+            Operations = [.. context.SearchSpace.Operations],
+            Channels = o.Channels,
+            Layers = o.Layers,
+            StemMultiplier = o.StemMultiplier,
+            InputChannels = context.Train.Channels,
+            Classes = context.Train.ClassCount,
+            Affine = true,
+            AppendBatchNormToParameterFree = true,
+            Auxiliary = o.Auxiliary,
+        });
+        net.to(context.Device);
+        foreach (CellType cell in Cells)
+            for (int i = 0; i < space.Nodes; i++)
+                SetOutputAffineTrainable(net, cell, i, Enumerable.Range(0, space.CandidateCount(i)), trainable: false);
+
+        Parameter[] weights = net.WeightParameters().ToArray();
+        using var wOptimizer = optim.SGD(weights, o.LearningRate, o.Momentum, weight_decay: o.WeightDecay);
+        using var bOptimizer = optim.Adam(space.LatentParameters, o.ArchLearningRate, o.ArchBeta1, o.ArchBeta2, weight_decay: o.ArchWeightDecay);
+
+        log.LogInformation(
+            "One-stage search on {Dataset} ({Count} images): C={C} L={L} batch {Batch}, {Steps} steps per epoch, epsilon {Epsilon}, " +
+            "budget {Budget} M parameters, then {Epochs} training epochs",
+            context.Train.Name, context.Train.Count, o.Channels, o.Layers, o.BatchSize, steps, o.Epsilon,
+            o.ParameterBudgetMillions?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no", o.Epochs);
+
+        var history = new List<EpochReport>();
+        bool cancelled = false;
+        int searchEpochs = 0, trainEpochs = 0;
+        for (int epoch = 0; !cancelled; epoch++)
+        {
+            bool searching = !AllFrozen(space);
+            if (!searching && trainEpochs >= o.Epochs) break;
+            var clock = Stopwatch.StartNew();
+            double lr = searching ? o.LearningRate : CosineSchedule.At(trainEpochs, o.Epochs, o.LearningRate, o.LearningRateMin);
+            CosineSchedule.Apply(wOptimizer, lr);
+            net.DropPathProbability = searching ? 0 : o.DropPathProbability * trainEpochs / o.Epochs;
+            net.train();
+            using var metrics = new RunningMetrics(context.Device);
+            using DisposeScope? constantAlphas = searching ? null : NewDisposeScope();
+            if (!searching) SetArchitecture(net, space); // constant alphas: set once per epoch
+            int step = 0;
+            foreach (Batch batch in loader.GetEpoch(epoch))
+            {
+                using Batch b = batch;
+                if (step == steps) break;
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    cancelled = true;
+                    break;
+                }
+                using (NewDisposeScope())
+                {
+                    wOptimizer.zero_grad();
+                    if (searching)
+                    {
+                        bOptimizer.zero_grad();
+                        SetArchitecture(net, space);
+                    }
+                    (Tensor logits, Tensor? aux) = net.ForwardWithAuxiliary(b.Images);
+                    Tensor loss = nn.functional.cross_entropy(logits, b.Labels);
+                    Tensor total_loss = aux is null ? loss : loss + (nn.functional.cross_entropy(aux, b.Labels) * o.AuxiliaryWeight);
+                    total_loss.backward();
+                    if (o.GradClip > 0) nn.utils.clip_grad_norm_(weights, o.GradClip);
+                    wOptimizer.step();
+                    if (searching) bOptimizer.step();
+                    metrics.Add(loss, logits, b.Labels);
+                }
+                step++;
+                if (context.StepProgress is not null && (step % 10 == 0 || step == steps))
+                    context.StepProgress.Report(new StepReport(epoch + 1, step, steps, metrics.MeanLoss, metrics.Accuracy));
+            }
+            if (metrics.Samples == 0) break;
+
+            var recoveryClock = Stopwatch.StartNew();
+            var changes = new Dictionary<string, double>();
+            if (searching)
+            {
+                searchEpochs++;
+                changes = RecoverAndFreeze(space, net, o, context, searchEpochs, log);
+            }
+            else
+            {
+                trainEpochs++;
+            }
+            recoveryClock.Stop();
+            var report = new EpochReport
+            {
+                Epoch = epoch + 1,
+                Epochs = searching ? o.MaxSearchEpochs : o.Epochs,
+                Phase = searching ? "search" : "train",
+                LearningRate = lr,
+                TrainLoss = metrics.MeanLoss,
+                TrainAccuracy = metrics.Accuracy,
+                Genotype = space.DeriveGenotype(),
+                ZChange = changes,
+                ZMagnitude = TwoStageStrategy.ZMagnitudes(space),
+                FrozenNodes = FrozenKeys(space),
+                Elapsed = clock.Elapsed,
+                RecoveryTime = recoveryClock.Elapsed,
+            };
+            history.Add(report);
+            log.LogInformation(
+                "{Phase} epoch {Epoch} lr {Lr:0.#####} train loss {Loss:0.####} top1 {Acc:P2}, frozen {Frozen}/{Nodes} ({Time:0.0} s)",
+                report.Phase, report.Epoch, lr, report.TrainLoss, report.TrainAccuracy, report.FrozenNodes.Count, 2 * space.Nodes, clock.Elapsed.TotalSeconds);
+            context.Progress?.Report(report);
+        }
+
+        // Every alpha is a constant now (or the run was cancelled while searching: freeze what is there to export it).
+        for (int k = 0; k < 2 * space.Nodes; k++) space.SetFrozen(Cells[k / space.Nodes], k % space.Nodes, true);
+        EvalNetwork exported;
+        double absorptionError;
+        using (NewDisposeScope())
+        using (no_grad())
+        {
+            SetArchitecture(net, space);
+            exported = BatchNormAbsorption.Export(net);
+            // Check the export on a real batch: in eval mode both networks must compute the same function.
+            using Batch probe = loader.GetBatch(0, 0);
+            net.eval();
+            exported.eval();
+            absorptionError = (exported.forward(probe.Images) - net.forward(probe.Images)).abs().max().item<float>();
+        }
+        log.LogInformation("Exported the network of the genotype with alpha absorbed into its BNs ({Params:0.###} M parameters; max logit difference to the super-net {Error:0.###e0}).",
+            exported.ParameterCount / 1e6, absorptionError);
+        return new SearchResult
+        {
+            Genotype = space.DeriveGenotype(),
+            SearchSpace = space.GetState(),
+            History = history,
+            Cancelled = cancelled,
+            Elapsed = total.Elapsed,
+            Network = exported,
+            AbsorptionMaxError = absorptionError,
+        };
+    }
+
+    private static readonly CellType[] Cells = [CellType.Normal, CellType.Reduce];
+
+    /// <summary>Recovers the searching nodes, applies the parameter budget and freezes the nodes that converged.</summary>
+    private static Dictionary<string, double> RecoverAndFreeze(
+        CompressedSearchSpace space, SearchNetwork net, OneStageOptions o, SearchContext context, int searchEpoch, ILogger log)
+    {
+        SearchSpaceState before = space.GetState();
+        RecoveryReport recovery = space.Recover();
+        var changes = recovery.Nodes.ToDictionary(n => NodeKeys.Of(n.Cell, n.Node), n => n.Change);
+        bool rejected = false;
+        if (o.ParameterBudgetMillions is double budget)
+        {
+            double millions = DerivedParameterMillions(space.DeriveGenotype(), o, context);
+            if (millions > budget)
+            {
+                log.LogInformation("Rejected the new code: its network has {Params:0.###} M parameters, above the budget of {Budget} M.", millions, budget);
+                space.LoadState(before);
+                rejected = true;
+            }
+        }
+        bool forceAll = searchEpoch >= o.MaxSearchEpochs;
+        foreach (NodeRecovery n in recovery.Nodes)
+        {
+            // A rejected code is not convergence: only the search cap freezes nodes then.
+            if (!forceAll && (rejected || n.Change > o.Epsilon)) continue;
+            space.SetFrozen(n.Cell, n.Node, true);
+            SetOutputAffineTrainable(net, n.Cell, n.Node, space.Support(n.Cell, n.Node), trainable: true);
+        }
+        if (forceAll && recovery.Nodes.Any(n => n.Change > o.Epsilon))
+            log.LogWarning("Reached MaxSearchEpochs = {Max} with nodes still moving; froze them at their current code.", o.MaxSearchEpochs);
+        return changes;
+    }
+
+    /// <summary>Parameters (millions, auxiliary excluded) of the evaluation network a genotype derives, at the run's size.</summary>
+    internal static double DerivedParameterMillions(Genotype genotype, OneStageOptions o, SearchContext context)
+    {
+        using var scope = NewDisposeScope();
+        using var network = new EvalNetwork(
+            new EvalNetworkOptions
+            {
+                Channels = o.Channels,
+                Layers = o.Layers,
+                StemMultiplier = o.StemMultiplier,
+                Auxiliary = false,
+                InputChannels = context.Train.Channels,
+                Classes = context.Train.ClassCount,
+                BatchNormAfterParameterFree = true,
+            },
+            Topology(genotype, CellType.Normal),
+            Topology(genotype, CellType.Reduce));
+        return network.ParameterCount / 1e6;
+    }
+
+    private static CellTopology Topology(Genotype g, CellType cell) =>
+        new(g.Cell(cell).Select(e => (e.Operation, e.Input)).ToArray(), [.. g.Concat(cell)]);
+
+    /// <summary>Turns training of the final BN affine parameters of some candidates of a node on or off, in every cell of that type.</summary>
+    private static void SetOutputAffineTrainable(SearchNetwork net, CellType cell, int node, IEnumerable<int> candidates, bool trainable)
+    {
+        int[] chosen = candidates.ToArray();
+        using (no_grad())
+        {
+            foreach (SearchCell c in net.Cells.Where(c => c.IsReduction == (cell == CellType.Reduce)))
+            {
+                foreach (int candidate in chosen)
+                {
+                    BatchNorm2d? bn = c.Nodes[node].Candidate(candidate).OutputBatchNorm;
+                    if (bn?.weight is null || bn.bias is null) continue;
+                    if (!trainable)
+                    {
+                        bn.weight.fill_(1);
+                        bn.bias.fill_(0);
+                    }
+                    bn.weight.requires_grad = trainable;
+                    bn.bias.requires_grad = trainable;
+                    if (!trainable)
+                    {
+                        bn.weight.grad = null;
+                        bn.bias.grad = null;
+                    }
+                }
+            }
+        }
+    }
+
+    private static void SetArchitecture(ISuperNet net, ICompressedSearchSpace space) => TwoStageStrategy.SetArchitecture(net, space);
+
+    private static bool AllFrozen(ICompressedSearchSpace space) =>
+        Enumerable.Range(0, 2 * space.Nodes).All(k => space.IsFrozen(Cells[k / space.Nodes], k % space.Nodes));
+
+    private static string[] FrozenKeys(ICompressedSearchSpace space) =>
+        [.. Enumerable.Range(0, 2 * space.Nodes).Where(k => space.IsFrozen(Cells[k / space.Nodes], k % space.Nodes))
+                     .Select(k => NodeKeys.Of(Cells[k / space.Nodes], k % space.Nodes))];
+}

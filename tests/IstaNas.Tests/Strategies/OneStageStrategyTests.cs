@@ -1,0 +1,102 @@
+using IstaNas.Networks;
+using IstaNas.Strategies;
+using static TorchSharp.torch;
+
+namespace IstaNas.Tests.Strategies;
+
+public class OneStageStrategyTests
+{
+    private static SearchResult Run(Action<OneStageOptions> configure, int size = 16) =>
+        new SearchBuilder()
+            .UseDataset(TinySearch.Data(count: 128, size: size))
+            .UseOneStage(o =>
+            {
+                TinySearch.Configure(o, epochs: 2, steps: 3);
+                o.Auxiliary = false;
+                o.ParameterBudgetMillions = null;
+                configure(o);
+            })
+            .UseSeed(4)
+            .Build()
+            .Run();
+
+    [Fact]
+    public void NodesFreezeSearchEndsTrainingContinuesAndTheAbsorbedNetworkMatches()
+    {
+        SearchResult result = Run(o =>
+        {
+            o.Epsilon = 10; // every node converges after its first recovery
+            o.MaxSearchEpochs = 5;
+        });
+        Assert.Equal("search", result.History[0].Phase);
+        Assert.Equal(8, result.History[0].FrozenNodes.Count);
+        Assert.Equal(["search", "train", "train"], result.History.Select(h => h.Phase));
+        Assert.All(result.History.Skip(1), h => Assert.Empty(h.ZChange));
+        Assert.All(result.History.Skip(1), h => Assert.Equal(result.Genotype, h.Genotype));
+        var net = Assert.IsType<EvalNetwork>(result.Network);
+        using (net)
+        {
+            Assert.True(net.Options.BatchNormAfterParameterFree);
+            Assert.True(result.AbsorptionMaxError < 1e-4, $"absorbed network differs by {result.AbsorptionMaxError}");
+            using var scope = NewDisposeScope();
+            net.eval();
+            Assert.Equal(new long[] { 2, 10 }, net.forward(randn(2, 3, 16, 16)).shape);
+        }
+    }
+
+    [Fact]
+    public void NodesThatKeepMovingAreFrozenAtTheSearchCap()
+    {
+        SearchResult result = Run(o =>
+        {
+            o.Epsilon = 0; // nothing converges by itself
+            o.MaxSearchEpochs = 2;
+            o.Epochs = 1;
+        });
+        Assert.Equal(["search", "search", "train"], result.History.Select(h => h.Phase));
+        Assert.Empty(result.History[0].FrozenNodes);
+        Assert.Equal(8, result.History[1].FrozenNodes.Count);
+        Assert.True(result.AbsorptionMaxError < 1e-4);
+        result.Network!.Dispose();
+    }
+
+    [Fact]
+    public void ACodeAboveTheParameterBudgetIsRejected()
+    {
+        SearchResult result = Run(o =>
+        {
+            o.Epsilon = 10;
+            o.MaxSearchEpochs = 2;
+            o.Epochs = 1;
+            o.ParameterBudgetMillions = 1e-6; // every derived network is above it
+        });
+        // Rejected codes never freeze; the cap freezes them at the initial code.
+        Assert.Empty(result.History[0].FrozenNodes);
+        Assert.Equal(result.History[0].Genotype, result.History[1].Genotype);
+        result.Network!.Dispose();
+    }
+
+    [Fact]
+    public void AuxiliaryHeadRunsOn32PixelImages()
+    {
+        SearchResult result = Run(o =>
+        {
+            o.Auxiliary = true;
+            o.Epsilon = 10;
+            o.Epochs = 1;
+        }, size: 32);
+        var net = Assert.IsType<EvalNetwork>(result.Network);
+        using (net)
+        {
+            Assert.NotNull(net.AuxiliaryHead);
+            Assert.True(result.AbsorptionMaxError < 1e-4);
+        }
+    }
+
+    [Fact]
+    public void AuxiliaryHeadOnSmallImagesIsAClearError()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => Run(o => o.Auxiliary = true, size: 16));
+        Assert.Contains("32x32", ex.Message);
+    }
+}
