@@ -15,12 +15,15 @@ if (parsed.Errors.Count > 0)
     Console.Error.WriteLine("Run with --help to see the options.");
     return 2;
 }
+// Ctrl+C or SIGTERM: stop at the next step, save what was reached, exit 130. A second Ctrl+C kills the process.
 using var cts = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
+void Stop(System.Runtime.InteropServices.PosixSignalContext context)
 {
-    if (cts.IsCancellationRequested) return; // a second Ctrl+C kills the process
-    e.Cancel = true;
+    if (cts.IsCancellationRequested) return;
+    context.Cancel = true;
     Console.Error.WriteLine("Stopping at the next step (Ctrl+C again to kill)...");
     cts.Cancel();
-};
-return await parsed.InvokeAsync(cancellationToken: cts.Token);
+}
+using var sigint = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, Stop);
+using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, Stop);
+return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, cts.Token);
