@@ -1,3 +1,5 @@
+using IstaNas.Architecture;
+
 namespace IstaNas.Networks;
 
 /// <summary>
@@ -19,6 +21,25 @@ public sealed record CellTopology(IReadOnlyList<(string Op, int Input)> Edges, I
     {
         ArgumentNullException.ThrowIfNull(edges);
         return new CellTopology(edges, Enumerable.Range(2, edges.Count / 2).ToArray());
+    }
+
+    /// <summary>The topology of one cell type of a genotype (its pairs in node order and its concat list).</summary>
+    /// <param name="genotype">A genotype of the DARTS space (two pairs per node).</param>
+    /// <param name="cell">Which cell: normal or reduction.</param>
+    /// <returns>The topology.</returns>
+    /// <exception cref="ArgumentException">The genotype does not have exactly two pairs per node, as the evaluation network needs.</exception>
+    public static CellTopology From(Genotype genotype, CellType cell)
+    {
+        ArgumentNullException.ThrowIfNull(genotype);
+        if (genotype.EdgesPerNode != 2)
+        {
+            throw new ArgumentException(
+                $"The evaluation network needs two (operation, predecessor) pairs per node; the genotype has {genotype.EdgesPerNode}.", nameof(genotype));
+        }
+
+        return new CellTopology(
+            genotype.Cell(cell).Select(e => (e.Operation, e.Input)).ToArray(),
+            genotype.Concat(cell).ToArray());
     }
 
     /// <summary>Checks the description.</summary>

@@ -1,3 +1,4 @@
+using IstaNas.Architecture;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -70,6 +71,15 @@ public sealed class EvalNetwork : nn.Module<Tensor, Tensor>
         global_pooling = nn.AdaptiveAvgPool2d(1);
         classifier = nn.Linear(prev, options.Classes);
         RegisterComponents();
+    }
+
+    /// <summary>Builds the network of a genotype (its normal and reduction cells, see <see cref="CellTopology.From"/>).</summary>
+    /// <param name="options">The options; validated here.</param>
+    /// <param name="genotype">The architecture; it must have two pairs per node.</param>
+    /// <exception cref="ArgumentException">An option is invalid or the genotype does not have two pairs per node.</exception>
+    public EvalNetwork(EvalNetworkOptions options, Genotype genotype)
+        : this(options, CellTopology.From(genotype, CellType.Normal), CellTopology.From(genotype, CellType.Reduce))
+    {
     }
 
     /// <summary>The options the network was built with.</summary>

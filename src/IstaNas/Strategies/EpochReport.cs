@@ -29,6 +29,9 @@ public sealed record EpochReport
     /// <summary>Validation top-1 accuracy (0..1); NaN when not measured.</summary>
     public double ValidAccuracy { get; init; } = double.NaN;
 
+    /// <summary>Validation (evaluation: test) top-5 accuracy (0..1); NaN when not measured.</summary>
+    public double ValidTop5 { get; init; } = double.NaN;
+
     /// <summary>The genotype derived from z after this epoch's recovery (null for plain training).</summary>
     public Genotype? Genotype { get; init; }
 

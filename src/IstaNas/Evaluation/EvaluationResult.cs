@@ -1,0 +1,66 @@
+using IstaNas.Architecture;
+using IstaNas.Networks;
+using IstaNas.Strategies;
+
+namespace IstaNas.Evaluation;
+
+/// <summary>The outcome of <see cref="EvaluationTrainer"/>: the trained network, its test accuracy and the history.</summary>
+public sealed record EvaluationResult
+{
+    /// <summary>File name of the saved network written by <see cref="Save"/>.</summary>
+    public const string ModelFileName = "model.ckpt";
+
+    /// <summary>The trained network (evaluation mode). The caller owns and must dispose it.</summary>
+    public required EvalNetwork Network { get; init; }
+
+    /// <summary>The architecture trained.</summary>
+    public required Genotype Genotype { get; init; }
+
+    /// <summary>The training settings.</summary>
+    public required EvaluationOptions Options { get; init; }
+
+    /// <summary>Test loss after the last completed epoch (NaN when no epoch completed).</summary>
+    public required double TestLoss { get; init; }
+
+    /// <summary>Test top-1 accuracy (0..1) after the last completed epoch.</summary>
+    public required double TestAccuracy { get; init; }
+
+    /// <summary>Test top-5 accuracy (0..1) after the last completed epoch (1 when there are at most 5 classes).</summary>
+    public required double TestTop5 { get; init; }
+
+    /// <summary>Parameters without the auxiliary head (the figure DARTS reports).</summary>
+    public required long ParameterCount { get; init; }
+
+    /// <summary>Parameters of the auxiliary head alone.</summary>
+    public required long AuxiliaryParameterCount { get; init; }
+
+    /// <summary>One report per completed epoch (Phase "evaluate"; Valid* = test).</summary>
+    public required IReadOnlyList<EpochReport> History { get; init; }
+
+    /// <summary>Whether the run stopped early on cancellation (a checkpoint was saved when a directory is set).</summary>
+    public bool Cancelled { get; init; }
+
+    /// <summary>Epochs completed (including those before a resume).</summary>
+    public int EpochsCompleted => History.Count;
+
+    /// <summary>The last checkpoint written, or null.</summary>
+    public string? CheckpointPath { get; init; }
+
+    /// <summary>Wall time of this call (not including time before a resume).</summary>
+    public TimeSpan Elapsed { get; init; }
+
+    /// <summary>Writes <c>model.ckpt</c> (weights, genotype and options; see <see cref="TrainedNetwork"/>), <c>genotype.json</c> and <c>network.json</c> into <paramref name="directory"/>.</summary>
+    /// <param name="directory">The output directory (created when missing).</param>
+    /// <returns>The files written.</returns>
+    public IReadOnlyList<string> Save(string directory)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        Directory.CreateDirectory(directory);
+        string model = Path.Combine(directory, ModelFileName), genotype = Path.Combine(directory, "genotype.json"), network = Path.Combine(directory, "network.json");
+        TrainedNetwork.Save(model, Network, Genotype);
+        Genotype.Save(genotype);
+        AtomicFile.WriteAllText(network, System.Text.Json.JsonSerializer.Serialize(
+            Network.Options with { DropPathProbability = 0 }, new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+        return [model, genotype, network];
+    }
+}
