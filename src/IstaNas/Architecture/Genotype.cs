@@ -8,6 +8,7 @@ namespace IstaNas.Architecture;
 /// (operation, predecessor) pairs per intermediate node, nodes in order, and the nodes the cell
 /// concatenates for its output. Immutable and validated on construction.
 /// </summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(GenotypeJsonConverter))]
 public sealed class Genotype : IEquatable<Genotype>
 {
     /// <summary>Creates and validates a genotype.</summary>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using IstaNas.Architecture;
+using IstaNas.Checkpoints;
 using IstaNas.Data;
 using IstaNas.Networks;
 using IstaNas.SearchSpace;
@@ -97,10 +98,22 @@ public sealed class OneStageStrategy : IStrategy
             context.Train.Name, context.Train.Count, o.Channels, o.Layers, o.BatchSize, steps, o.Epsilon,
             o.ParameterBudgetMillions?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no", o.Epochs);
 
-        var history = new List<EpochReport>();
+        string? checkpointPath = SearchCheckpoint.PathFor(Name, o);
+        CheckpointFingerprint fingerprint = SearchCheckpoint.Fingerprint(Name, context, o);
+        ResumePoint start = new(0, 0, [], null, null);
+        if (context.ResumeFrom is string resumeFrom)
+        {
+            start = SearchCheckpoint.Restore(resumeFrom, Name, fingerprint, space, net, wOptimizer, bOptimizer);
+            foreach (CellType cell in Cells)
+                for (int i = 0; i < space.Nodes; i++)
+                    if (space.IsFrozen(cell, i)) SetOutputAffineTrainable(net, cell, i, space.Support(cell, i), trainable: true);
+            log.LogInformation("Resumed from {Path} at epoch {Epoch}, step {Step}.", resumeFrom, start.Epoch + 1, start.Step);
+        }
+
+        List<EpochReport> history = start.History;
         bool cancelled = false;
-        int searchEpochs = 0, trainEpochs = 0;
-        for (int epoch = 0; !cancelled; epoch++)
+        int searchEpochs = history.Count(h => h.Phase == "search"), trainEpochs = history.Count(h => h.Phase == "train");
+        for (int epoch = start.Epoch; !cancelled; epoch++)
         {
             bool searching = !AllFrozen(space);
             if (!searching && trainEpochs >= o.Epochs) break;
@@ -109,41 +122,46 @@ public sealed class OneStageStrategy : IStrategy
             CosineSchedule.Apply(wOptimizer, lr);
             net.DropPathProbability = searching ? 0 : o.DropPathProbability * trainEpochs / o.Epochs;
             net.train();
-            using var metrics = new RunningMetrics(context.Device);
+            bool resuming = epoch == start.Epoch;
+            int firstStep = resuming ? Math.Min(start.Step, steps) : 0;
+            using var metrics = new RunningMetrics(context.Device, resuming ? start.Train : null);
             using DisposeScope? constantAlphas = searching ? null : NewDisposeScope();
             if (!searching) SetArchitecture(net, space); // constant alphas: set once per epoch
-            int step = 0;
-            foreach (Batch batch in loader.GetEpoch(epoch))
+            using (IEnumerator<Batch> batches = loader.GetEpoch(epoch, firstStep).GetEnumerator())
             {
-                using Batch b = batch;
-                if (step == steps) break;
-                if (cancellationToken.IsCancellationRequested)
+                for (int step = firstStep; step < steps; step++)
                 {
-                    cancelled = true;
-                    break;
-                }
-                using (NewDisposeScope())
-                {
-                    wOptimizer.zero_grad();
-                    if (searching)
+                    if (cancellationToken.IsCancellationRequested)
                     {
-                        bOptimizer.zero_grad();
-                        SetArchitecture(net, space);
+                        cancelled = true;
+                        if (checkpointPath is not null)
+                            SearchCheckpoint.Save(checkpointPath, Name, fingerprint, epoch, step, history, space, net, wOptimizer, bOptimizer, metrics, null);
+                        break;
                     }
-                    (Tensor logits, Tensor? aux) = net.ForwardWithAuxiliary(b.Images);
-                    Tensor loss = nn.functional.cross_entropy(logits, b.Labels);
-                    Tensor total_loss = aux is null ? loss : loss + (nn.functional.cross_entropy(aux, b.Labels) * o.AuxiliaryWeight);
-                    total_loss.backward();
-                    if (o.GradClip > 0) nn.utils.clip_grad_norm_(weights, o.GradClip);
-                    wOptimizer.step();
-                    if (searching) bOptimizer.step();
-                    metrics.Add(loss, logits, b.Labels);
+                    batches.MoveNext();
+                    using Batch b = batches.Current;
+                    using (NewDisposeScope())
+                    {
+                        Gradients.Clear(weights);
+                        if (searching)
+                        {
+                            Gradients.Clear(space.LatentParameters);
+                            SetArchitecture(net, space);
+                        }
+                        (Tensor logits, Tensor? aux) = net.ForwardWithAuxiliary(b.Images);
+                        Tensor loss = nn.functional.cross_entropy(logits, b.Labels);
+                        Tensor objective = aux is null ? loss : loss + (nn.functional.cross_entropy(aux, b.Labels) * o.AuxiliaryWeight);
+                        objective.backward();
+                        if (o.GradClip > 0) nn.utils.clip_grad_norm_(weights, o.GradClip);
+                        wOptimizer.step();
+                        if (searching) bOptimizer.step();
+                        metrics.Add(loss, logits, b.Labels);
+                    }
+                    if (context.StepProgress is not null && ((step + 1) % 10 == 0 || step + 1 == steps))
+                        context.StepProgress.Report(new StepReport(epoch + 1, step + 1, steps, metrics.MeanLoss, metrics.Accuracy));
                 }
-                step++;
-                if (context.StepProgress is not null && (step % 10 == 0 || step == steps))
-                    context.StepProgress.Report(new StepReport(epoch + 1, step, steps, metrics.MeanLoss, metrics.Accuracy));
             }
-            if (metrics.Samples == 0) break;
+            if (cancelled) break;
 
             var recoveryClock = Stopwatch.StartNew();
             var changes = new Dictionary<string, double>();
@@ -173,6 +191,8 @@ public sealed class OneStageStrategy : IStrategy
                 RecoveryTime = recoveryClock.Elapsed,
             };
             history.Add(report);
+            if (checkpointPath is not null)
+                SearchCheckpoint.Save(checkpointPath, Name, fingerprint, epoch + 1, 0, history, space, net, wOptimizer, bOptimizer, null, null);
             log.LogInformation(
                 "{Phase} epoch {Epoch} lr {Lr:0.#####} train loss {Loss:0.####} top1 {Acc:P2}, frozen {Frozen}/{Nodes} ({Time:0.0} s)",
                 report.Phase, report.Epoch, lr, report.TrainLoss, report.TrainAccuracy, report.FrozenNodes.Count, 2 * space.Nodes, clock.Elapsed.TotalSeconds);

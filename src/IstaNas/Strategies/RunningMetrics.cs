@@ -11,11 +11,15 @@ internal sealed class RunningMetrics : IDisposable
     private Tensor _loss;
     private Tensor _correct;
 
-    public RunningMetrics(Device device)
+    public RunningMetrics(Device device, MetricsSnapshot? start = null)
     {
-        _loss = zeros(1, dtype: float64, device: device).DetachFromDisposeScope();
-        _correct = zeros(1, dtype: int64, device: device).DetachFromDisposeScope();
+        _loss = tensor(new[] { start?.LossSum ?? 0.0 }, dtype: float64, device: device).DetachFromDisposeScope();
+        _correct = tensor(new[] { start?.Correct ?? 0L }, dtype: int64, device: device).DetachFromDisposeScope();
+        Samples = start?.Samples ?? 0;
     }
+
+    /// <summary>The sums so far (one host sync), to continue them after a resume.</summary>
+    public MetricsSnapshot Snapshot() => new(_loss.item<double>(), _correct.item<long>(), Samples);
 
     public long Samples { get; private set; }
 
@@ -42,3 +46,9 @@ internal sealed class RunningMetrics : IDisposable
         _correct.Dispose();
     }
 }
+
+/// <summary>Sums of a <see cref="RunningMetrics"/>, as stored in a checkpoint taken in the middle of an epoch.</summary>
+/// <param name="LossSum">Sum of per-sample losses.</param>
+/// <param name="Correct">Correct top-1 predictions.</param>
+/// <param name="Samples">Samples seen.</param>
+internal sealed record MetricsSnapshot(double LossSum, long Correct, long Samples);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using IstaNas.Architecture;
+using IstaNas.Checkpoints;
 using IstaNas.Data;
 using IstaNas.Networks;
 using IstaNas.SearchSpace;
@@ -14,6 +15,8 @@ namespace IstaNas.Strategies;
 /// Two-stage ISTA-NAS (algorithm.md section 4): on a proxy super-net that runs only the support of every node,
 /// alternate per minibatch a b-step (Adam on the validation loss, first order) and a W-step (SGD on the training
 /// loss); after every epoch recover z from b by sparse coding, warm-started; the genotype is the top-s |z| per node.
+/// With <see cref="SearchTrainingOptions.CheckpointDirectory"/> set, <c>two-stage.ckpt</c> is replaced after every
+/// epoch and on cancellation; <see cref="SearchContext.ResumeFrom"/> continues such a run exactly where it stopped.
 /// </summary>
 public sealed class TwoStageStrategy : IStrategy
 {
@@ -81,24 +84,37 @@ public sealed class TwoStageStrategy : IStrategy
             context.Train.Name, trainSet.Count, validSet.Count, o.Channels, o.Layers, o.BatchSize, steps, o.Epochs,
             context.SearchSpace.ProjectionDims, context.SearchSpace.Sparsity);
 
-        var history = new List<EpochReport>();
+        string? checkpointPath = SearchCheckpoint.PathFor(Name, o);
+        CheckpointFingerprint fingerprint = SearchCheckpoint.Fingerprint(Name, context, o);
+        ResumePoint start = new(0, 0, [], null, null);
+        if (context.ResumeFrom is string resumeFrom)
+        {
+            start = SearchCheckpoint.Restore(resumeFrom, Name, fingerprint, space, net, wOptimizer, bOptimizer);
+            log.LogInformation("Resumed from {Path} at epoch {Epoch}, step {Step}.", resumeFrom, start.Epoch + 1, start.Step);
+        }
+
+        List<EpochReport> history = start.History;
         bool cancelled = false;
-        for (int epoch = 0; epoch < o.Epochs && !cancelled; epoch++)
+        for (int epoch = start.Epoch; epoch < o.Epochs && !cancelled; epoch++)
         {
             var clock = Stopwatch.StartNew();
             double lr = CosineSchedule.At(epoch, o.Epochs, o.LearningRate, o.LearningRateMin);
             CosineSchedule.Apply(wOptimizer, lr);
             net.train();
-            using var trainMetrics = new RunningMetrics(context.Device);
-            using var validMetrics = new RunningMetrics(context.Device);
-            using (IEnumerator<Batch> trainBatches = trainLoader.GetEpoch(epoch).GetEnumerator())
-            using (IEnumerator<Batch> validBatches = validLoader.GetEpoch(epoch).GetEnumerator())
+            bool resuming = epoch == start.Epoch;
+            int firstStep = resuming ? Math.Min(start.Step, steps) : 0;
+            using var trainMetrics = new RunningMetrics(context.Device, resuming ? start.Train : null);
+            using var validMetrics = new RunningMetrics(context.Device, resuming ? start.Valid : null);
+            using (IEnumerator<Batch> trainBatches = trainLoader.GetEpoch(epoch, firstStep).GetEnumerator())
+            using (IEnumerator<Batch> validBatches = validLoader.GetEpoch(epoch, firstStep).GetEnumerator())
             {
-                for (int step = 0; step < steps; step++)
+                for (int step = firstStep; step < steps; step++)
                 {
                     if (cancellationToken.IsCancellationRequested)
                     {
                         cancelled = true;
+                        if (checkpointPath is not null)
+                            SearchCheckpoint.Save(checkpointPath, Name, fingerprint, epoch, step, history, space, net, wOptimizer, bOptimizer, trainMetrics, validMetrics);
                         break;
                     }
                     trainBatches.MoveNext();
@@ -108,7 +124,7 @@ public sealed class TwoStageStrategy : IStrategy
                     using (NewDisposeScope())
                     {
                         // b-step: the validation loss through alpha(b), first order.
-                        bOptimizer.zero_grad();
+                        Gradients.Clear(space.LatentParameters);
                         SetArchitecture(net, space);
                         Tensor validLogits = net.forward(valid.Images);
                         Tensor validLoss = nn.functional.cross_entropy(validLogits, valid.Labels);
@@ -117,7 +133,7 @@ public sealed class TwoStageStrategy : IStrategy
                         validMetrics.Add(validLoss, validLogits, valid.Labels);
 
                         // W-step: the training loss with alpha held constant.
-                        wOptimizer.zero_grad();
+                        Gradients.Clear(weights);
                         using (no_grad()) SetArchitecture(net, space);
                         Tensor logits = net.forward(train.Images);
                         Tensor loss = nn.functional.cross_entropy(logits, train.Labels);
@@ -130,7 +146,7 @@ public sealed class TwoStageStrategy : IStrategy
                         context.StepProgress.Report(new StepReport(epoch + 1, step + 1, steps, trainMetrics.MeanLoss, trainMetrics.Accuracy));
                 }
             }
-            if (trainMetrics.Samples == 0) break; // cancelled before the first step of this epoch
+            if (cancelled) break;
 
             var recoveryClock = Stopwatch.StartNew();
             RecoveryReport recovery = space.Recover();
@@ -159,6 +175,8 @@ public sealed class TwoStageStrategy : IStrategy
                 recovery.MaxChange, clock.Elapsed.TotalSeconds, recoveryClock.Elapsed.TotalMilliseconds, Environment.NewLine, genotype);
             if (!recovery.AllConverged)
                 log.LogWarning("Recovery stopped at its iteration cap before reaching the tolerance for some nodes; raise Recovery.MaxIterations.");
+            if (checkpointPath is not null)
+                SearchCheckpoint.Save(checkpointPath, Name, fingerprint, epoch + 1, 0, history, space, net, wOptimizer, bOptimizer, null, null);
             context.Progress?.Report(report);
         }
 
