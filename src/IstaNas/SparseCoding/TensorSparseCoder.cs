@@ -85,7 +85,7 @@ public sealed class TensorSparseCoder : ISparseCoder
             for (var k = 0; k < block; k++)
             {
                 using var iterationScope = NewDisposeScope();
-                var grad = bmm(at, baddbmm(b3, a, y.unsqueeze(2), beta: -1)).squeeze(2);
+                var grad = bmm(at, bmm(a, y.unsqueeze(2)).sub_(b3)).squeeze(2);
                 var v = y - grad * step;
                 var zNext = v.abs().sub_(threshold).relu_().mul_(v.sign());
                 zNext = where(active, zNext, z);
@@ -126,7 +126,7 @@ public sealed class TensorSparseCoder : ISparseCoder
         }
 
         // Objective 1/2 ||A z - b||^2 + lambda ||z||_1 and residual, one transfer each.
-        var r = baddbmm(b3, a, z.unsqueeze(2), beta: -1).squeeze(2);
+        var r = bmm(a, z.unsqueeze(2)).sub_(b3).squeeze(2);
         var objective = (r.square().sum(1) * 0.5 + z.abs().sum(1) * lambda).to(ScalarType.Float64).cpu().data<double>().ToArray();
         var kkt = residual.to(ScalarType.Float64).cpu().data<double>().ToArray();
         var result = new SparseCodeResult(z.MoveToOuterDisposeScope(), problem.ColumnCounts, iterations, objective, kkt, converged);
@@ -140,7 +140,7 @@ public sealed class TensorSparseCoder : ISparseCoder
             Tensor nextActive;
             using (var checkScope = NewDisposeScope())
             {
-                var g = bmm(at, baddbmm(b3, a, z.unsqueeze(2), beta: -1)).squeeze(2);
+                var g = bmm(at, bmm(a, z.unsqueeze(2)).sub_(b3)).squeeze(2);
                 var violation = where(z.ne(0), (g + z.sign() * lambda).abs(), (g.abs() - lambda).relu());
                 res = (violation.amax(1) / scale).MoveToOuterDisposeScope();
                 nextActive = activeMask.logical_and(res.gt(Options.Tolerance).unsqueeze(1)).MoveToOuterDisposeScope();
