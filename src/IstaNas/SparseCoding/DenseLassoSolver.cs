@@ -11,7 +11,11 @@ namespace IstaNas.SparseCoding;
 /// At every breakpoint the active coefficients are recomputed exactly from the active set and signs with a
 /// thin QR of A_S (z_S = R^-1 Q^T b - lambda (R^T R)^-1 s), so rounding does not accumulate along the path.
 /// In the ISTA-NAS regime (m = 7, n = 14..40, lambda = 1e-5) it reaches scaled KKT residuals around 1e-12 or
-/// better in a few dozen steps, where coordinate descent and ISTA stall. Cost grows like m k^2 per step for k
+/// better in a few dozen steps, where coordinate descent and ISTA stall. If the path ends above 1e-12 (a
+/// numerically degenerate breakpoint), feature-sign search polishes the result. Measured on 3000 seeded random
+/// problems (uniform and column-normalised Gaussian A, n = 14..40, lambda = 1e-5): all 1000 with m = 7 reach
+/// &lt; 1e-10; 6 of the 2000 with m = 5..24 (all with m &gt;= 11 and the active set at m) stay at 2e-4..5e-3, which
+/// <see cref="DenseLassoResult.KktResidual"/> reports and a warning logs. Cost grows like m k^2 per step for k
 /// active columns, so it is meant for small m.
 /// </summary>
 public sealed class DenseLassoSolver

@@ -146,6 +146,29 @@ public class SparseCodingValidationTests
     }
 
     [Fact]
+    public void ProblemsOutliveTheCallersDisposeScope()
+    {
+        SparseCodingProblem problem;
+        SparseCodingProblem moved;
+        using (var scope = NewDisposeScope())
+        {
+            problem = SparseCodingProblem.Create(new[] { A() }, new[] { B() });
+            moved = problem.WithB(B().unsqueeze(0));
+            using var inner = problem.WithB(new[] { B() });
+        }
+
+        using (problem)
+        using (moved)
+        {
+            var coder = new TensorSparseCoder(new SparseCoderOptions { MaxIterations = 20 });
+            using var first = coder.Solve(problem);
+            using var second = coder.Solve(moved, first.Z);
+            Assert.Equal(new long[] { 1, 7 }, moved.B.shape);
+            Assert.Equal(2, second.Objective.Length + first.Objective.Length);
+        }
+    }
+
+    [Fact]
     public void DisposedProblemThrows()
     {
         using var scope = NewDisposeScope();
