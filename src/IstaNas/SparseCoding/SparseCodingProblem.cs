@@ -140,7 +140,7 @@ public sealed class SparseCodingProblem : IDisposable
         Tensor copy;
         using (no_grad())
         {
-            copy = b.detach().clone();
+            copy = b.detach().clone().DetachFromDisposeScope();     // owned by the problem, not the caller's scope
         }
 
         try
