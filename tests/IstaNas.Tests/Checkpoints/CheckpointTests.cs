@@ -5,6 +5,7 @@ using static TorchSharp.torch;
 
 namespace IstaNas.Tests.Checkpoints;
 
+[Collection(TorchGlobalStateCollection.Name)]
 public class CheckpointTests
 {
     private static readonly CheckpointFingerprint Fingerprint = CheckpointFingerprint.Empty
