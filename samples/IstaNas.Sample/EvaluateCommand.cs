@@ -94,8 +94,12 @@ internal static class EvaluateCommand
         int threads = p.GetValue(Threads);
         if (threads < 0) throw new ArgumentException($"--threads must be positive (or 0 for the default), not {threads}.");
         string? resume = p.GetValue(Resume);
+        IstaNas.Checkpoints.Checkpoint? checkpoint = null;
         if (resume is not null)
-            IstaNas.Checkpoints.Checkpoint.Load(resume).EnsureKind(EvaluationTrainer.CheckpointKind); // fail before any output
+        {
+            checkpoint = IstaNas.Checkpoints.Checkpoint.Load(resume); // fail before any output
+            checkpoint.EnsureKind(EvaluationTrainer.CheckpointKind);
+        }
         string output = p.GetValue(Output)
             ?? (resume is not null ? Path.GetDirectoryName(Path.GetFullPath(resume))! : Path.Combine("runs", $"evaluate-{DateTime.Now:yyyyMMdd-HHmmss}"));
         int seed = p.GetValue(Seed);
@@ -119,6 +123,7 @@ internal static class EvaluateCommand
         };
         OptionsValidation.Validate(options, "evaluate");
         var (train, test) = EvaluationData.Load(p.GetValue(DataOption)!, seed);
+        checkpoint?.EnsureFingerprint(new EvaluationTrainer(genotype, options).Fingerprint(train, test));
         Directory.CreateDirectory(output);
         if (threads > 0) torch.set_num_threads(threads);
 
