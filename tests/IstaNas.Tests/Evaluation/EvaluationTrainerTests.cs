@@ -119,6 +119,25 @@ public class EvaluationTrainerTests
     }
 
     [Fact]
+    public void CancelledBeforeTheFirstStepSavesAResumableCheckpoint()
+    {
+        using var dir = new TempDirectory();
+        var options = Tiny(dir.Path, epochs: 1);
+        options.MaxStepsPerEpoch = 1;
+        EvaluationResult stopped = new EvaluationTrainer(KnownGenotypes.DartsV2, options).Train(Train, Test, null, new CancellationToken(true));
+        stopped.Network.Dispose();
+        Assert.True(stopped.Cancelled);
+        Assert.Empty(stopped.History);
+        Assert.True(double.IsNaN(stopped.TestAccuracy));
+        Checkpoint c = Checkpoint.Load(stopped.CheckpointPath!);
+        Assert.Equal((0, 0), (c.Metadata.Epoch, c.Metadata.Step));
+        EvaluationResult resumed = new EvaluationTrainer(KnownGenotypes.DartsV2, options).Resume(stopped.CheckpointPath!, Train, Test);
+        using var net = resumed.Network;
+        Assert.Single(resumed.History);
+        Assert.False(resumed.Cancelled);
+    }
+
+    [Fact]
     public void ResumeRefusesADifferentRunAndLeavesTheCheckpoint()
     {
         using var dir = new TempDirectory();
