@@ -17,7 +17,7 @@ internal static class CommandErrors
         }
         catch (Exception ex) when (ex is ArgumentException or FileNotFoundException or DirectoryNotFoundException
                                        or InvalidDataException or FormatException or InvalidOperationException
-                                       or UnauthorizedAccessException)
+                                       or UnauthorizedAccessException or IstaNas.Checkpoints.CheckpointException)
         {
             return Fail(ex.Message);
         }

@@ -6,6 +6,7 @@ using IstaNas.Sample;
 var root = new RootCommand("IstaNas sample: neural architecture search by sparse coding (ISTA-NAS) on TorchSharp.");
 Command search = SearchCommand.Create();
 root.Subcommands.Add(search);
+root.Subcommands.Add(EvaluateCommand.Create());
 root.SetAction((parse, ct) => SearchCommand.RunAsync(search.Parse([]), ct));
 
 ParseResult parsed = root.Parse(args);

@@ -51,7 +51,9 @@ internal sealed class RunConsole(bool quiet, bool json, int epochs)
         }
         string frozen = r.FrozenNodes.Count > 0 ? $" frozen {r.FrozenNodes.Count}/{Math.Max(r.ZMagnitude.Count, r.FrozenNodes.Count)}" : string.Empty;
         string dz = r.ZChange.Count > 0 ? $" max|dz| {r.ZChange.Values.Max():0.##e0}" : string.Empty;
-        string valid = double.IsFinite(r.ValidLoss) ? $" valid {r.ValidLoss:0.000}/{r.ValidAccuracy:P1}" : string.Empty;
+        string validName = r.Phase == "evaluate" ? "test" : "valid";
+        string top5 = double.IsFinite(r.ValidTop5) ? $" top5 {r.ValidTop5:P1}" : string.Empty;
+        string valid = double.IsFinite(r.ValidLoss) ? $" {validName} {r.ValidLoss:0.000}/{r.ValidAccuracy:P1}{top5}" : string.Empty;
         AnsiConsole.MarkupLine(Markup.Escape(
             $"{r.Phase} {r.Epoch,3}/{r.Epochs} lr {r.LearningRate:0.00000} train {r.TrainLoss:0.000}/{r.TrainAccuracy:P1}{valid}{dz}{frozen} ({r.Elapsed.TotalSeconds:0.0} s)"));
     }

@@ -22,7 +22,9 @@ namespace IstaNas.Evaluation;
 /// on cancellation (weights with BN statistics, SGD momentum, torch generator state, position, history). On the CPU with
 /// a fixed seed, a run stopped at any step and continued with <see cref="Resume"/> ends with the same weights, bit for
 /// bit, as an uninterrupted run: the data order and augmentation depend only on (seed, epoch, batch), the learning rate
-/// and drop-path probability only on the epoch, and drop path draws from the restored generator.
+/// and drop-path probability only on the epoch, and drop path draws from the restored generator. This assumes the same
+/// number of intra-op threads (<c>torch.set_num_threads</c>) in both processes and that nothing else draws from torch's
+/// process-wide default generator during training (it is shared by every network in the process).
 /// </para>
 /// </summary>
 public sealed class EvaluationTrainer

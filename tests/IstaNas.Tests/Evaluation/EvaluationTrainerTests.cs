@@ -10,14 +10,21 @@ using TorchSharp;
 
 namespace IstaNas.Tests.Evaluation;
 
+[Collection(TorchGlobalStateCollection.Name)]
 public class EvaluationTrainerTests
 {
+    public EvaluationTrainerTests()
+    {
+        // One intra-op thread: the machine's two cores are shared, and oversubscribed OpenMP threads spin (10x slower).
+        torch.set_num_threads(1);
+    }
+
     private static readonly ImageDataset Train = Synthetic.Create(40, 1);
     private static readonly ImageDataset Test = Synthetic.Create(20, 2);
 
     private static EvaluationOptions Tiny(string? checkpoints, int epochs = 3) => new()
     {
-        Epochs = epochs, BatchSize = 8, Channels = 4, Layers = 3, MaxStepsPerEpoch = 3, MaxTestSteps = 2, Seed = 5,
+        Epochs = epochs, BatchSize = 8, Channels = 4, Layers = 3, MaxStepsPerEpoch = 2, MaxTestSteps = 1, Seed = 5,
         CheckpointDirectory = checkpoints, LearningRate = 0.05,
     };
 
@@ -46,7 +53,7 @@ public class EvaluationTrainerTests
         using var net = result.Network;
         Assert.False(result.Cancelled);
         Assert.Equal(2, reports.Count);
-        Assert.Equal(6, steps.Count);
+        Assert.Equal(4, steps.Count);
         Assert.All(reports, r => Assert.Equal("evaluate", r.Phase));
         Assert.All(reports, r => Assert.True(double.IsFinite(r.TrainLoss) && double.IsFinite(r.ValidLoss)));
         Assert.All(reports, r => Assert.InRange(r.ValidTop5, r.ValidAccuracy, 1.0));
@@ -109,6 +116,25 @@ public class EvaluationTrainerTests
         AssertSameWeights(netA, netC);
         Assert.Equal(a.History.Select(r => r.TrainLoss), c.History.Select(r => r.TrainLoss));
         Assert.Equal(a.History.Select(r => r.ValidAccuracy), c.History.Select(r => r.ValidAccuracy));
+    }
+
+    [Fact]
+    public void CancelledBeforeTheFirstStepSavesAResumableCheckpoint()
+    {
+        using var dir = new TempDirectory();
+        var options = Tiny(dir.Path, epochs: 1);
+        options.MaxStepsPerEpoch = 1;
+        EvaluationResult stopped = new EvaluationTrainer(KnownGenotypes.DartsV2, options).Train(Train, Test, null, new CancellationToken(true));
+        stopped.Network.Dispose();
+        Assert.True(stopped.Cancelled);
+        Assert.Empty(stopped.History);
+        Assert.True(double.IsNaN(stopped.TestAccuracy));
+        Checkpoint c = Checkpoint.Load(stopped.CheckpointPath!);
+        Assert.Equal((0, 0), (c.Metadata.Epoch, c.Metadata.Step));
+        EvaluationResult resumed = new EvaluationTrainer(KnownGenotypes.DartsV2, options).Resume(stopped.CheckpointPath!, Train, Test);
+        using var net = resumed.Network;
+        Assert.Single(resumed.History);
+        Assert.False(resumed.Cancelled);
     }
 
     [Fact]
