@@ -127,7 +127,7 @@ internal static class SearchCommand
                                    $"({search.Context.Train.Count} images, {search.Context.Train.ClassCount} classes); output: {Markup.Escape(output)}");
 
         SearchResult result = console.Run(() => search.Run(cancellationToken));
-        IReadOnlyList<string> files = ResultWriter.Write(output, result);
+        IReadOnlyList<string> files = [.. ResultWriter.Write(output, result), .. Artifacts.Write(output, result)];
         console.Summary(result, files);
         return result.Cancelled ? 130 : 0;
     }
