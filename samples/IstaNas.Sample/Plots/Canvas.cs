@@ -103,21 +103,45 @@ internal sealed class Canvas
     public void Line(double ax, double ay, double bx, double by, Rgb c, double width = 1, double dash = 0) =>
         StrokePolyline([(ax, ay), (bx, by)], c, width, dash);
 
-    /// <summary>Fills a polygon (non-zero winding) with 4x4 supersampling.</summary>
+    /// <summary>Fills a polygon (non-zero winding) with 4x4 supersampling, scanline by scanline.</summary>
     public void FillPolygon(IReadOnlyList<(double X, double Y)> points, Rgb c, double alpha = 1)
     {
         if (points.Count < 3) return;
-        int x0 = Math.Max(0, (int)Math.Floor(points.Min(p => p.X))), x1 = Math.Min(Width - 1, (int)Math.Ceiling(points.Max(p => p.X)));
-        int y0 = Math.Max(0, (int)Math.Floor(points.Min(p => p.Y))), y1 = Math.Min(Height - 1, (int)Math.Ceiling(points.Max(p => p.Y)));
+        (double X, double Y)[] p = [.. points];
+        int x0 = Math.Max(0, (int)Math.Floor(p.Min(q => q.X))), x1 = Math.Min(Width - 1, (int)Math.Ceiling(p.Max(q => q.X)));
+        int y0 = Math.Max(0, (int)Math.Floor(p.Min(q => q.Y))), y1 = Math.Min(Height - 1, (int)Math.Ceiling(p.Max(q => q.Y)));
+        if (x1 < x0 || y1 < y0) return;
+        var cover = new float[x1 - x0 + 1];
+        var crossings = new List<(double X, int Dir)>();
         for (int y = y0; y <= y1; y++)
-            for (int x = x0; x <= x1; x++)
+        {
+            Array.Clear(cover);
+            for (int sy = 0; sy < 4; sy++)
             {
-                int inside = 0;
-                for (int sy = 0; sy < 4; sy++)
-                    for (int sx = 0; sx < 4; sx++)
-                        if (Winding(points, x + (sx + 0.5) / 4, y + (sy + 0.5) / 4) != 0) inside++;
-                if (inside > 0) Blend(x, y, c, alpha * inside / 16.0);
+                double yy = y + (sy + 0.5) / 4;
+                crossings.Clear();
+                for (int i = 0; i < p.Length; i++)
+                {
+                    (double ax, double ay) = p[i];
+                    (double bx, double by) = p[(i + 1) % p.Length];
+                    if ((ay <= yy) == (by <= yy)) continue;
+                    crossings.Add((ax + (yy - ay) / (by - ay) * (bx - ax), by > ay ? 1 : -1));
+                }
+                crossings.Sort((a, b) => a.X.CompareTo(b.X));
+                int winding = 0;
+                for (int i = 0; i + 1 < crossings.Count; i++)
+                {
+                    winding += crossings[i].Dir;
+                    if (winding == 0) continue;
+                    // Subsample columns k (centre (k + 0.5) / 4) inside [from, to).
+                    int k0 = Math.Max((int)Math.Ceiling(crossings[i].X * 4 - 0.5), x0 * 4);
+                    int k1 = Math.Min((int)Math.Ceiling(crossings[i + 1].X * 4 - 0.5) - 1, x1 * 4 + 3);
+                    for (int k = k0; k <= k1; k++) cover[k / 4 - x0] += 1f / 16;
+                }
             }
+            for (int x = x0; x <= x1; x++)
+                if (cover[x - x0] > 0) Blend(x, y, c, alpha * Math.Min(1, cover[x - x0]));
+        }
     }
 
     /// <summary>A filled disc.</summary>
@@ -189,24 +213,4 @@ internal sealed class Canvas
 
     /// <summary>Encodes the canvas as PNG.</summary>
     public byte[] ToPng() => Png.Encode(Width, Height, _rgb);
-
-    private static int Winding(IReadOnlyList<(double X, double Y)> p, double x, double y)
-    {
-        int wn = 0;
-        for (int i = 0; i < p.Count; i++)
-        {
-            (double ax, double ay) = p[i];
-            (double bx, double by) = p[(i + 1) % p.Count];
-            double cross = (bx - ax) * (y - ay) - (x - ax) * (by - ay);
-            if (ay <= y)
-            {
-                if (by > y && cross > 0) wn++;
-            }
-            else if (by <= y && cross < 0)
-            {
-                wn--;
-            }
-        }
-        return wn;
-    }
 }

@@ -109,10 +109,19 @@ public sealed class CellLayout
             raw.Add((state, n + 2, null, CellDiagram.ConcatColor, Bowed(a, b, bow)));
         }
 
-        var edges = raw.Select(x =>
+        // Arcs into the output that arrive from below land side by side on its bottom edge (shorter arcs further left)
+        // instead of on one point.
+        int output = n + 2;
+        var landing = raw.Select((x, i) => (x, i)).Where(t => t.x.To == output && t.x.From >= 2 && t.x.Control.Y > centres[output].Y)
+            .OrderBy(t => centres[output].X - centres[t.x.From].X).Select((t, rank) => (t.i, rank)).ToDictionary(t => t.i, t => t.rank);
+        double outW = boxes[output].W, outH = boxes[output].H;
+        double step = landing.Count > 1 ? Math.Min(10, (outW / 2 - 8) / (landing.Count - 1)) : 0;
+        var edges = raw.Select((x, i) =>
         {
             DiagramPoint start = Clip(centres[x.From], boxes[x.From].W, boxes[x.From].H, x.Control, centres[x.To]);
-            DiagramPoint end = Clip(centres[x.To], boxes[x.To].W, boxes[x.To].H, x.Control, centres[x.From]);
+            DiagramPoint end = landing.TryGetValue(i, out int rank)
+                ? new DiagramPoint(centres[output].X - outW / 2 + 8 + rank * step, centres[output].Y + outH / 2 + 2)
+                : Clip(centres[x.To], boxes[x.To].W, boxes[x.To].H, x.Control, centres[x.From]);
             return new DiagramEdge(boxes[x.From].Id, boxes[x.To].Id, x.Op, x.Color, start, x.Control, end);
         }).ToList();
 
