@@ -34,7 +34,7 @@ public static class Artifacts
             Png("loss.png", RunPlots.Loss(result.History));
             Png("accuracy.png", RunPlots.Accuracy(result.History));
         }
-        Png("z_magnitude.png", RunPlots.ZMagnitude(result.History));
+        Png("z_magnitude.png", RunPlots.ZMagnitude(result.History, result.SearchSpace?.Operations, result.SearchSpace?.Sparsity ?? result.Genotype.EdgesPerNode));
         Png("freeze_timeline.png", RunPlots.FreezeTimeline(result.History));
         return written;
     }

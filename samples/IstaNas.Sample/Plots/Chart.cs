@@ -36,7 +36,8 @@ internal static class Chart
         string[] yTickText = Ticks.Values(y0, y1, yStep).Select(v => Ticks.Format(v, yStep)).ToArray();
         double yTickWidth = yTickText.Max(t => Canvas.TextWidth(t, scale));
         double plotLeft = left + (yLabel is null ? 0 : th + 3 * scale + 6) + yTickWidth + 5 * scale + 4;
-        double plotRight = left + width - 6 * scale;
+        int endLabelWidth = series.Where(s => s.EndLabel is not null).Select(s => Canvas.TextWidth(s.EndLabel!, scale)).DefaultIfEmpty(0).Max();
+        double plotRight = left + width - 6 * scale - (endLabelWidth > 0 ? endLabelWidth + 4 * scale : 0);
         double plotTop = top + th * 2 + 4 * scale;
         double plotBottom = top + height - th - 6 * scale - (xLabel is null ? 0 : th + 5 * scale);
         double X(double v) => plotLeft + (v - xMin) / (xMax - xMin) * (plotRight - plotLeft);
@@ -72,13 +73,14 @@ internal static class Chart
         if (yLabel is not null)
             canvas.TextVertical(left, (plotTop + plotBottom) / 2 + Canvas.TextWidth(yLabel, scale) / 2.0, yLabel, TextColor, scale);
 
-        bool markers = xs.Distinct().Count() <= 40;
+        bool markers = xs.Distinct().Count() <= 40 && series.Count <= 10;
+        var endLabels = new List<(double X, double Y, string Text, Rgb Color)>();
         foreach (Series s in series)
         {
             var run = new List<(double, double)>();
             void Flush()
             {
-                if (run.Count > 1) canvas.StrokePolyline(run, s.Color, 1.3 * scale, s.Dashed ? 4 * scale : 0);
+                if (run.Count > 1) canvas.StrokePolyline(run, s.Color, 1.3 * scale * s.Weight, s.Dashed ? 4 * scale : 0);
                 run.Clear();
             }
             for (int i = 0; i < s.X.Count; i++)
@@ -87,9 +89,20 @@ internal static class Chart
                 run.Add((X(s.X[i]), Y(s.Y[i])));
             }
             Flush();
+            int last = Enumerable.Range(0, s.X.Count).LastOrDefault(i => double.IsFinite(s.Y[i]), -1);
+            if (s.EndLabel is not null && last >= 0)
+                endLabels.Add((X(s.X[last]) + 4 * scale, Y(s.Y[last]) - th / 2.0, s.EndLabel, s.Color));
             if (markers)
                 for (int i = 0; i < s.X.Count; i++)
                     if (double.IsFinite(s.Y[i])) canvas.FillCircle(X(s.X[i]), Y(s.Y[i]), 1.8 * scale, s.Color);
+        }
+        // End labels from top to bottom, pushed apart so that they do not overlap.
+        double lastBottom = double.MinValue;
+        foreach (var l in endLabels.OrderBy(l => l.Y))
+        {
+            double y = Math.Max(l.Y, lastBottom + 2 * scale);
+            canvas.Text(l.X, y, l.Text, l.Color, scale);
+            lastBottom = y + th;
         }
     }
 

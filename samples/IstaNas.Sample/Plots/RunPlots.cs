@@ -20,24 +20,25 @@ internal static class RunPlots
     public static Canvas Accuracy(IReadOnlyList<EpochReport> history) =>
         TrainValid(history, "top-1 accuracy per epoch", "accuracy (%)", r => 100 * r.TrainAccuracy, r => 100 * r.ValidAccuracy, 0);
 
-    /// <summary>|z| per candidate across epochs, one small panel per node (rows: cells, columns: nodes).</summary>
-    public static Canvas? ZMagnitude(IReadOnlyList<EpochReport> history)
+    /// <summary>
+    /// |z| per candidate across epochs, one small panel per node (rows: cells, columns: nodes). Candidate
+    /// c of a node is (predecessor c / K, operation c % K) for the K <paramref name="operations"/>: lines take the
+    /// operation's colour; the <paramref name="highlight"/> strongest candidates of the last epoch are drawn thick
+    /// and labelled with their predecessor.
+    /// </summary>
+    public static Canvas? ZMagnitude(IReadOnlyList<EpochReport> history, IReadOnlyList<string>? operations = null, int highlight = 2)
     {
         string[] keys = NodeKeysOf(history.SelectMany(r => r.ZMagnitude.Keys));
         if (keys.Length == 0) return null;
-        string[] cells = keys.Select(k => k.Split('/')[0]).Distinct().ToArray();
-        int columns = keys.GroupBy(k => k.Split('/')[0]).Max(g => g.Count());
-        int candidates = history.SelectMany(r => r.ZMagnitude.Values).Max(v => v.Length);
-        string[] names = candidates == Operations.Default.Count
-            ? [.. Operations.Default]
-            : Enumerable.Range(0, candidates).Select(i => $"candidate {i}").ToArray();
-        Rgb[] colours = names.Select((n, i) => candidates == Operations.Default.Count ? Rgb.Parse(CellDiagram.OperationColor(n)) : Palette(i)).ToArray();
+        IReadOnlyList<string> ops = operations is { Count: > 0 } ? operations : Operations.Default;
+        int k = ops.Count;
+        string[] cells = keys.Select(key => key.Split('/')[0]).Distinct().ToArray();
+        int columns = keys.GroupBy(key => key.Split('/')[0]).Max(g => g.Count());
+        Rgb[] colours = ops.Select((n, i) => Operations.IsKnown(n) || n == Operations.None ? Rgb.Parse(CellDiagram.OperationColor(n)) : Palette(i)).ToArray();
 
-        const int panelW = 330, panelH = 250, margin = 16;
-        var legendProbe = names.Select((n, i) => new Series(n, colours[i], [], [])).ToList();
-        int titleH = 40, legendH = 60;
+        const int panelW = 340, panelH = 250, margin = 16, titleH = 40, legendH = 64;
         var canvas = new Canvas(columns * panelW + 2 * margin, titleH + cells.Length * panelH + legendH + margin, Rgb.White);
-        canvas.TextCentered(canvas.Width / 2.0, 18, "|z| per candidate operation across epochs", Chart.TextColor, 3);
+        canvas.TextCentered(canvas.Width / 2.0, 18, "|z| per candidate (operation, predecessor) across epochs", Chart.TextColor, 3);
         for (int r = 0; r < cells.Length; r++)
             for (int c = 0; c < columns; c++)
             {
@@ -45,15 +46,31 @@ internal static class RunPlots
                 if (!keys.Contains(key)) continue;
                 var points = history.Select((rep, i) => (X: i + 1.0, Z: rep.ZMagnitude.TryGetValue(key, out double[]? z) ? z : null))
                     .Where(p => p.Z is not null).ToList();
-                var series = names.Select((n, j) => new Series(n, colours[j],
-                    points.Select(p => p.X).ToArray(),
-                    points.Select(p => j < p.Z!.Length ? p.Z[j] : double.NaN).ToArray())).ToList();
+                int candidates = points.Max(p => p.Z!.Length);
+                double[] final = points[^1].Z!;
+                var strongest = Enumerable.Range(0, final.Length).OrderByDescending(j => final[j]).Take(highlight).Where(j => final[j] > 0).ToHashSet();
+                var series = Enumerable.Range(0, candidates).Select(j => new Series($"{ops[j % k]}({GenotypeEdge.InputName(j / k)})",
+                        strongest.Contains(j) ? colours[j % k] : Lighter(colours[j % k]),
+                        points.Select(p => p.X).ToArray(),
+                        points.Select(p => j < p.Z!.Length ? p.Z[j] : double.NaN).ToArray())
+                    {
+                        Weight = strongest.Contains(j) ? 2 : 0.7,
+                        EndLabel = strongest.Contains(j) ? ShortInput(j / k) : null,
+                    })
+                    .OrderBy(s => s.Weight) // strongest on top
+                    .ToList();
                 Chart.Panel(canvas, margin + c * panelW, titleH + r * panelH, panelW - 10, panelH - 8,
                     $"{cells[r]} node {c}", r == cells.Length - 1 ? "epoch" : null, c == 0 ? "|z|" : null, series, yMin: 0, scale: Font);
             }
-        Chart.Legend(canvas, margin + 20, titleH + cells.Length * panelH + 8, canvas.Width - 2 * margin - 20, legendProbe, Font);
+        double y = titleH + cells.Length * panelH + 6;
+        double h = Chart.Legend(canvas, margin + 20, y, canvas.Width - 2 * margin - 20, ops.Select((n, i) => new Series(n, colours[i], [], [])), Font);
+        canvas.Text(margin + 20, y + h, $"thick: the {highlight} largest |z| of each node at the last epoch, labelled with the predecessor (k-2, k-1, n0, ...)", Chart.TextColor, Font);
         return canvas;
     }
+
+    private static Rgb Lighter(Rgb c) => new((byte)((c.R + 255 * 1.2) / 2.2), (byte)((c.G + 255 * 1.2) / 2.2), (byte)((c.B + 255 * 1.2) / 2.2));
+
+    private static string ShortInput(int input) => input switch { 0 => "k-2", 1 => "k-1", _ => $"n{input - 2}" };
 
     /// <summary>Per node: when it froze in a one-stage search (null when no epoch froze any node).</summary>
     public static Canvas? FreezeTimeline(IReadOnlyList<EpochReport> history)

@@ -31,7 +31,12 @@ public sealed class ArtifactsTests : IDisposable
                 TrainAccuracy = 0.1 + 0.05 * e,
                 ValidLoss = e % 3 == 0 ? double.NaN : 2.4 * Math.Exp(-0.08 * e),
                 ValidAccuracy = 0.1 + 0.04 * e,
-                ZMagnitude = keys.ToDictionary(k => k, k => Enumerable.Range(0, 7).Select(j => Math.Abs(Math.Sin(j + e * 0.3 + k.Length)) * (j + 1) / 7.0).ToArray()),
+                // Node i has (i + 2) * 7 candidates: (predecessor, operation), predecessor-major.
+                ZMagnitude = keys.ToDictionary(k => k, k =>
+                {
+                    int node = k[^1] - '0', salt = k.Sum(ch => ch) % 97;
+                    return Enumerable.Range(0, (node + 2) * 7).Select(j => Math.Abs(Math.Sin(j * 1.7 + salt + e * 0.3)) * ((j * 31 + salt) % 11) / 10.0).ToArray();
+                }),
                 FrozenNodes = [.. frozen],
                 Elapsed = TimeSpan.FromSeconds(1),
             });
