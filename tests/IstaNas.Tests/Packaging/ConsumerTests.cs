@@ -41,7 +41,10 @@ public sealed class ConsumerTests(ITestOutputHelper log)
             Assert.True(File.Exists(Path.Combine(feed, $"IstaNas.{version}.nupkg")), $"dotnet pack did not produce IstaNas.{version}.nupkg in {feed}.");
 
             WriteApp(repo, app, feed, version);
-            Step("dotnet", ["build", app, "-c", "Release", "-nodeReuse:false", "-v:m", "-p:UseSharedCompilation=false"], app);
+            string build = Step("dotnet", ["build", app, "-c", "Release", "-nodeReuse:false", "-v:n", "-p:UseSharedCompilation=false"], app);
+            if (OperatingSystem.IsLinux())
+                Assert.True(Regex.IsMatch(build, @"IstaNas: .*libLibTorchSharp\.so"),
+                    $"The package's buildTransitive/IstaNas.targets did not run in the consumer build (no 'IstaNas: ... libLibTorchSharp.so' message). Output:\n{build}");
             string dll = Path.Combine(app, "bin", "Release", "net10.0", "Consumer.dll");
             string output = Step("dotnet", [dll], app);
 
