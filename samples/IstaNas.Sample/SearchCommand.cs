@@ -63,7 +63,7 @@ internal static class SearchCommand
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
-        var command = new Command("search", "Search an architecture and write genotype.json, history.csv/json and search_space.json to the output directory.");
+        var command = new Command("search", "Search an architecture and write genotype.json, history.csv/json, search_space.json, cell pictures (SVG, PNG) and plots (PNG) to the output directory.");
         foreach (Option o in new Option[] { Strategy, DataOption, Epochs, BatchSize, Channels, Layers, StepsPerEpoch, ProjectionDims, Sparsity, Matrix, Cutout, Device, Seed, Output, Resume, Quiet, JsonLog })
             command.Options.Add(o);
         command.SetAction(RunAsync);
@@ -127,7 +127,7 @@ internal static class SearchCommand
                                    $"({search.Context.Train.Count} images, {search.Context.Train.ClassCount} classes); output: {Markup.Escape(output)}");
 
         SearchResult result = console.Run(() => search.Run(cancellationToken));
-        IReadOnlyList<string> files = ResultWriter.Write(output, result);
+        IReadOnlyList<string> files = [.. ResultWriter.Write(output, result), .. Artifacts.Write(output, result)];
         console.Summary(result, files);
         return result.Cancelled ? 130 : 0;
     }

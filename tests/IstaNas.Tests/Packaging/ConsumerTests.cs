@@ -1,0 +1,116 @@
+using System.Text.RegularExpressions;
+using IstaNas.Architecture;
+using Xunit.Abstractions;
+
+namespace IstaNas.Tests.Packaging;
+
+/// <summary>
+/// Packs the library into a local folder feed and builds and runs a tiny application that references the package
+/// (plus TorchSharp-cpu) like any consumer: proves the package restores, its API works and — on hosts with an older
+/// libstdc++ such as Debian 12 — that the buildTransitive patch of libLibTorchSharp.so reaches consumers.
+/// Excluded with <c>--filter "Category!=Package"</c>.
+/// </summary>
+[Trait("Category", "Package")]
+public sealed class ConsumerTests(ITestOutputHelper log)
+{
+    private static readonly TimeSpan StepTimeout = TimeSpan.FromMinutes(6);
+
+#if DEBUG
+    private const string Configuration = "Debug";
+#else
+    private const string Configuration = "Release";
+#endif
+
+    [Fact]
+    public void PackedLibraryRestoresBuildsAndSearchesInAConsumerApp()
+    {
+        string repo = RepoRoot();
+        // A unique prerelease version per run: the global package cache can never serve a stale IstaNas,
+        // and the shared cache keeps TorchSharp's large native packages.
+        string version = $"0.1.0-test.{DateTime.UtcNow:yyyyMMddHHmmss}.{Guid.NewGuid().ToString("N")[..8]}";
+        string work = Path.Combine(Path.GetTempPath(), "istanas-consumer-" + Guid.NewGuid().ToString("N")[..12]);
+        string feed = Path.Combine(work, "feed");
+        string app = Path.Combine(work, "app");
+        Directory.CreateDirectory(feed);
+        Directory.CreateDirectory(app);
+        try
+        {
+            // The test project already built the library in this configuration: pack that build.
+            Step("dotnet", ["pack", Path.Combine(repo, "src", "IstaNas", "IstaNas.csproj"), "-c", Configuration, "--no-build",
+                "-o", feed, $"-p:PackageVersion={version}", "-nodeReuse:false", "-v:m"], repo);
+            Assert.True(File.Exists(Path.Combine(feed, $"IstaNas.{version}.nupkg")), $"dotnet pack did not produce IstaNas.{version}.nupkg in {feed}.");
+
+            WriteApp(repo, app, feed, version);
+            string build = Step("dotnet", ["build", app, "-c", "Release", "-nodeReuse:false", "-v:n", "-p:UseSharedCompilation=false"], app);
+            if (OperatingSystem.IsLinux())
+                Assert.True(Regex.IsMatch(build, @"IstaNas: .*libLibTorchSharp\.so"),
+                    $"The package's buildTransitive/IstaNas.targets did not run in the consumer build (no 'IstaNas: ... libLibTorchSharp.so' message). Output:\n{build}");
+            string dll = Path.Combine(app, "bin", "Release", "net10.0", "Consumer.dll");
+            string output = Step("dotnet", [dll], app);
+
+            Match m = Regex.Match(output, @"--- genotype ---\s*(?<json>\{.*\})\s*--- end ---", RegexOptions.Singleline);
+            Assert.True(m.Success, $"The consumer printed no genotype. Output:\n{output}");
+            Genotype genotype = Genotype.FromJson(m.Groups["json"].Value);
+            Assert.Equal(4, genotype.Nodes);
+        }
+        finally
+        {
+            TryDelete(work);
+            TryDelete(Path.Combine(PackageCache(), "istanas", version));
+        }
+    }
+
+    private string Step(string file, string[] args, string cwd)
+    {
+        ChildProcess.Result r = ChildProcess.Run(file, args, cwd, StepTimeout);
+        log.WriteLine($"$ {file} {string.Join(' ', args)}  ({r.Elapsed.TotalSeconds:0.0} s, exit {r.ExitCode})");
+        Assert.True(r.ExitCode == 0, $"'{file} {string.Join(' ', args)}' exited with {r.ExitCode}. Output:\n{r.Output}");
+        return r.Output;
+    }
+
+    private static void WriteApp(string repo, string app, string feed, string version)
+    {
+        string template = Path.Combine(repo, "tests", "IstaNas.Consumer.Template");
+        string torchSharp = Regex.Match(File.ReadAllText(Path.Combine(repo, "Directory.Packages.props")),
+            @"<TorchSharpVersion>([^<]+)</TorchSharpVersion>").Groups[1].Value;
+        Assert.False(string.IsNullOrEmpty(torchSharp), "TorchSharpVersion not found in Directory.Packages.props.");
+        File.WriteAllText(Path.Combine(app, "Consumer.csproj"), File.ReadAllText(Path.Combine(template, "Consumer.csproj.template"))
+            .Replace("@ISTANAS_VERSION@", version, StringComparison.Ordinal)
+            .Replace("@TORCHSHARP_VERSION@", torchSharp, StringComparison.Ordinal));
+        File.Copy(Path.Combine(template, "Program.cs.template"), Path.Combine(app, "Program.cs"));
+        // Stop MSBuild's upward search for Directory.Build.*/Directory.Packages.props at the app.
+        File.WriteAllText(Path.Combine(app, "Directory.Build.props"), "<Project />\n");
+        File.WriteAllText(Path.Combine(app, "Directory.Build.targets"), "<Project />\n");
+        File.WriteAllText(Path.Combine(app, "Directory.Packages.props"), "<Project />\n");
+        // The repository's sources (the nuget.org mirror) plus the local folder feed.
+        string config = File.ReadAllText(Path.Combine(repo, "nuget.config"));
+        int clear = config.IndexOf("<clear />", StringComparison.Ordinal);
+        Assert.True(clear >= 0, "The repository's nuget.config has no <clear /> in <packageSources>.");
+        clear += "<clear />".Length;
+        config = config[..clear] + $"\n    <add key=\"istanas-local\" value=\"{System.Security.SecurityElement.Escape(feed)}\" />" + config[clear..];
+        File.WriteAllText(Path.Combine(app, "nuget.config"), config);
+    }
+
+    private static string RepoRoot()
+    {
+        for (DirectoryInfo? d = new(AppContext.BaseDirectory); d is not null; d = d.Parent)
+            if (File.Exists(Path.Combine(d.FullName, "IstaNas.sln")))
+                return d.FullName;
+        throw new InvalidOperationException($"No IstaNas.sln above {AppContext.BaseDirectory}.");
+    }
+
+    private static string PackageCache() =>
+        Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } p
+            ? p
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+
+    private static void TryDelete(string dir)
+    {
+        try
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+    }
+}
