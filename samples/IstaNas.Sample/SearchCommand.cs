@@ -128,6 +128,16 @@ internal static class SearchCommand
 
         SearchResult result = console.Run(() => search.Run(cancellationToken));
         IReadOnlyList<string> files = [.. ResultWriter.Write(output, result), .. Artifacts.Write(output, result)];
+        if (result.Network is Networks.EvalNetwork network)
+        {
+            // One-stage search: the trained network of the genotype, alpha absorbed into its BNs, ready to use or fine-tune.
+            using (network)
+            {
+                string model = Path.Combine(output, "model.ckpt");
+                Evaluation.TrainedNetwork.Save(model, network, result.Genotype);
+                files = [.. files, model];
+            }
+        }
         console.Summary(result, files);
         return result.Cancelled ? 130 : 0;
     }
