@@ -50,6 +50,8 @@ internal static class SearchCommand
 
     private static readonly Option<string> Device = new("--device") { Description = "cpu, cuda or cuda:N.", DefaultValueFactory = _ => "cpu" };
 
+    private static readonly Option<int> Threads = new("--threads") { Description = "Intra-op CPU threads (default: TorchSharp's choice; 1 is much faster on a busy machine).", DefaultValueFactory = _ => 0 };
+
     private static readonly Option<int> Seed = new("--seed") { Description = "Seed of A, b, weights, data and augmentation.", DefaultValueFactory = _ => 0 };
 
     private static readonly Option<string?> Output = new("--output", "-o") { Description = "Output directory (default runs/<strategy>-<time>)." };
@@ -64,7 +66,7 @@ internal static class SearchCommand
     public static Command Create()
     {
         var command = new Command("search", "Search an architecture and write genotype.json, history.csv/json, search_space.json, cell pictures (SVG, PNG) and plots (PNG) to the output directory.");
-        foreach (Option o in new Option[] { Strategy, DataOption, Epochs, BatchSize, Channels, Layers, StepsPerEpoch, ProjectionDims, Sparsity, Matrix, Cutout, Device, Seed, Output, Resume, Quiet, JsonLog })
+        foreach (Option o in new Option[] { Strategy, DataOption, Epochs, BatchSize, Channels, Layers, StepsPerEpoch, ProjectionDims, Sparsity, Matrix, Cutout, Device, Threads, Seed, Output, Resume, Quiet, JsonLog })
             command.Options.Add(o);
         command.SetAction(RunAsync);
         return command;
@@ -80,6 +82,9 @@ internal static class SearchCommand
         int epochs = p.GetValue(Epochs), seed = p.GetValue(Seed);
         bool quiet = p.GetValue(Quiet), json = p.GetValue(JsonLog);
         if (epochs <= 0) throw new ArgumentException($"--epochs must be positive, not {epochs}.");
+        int threads = p.GetValue(Threads);
+        if (threads < 0) throw new ArgumentException($"--threads must be positive (or 0 for the default), not {threads}.");
+        if (threads > 0) TorchSharp.torch.set_num_threads(threads);
         if (strategy is not ("two-stage" or "one-stage" or "darts"))
             throw new ArgumentException($"--strategy '{strategy}' is not known; use two-stage, one-stage or darts.");
         MeasurementMatrixKind matrix = p.GetValue(Matrix)!.ToLowerInvariant() switch
