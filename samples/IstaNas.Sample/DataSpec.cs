@@ -8,14 +8,8 @@ internal static class DataSpec
     /// <summary>Applies the data choice to the builder; throws ArgumentException with a one-line reason.</summary>
     public static SearchBuilder Apply(SearchBuilder builder, string spec, int seed)
     {
-        string kind = spec, rest = string.Empty;
-        int colon = spec.IndexOf(':');
-        if (colon >= 0)
-        {
-            kind = spec[..colon];
-            rest = spec[(colon + 1)..];
-        }
-        switch (kind.Trim().ToLowerInvariant())
+        (string kind, string rest) = Split(spec);
+        switch (kind)
         {
             case "synthetic":
                 int count = 2000;
@@ -40,7 +34,17 @@ internal static class DataSpec
         }
     }
 
-    private static void RequireDirectory(string dir, string kind)
+    /// <summary>Splits "kind:rest" into the lower-case kind and the rest (empty when there is no colon).</summary>
+    public static (string Kind, string Argument) Split(string spec)
+    {
+        int colon = spec.IndexOf(':');
+        return colon < 0
+            ? (spec.Trim().ToLowerInvariant(), string.Empty)
+            : (spec[..colon].Trim().ToLowerInvariant(), spec[(colon + 1)..]);
+    }
+
+    /// <summary>Throws a one-line ArgumentException unless <paramref name="dir"/> names an existing folder.</summary>
+    public static void RequireDirectory(string dir, string kind)
     {
         if (string.IsNullOrWhiteSpace(dir))
             throw new ArgumentException($"--data {kind}:DIR needs the folder of the binary files.");

@@ -12,15 +12,8 @@ internal static class EvaluationData
     /// <summary>Loads the training and test sets; throws ArgumentException with a one-line reason.</summary>
     public static (ImageDataset Train, ImageDataset Test) Load(string spec, int seed)
     {
-        string kind = spec, rest = string.Empty;
-        int colon = spec.IndexOf(':');
-        if (colon >= 0)
-        {
-            kind = spec[..colon];
-            rest = spec[(colon + 1)..];
-        }
-
-        switch (kind.Trim().ToLowerInvariant())
+        (string kind, string rest) = DataSpec.Split(spec);
+        switch (kind)
         {
             case "synthetic":
                 int count = 1000;
@@ -60,10 +53,7 @@ internal static class EvaluationData
 
     private static void RequireFile(string dir, string file, string kind)
     {
-        if (string.IsNullOrWhiteSpace(dir))
-            throw new ArgumentException($"--data {kind}:DIR needs the folder of the binary files.");
-        if (!Directory.Exists(dir))
-            throw new ArgumentException($"--data {kind}: folder '{dir}' does not exist.");
+        DataSpec.RequireDirectory(dir, kind);
         if (!File.Exists(Path.Combine(dir, file)))
             throw new ArgumentException($"--data {kind}: the test file '{Path.Combine(dir, file)}' does not exist; evaluation needs it.");
     }
