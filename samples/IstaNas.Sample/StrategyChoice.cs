@@ -8,6 +8,7 @@ internal static class StrategyChoice
     public static SearchBuilder Apply(SearchBuilder builder, string strategy, Action<SearchTrainingOptions> configure) => strategy switch
     {
         "two-stage" => builder.UseTwoStage(configure),
+        "darts" => builder.UseDarts(configure),
         _ => throw new ArgumentException($"--strategy '{strategy}' is not known; use two-stage, one-stage or darts."),
     };
 }

@@ -110,6 +110,9 @@ public sealed class SearchBuilder
     /// <summary>Two-stage ISTA-NAS (the default).</summary>
     public SearchBuilder UseTwoStage(Action<TwoStageOptions>? configure = null) => UseOptions(configure, o => new TwoStageStrategy(o));
 
+    /// <summary>The first-order DARTS baseline (dense super-net with <c>none</c> and softmax weights).</summary>
+    public SearchBuilder UseDarts(Action<DartsOptions>? configure = null) => UseOptions(configure, o => new DartsStrategy(o));
+
     /// <summary>Any strategy, including your own.</summary>
     public SearchBuilder UseStrategy(IStrategy strategy)
     {
