@@ -69,6 +69,7 @@ public sealed class DenseLassoSolver
         var minGamma = 1e-13 * lambdaCurrent;
         var lastAdded = first;
         var lastDropped = -1;
+        var lastDroppedSign = 0.0;
         var maxSteps = (20 * (n + m)) + 100;
         var steps = 0;
         while (steps < maxSteps)
@@ -96,12 +97,17 @@ public sealed class DenseLassoSolver
             {
                 for (var j = 0; j < n; j++)
                 {
-                    if (isActive[j] || j == lastDropped)
+                    if (isActive[j])
                     {
                         continue;
                     }
 
-                    if (Math.Abs(1 - w[j]) > 1e-12)
+                    // Between breakpoints c_j(gamma) is linear, so a column dropped at the previous breakpoint meets
+                    // the boundary of its old sign only there (gamma = 0): only the opposite boundary is an event.
+                    var skipPlus = j == lastDropped && lastDroppedSign > 0;
+                    var skipMinus = j == lastDropped && lastDroppedSign < 0;
+
+                    if (!skipPlus && Math.Abs(1 - w[j]) > 1e-12)
                     {
                         var g = (lambdaCurrent - c[j]) / (1 - w[j]);
                         if (g > minGamma && g < gamma)
@@ -110,7 +116,7 @@ public sealed class DenseLassoSolver
                         }
                     }
 
-                    if (Math.Abs(1 + w[j]) > 1e-12)
+                    if (!skipMinus && Math.Abs(1 + w[j]) > 1e-12)
                     {
                         var g = (lambdaCurrent + c[j]) / (1 + w[j]);
                         if (g > minGamma && g < gamma)
@@ -124,6 +130,7 @@ public sealed class DenseLassoSolver
             for (var q = 0; q < k; q++)
             {
                 var j = active[q];
+                // Likewise z_j(gamma) is linear: a column added at the previous breakpoint is 0 only there.
                 if (j == lastAdded || d[q] == 0)
                 {
                     continue;
@@ -136,6 +143,8 @@ public sealed class DenseLassoSolver
                 }
             }
 
+            _logger?.LogTrace("step {Step}: lambda {Lambda:E6} gamma {Gamma:E6} {Event} column {Column}, {Active} active",
+                steps, lambdaCurrent, gamma, eventIndex < 0 ? "end" : eventIsAdd ? "add" : "drop", eventIndex, k);
             lambdaCurrent = eventIndex < 0 ? lambda : lambdaCurrent - gamma;
             for (var q = 0; q < k; q++)
             {
@@ -158,6 +167,7 @@ public sealed class DenseLassoSolver
             else
             {
                 var q = active.IndexOf(eventIndex);
+                lastDroppedSign = signs[q];
                 active.RemoveAt(q);
                 signs.RemoveAt(q);
                 isActive[eventIndex] = false;

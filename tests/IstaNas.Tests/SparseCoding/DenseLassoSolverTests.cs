@@ -11,6 +11,7 @@ public class DenseLassoSolverTests
         { 7, 14, 1e-5, true }, { 7, 21, 1e-5, true }, { 7, 28, 1e-5, true }, { 7, 35, 1e-5, true }, { 7, 40, 1e-5, true },
         { 7, 14, 1e-5, false }, { 7, 21, 1e-5, false }, { 7, 28, 1e-5, false }, { 7, 35, 1e-5, false }, { 7, 40, 1e-5, false },
         { 4, 10, 1e-4, true }, { 12, 30, 1e-4, false }, { 20, 15, 1e-5, false }, { 30, 60, 1e-3, false },
+        { 30, 25, 1e-5, false }, { 25, 20, 1e-4, true }, { 30, 25, 1e-4, false },
     };
 
     [Theory]
