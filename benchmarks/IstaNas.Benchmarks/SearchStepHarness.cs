@@ -99,6 +99,22 @@ public sealed class SearchStepHarness : IDisposable
         }
     }
 
+    /// <summary>
+    /// One W-step through every candidate, so that SGD creates the momentum buffers of all parameters now (otherwise
+    /// each support change after a recovery creates some, which is optimiser state, not a leak).
+    /// </summary>
+    public void WarmAllCandidates()
+    {
+        using var scope = NewDisposeScope();
+        int k = _net.Options.OperationCount;
+        foreach (CellType cell in new[] { CellType.Normal, CellType.Reduce })
+            _net.SetArchitecture(cell, [.. Enumerable.Range(0, 4).Select(i =>
+                new NodeWeights([.. Enumerable.Range(0, (i + 2) * k)], full((i + 2) * k, 0.1f)))]);
+        _wOptimizer.zero_grad();
+        nn.functional.cross_entropy(_net.forward(_trainX), _trainY).backward();
+        _wOptimizer.step();
+    }
+
     /// <summary>One architecture step and one W-step.</summary>
     public void Step()
     {
