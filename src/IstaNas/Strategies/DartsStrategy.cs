@@ -212,11 +212,16 @@ public sealed class DartsStrategy : IStrategy
                     using (NewDisposeScope())
                     {
                         // Architecture step: the validation loss through softmax(alpha), first order (no unrolling).
+                        // W does not need gradients here (they would be zeroed before the W-step): skip them.
                         aOptimizer.zero_grad();
-                        SetArchitecture(net, alphaNormal, alphaReduce, nodes);
-                        Tensor validLogits = net.forward(valid.Images);
-                        Tensor validLoss = nn.functional.cross_entropy(validLogits, valid.Labels);
-                        validLoss.backward();
+                        Tensor validLogits, validLoss;
+                        using (new FrozenParameters(weights))
+                        {
+                            SetArchitecture(net, alphaNormal, alphaReduce, nodes);
+                            validLogits = net.forward(valid.Images);
+                            validLoss = nn.functional.cross_entropy(validLogits, valid.Labels);
+                            validLoss.backward();
+                        }
                         aOptimizer.step();
                         validMetrics.Add(validLoss, validLogits, valid.Labels);
 

@@ -7,6 +7,7 @@ using static TorchSharp.torch;
 
 namespace IstaNas.Tests.Strategies;
 
+[Collection(GlobalRandomCollection.Name)]
 public class DartsStrategyTests
 {
     private static readonly IReadOnlyList<string> Ops = DartsStrategy.DenseOperations(Operations.Default);

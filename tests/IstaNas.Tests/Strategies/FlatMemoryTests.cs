@@ -14,6 +14,7 @@ namespace IstaNas.Tests.Strategies;
 /// The two-stage search step (alpha from the space, b-step, W-step, recovery every "epoch") must not leak tensors or
 /// native memory: after a warm-up, live TorchSharp tensors stay constant and the working set stays within a tolerance.
 /// </summary>
+[Collection(GlobalRandomCollection.Name)]
 public class FlatMemoryTests(ITestOutputHelper output)
 {
     private const int Steps = 100;
