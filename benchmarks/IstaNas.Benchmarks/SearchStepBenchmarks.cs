@@ -21,8 +21,13 @@ public class SearchStepBenchmarks
     private SearchStepHarness _sparseFrozenW = null!;
     private SearchStepHarness _dense = null!;
 
+    /// <summary>The sizes, "C L B"; ISTANAS_STEP_SIZES (";"-separated) overrides them, e.g. "8 5 32" for a quick run.</summary>
+    public static IEnumerable<string> Sizes =>
+        Environment.GetEnvironmentVariable("ISTANAS_STEP_SIZES")?.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        ?? ["8 5 32", "16 8 64"];
+
     /// <summary>"C L B".</summary>
-    [Params("8 5 32", "16 8 64")]
+    [ParamsSource(nameof(Sizes))]
     public string Size { get; set; } = "8 5 32";
 
     [GlobalSetup]
