@@ -3,6 +3,24 @@ using BenchmarkDotNet.Diagnosers;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using IstaNas.Benchmarks;
+
+// OMP_WAIT_POLICY=PASSIVE before LibTorch loads (see NativeThreading): runs the library's module initializer now.
+IstaNas.Networks.NativeThreading.Initialize();
+
+// Measured runs outside BenchmarkDotNet (side-by-side step timing, one epoch, soak).
+switch (args.FirstOrDefault())
+{
+    case "steps":
+        StepTiming.Run(args.Skip(1).ToArray());
+        return;
+    case "epoch":
+        EpochRun.Run(args.Skip(1).ToArray());
+        return;
+    case "soak":
+        Soak.Run(args.Skip(1).ToArray());
+        return;
+}
 
 // In-process so that the libLibTorchSharp.so patched at build time in this output folder is the one loaded.
 var config = DefaultConfig.Instance

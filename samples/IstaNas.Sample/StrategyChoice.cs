@@ -15,6 +15,7 @@ internal static class StrategyChoice
             o.MaxSearchEpochs = Math.Max(1, o.Epochs);
             o.Auxiliary = true;
         }),
+        "darts" => builder.UseDarts(configure),
         _ => throw new ArgumentException($"--strategy '{strategy}' is not known; use two-stage, one-stage or darts."),
     };
 }

@@ -113,6 +113,9 @@ public sealed class SearchBuilder
     /// <summary>One-stage ISTA-NAS: search and train the target network in one run, then absorb alpha into the BNs.</summary>
     public SearchBuilder UseOneStage(Action<OneStageOptions>? configure = null) => UseOptions(configure, o => new OneStageStrategy(o));
 
+    /// <summary>The first-order DARTS baseline (dense super-net with <c>none</c> and softmax weights).</summary>
+    public SearchBuilder UseDarts(Action<DartsOptions>? configure = null) => UseOptions(configure, o => new DartsStrategy(o));
+
     /// <summary>Any strategy, including your own.</summary>
     public SearchBuilder UseStrategy(IStrategy strategy)
     {
