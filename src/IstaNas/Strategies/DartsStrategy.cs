@@ -142,40 +142,14 @@ public sealed class DartsStrategy : IStrategy
         var total = Stopwatch.StartNew();
         DartsOptions o = Options;
 
-        (ImageDataset trainSet, ImageDataset validSet) = context.Train.Split(o.TrainPortion);
-        if (trainSet.Count < o.BatchSize || validSet.Count < o.BatchSize)
-            throw new ArgumentException(
-                $"The training set '{context.Train.Name}' has {context.Train.Count} images; split {o.TrainPortion:0.##}/{1 - o.TrainPortion:0.##} " +
-                $"that leaves {trainSet.Count} for W and {validSet.Count} for alpha, fewer than one batch of {o.BatchSize}.", nameof(context));
-        AugmentationPipeline augmentation = o.Augment ? AugmentationPipeline.Standard(o.Cutout ? o.CutoutLength : 0) : AugmentationPipeline.None;
-        int seed = unchecked((int)context.Seed);
-        var trainLoader = new DataLoader(trainSet, new DataLoaderOptions
-        {
-            BatchSize = o.BatchSize, Shuffle = true, Seed = seed, DropLast = true, Augmentation = augmentation, Device = context.Device,
-        });
-        var validLoader = new DataLoader(validSet, new DataLoaderOptions
-        {
-            BatchSize = o.BatchSize, Shuffle = true, Seed = unchecked(seed + 1), DropLast = true, Augmentation = augmentation, Device = context.Device,
-        });
-        int steps = Math.Min(trainLoader.BatchesPerEpoch, validLoader.BatchesPerEpoch);
-        if (o.MaxStepsPerEpoch is int cap) steps = Math.Min(steps, cap);
+        (DataLoader trainLoader, DataLoader validLoader, int steps) = SearchSetup.BilevelLoaders(context, o, o.TrainPortion, "alpha");
 
         int nodes = context.SearchSpace.Nodes;
         IReadOnlyList<string> operations = DenseOperations([.. context.SearchSpace.Operations]);
         torch.random.manual_seed(context.Seed);
         using var alphaNormal = new Parameter(randn(EdgeCount(nodes), operations.Count, dtype: float32).mul_(1e-3).to(context.Device));
         using var alphaReduce = new Parameter(randn(EdgeCount(nodes), operations.Count, dtype: float32).mul_(1e-3).to(context.Device));
-        using var net = new SearchNetwork(new SuperNetOptions
-        {
-            Nodes = nodes,
-            Operations = operations,
-            Channels = o.Channels,
-            Layers = o.Layers,
-            StemMultiplier = o.StemMultiplier,
-            InputChannels = context.Train.Channels,
-            Classes = context.Train.ClassCount,
-            Affine = false,
-        });
+        using var net = new SearchNetwork(SearchSetup.Network(context, o, operations) with { Affine = false });
         net.to(context.Device);
         Parameter[] weights = net.WeightParameters().ToArray();
         using var wOptimizer = optim.SGD(weights, o.LearningRate, o.Momentum, weight_decay: o.WeightDecay);
@@ -183,7 +157,7 @@ public sealed class DartsStrategy : IStrategy
 
         log.LogInformation(
             "DARTS (first order) on {Dataset} ({Train} images for W, {Valid} for alpha): C={C} L={L} batch {Batch}, {Steps} steps x {Epochs} epochs, K'={K}",
-            context.Train.Name, trainSet.Count, validSet.Count, o.Channels, o.Layers, o.BatchSize, steps, o.Epochs, operations.Count);
+            context.Train.Name, trainLoader.Dataset.Count, validLoader.Dataset.Count, o.Channels, o.Layers, o.BatchSize, steps, o.Epochs, operations.Count);
 
         var history = new List<EpochReport>();
         bool cancelled = false;
@@ -213,7 +187,7 @@ public sealed class DartsStrategy : IStrategy
                     {
                         // Architecture step: the validation loss through softmax(alpha), first order (no unrolling).
                         // W does not need gradients here (they would be zeroed before the W-step): skip them.
-                        aOptimizer.zero_grad();
+                        Gradients.Clear([alphaNormal, alphaReduce]);
                         Tensor validLogits, validLoss;
                         using (new FrozenParameters(weights))
                         {
@@ -226,7 +200,7 @@ public sealed class DartsStrategy : IStrategy
                         validMetrics.Add(validLoss, validLogits, valid.Labels);
 
                         // W-step: the training loss with alpha held constant.
-                        wOptimizer.zero_grad();
+                        Gradients.Clear(weights);
                         using (no_grad()) SetArchitecture(net, alphaNormal, alphaReduce, nodes);
                         Tensor logits = net.forward(train.Images);
                         Tensor loss = nn.functional.cross_entropy(logits, train.Labels);

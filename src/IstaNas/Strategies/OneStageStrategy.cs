@@ -56,29 +56,14 @@ public sealed class OneStageStrategy : IStrategy
             throw new ArgumentException(
                 $"The auxiliary head needs 32x32 images; '{context.Train.Name}' has {context.Train.Height}x{context.Train.Width}. Disable Auxiliary or pad the images.", nameof(context));
 
-        var loader = new DataLoader(context.Train, new DataLoaderOptions
-        {
-            BatchSize = o.BatchSize,
-            Shuffle = true,
-            Seed = unchecked((int)context.Seed),
-            DropLast = true,
-            Augmentation = o.Augment ? AugmentationPipeline.Standard(o.Cutout ? o.CutoutLength : 0) : AugmentationPipeline.None,
-            Device = context.Device,
-        });
+        DataLoader loader = SearchSetup.Loader(context.Train, context, o, 0);
         int steps = o.MaxStepsPerEpoch is int cap ? Math.Min(cap, loader.BatchesPerEpoch) : loader.BatchesPerEpoch;
 
         torch.random.manual_seed(context.Seed);
         var coder = new TensorSparseCoder(context.Recovery);
         using var space = new CompressedSearchSpace(context.SearchSpace, coder, context.Seed, context.Device);
-        using var net = new SearchNetwork(new SuperNetOptions
+        using var net = new SearchNetwork(SearchSetup.Network(context, o, [.. context.SearchSpace.Operations]) with
         {
-            Nodes = context.SearchSpace.Nodes,
-            Operations = [.. context.SearchSpace.Operations],
-            Channels = o.Channels,
-            Layers = o.Layers,
-            StemMultiplier = o.StemMultiplier,
-            InputChannels = context.Train.Channels,
-            Classes = context.Train.ClassCount,
             Affine = true,
             AppendBatchNormToParameterFree = true,
             Auxiliary = o.Auxiliary,

@@ -42,38 +42,12 @@ public sealed class TwoStageStrategy : IStrategy
         var total = Stopwatch.StartNew();
         TwoStageOptions o = Options;
 
-        (ImageDataset trainSet, ImageDataset validSet) = context.Train.Split(o.TrainPortion);
-        if (trainSet.Count < o.BatchSize || validSet.Count < o.BatchSize)
-            throw new ArgumentException(
-                $"The training set '{context.Train.Name}' has {context.Train.Count} images; split {o.TrainPortion:0.##}/{1 - o.TrainPortion:0.##} " +
-                $"that leaves {trainSet.Count} for W and {validSet.Count} for b, fewer than one batch of {o.BatchSize}.", nameof(context));
-        AugmentationPipeline augmentation = o.Augment ? AugmentationPipeline.Standard(o.Cutout ? o.CutoutLength : 0) : AugmentationPipeline.None;
-        int seed = unchecked((int)context.Seed);
-        var trainLoader = new DataLoader(trainSet, new DataLoaderOptions
-        {
-            BatchSize = o.BatchSize, Shuffle = true, Seed = seed, DropLast = true, Augmentation = augmentation, Device = context.Device,
-        });
-        var validLoader = new DataLoader(validSet, new DataLoaderOptions
-        {
-            BatchSize = o.BatchSize, Shuffle = true, Seed = unchecked(seed + 1), DropLast = true, Augmentation = augmentation, Device = context.Device,
-        });
-        int steps = Math.Min(trainLoader.BatchesPerEpoch, validLoader.BatchesPerEpoch);
-        if (o.MaxStepsPerEpoch is int cap) steps = Math.Min(steps, cap);
+        (DataLoader trainLoader, DataLoader validLoader, int steps) = SearchSetup.BilevelLoaders(context, o, o.TrainPortion, "b");
 
         torch.random.manual_seed(context.Seed);
         var coder = new TensorSparseCoder(context.Recovery);
         using var space = new CompressedSearchSpace(context.SearchSpace, coder, context.Seed, context.Device);
-        using var net = new SearchNetwork(new SuperNetOptions
-        {
-            Nodes = context.SearchSpace.Nodes,
-            Operations = [.. context.SearchSpace.Operations],
-            Channels = o.Channels,
-            Layers = o.Layers,
-            StemMultiplier = o.StemMultiplier,
-            InputChannels = context.Train.Channels,
-            Classes = context.Train.ClassCount,
-            Affine = false,
-        });
+        using var net = new SearchNetwork(SearchSetup.Network(context, o, [.. context.SearchSpace.Operations]) with { Affine = false });
         net.to(context.Device);
         TorchSharp.Modules.Parameter[] weights = net.WeightParameters().ToArray();
         using var wOptimizer = optim.SGD(weights, o.LearningRate, o.Momentum, weight_decay: o.WeightDecay);
@@ -81,7 +55,7 @@ public sealed class TwoStageStrategy : IStrategy
 
         log.LogInformation(
             "Two-stage search on {Dataset} ({Train} images for W, {Valid} for b): C={C} L={L} batch {Batch}, {Steps} steps x {Epochs} epochs, m={M} s={S}",
-            context.Train.Name, trainSet.Count, validSet.Count, o.Channels, o.Layers, o.BatchSize, steps, o.Epochs,
+            context.Train.Name, trainLoader.Dataset.Count, validLoader.Dataset.Count, o.Channels, o.Layers, o.BatchSize, steps, o.Epochs,
             context.SearchSpace.ProjectionDims, context.SearchSpace.Sparsity);
 
         string? checkpointPath = SearchCheckpoint.PathFor(Name, o);
@@ -123,12 +97,17 @@ public sealed class TwoStageStrategy : IStrategy
                     using Batch valid = validBatches.Current;
                     using (NewDisposeScope())
                     {
-                        // b-step: the validation loss through alpha(b), first order.
+                        // b-step: the validation loss through alpha(b), first order. W is frozen meanwhile, so backward
+                        // computes only the gradient of b, not that of every network weight.
                         Gradients.Clear(space.LatentParameters);
-                        SetArchitecture(net, space);
-                        Tensor validLogits = net.forward(valid.Images);
-                        Tensor validLoss = nn.functional.cross_entropy(validLogits, valid.Labels);
-                        validLoss.backward();
+                        Tensor validLogits, validLoss;
+                        using (new FrozenParameters(weights))
+                        {
+                            SetArchitecture(net, space);
+                            validLogits = net.forward(valid.Images);
+                            validLoss = nn.functional.cross_entropy(validLogits, valid.Labels);
+                            validLoss.backward();
+                        }
                         bOptimizer.step();
                         validMetrics.Add(validLoss, validLogits, valid.Labels);
 
