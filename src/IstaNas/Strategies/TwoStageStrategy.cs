@@ -61,7 +61,7 @@ public sealed class TwoStageStrategy : IStrategy
         if (o.MaxStepsPerEpoch is int cap) steps = Math.Min(steps, cap);
 
         torch.random.manual_seed(context.Seed);
-        var coder = new TensorSparseCoder(context.Recovery);
+        var coder = SparseCoder.Create(context.Recovery);
         using var space = new CompressedSearchSpace(context.SearchSpace, coder, context.Seed, context.Device);
         using var net = new SearchNetwork(new SuperNetOptions
         {
