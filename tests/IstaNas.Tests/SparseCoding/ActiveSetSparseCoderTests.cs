@@ -99,6 +99,36 @@ public class ActiveSetSparseCoderTests
     }
 
     [Fact]
+    public void ExactWhereTheDenseSolverHasItsGap()
+    {
+        // 2000 seeded problems, m = 5..24, n = 14..40, uniform and column-normalised Gaussian A, lambda = 1e-5: the
+        // sweep on which DenseLassoSolver leaves a few (m >= 11, active set at m) at KKT 2e-4..5e-3.
+        var dense = new DenseLassoSolver(1e-5);
+        var coder = Coder();
+        var rng = new Random(11);
+        double worst = 0, worstDense = 0;
+        var denseMisses = 0;
+        for (var batchIndex = 0; batchIndex < 250; batchIndex++)
+        {
+            var m = 5 + rng.Next(20);
+            var problems = Enumerable.Range(0, 8)
+                .Select(i => Make(i % 2 == 0, m, 14 + rng.Next(27), (10000 * batchIndex) + i)).ToArray();
+            using var batch = TestProblems.ToBatch(problems);
+            using var result = coder.Solve(batch);
+            worst = Math.Max(worst, result.KktResidual.Max());
+            foreach (var p in problems)
+            {
+                var reference = dense.Solve(p.A, p.B).KktResidual;
+                worstDense = Math.Max(worstDense, reference);
+                denseMisses += reference > 1e-10 ? 1 : 0;
+            }
+        }
+
+        _output.WriteLine($"active set: worst KKT {worst:E2}; dense: worst {worstDense:E2}, {denseMisses} of 2000 above 1e-10");
+        Assert.True(worst <= 1e-10, $"worst KKT residual {worst:E3}");
+    }
+
+    [Fact]
     public void WarmStartAfterSmallChangeNeedsFewerPivots()
     {
         var problems = DefaultSpace.Select((n, i) => TestProblems.Uniform(7, n, 50 + i)).ToArray();
