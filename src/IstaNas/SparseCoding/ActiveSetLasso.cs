@@ -72,8 +72,7 @@ internal sealed class ActiveSetLasso
     /// Solves one problem. <paramref name="a"/> is A column-major (column j at [j * m, (j + 1) * m)).
     /// On entry <paramref name="z"/> holds the warm start when <paramref name="warm"/> is true (ignored otherwise);
     /// on exit the solution. Returns the number of pivots (linear solves); <paramref name="pathCompleted"/> is false
-    /// when the pivot cap was hit or the path broke down (the returned z is then the best point reached: the cold
-    /// path's last breakpoint, or 0).
+    /// when the pivot cap was hit or the cold path broke down (z is then 0; the caller sees it in the KKT residual).
     /// </summary>
     public int Solve(ReadOnlySpan<double> a, int n, ReadOnlySpan<double> b, Span<double> z, double lambda, bool warm, out bool pathCompleted)
     {
