@@ -203,6 +203,17 @@ public class ActiveSetSparseCoderTests
     }
 
     [Fact]
+    public void ZeroLambdaIsReportedAsNotConverged()
+    {
+        // The homotopy degenerates at lambda = 0 (every correlation starts at the boundary); Auto uses FISTA there.
+        var problems = DefaultSpace.Select((n, i) => TestProblems.Uniform(7, n, i)).ToArray();
+        using var batch = TestProblems.ToBatch(problems);
+        using var result = Coder(lambda: 0).Solve(batch);
+        Assert.All(result.Converged, Assert.False);
+        Assert.All(result.KktResidual, r => Assert.True(r > 1e-6));
+    }
+
+    [Fact]
     public void BatchedEqualsPerProblemAndPaddingIsZero()
     {
         var problems = DefaultSpace.Select((n, i) => TestProblems.Uniform(7, n, 300 + i)).ToArray();
