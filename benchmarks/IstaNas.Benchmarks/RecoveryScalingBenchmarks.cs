@@ -16,7 +16,8 @@ public sealed record ScalingCase(int N, int Batch)
 
 /// <summary>
 /// Planted sparse recovery at growing size (m = n / 10, s = m / 10 non-zeros, lambda = 0.1, tolerance 1e-4,
-/// tensors in float32, dense reference in float64): where batched tensors beat the node-by-node dense solver.
+/// tensors in float32, dense reference in float64): where batched tensors beat the node-by-node dense solver, and
+/// the managed active-set coder (float64 inside, on the same float32 problem; cold).
 /// n = 10000 is in <see cref="RecoveryScalingLargeBenchmarks"/> (tensors only, batch 1).
 /// </summary>
 public class RecoveryScalingBenchmarks
@@ -29,6 +30,7 @@ public class RecoveryScalingBenchmarks
     private TensorSparseCoder _fista = null!;
     private TensorSparseCoder _ista = null!;
     private DenseLassoSolver _dense = null!;
+    private ISparseCoder _activeSet = null!;
 
     // Skipped: n = 1000 with B = 256 (25.6 M entries of A; ISTA alone would take minutes per operation on this
     // shared 2-core machine).
@@ -51,7 +53,10 @@ public class RecoveryScalingBenchmarks
         options.Method = SparseCodingMethod.Ista;
         _ista = new TensorSparseCoder(options);
         _dense = new DenseLassoSolver(0.1);
+        options.Method = SparseCodingMethod.ActiveSet;
+        _activeSet = SparseCoder.Create(options);
         Report("FISTA", _fista, _problem);
+        Report("active set", _activeSet, _problem);
         Report("ISTA", _ista, _problem);
     }
 
@@ -65,6 +70,13 @@ public class RecoveryScalingBenchmarks
 
     [Benchmark(Baseline = true, Description = "Dense homotopy, one by one")]
     public int Dense() => _dense.SolveAll(_denseA, _denseB).Sum(r => r.Iterations);
+
+    [Benchmark(Description = "Active set (managed), one by one")]
+    public int ActiveSet()
+    {
+        using var result = _activeSet.Solve(_problem!);
+        return result.Iterations.Max();
+    }
 
     [Benchmark(Description = "FISTA batched")]
     public int Fista()
@@ -80,7 +92,7 @@ public class RecoveryScalingBenchmarks
         return result.Iterations.Max();
     }
 
-    internal static void Report(string name, TensorSparseCoder coder, SparseCodingProblem problem)
+    internal static void Report(string name, ISparseCoder coder, SparseCodingProblem problem)
     {
         using var r = coder.Solve(problem);
         Console.WriteLine($"// {name} {problem.BatchSize}x[{problem.Rows}x{problem.MaxColumns}]: max iterations {r.Iterations.Max()}, converged {r.Converged.Count(c => c)}/{r.Converged.Length}, max KKT {r.KktResidual.Max():E1}");

@@ -24,7 +24,7 @@ public static class IstaNasServiceCollectionExtensions
         AddValidated<SearchSpaceOptions>(services);
         AddValidated<SparseCoderOptions>(services);
         AddValidated<TwoStageOptions>(services);
-        services.TryAddSingleton<ISparseCoder>(sp => new TensorSparseCoder(sp.GetRequiredService<IOptions<SparseCoderOptions>>().Value));
+        services.TryAddSingleton<ISparseCoder>(sp => SparseCoder.Create(sp.GetRequiredService<IOptions<SparseCoderOptions>>().Value));
         services.TryAddTransient(sp => new SearchBuilder(
             sp.GetRequiredService<IOptions<SearchSpaceOptions>>().Value,
             sp.GetRequiredService<IOptions<SparseCoderOptions>>().Value,

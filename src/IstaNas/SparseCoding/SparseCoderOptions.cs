@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace IstaNas.SparseCoding;
 
 /// <summary>
-/// Options of the batched tensor sparse coder (<see cref="TensorSparseCoder"/>). Bind them with
+/// Options of the sparse coders (<see cref="SparseCoder.Create(SparseCoderOptions)"/>). Bind them with
 /// <c>services.AddOptions&lt;SparseCoderOptions&gt;().ValidateDataAnnotations()</c>; the coder validates
 /// them again and throws <see cref="ArgumentException"/> on invalid values.
 /// </summary>
@@ -37,8 +37,12 @@ public sealed class SparseCoderOptions
     [Range(1, int.MaxValue)]
     public int CheckInterval { get; set; } = 10;
 
-    /// <summary>ISTA or FISTA (default).</summary>
-    public SparseCodingMethod Method { get; set; } = SparseCodingMethod.Fista;
+    /// <summary>
+    /// The method <see cref="SparseCoder.Create(SparseCoderOptions)"/> selects: <see cref="SparseCodingMethod.Auto"/>
+    /// (default: the exact active-set coder for small CPU problems, FISTA otherwise), ActiveSet, Ista or Fista.
+    /// A <see cref="TensorSparseCoder"/> runs ISTA for Ista and FISTA for every other value.
+    /// </summary>
+    public SparseCodingMethod Method { get; set; } = SparseCodingMethod.Auto;
 
     /// <summary>
     /// FISTA only: gradient-based adaptive restart (O'Donoghue and Candès 2015). When

@@ -12,6 +12,7 @@ namespace IstaNas.SparseCoding;
 /// host-device synchronisation of the loop.
 /// Iteration: g = A^T (A y - b); z+ = soft_threshold(y - g / L, lambda / L) with L = ||A||_2^2 per problem;
 /// ISTA uses y = z, FISTA y = z + ((t_k - 1) / t_{k+1}) (z - z_prev), optionally with adaptive restart.
+/// <see cref="SparseCoderOptions.Method"/> Ista selects ISTA; every other value (Fista, ActiveSet, Auto) runs FISTA.
 /// </summary>
 public sealed class TensorSparseCoder : ISparseCoder
 {
@@ -60,7 +61,7 @@ public sealed class TensorSparseCoder : ISparseCoder
         }
 
         var lambda = Options.Lambda;
-        var fista = Options.Method == SparseCodingMethod.Fista;
+        var fista = Options.Method != SparseCodingMethod.Ista;        // Fista; ActiveSet and Auto mean FISTA here
         var restart = fista && Options.AdaptiveRestart;
         var iterations = new int[batch];
         var converged = new bool[batch];

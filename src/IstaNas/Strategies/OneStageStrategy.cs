@@ -60,7 +60,7 @@ public sealed class OneStageStrategy : IStrategy
         int steps = o.MaxStepsPerEpoch is int cap ? Math.Min(cap, loader.BatchesPerEpoch) : loader.BatchesPerEpoch;
 
         torch.random.manual_seed(context.Seed);
-        var coder = new TensorSparseCoder(context.Recovery);
+        var coder = SparseCoder.Create(context.Recovery);
         using var space = new CompressedSearchSpace(context.SearchSpace, coder, context.Seed, context.Device);
         using var net = new SearchNetwork(SearchSetup.Network(context, o, [.. context.SearchSpace.Operations]) with
         {

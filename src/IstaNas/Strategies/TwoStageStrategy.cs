@@ -45,7 +45,7 @@ public sealed class TwoStageStrategy : IStrategy
         (DataLoader trainLoader, DataLoader validLoader, int steps) = SearchSetup.BilevelLoaders(context, o, o.TrainPortion, "b");
 
         torch.random.manual_seed(context.Seed);
-        var coder = new TensorSparseCoder(context.Recovery);
+        var coder = SparseCoder.Create(context.Recovery);
         using var space = new CompressedSearchSpace(context.SearchSpace, coder, context.Seed, context.Device);
         using var net = new SearchNetwork(SearchSetup.Network(context, o, [.. context.SearchSpace.Operations]) with { Affine = false });
         net.to(context.Device);
