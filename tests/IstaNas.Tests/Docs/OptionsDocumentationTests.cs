@@ -11,7 +11,7 @@ public class OptionsDocumentationTests
 {
     public static TheoryData<Type> OptionTypes() =>
         new(typeof(SearchSpaceOptions), typeof(SparseCoderOptions), typeof(SearchTrainingOptions), typeof(TwoStageOptions),
-            typeof(OneStageOptions), typeof(EvaluationOptions));
+            typeof(OneStageOptions), typeof(DartsOptions), typeof(EvaluationOptions));
 
     [Theory]
     [MemberData(nameof(OptionTypes))]
