@@ -27,4 +27,5 @@ var config = DefaultConfig.Instance
     .AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithWarmupCount(1).WithIterationCount(3).WithLaunchCount(1))
     .AddDiagnoser(MemoryDiagnoser.Default)
     .WithOptions(ConfigOptions.JoinSummary | ConfigOptions.DisableLogFile);
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);
+// With no arguments every BenchmarkDotNet class runs (no interactive menu): one command for the whole suite.
+BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args.Length == 0 ? ["--filter", "*"] : args, config);

@@ -132,7 +132,7 @@ internal static class SearchCommand
                                    $"({search.Context.Train.Count} images, {search.Context.Train.ClassCount} classes); output: {Markup.Escape(output)}");
 
         SearchResult result = console.Run(() => search.Run(cancellationToken));
-        IReadOnlyList<string> files = [.. ResultWriter.Write(output, result), .. Artifacts.Write(output, result)];
+        IReadOnlyList<string> files = [.. ResultWriter.Write(output, result), .. Visualization.RunPictures.Write(output, result)];
         if (result.Network is Networks.EvalNetwork network)
         {
             // One-stage search: the trained network of the genotype, alpha absorbed into its BNs, ready to use or fine-tune.

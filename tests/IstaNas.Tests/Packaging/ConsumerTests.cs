@@ -52,6 +52,11 @@ public sealed class ConsumerTests(ITestOutputHelper log)
             Assert.True(m.Success, $"The consumer printed no genotype. Output:\n{output}");
             Genotype genotype = Genotype.FromJson(m.Groups["json"].Value);
             Assert.Equal(4, genotype.Nodes);
+            foreach (string picture in new[] { "normal.svg", "reduce.png", "loss.png", "z_magnitude.png" })
+            {
+                Assert.Contains($"wrote {picture}", output);
+                Assert.True(new FileInfo(Path.Combine(app, "out", picture)).Length > 0, $"{picture} is empty");
+            }
         }
         finally
         {

@@ -1,4 +1,4 @@
-using IstaNas.Sample.Plots;
+using IstaNas.Visualization.Plots;
 
 namespace IstaNas.Tests.Visualization;
 

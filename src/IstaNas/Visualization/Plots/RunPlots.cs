@@ -1,9 +1,8 @@
 using System.Globalization;
 using IstaNas.Architecture;
 using IstaNas.Strategies;
-using IstaNas.Visualization;
 
-namespace IstaNas.Sample.Plots;
+namespace IstaNas.Visualization.Plots;
 
 /// <summary>The figures of a run's history: loss, accuracy, |z| per node and the one-stage freeze timeline.</summary>
 internal static class RunPlots

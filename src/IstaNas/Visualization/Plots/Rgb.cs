@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace IstaNas.Sample.Plots;
+namespace IstaNas.Visualization.Plots;
 
 /// <summary>An opaque 8-bit colour.</summary>
 internal readonly record struct Rgb(byte R, byte G, byte B)

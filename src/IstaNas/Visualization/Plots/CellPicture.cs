@@ -1,7 +1,6 @@
 using IstaNas.Architecture;
-using IstaNas.Visualization;
 
-namespace IstaNas.Sample.Plots;
+namespace IstaNas.Visualization.Plots;
 
 /// <summary>Rasterises the <see cref="CellLayout"/> that <see cref="CellDiagram"/> draws as SVG, at twice its size.</summary>
 internal static class CellPicture

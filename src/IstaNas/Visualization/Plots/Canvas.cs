@@ -1,4 +1,4 @@
-namespace IstaNas.Sample.Plots;
+namespace IstaNas.Visualization.Plots;
 
 /// <summary>
 /// A minimal anti-aliased RGB rasteriser: rectangles, thick polylines, filled polygons, dots and bitmap text.

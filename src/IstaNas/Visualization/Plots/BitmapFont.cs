@@ -1,4 +1,4 @@
-namespace IstaNas.Sample.Plots;
+namespace IstaNas.Visualization.Plots;
 
 /// <summary>
 /// A small 5x9 pixel font (7 rows above the baseline, 2 for descenders) drawn for these plots, so that text

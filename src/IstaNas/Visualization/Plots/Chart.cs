@@ -1,4 +1,4 @@
-namespace IstaNas.Sample.Plots;
+namespace IstaNas.Visualization.Plots;
 
 /// <summary>Draws one line chart panel (axes, grid, ticks, lines with markers, optional phase separators) into a region of a canvas.</summary>
 internal static class Chart

@@ -1,4 +1,4 @@
-namespace IstaNas.Sample.Plots;
+namespace IstaNas.Visualization.Plots;
 
 /// <summary>One line of a chart: y per x, NaN for a gap; optionally thicker and labelled at its last point.</summary>
 internal sealed record Series(string Name, Rgb Color, IReadOnlyList<double> X, IReadOnlyList<double> Y, bool Dashed = false)

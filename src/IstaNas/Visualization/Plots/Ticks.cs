@@ -1,4 +1,4 @@
-namespace IstaNas.Sample.Plots;
+namespace IstaNas.Visualization.Plots;
 
 /// <summary>"Nice" axis ranges and tick positions (1, 2, 5 x 10^k steps).</summary>
 internal static class Ticks

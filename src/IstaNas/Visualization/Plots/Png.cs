@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text;
 
-namespace IstaNas.Sample.Plots;
+namespace IstaNas.Visualization.Plots;
 
 /// <summary>Encodes 8-bit RGB images as PNG (one IDAT chunk, filter "none", zlib via System.IO.Compression).</summary>
 internal static class Png

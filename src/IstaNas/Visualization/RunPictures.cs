@@ -1,12 +1,11 @@
 using IstaNas.Architecture;
-using IstaNas.Sample.Plots;
+using IstaNas.Visualization.Plots;
 using IstaNas.Strategies;
-using IstaNas.Visualization;
 
-namespace IstaNas.Sample;
+namespace IstaNas.Visualization;
 
 /// <summary>Pictures of a run, written next to its results: cell diagrams (SVG and PNG) and plots of the history (PNG).</summary>
-public static class Artifacts
+public static class RunPictures
 {
     /// <summary>
     /// Writes <c>normal.svg</c>, <c>reduce.svg</c>, <c>normal.png</c>, <c>reduce.png</c> and, when the history has

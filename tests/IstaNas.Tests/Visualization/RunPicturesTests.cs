@@ -1,10 +1,10 @@
 using IstaNas.Architecture;
-using IstaNas.Sample;
+using IstaNas.Visualization;
 using IstaNas.Strategies;
 
 namespace IstaNas.Tests.Visualization;
 
-public sealed class ArtifactsTests : IDisposable
+public sealed class RunPicturesTests : IDisposable
 {
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "istanas-artifacts-" + Guid.NewGuid().ToString("N"));
 
@@ -59,7 +59,7 @@ public sealed class ArtifactsTests : IDisposable
     [Fact]
     public void WritesEveryPictureAsValidPngOrSvg()
     {
-        IReadOnlyList<string> files = Artifacts.Write(_dir, FakeRun());
+        IReadOnlyList<string> files = RunPictures.Write(_dir, FakeRun());
         string[] names = files.Select(Path.GetFileName).ToArray()!;
         Assert.Equal(["normal.svg", "reduce.svg", "normal.png", "reduce.png", "loss.png", "accuracy.png", "z_magnitude.png", "freeze_timeline.png"], names);
         foreach (string png in files.Where(f => f.EndsWith(".png", StringComparison.Ordinal)))
@@ -79,7 +79,7 @@ public sealed class ArtifactsTests : IDisposable
     public void SkipsHistoryPlotsThatHaveNoData()
     {
         var result = new SearchResult { Genotype = KnownGenotypes.DartsV2, History = [], Elapsed = TimeSpan.Zero };
-        string[] names = Artifacts.Write(_dir, result).Select(Path.GetFileName).ToArray()!;
+        string[] names = RunPictures.Write(_dir, result).Select(Path.GetFileName).ToArray()!;
         Assert.Equal(["normal.svg", "reduce.svg", "normal.png", "reduce.png"], names);
     }
 
@@ -87,7 +87,7 @@ public sealed class ArtifactsTests : IDisposable
     public void CellPngHasTheLayoutSizeTimesTwo()
     {
         IstaNas.Visualization.CellLayout layout = IstaNas.Visualization.CellLayout.Create(KnownGenotypes.DartsV2, CellType.Reduce);
-        var canvas = IstaNas.Sample.Plots.CellPicture.Render(KnownGenotypes.DartsV2, CellType.Reduce);
+        var canvas = IstaNas.Visualization.Plots.CellPicture.Render(KnownGenotypes.DartsV2, CellType.Reduce);
         PngReader.Image image = PngReader.Decode(canvas.ToPng());
         Assert.Equal((int)Math.Ceiling(layout.Width * 2), image.Width);
         Assert.Equal((int)Math.Ceiling(layout.Height * 2), image.Height);
