@@ -1,0 +1,93 @@
+using IstaNas.SearchSpace;
+using IstaNas.SparseCoding;
+using IstaNas.Strategies;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace IstaNas.Tests.Strategies;
+
+public class SearchBuilderTests
+{
+    [Fact]
+    public void BuildFailsOnABadOptionNamingItAndItsValue()
+    {
+        var ex = Assert.Throws<OptionsValidationException>(() => new SearchBuilder()
+            .UseSyntheticDataset(64)
+            .UseTwoStage(o => o.Epochs = 0)
+            .Build());
+        Assert.Contains("TwoStage.Epochs", ex.Message);
+        Assert.Contains("(value: 0)", ex.Message);
+
+        var space = Assert.Throws<OptionsValidationException>(() => new SearchBuilder()
+            .UseSyntheticDataset(64)
+            .ConfigureSearchSpace(s => s.ProjectionDims = -3)
+            .Build());
+        Assert.Contains("SearchSpace.ProjectionDims", space.Message);
+        Assert.Contains("-3", space.Message);
+
+        var recovery = Assert.Throws<OptionsValidationException>(() => new SearchBuilder()
+            .UseSyntheticDataset(64)
+            .ConfigureRecovery(r => r.Lambda = -1)
+            .Build());
+        Assert.Contains("Recovery.Lambda", recovery.Message);
+    }
+
+    [Fact]
+    public void CrossFieldRulesAreChecked()
+    {
+        var ex = Assert.Throws<OptionsValidationException>(() => new SearchBuilder()
+            .UseSyntheticDataset(64)
+            .UseOneStage(o => { o.LearningRate = 0.01; o.LearningRateMin = 0.1; })
+            .Build());
+        Assert.Contains("LearningRateMin", ex.Message);
+    }
+
+    [Fact]
+    public void BuildWithoutDataSaysWhatToCall()
+    {
+        var ex = Assert.Throws<InvalidOperationException>(() => new SearchBuilder().Build());
+        Assert.Contains("UseSyntheticDataset", ex.Message);
+    }
+
+    [Fact]
+    public void ACudaDeviceWithoutCudaIsAClearError()
+    {
+        if (TorchSharp.torch.cuda.is_available()) return; // only meaningful on a machine without a GPU, like CI
+        var ex = Assert.Throws<ArgumentException>(() => new SearchBuilder().UseDevice("cuda"));
+        Assert.Contains("CUDA", ex.Message);
+        Assert.Throws<ArgumentException>(() => new SearchBuilder().UseDevice("toaster"));
+    }
+
+    [Fact]
+    public void MissingCheckpointAndDataFoldersAreNamed()
+    {
+        var ckpt = Assert.Throws<FileNotFoundException>(() => new SearchBuilder().ResumeFrom("/no/such/run.ckpt"));
+        Assert.Contains("/no/such/run.ckpt", ckpt.Message);
+        var data = Assert.Throws<DirectoryNotFoundException>(() => new SearchBuilder().UseCifar10("/no/such/cifar").Build());
+        Assert.Contains("/no/such/cifar", data.Message);
+    }
+
+    [Fact]
+    public void DependencyInjectionProvidesValidatedOptionsACoderAndABuilder()
+    {
+        var services = new ServiceCollection();
+        services.AddIstaNas(b => b.ConfigureSearchSpace(s => s.ProjectionDims = 9).ConfigureTwoStage(o => o.Epochs = 3));
+        using ServiceProvider provider = services.BuildServiceProvider();
+        Assert.Equal(9, provider.GetRequiredService<IOptions<SearchSpaceOptions>>().Value.ProjectionDims);
+        Assert.IsAssignableFrom<ISparseCoder>(provider.GetRequiredService<ISparseCoder>());
+        Search search = provider.GetRequiredService<SearchBuilder>().UseSyntheticDataset(64).Build();
+        var strategy = Assert.IsType<TwoStageStrategy>(search.Strategy);
+        Assert.Equal(3, strategy.Options.Epochs);
+        Assert.Equal(9, search.Context.SearchSpace.ProjectionDims);
+    }
+
+    [Fact]
+    public void DependencyInjectionRejectsBadOptionsWithTheirName()
+    {
+        var services = new ServiceCollection();
+        services.AddIstaNas(b => b.ConfigureSearchSpace(s => s.Sparsity = 0));
+        using ServiceProvider provider = services.BuildServiceProvider();
+        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<SearchSpaceOptions>>().Value);
+        Assert.Contains("Sparsity", ex.Message);
+    }
+}
