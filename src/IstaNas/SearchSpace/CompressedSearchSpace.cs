@@ -176,7 +176,7 @@ public sealed class CompressedSearchSpace : ICompressedSearchSpace
         IEnumerable<GenotypeEdge> Cell(CellType cell) => Enumerable.Range(0, Nodes).SelectMany(i =>
         {
             double[] z = Get(cell, i).ZHost();
-            return TopSByMagnitude(z, Options.Sparsity).Select(c => Decode(i, c));
+            return TopSByMagnitude(z, Options.Sparsity).Order().Select(c => Decode(i, c));
         });
         return new Genotype(Cell(CellType.Normal).ToArray(), Cell(CellType.Reduce).ToArray(), edgesPerNode: Options.Sparsity);
     }

@@ -51,7 +51,10 @@ public interface ICompressedSearchSpace : IDisposable
     /// <summary>Decodes a candidate index of a node into (predecessor, operation name).</summary>
     GenotypeEdge Decode(int node, int candidate);
 
-    /// <summary>The architecture: per node the s candidates with the largest |z|, strongest first.</summary>
+    /// <summary>
+    /// The architecture: per node the s candidates with the largest |z| (its support), in candidate order (predecessor,
+    /// then operation) — the order the networks built from it use, so a genotype and its trained weights always agree.
+    /// </summary>
     Genotype DeriveGenotype();
 
     /// <summary>Whether a node has stopped searching (one-stage search).</summary>

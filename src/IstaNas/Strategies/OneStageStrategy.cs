@@ -163,7 +163,8 @@ public sealed class OneStageStrategy : IStrategy
             var report = new EpochReport
             {
                 Epoch = epoch + 1,
-                Epochs = searching ? o.MaxSearchEpochs : o.Epochs,
+                // Epochs planned in all: an upper bound while searching (the cap), exact once the architecture is fixed.
+                Epochs = (searching ? o.MaxSearchEpochs : searchEpochs) + o.Epochs,
                 Phase = searching ? "search" : "train",
                 LearningRate = lr,
                 TrainLoss = metrics.MeanLoss,

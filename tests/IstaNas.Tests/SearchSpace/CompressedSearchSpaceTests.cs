@@ -152,7 +152,7 @@ public class CompressedSearchSpaceTests
         {
             double[] z = space.Z(CellType.Normal, i).data<double>().ToArray();
             int[] top = [.. Enumerable.Range(0, z.Length).OrderByDescending(j => Math.Abs(z[j])).Take(2)];
-            Assert.Equal(top.Select(c => space.Decode(i, c)), g.NodeEdges(CellType.Normal, i));
+            Assert.Equal(top.Order().Select(c => space.Decode(i, c)), g.NodeEdges(CellType.Normal, i));
             Assert.Equal(top.Order(), space.Support(CellType.Normal, i));
         }
     }

@@ -1,3 +1,5 @@
+using IstaNas.Architecture;
+using IstaNas.Evaluation;
 using IstaNas.Networks;
 using IstaNas.Strategies;
 using static TorchSharp.torch;
@@ -31,6 +33,8 @@ public class OneStageStrategyTests
         Assert.Equal("search", result.History[0].Phase);
         Assert.Equal(8, result.History[0].FrozenNodes.Count);
         Assert.Equal(["search", "train", "train"], result.History.Select(h => h.Phase));
+        Assert.Equal([1, 2, 3], result.History.Select(h => h.Epoch));
+        Assert.Equal(3, result.History[^1].Epochs);
         Assert.All(result.History.Skip(1), h => Assert.Empty(h.ZChange));
         Assert.All(result.History.Skip(1), h => Assert.Equal(result.Genotype, h.Genotype));
         var net = Assert.IsType<EvalNetwork>(result.Network);
@@ -40,7 +44,26 @@ public class OneStageStrategyTests
             Assert.True(result.AbsorptionMaxError < 1e-4, $"absorbed network differs by {result.AbsorptionMaxError}");
             using var scope = NewDisposeScope();
             net.eval();
-            Assert.Equal(new long[] { 2, 10 }, net.forward(randn(2, 3, 16, 16)).shape);
+            Tensor x = randn(2, 3, 16, 16);
+            Assert.Equal(new long[] { 2, 10 }, net.forward(x).shape);
+
+            // The genotype and the trained network agree, so they save and load together.
+            string path = Path.Combine(Path.GetTempPath(), $"istanas-onestage-{Guid.NewGuid():N}.ckpt");
+            try
+            {
+                TrainedNetwork.Save(path, net, result.Genotype);
+                (EvalNetwork loaded, Genotype genotype) = TrainedNetwork.Load(path);
+                using (loaded)
+                {
+                    loaded.eval();
+                    Assert.Equal(result.Genotype, genotype);
+                    Assert.True(loaded.forward(x).Same(net.forward(x)));
+                }
+            }
+            finally
+            {
+                File.Delete(path);
+            }
         }
     }
 
