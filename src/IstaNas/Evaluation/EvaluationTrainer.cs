@@ -18,7 +18,7 @@ namespace IstaNas.Evaluation;
 /// SGD with momentum and weight decay, cosine learning rate per epoch, gradient clipping, auxiliary loss, cutout and
 /// drop path rising linearly; after every epoch the test set is evaluated (evaluation mode, no augmentation).
 /// <para>
-/// With <see cref="EvaluationOptions.CheckpointDirectory"/> set, <c>evaluation.ckpt</c> is written after every epoch and
+/// With <see cref="TrainingOptions.CheckpointDirectory"/> set, <c>evaluation.ckpt</c> is written after every epoch and
 /// on cancellation (weights with BN statistics, SGD momentum, torch generator state, position, history). On the CPU with
 /// a fixed seed, a run stopped at any step and continued with <see cref="Resume"/> ends with the same weights, bit for
 /// bit, as an uninterrupted run: the data order and augmentation depend only on (seed, epoch, batch), the learning rate
@@ -35,7 +35,7 @@ public sealed class EvaluationTrainer
     /// <summary>The checkpoint kind.</summary>
     public const string CheckpointKind = "evaluation";
 
-    /// <summary>File name of the checkpoint in <see cref="EvaluationOptions.CheckpointDirectory"/>.</summary>
+    /// <summary>File name of the checkpoint in <see cref="TrainingOptions.CheckpointDirectory"/>.</summary>
     public const string CheckpointFileName = "evaluation.ckpt";
 
     private const string TrainSumsValue = "partialTrainMetrics";

@@ -20,7 +20,7 @@ namespace IstaNas.Strategies;
 /// After every epoch the searching nodes' codes are recovered; a code whose derived network exceeds the parameter budget
 /// is rejected; a node whose code moved by at most epsilon freezes: its b stops, its alpha becomes a constant and the BN
 /// affine parameters of its selected operations start training. When every node is frozen the architecture is fixed and
-/// the network trains for <see cref="SearchTrainingOptions.Epochs"/> more epochs under a cosine schedule. The result
+/// the network trains for <see cref="TrainingOptions.Epochs"/> more epochs under a cosine schedule. The result
 /// holds the genotype and the trained network with every alpha absorbed into its BN.
 /// </summary>
 public sealed class OneStageStrategy : IStrategy

@@ -8,7 +8,7 @@ namespace IstaNas.Strategies;
 /// <summary>
 /// Checkpoints of the search strategies: weights, both optimisers, the compressed space (A, b, z, supports, frozen
 /// flags), torch's RNG, the position (epoch, step), the partial metrics of an interrupted epoch and the history.
-/// The file is <c>{kind}.ckpt</c> in <see cref="SearchTrainingOptions.CheckpointDirectory"/>, replaced atomically.
+/// The file is <c>{kind}.ckpt</c> in <see cref="TrainingOptions.CheckpointDirectory"/>, replaced atomically.
 /// </summary>
 internal static class SearchCheckpoint
 {
@@ -42,7 +42,7 @@ internal static class SearchCheckpoint
             .With("recovery.method", context.Recovery.Method)
             .With("recovery.tolerance", context.Recovery.Tolerance)
             .With("recovery.maxIterations", context.Recovery.MaxIterations);
-        foreach (var p in options.GetType().GetProperties().Where(p => p.Name != nameof(SearchTrainingOptions.CheckpointDirectory)).OrderBy(p => p.Name, StringComparer.Ordinal))
+        foreach (var p in options.GetType().GetProperties().Where(p => p.Name != nameof(TrainingOptions.CheckpointDirectory)).OrderBy(p => p.Name, StringComparer.Ordinal))
             f = f.With("options." + p.Name, p.GetValue(options));
         return f;
     }

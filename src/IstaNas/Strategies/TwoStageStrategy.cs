@@ -15,7 +15,7 @@ namespace IstaNas.Strategies;
 /// Two-stage ISTA-NAS (algorithm.md section 4): on a proxy super-net that runs only the support of every node,
 /// alternate per minibatch a b-step (Adam on the validation loss, first order) and a W-step (SGD on the training
 /// loss); after every epoch recover z from b by sparse coding, warm-started; the genotype is the top-s |z| per node.
-/// With <see cref="SearchTrainingOptions.CheckpointDirectory"/> set, <c>two-stage.ckpt</c> is replaced after every
+/// With <see cref="TrainingOptions.CheckpointDirectory"/> set, <c>two-stage.ckpt</c> is replaced after every
 /// epoch and on cancellation; <see cref="SearchContext.ResumeFrom"/> continues such a run exactly where it stopped.
 /// </summary>
 public sealed class TwoStageStrategy : IStrategy

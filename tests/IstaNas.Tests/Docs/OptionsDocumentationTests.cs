@@ -10,7 +10,7 @@ namespace IstaNas.Tests.Docs;
 public class OptionsDocumentationTests
 {
     public static TheoryData<Type> OptionTypes() =>
-        new(typeof(SearchSpaceOptions), typeof(SparseCoderOptions), typeof(SearchTrainingOptions), typeof(TwoStageOptions),
+        new(typeof(SearchSpaceOptions), typeof(SparseCoderOptions), typeof(TrainingOptions), typeof(SearchTrainingOptions), typeof(TwoStageOptions),
             typeof(OneStageOptions), typeof(DartsOptions), typeof(EvaluationOptions));
 
     [Theory]
