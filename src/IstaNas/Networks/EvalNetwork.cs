@@ -40,32 +40,13 @@ public sealed class EvalNetwork : nn.Module<Tensor, Tensor>
         Reduce = reduce;
         _dropPathProbability = options.DropPathProbability;
 
-        int current = options.StemMultiplier * options.Channels;
-        stem = Stem.Create(options.InputChannels, current);
-        int prevPrev = current, prev = current;
-        current = options.Channels;
-        bool reductionPrevious = false;
-        var list = new EvalCell[options.Layers];
-        int auxiliaryChannels = 0;
-        for (int i = 0; i < options.Layers; i++)
-        {
-            bool reduction = NetworkValidation.IsReduction(i, options.Layers);
-            if (reduction)
-            {
-                current *= 2;
-            }
-
-            list[i] = new EvalCell(reduction ? reduce : normal, prevPrev, prev, current, reduction, reductionPrevious,
-                options.BatchNormAfterParameterFree);
-            reductionPrevious = reduction;
-            prevPrev = prev;
-            prev = list[i].OutputChannels;
-            if (i == AuxiliaryPosition)
-            {
-                auxiliaryChannels = prev;
-            }
-        }
-
+        int stemChannels = options.StemMultiplier * options.Channels;
+        stem = Stem.Create(options.InputChannels, stemChannels);
+        var (list, auxiliaryChannels, prev) = CellStack.Build(
+            options.Layers, stemChannels, options.Channels,
+            slot => new EvalCell(slot.Reduction ? reduce : normal, slot.PrevPrevChannels, slot.PrevChannels, slot.Channels, slot.Reduction, slot.ReductionPrevious,
+                options.BatchNormAfterParameterFree),
+            cell => cell.OutputChannels);
         cells = nn.ModuleList(list);
         auxiliary_head = options.Auxiliary ? new AuxiliaryHead(auxiliaryChannels, options.Classes) : null;
         global_pooling = nn.AdaptiveAvgPool2d(1);
@@ -116,7 +97,7 @@ public sealed class EvalNetwork : nn.Module<Tensor, Tensor>
     public AuxiliaryHead? AuxiliaryHead => auxiliary_head;
 
     /// <summary>Index of the cell after which the auxiliary head reads (2L/3).</summary>
-    public int AuxiliaryPosition => 2 * Options.Layers / 3;
+    public int AuxiliaryPosition => CellStack.AuxiliaryPosition(Options.Layers);
 
     /// <summary>Parameters of the network without the auxiliary head (DARTS' reported parameter count).</summary>
     public long ParameterCount => ParameterCounting.Count(this, includeAuxiliary: false);

@@ -29,31 +29,12 @@ public sealed class SearchNetwork : nn.Module<Tensor, Tensor>, ISuperNet
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         Options = options;
-        int current = options.StemMultiplier * options.Channels;
-        stem = Stem.Create(options.InputChannels, current);
-        int prevPrev = current, prev = current;
-        current = options.Channels;
-        bool reductionPrevious = false;
-        var list = new SearchCell[options.Layers];
-        int auxiliaryChannels = 0;
-        for (int i = 0; i < options.Layers; i++)
-        {
-            bool reduction = NetworkValidation.IsReduction(i, options.Layers);
-            if (reduction)
-            {
-                current *= 2;
-            }
-
-            list[i] = new SearchCell(options, prevPrev, prev, current, reduction, reductionPrevious);
-            reductionPrevious = reduction;
-            prevPrev = prev;
-            prev = list[i].OutputChannels;
-            if (i == AuxiliaryPosition)
-            {
-                auxiliaryChannels = prev;
-            }
-        }
-
+        int stemChannels = options.StemMultiplier * options.Channels;
+        stem = Stem.Create(options.InputChannels, stemChannels);
+        var (list, auxiliaryChannels, prev) = CellStack.Build(
+            options.Layers, stemChannels, options.Channels,
+            slot => new SearchCell(options, slot.PrevPrevChannels, slot.PrevChannels, slot.Channels, slot.Reduction, slot.ReductionPrevious),
+            cell => cell.OutputChannels);
         cells = nn.ModuleList(list);
         auxiliary_head = options.Auxiliary ? new AuxiliaryHead(auxiliaryChannels, options.Classes) : null;
         global_pooling = nn.AdaptiveAvgPool2d(1);
@@ -88,7 +69,7 @@ public sealed class SearchNetwork : nn.Module<Tensor, Tensor>, ISuperNet
     public AuxiliaryHead? AuxiliaryHead => auxiliary_head;
 
     /// <summary>Index of the cell after which the auxiliary head reads (2L/3).</summary>
-    public int AuxiliaryPosition => 2 * Options.Layers / 3;
+    public int AuxiliaryPosition => CellStack.AuxiliaryPosition(Options.Layers);
 
     /// <inheritdoc />
     public void SetArchitecture(CellType cell, IReadOnlyList<NodeWeights> nodes)
