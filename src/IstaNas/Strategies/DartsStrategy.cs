@@ -184,31 +184,7 @@ public sealed class DartsStrategy : IStrategy
                     using Batch train = trainBatches.Current;
                     using Batch valid = validBatches.Current;
                     using (NewDisposeScope())
-                    {
-                        // Architecture step: the validation loss through softmax(alpha), first order (no unrolling).
-                        // W does not need gradients here (they would be zeroed before the W-step): skip them.
-                        Gradients.Clear([alphaNormal, alphaReduce]);
-                        Tensor validLogits, validLoss;
-                        using (new FrozenParameters(weights))
-                        {
-                            SetArchitecture(net, alphaNormal, alphaReduce, nodes);
-                            validLogits = net.forward(valid.Images);
-                            validLoss = nn.functional.cross_entropy(validLogits, valid.Labels);
-                            validLoss.backward();
-                        }
-                        aOptimizer.step();
-                        validMetrics.Add(validLoss, validLogits, valid.Labels);
-
-                        // W-step: the training loss with alpha held constant.
-                        Gradients.Clear(weights);
-                        using (no_grad()) SetArchitecture(net, alphaNormal, alphaReduce, nodes);
-                        Tensor logits = net.forward(train.Images);
-                        Tensor loss = nn.functional.cross_entropy(logits, train.Labels);
-                        loss.backward();
-                        if (o.GradClip > 0) nn.utils.clip_grad_norm_(weights, o.GradClip);
-                        wOptimizer.step();
-                        trainMetrics.Add(loss, logits, train.Labels);
-                    }
+                        BilevelStep.Run(net, () => SetArchitecture(net, alphaNormal, alphaReduce, nodes), [alphaNormal, alphaReduce], aOptimizer, weights, wOptimizer, o.GradClip, valid, train, validMetrics, trainMetrics);
                     if (context.StepProgress is not null && ((step + 1) % 10 == 0 || step + 1 == steps))
                         context.StepProgress.Report(new StepReport(epoch + 1, step + 1, steps, trainMetrics.MeanLoss, trainMetrics.Accuracy));
                 }

@@ -96,31 +96,7 @@ public sealed class TwoStageStrategy : IStrategy
                     using Batch train = trainBatches.Current;
                     using Batch valid = validBatches.Current;
                     using (NewDisposeScope())
-                    {
-                        // b-step: the validation loss through alpha(b), first order. W is frozen meanwhile, so backward
-                        // computes only the gradient of b, not that of every network weight.
-                        Gradients.Clear(space.LatentParameters);
-                        Tensor validLogits, validLoss;
-                        using (new FrozenParameters(weights))
-                        {
-                            SetArchitecture(net, space);
-                            validLogits = net.forward(valid.Images);
-                            validLoss = nn.functional.cross_entropy(validLogits, valid.Labels);
-                            validLoss.backward();
-                        }
-                        bOptimizer.step();
-                        validMetrics.Add(validLoss, validLogits, valid.Labels);
-
-                        // W-step: the training loss with alpha held constant.
-                        Gradients.Clear(weights);
-                        using (no_grad()) SetArchitecture(net, space);
-                        Tensor logits = net.forward(train.Images);
-                        Tensor loss = nn.functional.cross_entropy(logits, train.Labels);
-                        loss.backward();
-                        if (o.GradClip > 0) nn.utils.clip_grad_norm_(weights, o.GradClip);
-                        wOptimizer.step();
-                        trainMetrics.Add(loss, logits, train.Labels);
-                    }
+                        BilevelStep.Run(net, () => SetArchitecture(net, space), space.LatentParameters, bOptimizer, weights, wOptimizer, o.GradClip, valid, train, validMetrics, trainMetrics);
                     if (context.StepProgress is not null && ((step + 1) % 10 == 0 || step + 1 == steps))
                         context.StepProgress.Report(new StepReport(epoch + 1, step + 1, steps, trainMetrics.MeanLoss, trainMetrics.Accuracy));
                 }
