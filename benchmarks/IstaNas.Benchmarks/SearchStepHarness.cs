@@ -72,7 +72,7 @@ public sealed class SearchStepHarness : IDisposable
 
     /// <summary>
     /// Skip the gradients of W in the architecture step (W.requires_grad = false while it runs): the step only needs
-    /// d loss / d b. The DARTS strategy does it (FrozenParameters); TwoStageStrategy does not yet. Off by default here so that sparse and dense compare like with like.
+    /// d loss / d b. Both strategies do it (BilevelStep); off by default here so that sparse and dense compare like with like.
     /// </summary>
     public bool FreezeWeightsInArchStep { get; set; }
 

@@ -48,9 +48,9 @@ internal static class EvaluateCommand
 
     private static readonly Option<int?> TestSteps = new("--test-steps") { Description = "Cap on test minibatches per evaluation (default: the whole test set)." };
 
-    private static readonly Option<string> Device = new("--device") { Description = "cpu, cuda or cuda:N.", DefaultValueFactory = _ => "cpu" };
+    private static readonly Option<string> Device = CommonOptions.Device();
 
-    private static readonly Option<int> Threads = new("--threads") { Description = "Intra-op CPU threads (default: TorchSharp's choice; 1 is much faster on a busy machine).", DefaultValueFactory = _ => 0 };
+    private static readonly Option<int> Threads = CommonOptions.Threads();
 
     private static readonly Option<int> Seed = new("--seed") { Description = "Seed of the weights, drop path, data order and augmentation.", DefaultValueFactory = _ => 0 };
 
@@ -60,7 +60,7 @@ internal static class EvaluateCommand
 
     private static readonly Option<bool> Quiet = new("--quiet", "-q") { Description = "Print only the final test accuracy." };
 
-    private static readonly Option<bool> JsonLog = new("--json") { Description = "Print one JSON object per epoch and a final summary on stdout, for scripts." };
+    private static readonly Option<bool> JsonLog = CommonOptions.Json();
 
     /// <summary>Builds the command.</summary>
     public static Command Create()
@@ -91,8 +91,7 @@ internal static class EvaluateCommand
         if (cutout < 0) throw new ArgumentException($"--cutout must be 0 (off) or a positive side, not {cutout}.");
         Genotype genotype = LoadGenotype(p.GetValue(GenotypeOption)!);
         torch.Device device = ParseDevice(p.GetValue(Device)!);
-        int threads = p.GetValue(Threads);
-        if (threads < 0) throw new ArgumentException($"--threads must be positive (or 0 for the default), not {threads}.");
+        int threads = CommonOptions.CheckThreads(p.GetValue(Threads));
         string? resume = p.GetValue(Resume);
         IstaNas.Checkpoints.Checkpoint? checkpoint = null;
         if (resume is not null)
@@ -125,7 +124,7 @@ internal static class EvaluateCommand
         var (train, test) = EvaluationData.Load(p.GetValue(DataOption)!, seed);
         checkpoint?.EnsureFingerprint(new EvaluationTrainer(genotype, options).Fingerprint(train, test));
         Directory.CreateDirectory(output);
-        if (threads > 0) torch.set_num_threads(threads);
+        CommonOptions.ApplyThreads(threads);
 
         using var fileLog = new FileLoggerProvider(Path.Combine(output, "evaluate.log"));
         using ILoggerFactory loggers = LoggerFactory.Create(b => b.AddProvider(fileLog).SetMinimumLevel(LogLevel.Information));

@@ -48,9 +48,9 @@ internal static class SearchCommand
 
     private static readonly Option<bool> Cutout = new("--cutout") { Description = "Cutout (16x16) on training batches." };
 
-    private static readonly Option<string> Device = new("--device") { Description = "cpu, cuda or cuda:N.", DefaultValueFactory = _ => "cpu" };
+    private static readonly Option<string> Device = CommonOptions.Device();
 
-    private static readonly Option<int> Threads = new("--threads") { Description = "Intra-op CPU threads (default: TorchSharp's choice; 1 is much faster on a busy machine).", DefaultValueFactory = _ => 0 };
+    private static readonly Option<int> Threads = CommonOptions.Threads();
 
     private static readonly Option<int> Seed = new("--seed") { Description = "Seed of A, b, weights, data and augmentation.", DefaultValueFactory = _ => 0 };
 
@@ -60,7 +60,7 @@ internal static class SearchCommand
 
     private static readonly Option<bool> Quiet = new("--quiet", "-q") { Description = "Print only the final genotype." };
 
-    private static readonly Option<bool> JsonLog = new("--json") { Description = "Print one JSON object per epoch and a final summary on stdout, for scripts." };
+    private static readonly Option<bool> JsonLog = CommonOptions.Json();
 
     /// <summary>Builds the command.</summary>
     public static Command Create()
@@ -82,9 +82,8 @@ internal static class SearchCommand
         int epochs = p.GetValue(Epochs), seed = p.GetValue(Seed);
         bool quiet = p.GetValue(Quiet), json = p.GetValue(JsonLog);
         if (epochs <= 0) throw new ArgumentException($"--epochs must be positive, not {epochs}.");
-        int threads = p.GetValue(Threads);
-        if (threads < 0) throw new ArgumentException($"--threads must be positive (or 0 for the default), not {threads}.");
-        if (threads > 0) TorchSharp.torch.set_num_threads(threads);
+        int threads = CommonOptions.CheckThreads(p.GetValue(Threads));
+        CommonOptions.ApplyThreads(threads);
         if (strategy is not ("two-stage" or "one-stage" or "darts"))
             throw new ArgumentException($"--strategy '{strategy}' is not known; use two-stage, one-stage or darts.");
         MeasurementMatrixKind matrix = p.GetValue(Matrix)!.ToLowerInvariant() switch
