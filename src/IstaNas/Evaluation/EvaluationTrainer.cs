@@ -196,7 +196,7 @@ public sealed class EvaluationTrainer
             var history = new List<EpochReport>();
             var dropPaths = new List<double>();
             int startEpoch = 0, startStep = 0;
-            EvaluationMetricsSnapshot? partial = null;
+            MetricsSnapshot? partial = null;
             if (resume is not null)
             {
                 resume.LoadModule(net);
@@ -210,7 +210,7 @@ public sealed class EvaluationTrainer
 
                 startEpoch = resume.Metadata.Epoch;
                 startStep = resume.Metadata.Step;
-                if (startStep > 0) partial = resume.Metadata.GetValue<EvaluationMetricsSnapshot>(TrainSumsValue);
+                if (startStep > 0) partial = resume.Metadata.GetValue<MetricsSnapshot>(TrainSumsValue);
                 _log.LogInformation("Resuming evaluation from {Path} at epoch {Epoch}, step {Step}", resume.Path, startEpoch + 1, startStep);
             }
 
@@ -229,7 +229,7 @@ public sealed class EvaluationTrainer
                 net.DropPathProbability = dropPath;
                 net.train();
                 int first = epoch == startEpoch ? startStep : 0;
-                using var trainMetrics = new EvaluationMetrics(Device, epoch == startEpoch ? partial : null);
+                using var trainMetrics = new RunningMetrics(Device, epoch == startEpoch ? partial : null);
                 int step = first;
                 foreach (Batch batch in trainLoader.GetEpoch(epoch, first).Take(steps - first))
                 {
@@ -311,7 +311,7 @@ public sealed class EvaluationTrainer
         }
     }
 
-    private void TrainStep(EvalNetwork net, optim.Optimizer optimizer, Parameter[] parameters, Batch batch, EvaluationMetrics metrics)
+    private void TrainStep(EvalNetwork net, optim.Optimizer optimizer, Parameter[] parameters, Batch batch, RunningMetrics metrics)
     {
         using var scope = NewDisposeScope();
         optimizer.zero_grad();
@@ -325,10 +325,10 @@ public sealed class EvaluationTrainer
         metrics.Add(loss, logits, batch.Labels, topFive: false);
     }
 
-    private EvaluationMetrics Test(EvalNetwork net, DataLoader loader, int steps)
+    private RunningMetrics Test(EvalNetwork net, DataLoader loader, int steps)
     {
         net.eval();
-        var metrics = new EvaluationMetrics(Device);
+        var metrics = new RunningMetrics(Device);
         using (no_grad())
         {
             foreach (Batch batch in loader.GetEpoch(0).Take(steps))
@@ -345,7 +345,7 @@ public sealed class EvaluationTrainer
     }
 
     private static void SaveCheckpoint(string path, CheckpointFingerprint fingerprint, EvalNetwork net, optim.Optimizer optimizer, int epoch, int step,
-        IReadOnlyList<EpochReport> history, IReadOnlyList<double> dropPaths, EvaluationMetricsSnapshot? partial)
+        IReadOnlyList<EpochReport> history, IReadOnlyList<double> dropPaths, MetricsSnapshot? partial)
     {
         var writer = new CheckpointWriter(CheckpointKind, fingerprint) { Epoch = epoch, Step = step }
             .SetHistory(history.Select((r, i) => HistoryEntry.From(r, dropPaths[i])))
