@@ -145,10 +145,16 @@ public sealed class Genotype : IEquatable<Genotype>
         return sb.ToString().TrimEnd();
     }
 
-    /// <inheritdoc />
+    /// <summary>
+    /// Same architecture: the same pairs per node of both cells, whatever their order within a node (the authors print
+    /// a node's pairs strongest last, this library in candidate order), and the same concat lists. Networks are built
+    /// in the genotype's pair order, so a saved network still checks the exact order (see <c>TrainedNetwork</c>).
+    /// </summary>
+    /// <param name="other">The other genotype.</param>
+    /// <returns>Whether both describe the same cells.</returns>
     public bool Equals(Genotype? other) =>
-        other is not null && EdgesPerNode == other.EdgesPerNode &&
-        Normal.SequenceEqual(other.Normal) && Reduce.SequenceEqual(other.Reduce) &&
+        other is not null && EdgesPerNode == other.EdgesPerNode && Nodes == other.Nodes &&
+        SameNodes(CellType.Normal, other) && SameNodes(CellType.Reduce, other) &&
         NormalConcat.SequenceEqual(other.NormalConcat) && ReduceConcat.SequenceEqual(other.ReduceConcat);
 
     /// <inheritdoc />
@@ -158,11 +164,23 @@ public sealed class Genotype : IEquatable<Genotype>
     public override int GetHashCode()
     {
         var h = new HashCode();
-        foreach (var e in Normal) h.Add(e);
-        foreach (var e in Reduce) h.Add(e);
+        foreach (CellType cell in new[] { CellType.Normal, CellType.Reduce })
+            for (int node = 0; node < Nodes; node++)
+                h.Add(NodeKey(cell, node), StringComparer.Ordinal);
         h.Add(EdgesPerNode);
         return h.ToHashCode();
     }
+
+    private bool SameNodes(CellType cell, Genotype other)
+    {
+        for (int node = 0; node < Nodes; node++)
+            if (NodeKey(cell, node) != other.NodeKey(cell, node)) return false;
+        return true;
+    }
+
+    /// <summary>The pairs of a node in a canonical order (operation, then predecessor).</summary>
+    private string NodeKey(CellType cell, int node) =>
+        string.Join(";", NodeEdges(cell, node).Select(e => $"{e.Operation}:{e.Input}").Order(StringComparer.Ordinal));
 
     private static void Validate(IReadOnlyList<GenotypeEdge> edges, string name, int perNode)
     {

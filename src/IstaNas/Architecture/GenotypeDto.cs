@@ -13,11 +13,11 @@ internal sealed class GenotypeDto
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     };
 
-    public List<EdgeDto>? Normal { get; set; }
+    public List<EdgeDto?>? Normal { get; set; }
 
     public List<int>? NormalConcat { get; set; }
 
-    public List<EdgeDto>? Reduce { get; set; }
+    public List<EdgeDto?>? Reduce { get; set; }
 
     public List<int>? ReduceConcat { get; set; }
 
@@ -25,19 +25,19 @@ internal sealed class GenotypeDto
 
     public static GenotypeDto From(Genotype g) => new()
     {
-        Normal = g.Normal.Select(e => new EdgeDto { Op = e.Operation, Input = e.Input }).ToList(),
+        Normal = g.Normal.Select(e => (EdgeDto?)new EdgeDto { Op = e.Operation, Input = e.Input }).ToList(),
         NormalConcat = g.NormalConcat.ToList(),
-        Reduce = g.Reduce.Select(e => new EdgeDto { Op = e.Operation, Input = e.Input }).ToList(),
+        Reduce = g.Reduce.Select(e => (EdgeDto?)new EdgeDto { Op = e.Operation, Input = e.Input }).ToList(),
         ReduceConcat = g.ReduceConcat.ToList(),
         EdgesPerNode = g.EdgesPerNode,
     };
 
     public Genotype ToGenotype() => new(
-        Normal!.Select(ToEdge), Reduce!.Select(ToEdge), NormalConcat, ReduceConcat, EdgesPerNode ?? 2);
+        Normal!.Select((e, i) => ToEdge(e, i, "normal")), Reduce!.Select((e, i) => ToEdge(e, i, "reduce")), NormalConcat, ReduceConcat, EdgesPerNode ?? 2);
 
-    private static GenotypeEdge ToEdge(EdgeDto e, int i) =>
-        e.Op is null || e.Input is null
-            ? throw new ArgumentException($"Pair {i} needs both \"op\" and \"input\".")
+    private static GenotypeEdge ToEdge(EdgeDto? e, int i, string cell) =>
+        e?.Op is null || e.Input is null
+            ? throw new ArgumentException(e is null ? $"Pair {i} of \"{cell}\" is null; it needs \"op\" and \"input\"." : $"Pair {i} of \"{cell}\" needs both \"op\" and \"input\".")
             : new GenotypeEdge(e.Op, e.Input.Value);
 
     internal sealed class EdgeDto

@@ -164,8 +164,7 @@ public sealed class EvaluationTrainer
                 $"'{test.Name}' ({test.Channels}x{test.Height}x{test.Width}, {test.ClassCount} classes) differ in shape or classes.");
         if (Options.Auxiliary && (train.Height != 32 || train.Width != 32))
             throw new ArgumentException($"The auxiliary head needs 32x32 images; '{train.Name}' has {train.Height}x{train.Width}. Turn Auxiliary off.");
-        if (train.ClassCount < 2)
-            throw new ArgumentException($"The training set '{train.Name}' has {train.ClassCount} class; at least 2 are needed.");
+        SearchSetup.RequireTwoClasses(train, "training");
     }
 
     private EvaluationResult Run(ImageDataset train, ImageDataset test, Checkpoint? resume, IProgress<EpochReport>? progress, CancellationToken cancellationToken)

@@ -19,13 +19,19 @@ public static class BatchNormAbsorption
     /// when the super-net's BN is not affine). The result computes the same function as the super-net (training and
     /// evaluation mode, drop path aside) and starts in the super-net's mode.
     /// </summary>
-    /// <param name="superNet">A super-net built with <see cref="SuperNetOptions.AppendBatchNormToParameterFree"/> = true.</param>
+    /// <param name="superNet">A super-net built with <see cref="SuperNetOptions.AppendedBatchNorm"/> = <see cref="AppendedBatchNorm.PoolsAndSkip"/> = true.</param>
     /// <returns>The exported network; the caller owns it.</returns>
     /// <exception cref="InvalidOperationException">No architecture set, a node without exactly two candidates, or an operation without a final BN.</exception>
     public static EvalNetwork Export(SearchNetwork superNet)
     {
         ArgumentNullException.ThrowIfNull(superNet);
         var o = superNet.Options;
+        if (o.AppendedBatchNorm != AppendedBatchNorm.PoolsAndSkip)
+        {
+            throw new InvalidOperationException(
+                $"BN absorption needs every candidate to end with a BN: build the super-net with AppendedBatchNorm = PoolsAndSkip (it has {o.AppendedBatchNorm}).");
+        }
+
         var architectures = new Dictionary<CellType, IReadOnlyList<NodeWeights>>
         {
             [CellType.Normal] = Architecture(superNet, CellType.Normal),
@@ -142,7 +148,7 @@ public static class BatchNormAbsorption
         if (source is null || target is null)
         {
             throw new InvalidOperationException(
-                $"The operation of {where} does not end with a BN; build the super-net with AppendBatchNormToParameterFree = true.");
+                $"The operation of {where} does not end with a BN; build the super-net with AppendedBatchNorm = PoolsAndSkip.");
         }
 
         var weight = target.weight ?? throw new InvalidOperationException($"The exported BN of {where} is not affine.");

@@ -39,7 +39,7 @@ public sealed class EvalCell : nn.Module
         _inputs = topology.Edges.Select(e => e.Input).ToArray();
         _concat = topology.Concat.ToArray();
         ops = nn.ModuleList(topology.Edges
-            .Select(e => OperationFactory.Create(e.Op, channels, reduction && e.Input < 2 ? 2 : 1, affine: true, batchNormAfterParameterFree))
+            .Select(e => OperationFactory.Create(e.Op, channels, reduction && e.Input < 2 ? 2 : 1, affine: true, batchNormAfterParameterFree ? AppendedBatchNorm.PoolsAndSkip : AppendedBatchNorm.None))
             .ToArray());
         RegisterComponents();
     }
@@ -84,6 +84,6 @@ public sealed class EvalCell : nn.Module
     {
         var op = ops[edge];
         var h = op.forward(states[_inputs[edge]]);
-        return training && dropPathProbability > 0.0 && !op.IsIdentity ? DropPath.Apply(h, dropPathProbability) : h;
+        return training && dropPathProbability > 0.0 && !op.IsBareIdentity ? DropPath.Apply(h, dropPathProbability) : h;
     }
 }

@@ -33,6 +33,7 @@ public sealed record EvalNetworkOptions
     {
         NetworkValidation.AtLeast(Channels, 1, nameof(Channels));
         NetworkValidation.AtLeast(Layers, 1, nameof(Layers));
+        NetworkValidation.AuxiliaryNeedsThreeCells(Auxiliary, Layers);
         NetworkValidation.AtLeast(StemMultiplier, 1, nameof(StemMultiplier));
         NetworkValidation.InputChannels(InputChannels, nameof(InputChannels));
         NetworkValidation.AtLeast(Classes, 2, nameof(Classes));

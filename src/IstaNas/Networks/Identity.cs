@@ -30,8 +30,8 @@ public sealed class Identity : Operation
     /// <inheritdoc />
     public override BatchNorm2d? OutputBatchNorm => bn;
 
-    /// <inheritdoc />
-    public override bool IsIdentity => true;
+    /// <summary>True without an appended BN: only the bare identity is exempt from drop path (DARTS' <c>isinstance(op, Identity)</c>).</summary>
+    public override bool IsBareIdentity => bn is null;
 
     /// <inheritdoc />
     protected override Tensor Apply(Tensor input) => bn is null ? input.alias() : bn.forward(input);

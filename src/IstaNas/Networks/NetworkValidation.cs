@@ -13,6 +13,19 @@ internal static class NetworkValidation
         }
     }
 
+    /// <summary>
+    /// The auxiliary head reads after cell 2L/3, which must be the second reduction cell (8 x 8 on 32 x 32 images);
+    /// with L &lt; 3 the reductions collide and the head gets the wrong size (a native crash mid-training).
+    /// </summary>
+    public static void AuxiliaryNeedsThreeCells(bool auxiliary, int layers)
+    {
+        if (auxiliary && layers < 3)
+        {
+            throw new ArgumentException(
+                $"Layers must be at least 3 with the auxiliary head (it reads after cell 2L/3, the second reduction cell), got {layers}.", "Layers");
+        }
+    }
+
     public static void InputChannels(int value, string name)
     {
         if (value is not (1 or 3))

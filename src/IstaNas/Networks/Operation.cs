@@ -26,10 +26,11 @@ public abstract class Operation : nn.Module<Tensor, Tensor>
     public abstract BatchNorm2d? OutputBatchNorm { get; }
 
     /// <summary>
-    /// True for the identity skip connection (stride 1), with or without an appended BN. Drop path is not applied to
-    /// identity operations, as in DARTS.
+    /// True for the bare identity skip connection (stride 1, no appended BN), the one operation drop path leaves alone,
+    /// as DARTS' <c>if not isinstance(op, Identity)</c> does. An identity followed by a BN (the one-stage form) is not
+    /// bare and gets drop path, as in the authors' one-stage networks.
     /// </summary>
-    public virtual bool IsIdentity => false;
+    public virtual bool IsBareIdentity => false;
 
     /// <summary>How many times <see cref="forward"/> has run since construction or the last <see cref="ResetInvocations"/>.</summary>
     public long Invocations => Interlocked.Read(ref _invocations);

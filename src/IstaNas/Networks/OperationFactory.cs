@@ -15,13 +15,14 @@ public static class OperationFactory
     /// <param name="channels">Input and output channels of the edge.</param>
     /// <param name="stride">1, or 2 on the edges from the cell inputs of a reduction cell.</param>
     /// <param name="affine">Whether the BNs have learnable scale and shift.</param>
-    /// <param name="appendBatchNorm">
-    /// Append a BN to the parameter-free operations (pools and the stride-1 identity), as in the one-stage form. The
-    /// skip connection on a stride-2 edge is <see cref="FactorizedReduce"/>, which already ends with a BN.
+    /// <param name="appended">
+    /// Which parameter-free operations get a BN appended: none, the pools (the search super-nets), or the pools and the
+    /// stride-1 identity (the one-stage form). The skip connection on a stride-2 edge is <see cref="FactorizedReduce"/>,
+    /// which already ends with a BN.
     /// </param>
     /// <returns>The new operation.</returns>
     /// <exception cref="ArgumentException">Unknown name, non-positive channels, or a stride other than 1 or 2.</exception>
-    public static Operation Create(string name, int channels, int stride, bool affine, bool appendBatchNorm)
+    public static Operation Create(string name, int channels, int stride, bool affine, AppendedBatchNorm appended)
     {
         ArgumentNullException.ThrowIfNull(name);
         if (channels < 1)
@@ -37,10 +38,10 @@ public static class OperationFactory
         return name switch
         {
             Operations.None => new Zero(stride),
-            Operations.MaxPool3x3 => new Pool(PoolKind.Max, channels, stride, affine, appendBatchNorm),
-            Operations.AvgPool3x3 => new Pool(PoolKind.Average, channels, stride, affine, appendBatchNorm),
+            Operations.MaxPool3x3 => new Pool(PoolKind.Max, channels, stride, affine, appended != AppendedBatchNorm.None),
+            Operations.AvgPool3x3 => new Pool(PoolKind.Average, channels, stride, affine, appended != AppendedBatchNorm.None),
             Operations.SkipConnect => stride == 1
-                ? new Identity(channels, affine, appendBatchNorm)
+                ? new Identity(channels, affine, appended == AppendedBatchNorm.PoolsAndSkip)
                 : new FactorizedReduce(channels, channels, affine),
             Operations.SepConv3x3 => new SepConv(channels, channels, 3, stride, 1, affine),
             Operations.SepConv5x5 => new SepConv(channels, channels, 5, stride, 2, affine),

@@ -36,7 +36,7 @@ public sealed class SearchCell : nn.Module
         var list = new SearchNode[options.Nodes];
         for (int i = 0; i < list.Length; i++)
         {
-            list[i] = new SearchNode(i, options.Operations, channels, reduction, options.Affine, options.AppendBatchNormToParameterFree);
+            list[i] = new SearchNode(i, options.Operations, channels, reduction, options.Affine, options.AppendedBatchNorm);
         }
 
         nodes = nn.ModuleList(list);

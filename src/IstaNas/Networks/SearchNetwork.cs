@@ -123,6 +123,48 @@ public sealed class SearchNetwork : nn.Module<Tensor, Tensor>, ISuperNet
     public IReadOnlyList<NodeWeights>? GetArchitecture(CellType cell) =>
         _architectures.TryGetValue(cell, out var nodes) ? nodes : null;
 
+    /// <summary>
+    /// Holds every BN inside the given candidates of one node (in every cell of that type) at gamma = 1, beta = 0
+    /// without gradient, or lets them train. One-stage ISTA-NAS holds all of them (SepConv has two, the inner one too)
+    /// while the node searches and releases the selected ones when it freezes, as the authors' <c>MixedOp</c> and
+    /// <c>freeze_alpha</c> do. Non-affine BNs have nothing to hold and are skipped.
+    /// </summary>
+    /// <param name="cell">Normal or reduction cells.</param>
+    /// <param name="node">0-based intermediate node.</param>
+    /// <param name="candidates">Candidate indices of that node.</param>
+    /// <param name="trainable">False: reset to gamma = 1, beta = 0 and stop their gradient; true: let them train.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The node or a candidate is out of range.</exception>
+    public void SetCandidateBatchNormTrainable(CellType cell, int node, IEnumerable<int> candidates, bool trainable)
+    {
+        ArgumentNullException.ThrowIfNull(candidates);
+        if (node < 0 || node >= Options.Nodes)
+            throw new ArgumentOutOfRangeException(nameof(node), node, $"The cells have nodes 0..{Options.Nodes - 1}.");
+        int[] chosen = candidates.ToArray();
+        foreach (int c in chosen)
+            if (c < 0 || c >= Options.CandidateCount(node))
+                throw new ArgumentOutOfRangeException(nameof(candidates), c, $"Node {node} has candidates 0..{Options.CandidateCount(node) - 1}.");
+        using var noGrad = no_grad();
+        foreach (SearchCell searchCell in cells.Where(c => c.IsReduction == (cell == CellType.Reduce)))
+        {
+            foreach (int candidate in chosen)
+            {
+                foreach (BatchNorm2d bn in searchCell.Nodes[node].Candidate(candidate).modules().OfType<BatchNorm2d>())
+                {
+                    if (bn.weight is null || bn.bias is null) continue;
+                    if (!trainable)
+                    {
+                        bn.weight.fill_(1);
+                        bn.bias.fill_(0);
+                        bn.weight.grad = null;
+                        bn.bias.grad = null;
+                    }
+                    bn.weight.requires_grad = trainable;
+                    bn.bias.requires_grad = trainable;
+                }
+            }
+        }
+    }
+
     /// <inheritdoc />
     public IEnumerable<Parameter> WeightParameters() => parameters();
 

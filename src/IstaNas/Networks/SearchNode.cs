@@ -21,8 +21,8 @@ public sealed class SearchNode : nn.Module
     /// <param name="channels">Channels of the cell.</param>
     /// <param name="reduction">Whether the node belongs to a reduction cell (stride 2 on edges from the two cell inputs).</param>
     /// <param name="affine">Whether the BNs of the operations are affine.</param>
-    /// <param name="appendBatchNorm">Append a BN to the parameter-free operations (one-stage form).</param>
-    public SearchNode(int index, IReadOnlyList<string> operations, int channels, bool reduction, bool affine, bool appendBatchNorm)
+    /// <param name="appended">Which parameter-free operations get a BN appended.</param>
+    public SearchNode(int index, IReadOnlyList<string> operations, int channels, bool reduction, bool affine, AppendedBatchNorm appended)
         : base(nameof(SearchNode))
     {
         ArgumentNullException.ThrowIfNull(operations);
@@ -34,7 +34,7 @@ public sealed class SearchNode : nn.Module
             int stride = reduction && predecessor < 2 ? 2 : 1;
             foreach (var name in operations)
             {
-                list.Add(OperationFactory.Create(name, channels, stride, affine, appendBatchNorm));
+                list.Add(OperationFactory.Create(name, channels, stride, affine, appended));
             }
         }
 
@@ -58,7 +58,7 @@ public sealed class SearchNode : nn.Module
 
     /// <summary>
     /// Computes the node: <c>sum_j Weights[j] * op_{Candidates[j]}(states[Candidates[j] / K])</c>, with drop path on
-    /// non-identity operations when training and <paramref name="dropPathProbability"/> &gt; 0. An empty candidate list
+    /// every operation but the bare identity when training and <paramref name="dropPathProbability"/> &gt; 0. An empty candidate list
     /// gives zeros of <paramref name="outputShape"/>.
     /// </summary>
     /// <param name="states">The preprocessed cell inputs followed by the earlier intermediate nodes.</param>
@@ -74,7 +74,7 @@ public sealed class SearchNode : nn.Module
             int candidate = weights.Candidates[j];
             var op = ops[candidate];
             var h = op.forward(states[candidate / _operationCount]);
-            if (training && dropPathProbability > 0.0 && !op.IsIdentity)
+            if (training && dropPathProbability > 0.0 && !op.IsBareIdentity)
             {
                 h = DropPath.Apply(h, dropPathProbability);
             }

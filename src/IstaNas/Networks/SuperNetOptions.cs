@@ -32,8 +32,12 @@ public sealed record SuperNetOptions
     /// <summary>Whether the BNs have learnable scale and shift. False for the two-stage search (the default).</summary>
     public bool Affine { get; init; }
 
-    /// <summary>Append a BN to pools and the identity skip (the one-stage form). Default false.</summary>
-    public bool AppendBatchNormToParameterFree { get; init; }
+    /// <summary>
+    /// Which parameter-free candidates get a BN appended. Default <see cref="AppendedBatchNorm.Pools"/>, as in the
+    /// search super-nets of the authors and of DARTS (two-stage, DARTS baseline); the one-stage super-net uses
+    /// <see cref="AppendedBatchNorm.PoolsAndSkip"/>.
+    /// </summary>
+    public AppendedBatchNorm AppendedBatchNorm { get; init; } = AppendedBatchNorm.Pools;
 
     /// <summary>Add the DARTS auxiliary head after cell 2L/3 (the one-stage form trains with it). Default false.</summary>
     public bool Auxiliary { get; init; }
@@ -53,6 +57,7 @@ public sealed record SuperNetOptions
         NetworkValidation.AtLeast(Nodes, 1, nameof(Nodes));
         NetworkValidation.AtLeast(Channels, 1, nameof(Channels));
         NetworkValidation.AtLeast(Layers, 1, nameof(Layers));
+        NetworkValidation.AuxiliaryNeedsThreeCells(Auxiliary, Layers);
         NetworkValidation.AtLeast(StemMultiplier, 1, nameof(StemMultiplier));
         NetworkValidation.InputChannels(InputChannels, nameof(InputChannels));
         NetworkValidation.AtLeast(Classes, 2, nameof(Classes));

@@ -67,7 +67,29 @@ public sealed class CompressedSearchSpace : ICompressedSearchSpace
                                      zeros(n, dtype: float64, device: _device).DetachFromDisposeScope());
         }
         LatentParameters = _nodes.Select(n => n.B).ToArray();
-        Recover();
+        RecoveryReport first = Recover();
+        if (first.Kept.Count > 0)
+        {
+            NodeRecovery n = first.Kept[0];
+            double lambda = coder.Options.Lambda, atb = MaxAtB(n.Cell, n.Node);
+            string why = lambda >= atb
+                ? $"lambda = {lambda:G3} is at or above max|A^T b| = {atb:G3}, which makes z = 0"
+                : $"lambda = {lambda:G3}, max|A^T b| = {atb:G3}, solver {coder.GetType().Name} {(n.Converged ? "converged" : "did not converge")}";
+            Dispose();
+            throw new ArgumentException(
+                $"The first recovery gives {n.Cell} node {n.Node} (and {first.Kept.Count - 1} other nodes) a code with {n.NonZeros} non-zero entries, " +
+                $"fewer than the sparsity s = {Options.Sparsity}: no architecture to search ({why}). Lower Recovery.Lambda or raise SearchSpace.LatentInitScale " +
+                $"(now {Options.LatentInitScale:G3}).", nameof(options));
+        }
+    }
+
+    /// <summary>||A^T b||_inf of one node: the smallest lambda that makes its code 0.</summary>
+    private double MaxAtB(CellType cell, int node)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        NodeData d = Get(cell, node);
+        return d.A.t().to(float64).matmul(d.B.detach().to(float64)).abs().max().item<double>();
     }
 
     private static readonly CellType[] Cells = [CellType.Normal, CellType.Reduce];
@@ -151,9 +173,14 @@ public sealed class CompressedSearchSpace : ICompressedSearchSpace
                 if (d.Frozen || (include is not null && !include(cell, node))) continue;
                 Tensor z = result.Z[k, TensorIndex.Slice(0, d.Z.shape[0])];
                 double change = (z - d.Z).norm().item<double>();
-                d.Z.copy_(z);
-                d.SetSupport(TopS(d.Z, Options.Sparsity));
-                report.Add(new NodeRecovery(cell, node, change, result.Iterations[k], result.Converged[k], result.Objective[k], d.Support));
+                int nonZeros = (int)z.count_nonzero().item<long>();
+                bool keep = nonZeros < Options.Sparsity;
+                if (!keep)
+                {
+                    d.Z.copy_(z);
+                    d.SetSupport(TopS(d.Z, Options.Sparsity));
+                }
+                report.Add(new NodeRecovery(cell, node, change, result.Iterations[k], result.Converged[k], result.Objective[k], d.Support, nonZeros, keep));
             }
         }
         return new RecoveryReport(report);

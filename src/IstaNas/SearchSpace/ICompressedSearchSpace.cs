@@ -44,7 +44,8 @@ public interface ICompressedSearchSpace : IDisposable
 
     /// <summary>
     /// Recovers z from b for every node (or those <paramref name="include"/> selects) by sparse coding,
-    /// warm-started from the current z, then updates supports. Frozen nodes are never changed.
+    /// warm-started from the current z, then updates supports. Frozen nodes are never changed. A node whose new code
+    /// has fewer than s non-zero entries keeps its previous code and support (<see cref="NodeRecovery.KeptPrevious"/>).
     /// </summary>
     RecoveryReport Recover(Func<CellType, int, bool>? include = null);
 

@@ -11,6 +11,9 @@ public sealed record RecoveryReport(IReadOnlyList<NodeRecovery> Nodes)
 
     /// <summary>True when every recovered node's solver met its tolerance.</summary>
     public bool AllConverged => Nodes.All(n => n.Converged);
+
+    /// <summary>Nodes whose new code had fewer than s non-zero entries, so their previous code and support were kept.</summary>
+    public IReadOnlyList<NodeRecovery> Kept => [.. Nodes.Where(n => n.KeptPrevious)];
 }
 
 /// <summary>Recovery of one node's sparse code.</summary>
@@ -20,5 +23,13 @@ public sealed record RecoveryReport(IReadOnlyList<NodeRecovery> Nodes)
 /// <param name="Iterations">Solver iterations.</param>
 /// <param name="Converged">Whether the solver met its tolerance before the iteration cap.</param>
 /// <param name="Objective">Final LASSO objective 1/2 ||A z - b||^2 + lambda ||z||_1.</param>
-/// <param name="Support">The new support (ascending candidate indices).</param>
-public sealed record NodeRecovery(CellType Cell, int Node, double Change, int Iterations, bool Converged, double Objective, IReadOnlyList<int> Support);
+/// <param name="Support">The support after this recovery (ascending candidate indices).</param>
+/// <param name="NonZeros">Non-zero entries of the recovered code.</param>
+/// <param name="KeptPrevious">
+/// The recovered code had fewer than s non-zero entries: it names fewer than s candidates, so instead of padding the
+/// support with zero-weight candidates by index, the node kept its previous code and support (<see cref="Change"/>
+/// still measures the recovered code against the kept one).
+/// </param>
+public sealed record NodeRecovery(
+    CellType Cell, int Node, double Change, int Iterations, bool Converged, double Objective, IReadOnlyList<int> Support,
+    int NonZeros, bool KeptPrevious);

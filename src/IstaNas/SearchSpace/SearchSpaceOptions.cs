@@ -27,7 +27,7 @@ public sealed class SearchSpaceOptions : IValidatableObject
     [EnumDataType(typeof(MeasurementMatrixKind))]
     public MeasurementMatrixKind Matrix { get; set; } = MeasurementMatrixKind.Uniform;
 
-    /// <summary>Standard deviation of the initial latent vectors b (b = scale * N(0, 1)). Default 1e-3.</summary>
+    /// <summary>Standard deviation of the initial latent vectors b (b = scale * N(0, 1)); positive (0 keeps b and z at 0 forever). Default 1e-3.</summary>
     [Range(0.0, 1e6)]
     public double LatentInitScale { get; set; } = 1e-3;
 
@@ -37,6 +37,14 @@ public sealed class SearchSpaceOptions : IValidatableObject
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        if (LatentInitScale == 0)
+            yield return new ValidationResult(
+                "LatentInitScale is 0: b starts at 0, so z = 0 and no candidate runs; b then never gets a gradient. Use a positive scale (the authors' 1e-3).",
+                [nameof(LatentInitScale)]);
+        if (ProjectionDims < Sparsity)
+            yield return new ValidationResult(
+                $"ProjectionDims m = {ProjectionDims} is below the sparsity s = {Sparsity}: a code recovered from m measurements has at most m " +
+                "reliable non-zero entries, so m must be at least s.", [nameof(ProjectionDims)]);
         if (Operations is null) yield break;
         foreach (string op in Operations)
             if (!Architecture.Operations.IsKnown(op))

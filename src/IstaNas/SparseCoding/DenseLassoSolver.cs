@@ -277,5 +277,20 @@ public sealed partial class DenseLassoSolver
                 throw new ArgumentException($"Non-finite value {v} in b at {i}.", bName);
             }
         }
+
+        // The path needs A^T A and A^T b; where they overflow the homotopy silently returns z = 0.
+        double aMax = a.Enumerate().Max(Math.Abs), bMax = b.AbsoluteMaximum();
+        double k = Math.Max(a.RowCount, a.ColumnCount);
+        if (!double.IsFinite(aMax * aMax * k))
+        {
+            throw new ArgumentException(
+                $"The Gram matrix A^T A overflows double: the largest |A| entry is {aMax:G3} over {a.RowCount} x {a.ColumnCount}. Rescale A.", aName);
+        }
+
+        if (!double.IsFinite(aMax * bMax * a.RowCount))
+        {
+            throw new ArgumentException(
+                $"A^T b overflows double: the largest |A| entry is {aMax:G3} and the largest |b| entry {bMax:G3}. Rescale A or b.", bName);
+        }
     }
 }

@@ -25,6 +25,14 @@ public sealed class SparseCodingProblem : IDisposable
         using var noGrad = no_grad();
         _b = b;
         _atb = bmm(shared.A.transpose(1, 2), b.unsqueeze(2)).squeeze(2).DetachFromDisposeScope();
+        if (!isfinite(_atb).all().item<bool>())
+        {
+            double aMax = shared.A.abs().max().ToDouble(), bMax = b.abs().max().ToDouble();
+            _atb.Dispose();
+            throw new ArgumentException(
+                $"A^T b overflows {b.dtype} (largest |A| entry {aMax:G3}, largest |b| entry {bMax:G3}); rescale A or b so that their products stay finite.", nameof(b));
+        }
+
         _atbInfNorm = _atb.abs().amax(1).DetachFromDisposeScope();
     }
 
@@ -143,14 +151,15 @@ public sealed class SparseCodingProblem : IDisposable
             copy = b.detach().clone().DetachFromDisposeScope();     // owned by the problem, not the caller's scope
         }
 
+        _shared.AddRef();
         try
         {
-            _shared.AddRef();
             return new SparseCodingProblem(_shared, copy);
         }
         catch
         {
             copy.Dispose();
+            _shared.Release();
             throw;
         }
     }
@@ -279,6 +288,7 @@ public sealed class SparseCodingProblem : IDisposable
 
             // ||A||_2^2 = largest eigenvalue of the smaller Gram matrix (A A^T if m <= nMax, else A^T A).
             var gram = m <= nMax ? bmm(padded, padded.transpose(1, 2)) : bmm(padded.transpose(1, 2), padded);
+            TensorChecks.RequireFiniteGram(gram, padded, "a");
             var tiny = dtype == ScalarType.Float32 ? 1e-30 : KktResidual.MinScale;
             var lipschitz = linalg.eigvalsh(gram).select(1, -1).clamp_min(tiny);
             return new SharedMatrices(

@@ -27,6 +27,24 @@ internal static class TensorChecks
         }
     }
 
+    /// <summary>
+    /// Throws unless the Gram matrices of <paramref name="a"/> are finite: with entries near the square root of the
+    /// dtype's largest value, A^T A overflows and the eigenvalue solver fails natively or the solvers return z = 0.
+    /// </summary>
+    public static void RequireFiniteGram(Tensor gram, Tensor a, string paramName)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        if (!isfinite(gram).all().item<bool>())
+        {
+            double largest = a.abs().max().ToDouble();
+            double limit = a.dtype == ScalarType.Float32 ? float.MaxValue : double.MaxValue;
+            throw new ArgumentException(
+                $"The Gram matrix A^T A of {paramName} overflows {a.dtype}: its largest |entry| is {largest:G3}, and products of entries must stay below " +
+                $"{limit:G3}. Rescale A (for example divide it by {largest:G3}) or use float64.", paramName);
+        }
+    }
+
     /// <summary>Throws unless the tensor has the expected dtype and device.</summary>
     public static void RequireSameKind(Tensor t, ScalarType dtype, Device device, string paramName)
     {

@@ -5,7 +5,9 @@ namespace IstaNas.Strategies;
 /// <summary>
 /// One-stage ISTA-NAS (algorithm.md section 5): search and train the target network in one run.
 /// Defaults are the authors' target settings: 20 cells, 36 channels, batch 96, auxiliary head, cutout,
-/// drop path 0.2, epsilon 1e-3, a 3.7 M parameter budget and 600 training epochs once the architecture is fixed.
+/// drop path 0.2, epsilon 1e-3, a 3.7 M parameter budget and 600 training epochs once the architecture is fixed, with the
+/// learning rate held at 0.025 while nodes search and then cosine-annealed to a floor of 0.001 (the authors'
+/// <c>train_search_single.py</c>; the separate evaluation trainer anneals to 0).
 /// </summary>
 public sealed class OneStageOptions : SearchTrainingOptions
 {
@@ -16,24 +18,25 @@ public sealed class OneStageOptions : SearchTrainingOptions
         BatchSize = 96;
         Channels = 36;
         Layers = 20;
-        LearningRateMin = 0;
         Cutout = true;
     }
 
     /// <summary>
-    /// Cap on search epochs: nodes still searching then are frozen at their current code (with a warning).
-    /// The authors' runs froze every node after about 120 epochs.
+    /// Optional cap on search epochs: nodes still searching then are frozen at their current code, with a warning in the
+    /// log and in <see cref="SearchResult.Warnings"/>. Null (the default) searches until every node has converged, as the
+    /// authors do (their runs froze every node after about 120 epochs).
     /// </summary>
     [Range(1, 100_000)]
-    public int MaxSearchEpochs { get; set; } = 200;
+    public int? MaxSearchEpochs { get; set; }
 
     /// <summary>A node freezes when ||z_new - z_old||_2 after an epoch's recovery is at most epsilon.</summary>
     [Range(0.0, 1e6)]
     public double Epsilon { get; set; } = 1e-3;
 
     /// <summary>
-    /// Largest parameter count (in millions, as DARTS' count_parameters_in_MB, auxiliary head excluded) of the network a
-    /// code derives; a new code above it is rejected and the previous code kept. Null disables the check.
+    /// Parameter budget (in millions, as DARTS' count_parameters_in_MB, auxiliary head excluded) of the network a code
+    /// derives at this run's size: a new code whose network has at least this many is rejected and the previous code kept
+    /// (the authors' <c>param_size &gt;= 3.7</c>). Null disables the check.
     /// </summary>
     [Range(0.0, 1e6)]
     public double? ParameterBudgetMillions { get; set; } = 3.7;

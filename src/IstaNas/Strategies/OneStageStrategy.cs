@@ -7,7 +7,6 @@ using IstaNas.SearchSpace;
 using IstaNas.SparseCoding;
 using Microsoft.Extensions.Logging;
 using TorchSharp;
-using BatchNorm2d = TorchSharp.Modules.BatchNorm2d;
 using Parameter = TorchSharp.Modules.Parameter;
 using static TorchSharp.torch;
 
@@ -15,8 +14,8 @@ namespace IstaNas.Strategies;
 
 /// <summary>
 /// One-stage ISTA-NAS (algorithm.md section 5). The super-net has the target network's settings and a BN at the end of
-/// every candidate (appended to pools and the identity skip) whose affine parameters stay at gamma = 1, beta = 0 while
-/// its node searches. Each minibatch does one forward/backward on the training set that updates b (Adam) and W (SGD).
+/// every candidate (appended to pools and the identity skip); the affine parameters of every BN inside a candidate
+/// (SepConv's inner one too) stay at gamma = 1, beta = 0 while its node searches. Each minibatch does one forward/backward on the training set that updates b (Adam) and W (SGD).
 /// After every epoch the searching nodes' codes are recovered; a code whose derived network exceeds the parameter budget
 /// is rejected; a node whose code moved by at most epsilon freezes: its b stops, its alpha becomes a constant and the BN
 /// affine parameters of its selected operations start training. When every node is frozen the architecture is fixed and
@@ -46,6 +45,7 @@ public sealed class OneStageStrategy : IStrategy
         ILogger log = context.LoggerFactory.CreateLogger<OneStageStrategy>();
         var total = Stopwatch.StartNew();
         OneStageOptions o = Options;
+        SearchSetup.RequireTwoClasses(context.Train, "training");
         if (context.Train.Count < o.BatchSize)
             throw new ArgumentException(
                 $"The training set '{context.Train.Name}' has {context.Train.Count} images, fewer than one batch of {o.BatchSize}.", nameof(context));
@@ -65,13 +65,13 @@ public sealed class OneStageStrategy : IStrategy
         using var net = new SearchNetwork(SearchSetup.Network(context, o, [.. context.SearchSpace.Operations]) with
         {
             Affine = true,
-            AppendBatchNormToParameterFree = true,
+            AppendedBatchNorm = AppendedBatchNorm.PoolsAndSkip,
             Auxiliary = o.Auxiliary,
         });
         net.to(context.Device);
         foreach (CellType cell in Cells)
             for (int i = 0; i < space.Nodes; i++)
-                SetOutputAffineTrainable(net, cell, i, Enumerable.Range(0, space.CandidateCount(i)), trainable: false);
+                net.SetCandidateBatchNormTrainable(cell, i, Enumerable.Range(0, space.CandidateCount(i)), trainable: false);
 
         Parameter[] weights = net.WeightParameters().ToArray();
         using var wOptimizer = optim.SGD(weights, o.LearningRate, o.Momentum, weight_decay: o.WeightDecay);
@@ -91,11 +91,12 @@ public sealed class OneStageStrategy : IStrategy
             start = SearchCheckpoint.Restore(resumeFrom, Name, fingerprint, space, net, wOptimizer, bOptimizer);
             foreach (CellType cell in Cells)
                 for (int i = 0; i < space.Nodes; i++)
-                    if (space.IsFrozen(cell, i)) SetOutputAffineTrainable(net, cell, i, space.Support(cell, i), trainable: true);
+                    if (space.IsFrozen(cell, i)) net.SetCandidateBatchNormTrainable(cell, i, space.Support(cell, i), trainable: true);
             log.LogInformation("Resumed from {Path} at epoch {Epoch}, step {Step}.", resumeFrom, start.Epoch + 1, start.Step);
         }
 
         List<EpochReport> history = start.History;
+        var warnings = new List<string>();
         bool cancelled = false;
         int searchEpochs = history.Count(h => h.Phase == "search"), trainEpochs = history.Count(h => h.Phase == "train");
         for (int epoch = start.Epoch; !cancelled; epoch++)
@@ -153,7 +154,7 @@ public sealed class OneStageStrategy : IStrategy
             if (searching)
             {
                 searchEpochs++;
-                changes = RecoverAndFreeze(space, net, o, context, searchEpochs, log);
+                changes = RecoverAndFreeze(space, net, o, context, searchEpochs, log, warnings);
             }
             else
             {
@@ -163,8 +164,9 @@ public sealed class OneStageStrategy : IStrategy
             var report = new EpochReport
             {
                 Epoch = epoch + 1,
-                // Epochs planned in all: an upper bound while searching (the cap), exact once the architecture is fixed.
-                Epochs = (searching ? o.MaxSearchEpochs : searchEpochs) + o.Epochs,
+                // Epochs planned in all: exact once the architecture is fixed; while searching, the cap or (without one) a
+                // lower bound that grows with every search epoch.
+                Epochs = (searching ? Math.Max(o.MaxSearchEpochs ?? searchEpochs, searchEpochs) : searchEpochs) + o.Epochs,
                 Phase = searching ? "search" : "train",
                 LearningRate = lr,
                 TrainLoss = metrics.MeanLoss,
@@ -211,40 +213,53 @@ public sealed class OneStageStrategy : IStrategy
             Elapsed = total.Elapsed,
             Network = exported,
             AbsorptionMaxError = absorptionError,
+            Warnings = warnings,
         };
     }
 
     private static readonly CellType[] Cells = [CellType.Normal, CellType.Reduce];
 
-    /// <summary>Recovers the searching nodes, applies the parameter budget and freezes the nodes that converged.</summary>
+    /// <summary>
+    /// Recovers the searching nodes, applies the parameter budget and freezes the nodes that converged. As in the
+    /// authors' <c>trainer.py</c>, the freeze flags come from the recovered code before the budget check: a rejected
+    /// code is discarded (the previous code stays), and the nodes whose recovered code moved by at most epsilon still
+    /// freeze, at the previous code. A node whose recovered code was too sparse kept its code and has not converged.
+    /// </summary>
     private static Dictionary<string, double> RecoverAndFreeze(
-        CompressedSearchSpace space, SearchNetwork net, OneStageOptions o, SearchContext context, int searchEpoch, ILogger log)
+        CompressedSearchSpace space, SearchNetwork net, OneStageOptions o, SearchContext context, int searchEpoch, ILogger log, List<string> warnings)
     {
         SearchSpaceState before = space.GetState();
         RecoveryReport recovery = space.Recover();
         var changes = recovery.Nodes.ToDictionary(n => NodeKeys.Of(n.Cell, n.Node), n => n.Change);
-        bool rejected = false;
+        foreach (NodeRecovery kept in recovery.Kept)
+            Warn(log, warnings, $"Epoch {searchEpoch}: the recovered code of {NodeKeys.Of(kept.Cell, kept.Node)} has {kept.NonZeros} non-zero entries, " +
+                $"fewer than s = {space.Options.Sparsity}; the node keeps its previous code and support.");
         if (o.ParameterBudgetMillions is double budget)
         {
             double millions = DerivedParameterMillions(space.DeriveGenotype(), o, context);
-            if (millions > budget)
+            if (millions >= budget) // the authors reject at param_size >= 3.7
             {
-                log.LogInformation("Rejected the new code: its network has {Params:0.###} M parameters, above the budget of {Budget} M.", millions, budget);
+                log.LogInformation("Rejected the new code: its network has {Params:0.###} M parameters, at or above the budget of {Budget} M.", millions, budget);
                 space.LoadState(before);
-                rejected = true;
             }
         }
-        bool forceAll = searchEpoch >= o.MaxSearchEpochs;
+        bool forceAll = o.MaxSearchEpochs is int cap && searchEpoch >= cap;
         foreach (NodeRecovery n in recovery.Nodes)
         {
-            // A rejected code is not convergence: only the search cap freezes nodes then.
-            if (!forceAll && (rejected || n.Change > o.Epsilon)) continue;
+            bool converged = !n.KeptPrevious && n.Change <= o.Epsilon;
+            if (!converged && !forceAll) continue;
             space.SetFrozen(n.Cell, n.Node, true);
-            SetOutputAffineTrainable(net, n.Cell, n.Node, space.Support(n.Cell, n.Node), trainable: true);
+            net.SetCandidateBatchNormTrainable(n.Cell, n.Node, space.Support(n.Cell, n.Node), trainable: true);
         }
-        if (forceAll && recovery.Nodes.Any(n => n.Change > o.Epsilon))
-            log.LogWarning("Reached MaxSearchEpochs = {Max} with nodes still moving; froze them at their current code.", o.MaxSearchEpochs);
+        if (forceAll && recovery.Nodes.Any(n => n.KeptPrevious || n.Change > o.Epsilon))
+            Warn(log, warnings, $"Reached MaxSearchEpochs = {o.MaxSearchEpochs} with nodes still moving; froze them at their current code.");
         return changes;
+    }
+
+    private static void Warn(ILogger log, List<string> warnings, string message)
+    {
+        log.LogWarning("{Warning}", message);
+        warnings.Add(message);
     }
 
     /// <summary>Parameters (millions, auxiliary excluded) of the evaluation network a genotype derives, at the run's size.</summary>
@@ -269,35 +284,6 @@ public sealed class OneStageStrategy : IStrategy
 
     private static CellTopology Topology(Genotype g, CellType cell) =>
         new(g.Cell(cell).Select(e => (e.Operation, e.Input)).ToArray(), [.. g.Concat(cell)]);
-
-    /// <summary>Turns training of the final BN affine parameters of some candidates of a node on or off, in every cell of that type.</summary>
-    private static void SetOutputAffineTrainable(SearchNetwork net, CellType cell, int node, IEnumerable<int> candidates, bool trainable)
-    {
-        int[] chosen = candidates.ToArray();
-        using (no_grad())
-        {
-            foreach (SearchCell c in net.Cells.Where(c => c.IsReduction == (cell == CellType.Reduce)))
-            {
-                foreach (int candidate in chosen)
-                {
-                    BatchNorm2d? bn = c.Nodes[node].Candidate(candidate).OutputBatchNorm;
-                    if (bn?.weight is null || bn.bias is null) continue;
-                    if (!trainable)
-                    {
-                        bn.weight.fill_(1);
-                        bn.bias.fill_(0);
-                    }
-                    bn.weight.requires_grad = trainable;
-                    bn.bias.requires_grad = trainable;
-                    if (!trainable)
-                    {
-                        bn.weight.grad = null;
-                        bn.bias.grad = null;
-                    }
-                }
-            }
-        }
-    }
 
     private static void SetArchitecture(ISuperNet net, ICompressedSearchSpace space) => TwoStageStrategy.SetArchitecture(net, space);
 

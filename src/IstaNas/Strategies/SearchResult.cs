@@ -15,6 +15,12 @@ public sealed record SearchResult
     /// <summary>Per-epoch history.</summary>
     public required IReadOnlyList<EpochReport> History { get; init; }
 
+    /// <summary>
+    /// Conditions a user should know about that did not stop the run (a node that kept its previous code because the
+    /// recovered one was too sparse, a search cap that froze nodes still moving, ...); each is also logged as a warning.
+    /// </summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
     /// <summary>Whether the run stopped early because it was cancelled.</summary>
     public bool Cancelled { get; init; }
 

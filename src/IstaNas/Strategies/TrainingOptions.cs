@@ -23,8 +23,8 @@ public abstract class TrainingOptions : IValidatableObject
     [Range(1, 4096)]
     public int Channels { get; set; } = 16;
 
-    /// <summary>Cells L of the network (reduction cells at L/3 and 2L/3).</summary>
-    [Range(1, 1000)]
+    /// <summary>Cells L of the network (reduction cells at L/3 and 2L/3); at least 3, or the reductions collide and the normal cell never trains.</summary>
+    [Range(3, 1000, ErrorMessage = "{0} must be between {1} and {2}: the reduction cells sit at L/3 and 2L/3, and with fewer than 3 cells they collide and no normal cell is trained.")]
     public int Layers { get; set; } = 8;
 
     /// <summary>Stem channels = StemMultiplier * C.</summary>

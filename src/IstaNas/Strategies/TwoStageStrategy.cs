@@ -68,6 +68,7 @@ public sealed class TwoStageStrategy : IStrategy
         }
 
         List<EpochReport> history = start.History;
+        var warnings = new List<string>();
         bool cancelled = false;
         for (int epoch = start.Epoch; epoch < o.Epochs && !cancelled; epoch++)
         {
@@ -130,6 +131,13 @@ public sealed class TwoStageStrategy : IStrategy
                 recovery.MaxChange, clock.Elapsed.TotalSeconds, recoveryClock.Elapsed.TotalMilliseconds, Environment.NewLine, genotype);
             if (!recovery.AllConverged)
                 log.LogWarning("Recovery stopped at its iteration cap before reaching the tolerance for some nodes; raise Recovery.MaxIterations.");
+            foreach (NodeRecovery kept in recovery.Kept)
+            {
+                string warning = $"Epoch {epoch + 1}: the recovered code of {NodeKeys.Of(kept.Cell, kept.Node)} has {kept.NonZeros} non-zero entries, " +
+                                 $"fewer than s = {space.Options.Sparsity}; the node keeps its previous code and support.";
+                log.LogWarning("{Warning}", warning);
+                warnings.Add(warning);
+            }
             if (checkpointPath is not null)
                 SearchCheckpoint.Save(checkpointPath, Name, fingerprint, epoch + 1, 0, history, space, net, wOptimizer, bOptimizer, null, null);
             context.Progress?.Report(report);
@@ -142,6 +150,7 @@ public sealed class TwoStageStrategy : IStrategy
             History = history,
             Cancelled = cancelled,
             Elapsed = total.Elapsed,
+            Warnings = warnings,
         };
     }
 

@@ -17,7 +17,7 @@ public class BatchNormAbsorptionTests
             Nodes = 3,
             Classes = 5,
             Affine = affine,
-            AppendBatchNormToParameterFree = true,
+            AppendedBatchNorm = AppendedBatchNorm.PoolsAndSkip,
             Auxiliary = auxiliary,
         };
         var net = new SearchNetwork(options);
@@ -138,10 +138,10 @@ public class BatchNormAbsorptionTests
         superNet.SetArchitecture(CellType.Normal, normal);
         Assert.Contains("exactly 2", Assert.Throws<InvalidOperationException>(() => BatchNormAbsorption.Export(superNet)).Message);
 
-        var options = new SuperNetOptions { Channels = 4, Layers = 3, Nodes = 1, AppendBatchNormToParameterFree = false };
+        var options = new SuperNetOptions { Channels = 4, Layers = 3, Nodes = 1, AppendedBatchNorm = AppendedBatchNorm.Pools };
         using var twoStage = new SearchNetwork(options);
         twoStage.SetArchitecture(CellType.Normal, [new NodeWeights([0, 10], torch.ones(2))]); // max pool: no BN in the two-stage form
         twoStage.SetArchitecture(CellType.Reduce, [new NodeWeights([3, 10], torch.ones(2))]);
-        Assert.Contains("AppendBatchNormToParameterFree", Assert.Throws<InvalidOperationException>(() => BatchNormAbsorption.Export(twoStage)).Message);
+        Assert.Contains("PoolsAndSkip", Assert.Throws<InvalidOperationException>(() => BatchNormAbsorption.Export(twoStage)).Message);
     }
 }

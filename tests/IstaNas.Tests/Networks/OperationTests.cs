@@ -15,7 +15,7 @@ public class OperationTests
     {
         using var scope = torch.NewDisposeScope();
         torch.manual_seed(1);
-        using var op = OperationFactory.Create(name, 4, 1, affine: true, appendBatchNorm: false);
+        using var op = OperationFactory.Create(name, 4, 1, affine: true, AppendedBatchNorm.None);
         var x = torch.randn(2, 4, 8, 8);
         var y = op.forward(x);
         Assert.Equal(new long[] { 2, 4, 8, 8 }, y.shape);
@@ -27,7 +27,7 @@ public class OperationTests
     {
         using var scope = torch.NewDisposeScope();
         torch.manual_seed(2);
-        using var op = OperationFactory.Create(name, 4, 2, affine: true, appendBatchNorm: true);
+        using var op = OperationFactory.Create(name, 4, 2, affine: true, AppendedBatchNorm.PoolsAndSkip);
         var x = torch.randn(2, 4, 8, 8);
         var y = op.forward(x);
         Assert.Equal(new long[] { 2, 4, 4, 4 }, y.shape);
@@ -43,7 +43,7 @@ public class OperationTests
     {
         using var scope = torch.NewDisposeScope();
         torch.manual_seed(3);
-        using var op = OperationFactory.Create(name, 4, stride, affine: true, appendBatchNorm: false);
+        using var op = OperationFactory.Create(name, 4, stride, affine: true, AppendedBatchNorm.None);
         var x = torch.randn(new long[] { 2, 4, 8, 8 }, requires_grad: true);
         var loss = op.forward(x).pow(2).sum();
         loss.backward();
@@ -63,7 +63,7 @@ public class OperationTests
     {
         using var scope = torch.NewDisposeScope();
         torch.manual_seed(4);
-        using var op = OperationFactory.Create(name, 4, stride, affine: false, appendBatchNorm: false);
+        using var op = OperationFactory.Create(name, 4, stride, affine: false, AppendedBatchNorm.None);
         var x = torch.randn(new long[] { 2, 4, 8, 8 }, requires_grad: true);
         op.forward(x).sum().backward();
         Assert.True(x.grad!.abs().sum().item<float>() > 0f);
@@ -91,7 +91,7 @@ public class OperationTests
     [InlineData(Operations.None, 2, true, true, 0)]
     public void ParameterCounts(string name, int stride, bool affine, bool appendBatchNorm, long expected)
     {
-        using var op = OperationFactory.Create(name, 4, stride, affine, appendBatchNorm);
+        using var op = OperationFactory.Create(name, 4, stride, affine, appendBatchNorm ? AppendedBatchNorm.PoolsAndSkip : AppendedBatchNorm.None);
         Assert.Equal(expected, NetworkTestHelpers.CountParameters(op));
     }
 
@@ -105,7 +105,7 @@ public class OperationTests
     [InlineData(Operations.DilConv5x5, 2, false)]
     public void EveryOperationEndsWithBatchNormInOneStageForm(string name, int stride, bool affine)
     {
-        using var op = OperationFactory.Create(name, 4, stride, affine, appendBatchNorm: true);
+        using var op = OperationFactory.Create(name, 4, stride, affine, AppendedBatchNorm.PoolsAndSkip);
         Assert.NotNull(op.OutputBatchNorm);
     }
 
@@ -114,7 +114,7 @@ public class OperationTests
     {
         foreach (var name in new[] { Operations.MaxPool3x3, Operations.AvgPool3x3, Operations.SkipConnect })
         {
-            using var op = OperationFactory.Create(name, 4, 1, affine: false, appendBatchNorm: false);
+            using var op = OperationFactory.Create(name, 4, 1, affine: false, AppendedBatchNorm.None);
             Assert.Null(op.OutputBatchNorm);
         }
     }
@@ -123,7 +123,7 @@ public class OperationTests
     public void AveragePoolExcludesPadding()
     {
         using var scope = torch.NewDisposeScope();
-        using var op = OperationFactory.Create(Operations.AvgPool3x3, 1, 1, affine: false, appendBatchNorm: false);
+        using var op = OperationFactory.Create(Operations.AvgPool3x3, 1, 1, affine: false, AppendedBatchNorm.None);
         var y = op.forward(torch.ones(1, 1, 4, 4));
         Assert.Equal(1f, y.min().item<float>(), 6);
         Assert.Equal(1f, y.max().item<float>(), 6);
@@ -134,9 +134,9 @@ public class OperationTests
     {
         using var scope = torch.NewDisposeScope();
         var x = torch.randn(2, 4, 6, 6);
-        using var identity = OperationFactory.Create(Operations.SkipConnect, 4, 1, affine: false, appendBatchNorm: false);
-        using var zero = OperationFactory.Create(Operations.None, 4, 1, affine: false, appendBatchNorm: false);
-        Assert.True(identity.IsIdentity);
+        using var identity = OperationFactory.Create(Operations.SkipConnect, 4, 1, affine: false, AppendedBatchNorm.None);
+        using var zero = OperationFactory.Create(Operations.None, 4, 1, affine: false, AppendedBatchNorm.None);
+        Assert.True(identity.IsBareIdentity);
         Assert.True(identity.forward(x).allclose(x, rtol: 0, atol: 0));
         Assert.Equal(0f, zero.forward(x).abs().sum().item<float>());
     }
@@ -145,7 +145,7 @@ public class OperationTests
     public void InvocationsAreCountedAndReset()
     {
         using var scope = torch.NewDisposeScope();
-        using var op = OperationFactory.Create(Operations.MaxPool3x3, 4, 1, affine: false, appendBatchNorm: false);
+        using var op = OperationFactory.Create(Operations.MaxPool3x3, 4, 1, affine: false, AppendedBatchNorm.None);
         var x = torch.randn(1, 4, 4, 4);
         op.forward(x);
         op.forward(x);
@@ -160,7 +160,7 @@ public class OperationTests
     [InlineData(Operations.SepConv3x3, 4, 3, "stride")]
     public void FactoryRejectsInvalidArguments(string name, int channels, int stride, string parameter)
     {
-        var ex = Assert.Throws<ArgumentException>(() => OperationFactory.Create(name, channels, stride, false, false));
+        var ex = Assert.Throws<ArgumentException>(() => OperationFactory.Create(name, channels, stride, false, AppendedBatchNorm.None));
         Assert.Equal(parameter, ex.ParamName);
     }
 }

@@ -84,18 +84,54 @@ public class OneStageStrategyTests
     }
 
     [Fact]
-    public void ACodeAboveTheParameterBudgetIsRejected()
+    public void ABudgetRejectedEpochStillFreezesConvergedNodesAtTheirPreviousCode()
     {
+        // The authors' trainer.py computes the freeze flags before the budget check: a rejected code is discarded, and
+        // the nodes whose recovered code moved by at most epsilon freeze anyway, at the code they had before.
         SearchResult result = Run(o =>
         {
-            o.Epsilon = 10;
-            o.MaxSearchEpochs = 2;
+            o.Epsilon = 10; // every recovered code counts as converged
             o.Epochs = 1;
             o.ParameterBudgetMillions = 1e-6; // every derived network is above it
         });
-        // Rejected codes never freeze; the cap freezes them at the initial code.
-        Assert.Empty(result.History[0].FrozenNodes);
-        Assert.Equal(result.History[0].Genotype, result.History[1].Genotype);
+        Assert.Equal(8, result.History[0].FrozenNodes.Count);
+        Assert.Equal(["search", "train"], result.History.Select(h => h.Phase));
+        using var initial = new IstaNas.SearchSpace.CompressedSearchSpace(
+            new IstaNas.SearchSpace.SearchSpaceOptions(), IstaNas.SparseCoding.SparseCoder.Create(new IstaNas.SparseCoding.SparseCoderOptions()), seed: 4);
+        Assert.Equal(initial.DeriveGenotype(), result.Genotype);
+        Assert.Empty(result.Warnings);
+        result.Network!.Dispose();
+    }
+
+    [Fact]
+    public void NoSearchCapByDefaultAndTheCapWarnsInTheLogAndTheResult()
+    {
+        Assert.Null(new OneStageOptions().MaxSearchEpochs);
+        SearchResult result = Run(o =>
+        {
+            o.Epsilon = 0;
+            o.MaxSearchEpochs = 1;
+            o.Epochs = 1;
+        });
+        string warning = Assert.Single(result.Warnings);
+        Assert.Contains("MaxSearchEpochs = 1", warning);
+        result.Network!.Dispose();
+    }
+
+    [Fact]
+    public void TheTrainingPhaseAnnealsToTheAuthorsFloorAndTheEvaluationTrainerToZero()
+    {
+        Assert.Equal(0.001, new OneStageOptions().LearningRateMin);
+        Assert.Equal(0.0, new EvaluationOptions().LearningRateMin);
+        SearchResult result = Run(o =>
+        {
+            o.Epsilon = 10;
+            o.Epochs = 3;
+            o.LearningRate = 0.025;
+            o.LearningRateMin = new OneStageOptions().LearningRateMin;
+        });
+        // Search epoch at the initial rate, then cosine from 0.025 towards 0.001 over the 3 training epochs.
+        Assert.Equal([0.025, 0.025, 0.019, 0.007], result.History.Select(h => Math.Round(h.LearningRate, 3)));
         result.Network!.Dispose();
     }
 
