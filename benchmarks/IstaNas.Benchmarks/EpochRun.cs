@@ -8,6 +8,8 @@ using IstaNas.Strategies;
 using TorchSharp;
 using static TorchSharp.torch;
 
+using IstaNas.Training;
+
 namespace IstaNas.Benchmarks;
 
 /// <summary>
@@ -59,12 +61,12 @@ internal static class EpochRun
                 using (NewDisposeScope())
                 {
                     bOptimizer.zero_grad();
-                    TwoStageStrategy.SetArchitecture(net, space);
+                    net.SetArchitecture(space);
                     Tensor validLoss = nn.functional.cross_entropy(net.forward(valid.Images), valid.Labels);
                     validLoss.backward();
                     bOptimizer.step();
                     wOptimizer.zero_grad();
-                    using (no_grad()) TwoStageStrategy.SetArchitecture(net, space);
+                    using (no_grad()) net.SetArchitecture(space);
                     Tensor logits = net.forward(train.Images);
                     Tensor loss = nn.functional.cross_entropy(logits, train.Labels);
                     loss.backward();

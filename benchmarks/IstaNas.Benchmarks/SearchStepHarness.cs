@@ -39,7 +39,7 @@ public sealed class SearchStepHarness : IDisposable
         Kind = kind;
         torch.random.manual_seed(seed);
         var nodes = 4;
-        IReadOnlyList<string> ops = kind == StepKind.Dense ? DartsStrategy.DenseOperations(Operations.Default) : Operations.Default;
+        IReadOnlyList<string> ops = kind == StepKind.Dense ? DartsSearchSpace.DenseOperations(Operations.Default) : Operations.Default;
         _net = new SearchNetwork(new SuperNetOptions { Channels = channels, Layers = layers, Operations = ops, Classes = 10, Affine = false });
         _weights = _net.WeightParameters().ToArray();
         _wOptimizer = optim.SGD(_weights, 0.025, 0.9, weight_decay: 3e-4);
@@ -50,8 +50,8 @@ public sealed class SearchStepHarness : IDisposable
         }
         else
         {
-            _alphaNormal = new TorchSharp.Modules.Parameter(randn(DartsStrategy.EdgeCount(nodes), ops.Count).mul_(1e-3));
-            _alphaReduce = new TorchSharp.Modules.Parameter(randn(DartsStrategy.EdgeCount(nodes), ops.Count).mul_(1e-3));
+            _alphaNormal = new TorchSharp.Modules.Parameter(randn(DartsSearchSpace.EdgeCount(nodes), ops.Count).mul_(1e-3));
+            _alphaReduce = new TorchSharp.Modules.Parameter(randn(DartsSearchSpace.EdgeCount(nodes), ops.Count).mul_(1e-3));
             _aOptimizer = optim.Adam([_alphaNormal, _alphaReduce], 3e-4, 0.5, 0.999, weight_decay: 1e-3);
         }
         _trainX = randn(batch, 3, imageSize, imageSize).DetachFromDisposeScope();
@@ -94,8 +94,8 @@ public sealed class SearchStepHarness : IDisposable
         }
         else
         {
-            _net.SetArchitecture(CellType.Normal, DartsStrategy.DenseArchitecture(_alphaNormal!, 4));
-            _net.SetArchitecture(CellType.Reduce, DartsStrategy.DenseArchitecture(_alphaReduce!, 4));
+            _net.SetArchitecture(CellType.Normal, DartsSearchSpace.DenseArchitecture(_alphaNormal!, 4));
+            _net.SetArchitecture(CellType.Reduce, DartsSearchSpace.DenseArchitecture(_alphaReduce!, 4));
         }
     }
 

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using IstaNas.Data;
 using Microsoft.Extensions.Options;
 
 namespace IstaNas.Sample;
@@ -15,10 +17,10 @@ internal static class CommandErrors
         {
             return Fail(string.Join("; ", ex.Failures));
         }
-        catch (Exception ex) when (ex is ArgumentException or FileNotFoundException or DirectoryNotFoundException
-                                       or InvalidDataException or FormatException or InvalidOperationException
-                                       or UnauthorizedAccessException or IstaNas.Checkpoints.CheckpointException)
+        catch (Exception ex) when (ex is ArgumentException or IOException or DataFormatException or UnauthorizedAccessException
+                                       or FormatException or InvalidOperationException or JsonException)
         {
+            // IOException covers FileNotFoundException, DirectoryNotFoundException and CheckpointException.
             return Fail(ex.Message);
         }
     }

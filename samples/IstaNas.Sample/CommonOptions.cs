@@ -2,24 +2,58 @@ using System.CommandLine;
 
 namespace IstaNas.Sample;
 
-/// <summary>Options that <c>search</c> and <c>evaluate</c> both take, with the same meaning and checks.</summary>
+/// <summary>Options that every training command takes, with the same meaning and checks.</summary>
 internal static class CommonOptions
 {
-    public static Option<string> Device() => new("--device") { Description = "cpu, cuda or cuda:N.", DefaultValueFactory = _ => "cpu" };
+    private static readonly Option<string> Device = new("--device") { Description = "cpu, cuda or cuda:N.", DefaultValueFactory = _ => "cpu" };
 
-    public static Option<int> Threads() =>
-        new("--threads") { Description = "Intra-op CPU threads (default: TorchSharp's choice; 1 is much faster on a busy machine).", DefaultValueFactory = _ => 0 };
-
-    public static Option<bool> Json() =>
-        new("--json") { Description = "Print one JSON object per epoch and a final summary on stdout, for scripts." };
-
-    /// <summary>Checks --threads (0 keeps TorchSharp's choice) and returns it.</summary>
-    public static int CheckThreads(int threads) =>
-        threads >= 0 ? threads : throw new ArgumentException($"--threads must be positive (or 0 for the default), not {threads}.");
-
-    /// <summary>Applies a checked --threads value.</summary>
-    public static void ApplyThreads(int threads)
+    private static readonly Option<int> Threads = new("--threads")
     {
-        if (threads > 0) TorchSharp.torch.set_num_threads(threads);
+        Description = "Intra-op CPU threads (default: TorchSharp's choice, one per core).",
+        DefaultValueFactory = _ => 0,
+    };
+
+    private static readonly Option<bool> Json = new("--json") { Description = "Print one JSON object per epoch and a final summary on stdout, for scripts (docs/output-files.md)." };
+
+    private static readonly Option<bool> Quiet = new("--quiet", "-q") { Description = "Print only the final result." };
+
+    /// <summary>Adds the common options to a command.</summary>
+    public static void AddTo(Command command)
+    {
+        foreach (Option o in new Option[] { Device, Threads, Quiet, Json })
+            command.Options.Add(o);
+    }
+
+    /// <summary>Reads and checks the common options.</summary>
+    public static Values Read(ParseResult p)
+    {
+        int threads = p.GetValue(Threads);
+        if (threads < 0) throw new ArgumentException($"--threads must be positive (or 0 for the default), not {threads}.");
+        string device = p.GetValue(Device)!;
+        if (device.StartsWith("cuda", StringComparison.OrdinalIgnoreCase) && !TorchSharp.torch.cuda.is_available())
+            throw new ArgumentException($"--device {device}: CUDA is not available in this process (CPU build of TorchSharp or no GPU).");
+        try
+        {
+            _ = new TorchSharp.torch.Device(device);
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidOperationException)
+        {
+            throw new ArgumentException($"--device '{device}' is not a device; use cpu, cuda or cuda:N.", ex);
+        }
+
+        return new Values(device, threads, p.GetValue(Quiet), p.GetValue(Json));
+    }
+
+    /// <summary>The checked common options.</summary>
+    public sealed record Values(string Device, int Threads, bool Quiet, bool Json)
+    {
+        /// <summary>The torch device.</summary>
+        public TorchSharp.torch.Device TorchDevice => new(Device);
+
+        /// <summary>Applies --threads (0 keeps TorchSharp's choice).</summary>
+        public void ApplyThreads()
+        {
+            if (Threads > 0) TorchSharp.torch.set_num_threads(Threads);
+        }
     }
 }

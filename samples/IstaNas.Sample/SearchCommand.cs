@@ -1,8 +1,8 @@
 using System.CommandLine;
-using System.Text.Json;
+using IstaNas.Checkpoints;
 using IstaNas.SearchSpace;
 using IstaNas.Strategies;
-using Microsoft.Extensions.Logging;
+using IstaNas.Training;
 using Spectre.Console;
 
 namespace IstaNas.Sample;
@@ -12,7 +12,7 @@ internal static class SearchCommand
 {
     private static readonly Option<string> Strategy = new("--strategy", "-s")
     {
-        Description = "Search strategy: two-stage (ISTA-NAS, section 4), one-stage (search and train in one run, section 5) or darts (first-order DARTS baseline).",
+        Description = "Search strategy: two-stage (ISTA-NAS), one-stage (search and train in one run) or darts (first-order DARTS baseline).",
         DefaultValueFactory = _ => "two-stage",
     };
 
@@ -24,7 +24,8 @@ internal static class SearchCommand
 
     private static readonly Option<int> Epochs = new("--epochs", "-e")
     {
-        Description = "Search epochs (the paper: 50 two-stage). Default 10, sized for a 2-core CPU.",
+        Description = "Search epochs (the paper: 50 two-stage; one-stage: training epochs after the search). Default 10, sized for a 2-core CPU. " +
+                      "With --resume, a larger value extends the run (the cosine schedule is recomputed for the new total).",
         DefaultValueFactory = _ => 10,
     };
 
@@ -32,7 +33,7 @@ internal static class SearchCommand
 
     private static readonly Option<int> Channels = new("--channels", "-C") { Description = "Initial channels C (the paper: 16).", DefaultValueFactory = _ => 8 };
 
-    private static readonly Option<int> Layers = new("--layers", "-L") { Description = "Cells L (the paper: 8).", DefaultValueFactory = _ => 5 };
+    private static readonly Option<int> Layers = new("--layers", "-L") { Description = "Cells L, at least 3 (the paper: 8).", DefaultValueFactory = _ => 5 };
 
     private static readonly Option<int?> StepsPerEpoch = new("--steps-per-epoch") { Description = "Cap on minibatches per epoch (default: the whole split)." };
 
@@ -48,26 +49,34 @@ internal static class SearchCommand
 
     private static readonly Option<bool> Cutout = new("--cutout") { Description = "Cutout (16x16) on training batches." };
 
-    private static readonly Option<string> Device = CommonOptions.Device();
-
-    private static readonly Option<int> Threads = CommonOptions.Threads();
+    private static readonly Option<int?> MaxSearchEpochs = new("--max-search-epochs")
+    {
+        Description = "One-stage: cap on search epochs (nodes still moving are frozen, with a warning). Default: --epochs, so that a small run ends; " +
+                      "the library's default is no cap, as the authors.",
+    };
 
     private static readonly Option<int> Seed = new("--seed") { Description = "Seed of A, b, weights, data and augmentation.", DefaultValueFactory = _ => 0 };
 
-    private static readonly Option<string?> Output = new("--output", "-o") { Description = "Output directory (default runs/<strategy>-<time>)." };
+    private static readonly Option<string?> Output = new("--output", "-o") { Description = "Output directory (default runs/<strategy>-<time>; with --resume, the checkpoint's folder)." };
 
-    private static readonly Option<string?> Resume = new("--resume") { Description = "Continue the run saved in this checkpoint file." };
-
-    private static readonly Option<bool> Quiet = new("--quiet", "-q") { Description = "Print only the final genotype." };
-
-    private static readonly Option<bool> JsonLog = CommonOptions.Json();
+    private static readonly Option<string?> Resume = new("--resume")
+    {
+        Description = "Continue the run saved in this checkpoint with the options stored in it (give --epochs to extend it; other options must match).",
+    };
 
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
-        var command = new Command("search", "Search an architecture and write genotype.json, history.csv/json, search_space.json, cell pictures (SVG, PNG) and plots (PNG) to the output directory.");
-        foreach (Option o in new Option[] { Strategy, DataOption, Epochs, BatchSize, Channels, Layers, StepsPerEpoch, ProjectionDims, Sparsity, Matrix, Cutout, Device, Threads, Seed, Output, Resume, Quiet, JsonLog })
+        var command = new Command("search",
+            "Search an architecture and write genotype.json/.txt, history.csv/.json, search_space.json, result.json, the checkpoint, cell pictures and plots " +
+            "to the output directory.");
+        foreach (Option o in new Option[]
+                 {
+                     Strategy, DataOption, Epochs, BatchSize, Channels, Layers, StepsPerEpoch, ProjectionDims, Sparsity, Matrix, Cutout, MaxSearchEpochs,
+                     Seed, Output, Resume,
+                 })
             command.Options.Add(o);
+        CommonOptions.AddTo(command);
         command.SetAction(RunAsync);
         return command;
     }
@@ -78,71 +87,95 @@ internal static class SearchCommand
 
     private static int Run(ParseResult p, CancellationToken cancellationToken)
     {
+        var common = CommonOptions.Read(p);
+        string? resume = p.GetValue(Resume);
+        bool Given(Option option) => resume is null || p.GetResult(option) is { Implicit: false };
+        var builder = new SearchBuilder();
+        string dataSpec = p.GetValue(DataOption)!;
         string strategy = p.GetValue(Strategy)!.Trim().ToLowerInvariant();
-        int epochs = p.GetValue(Epochs), seed = p.GetValue(Seed);
-        bool quiet = p.GetValue(Quiet), json = p.GetValue(JsonLog);
-        if (epochs <= 0) throw new ArgumentException($"--epochs must be positive, not {epochs}.");
-        int threads = CommonOptions.CheckThreads(p.GetValue(Threads));
-        CommonOptions.ApplyThreads(threads);
-        if (strategy is not ("two-stage" or "one-stage" or "darts"))
+        int dataSeed = p.GetValue(Seed);
+        if (resume is not null)
+        {
+            builder.ContinueFrom(resume); // fails with a one-line CheckpointException before any output is made
+            string kind = Checkpoint.Load(resume).Metadata.Kind;
+            if (p.GetResult(Strategy) is { Implicit: false } && strategy != kind)
+                throw new ArgumentException($"--resume '{resume}' is a {kind} checkpoint, not {strategy}.");
+            strategy = kind;
+            IReadOnlyDictionary<string, string> stored = SearchBuilder.ReadAnnotations(resume);
+            if (!Given(DataOption))
+                dataSpec = stored.GetValueOrDefault("data") ?? throw new ArgumentException($"--resume '{resume}' does not say which data it used; give --data.");
+            if (!Given(Seed) && int.TryParse(stored.GetValueOrDefault("dataSeed"), out int storedSeed)) dataSeed = storedSeed;
+        }
+        else if (strategy is not ("two-stage" or "one-stage" or "darts"))
+        {
             throw new ArgumentException($"--strategy '{strategy}' is not known; use two-stage, one-stage or darts.");
+        }
+
+        int epochs = p.GetValue(Epochs);
+        if (Given(Epochs) && epochs <= 0) throw new ArgumentException($"--epochs must be positive, not {epochs}.");
         MeasurementMatrixKind matrix = p.GetValue(Matrix)!.ToLowerInvariant() switch
         {
             "uniform" => MeasurementMatrixKind.Uniform,
             "gaussian" => MeasurementMatrixKind.Gaussian,
             string other => throw new ArgumentException($"--matrix '{other}' is not known; use uniform or gaussian."),
         };
-        string output = p.GetValue(Output) ?? Path.Combine("runs", $"{strategy}-{DateTime.Now:yyyyMMdd-HHmmss}");
-        Directory.CreateDirectory(output);
+        if (Given(Seed)) builder.UseSeed(p.GetValue(Seed));
+        builder.ConfigureSearchSpace(s =>
+        {
+            if (Given(ProjectionDims)) s.ProjectionDims = p.GetValue(ProjectionDims);
+            if (Given(Sparsity)) s.Sparsity = p.GetValue(Sparsity);
+            if (Given(Matrix)) s.Matrix = matrix;
+        });
+        builder.UseDevice(common.Device).Annotate("data", dataSpec).Annotate("dataSeed", dataSeed.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        DataSpec.Apply(builder, dataSpec, dataSeed);
+        common.ApplyThreads();
 
-        using var fileLog = new FileLoggerProvider(Path.Combine(output, "search.log"));
-        using ILoggerFactory loggers = LoggerFactory.Create(b => b.AddProvider(fileLog).SetMinimumLevel(LogLevel.Information));
-
+        string output = p.GetValue(Output)
+            ?? (resume is not null ? Path.GetDirectoryName(Path.GetFullPath(resume))! : Path.Combine("runs", $"{strategy}-{DateTime.Now:yyyyMMdd-HHmmss}"));
+        using var run = RunOutput.Open(output, "search.log");
         void Configure(SearchTrainingOptions o)
         {
-            o.Epochs = epochs;
-            o.BatchSize = p.GetValue(BatchSize);
-            o.Channels = p.GetValue(Channels);
-            o.Layers = p.GetValue(Layers);
-            o.MaxStepsPerEpoch = p.GetValue(StepsPerEpoch);
-            o.Cutout = p.GetValue(Cutout);
-            o.CheckpointDirectory = output;
+            if (Given(Epochs)) o.Epochs = epochs;
+            if (Given(BatchSize)) o.BatchSize = p.GetValue(BatchSize);
+            if (Given(Channels)) o.Channels = p.GetValue(Channels);
+            if (Given(Layers)) o.Layers = p.GetValue(Layers);
+            if (Given(StepsPerEpoch)) o.MaxStepsPerEpoch = p.GetValue(StepsPerEpoch);
+            if (Given(Cutout)) o.Cutout = p.GetValue(Cutout);
+            o.CheckpointDirectory = run.Directory;
         }
 
-        var builder = new SearchBuilder()
-            .UseSeed(seed)
-            .UseDevice(p.GetValue(Device)!)
-            .UseLogging(loggers)
-            .ConfigureSearchSpace(s =>
-            {
-                s.ProjectionDims = p.GetValue(ProjectionDims);
-                s.Sparsity = p.GetValue(Sparsity);
-                s.Matrix = matrix;
-            });
-        DataSpec.Apply(builder, p.GetValue(DataOption)!, seed);
-        StrategyChoice.Apply(builder, strategy, Configure);
-        if (p.GetValue(Resume) is string resume) builder.ResumeFrom(resume);
+        switch (strategy)
+        {
+            case "two-stage": builder.UseTwoStage(Configure); break;
+            case "one-stage":
+                builder.UseOneStage(o =>
+                {
+                    Configure(o);
+                    if (resume is null) o.Auxiliary = true;
+                    if (Given(MaxSearchEpochs) || resume is null) o.MaxSearchEpochs = p.GetValue(MaxSearchEpochs) ?? Math.Max(1, o.Epochs);
+                });
+                break;
+            default: builder.UseDarts(Configure); break;
+        }
 
-        var console = new RunConsole(quiet, json, epochs);
-        builder.WithProgress(new InlineProgress<EpochReport>(console.Epoch)).WithStepProgress(new InlineProgress<StepReport>(console.Step));
+        var console = new RunConsole(common.Quiet, common.Json);
+        builder.UseLogging(run.Loggers)
+            .WithProgress(new InlineProgress<EpochReport>(console.Epoch))
+            .WithStepProgress(new InlineProgress<StepReport>(console.Step));
         Search search = builder.Build();
-        if (!quiet && !json)
-            AnsiConsole.MarkupLine($"[bold]IstaNas[/] {Markup.Escape(search.Strategy.Name)} search on [green]{Markup.Escape(search.Context.Train.Name)}[/] " +
-                                   $"({search.Context.Train.Count} images, {search.Context.Train.ClassCount} classes); output: {Markup.Escape(output)}");
+        console.Header($"{search.Strategy.Name} search on {search.Context.Train.Name} ({search.Context.Train.Count} images, " +
+                       $"{search.Context.Train.ClassCount} classes); output: {run.Directory}");
 
         SearchResult result = console.Run(() => search.Run(cancellationToken));
-        IReadOnlyList<string> files = [.. ResultWriter.Write(output, result), .. Visualization.RunPictures.Write(output, result)];
-        if (result.Network is Networks.EvalNetwork network)
+        using (result.Network)
         {
-            // One-stage search: the trained network of the genotype, alpha absorbed into its BNs, ready to use or fine-tune.
-            using (network)
-            {
-                string model = Path.Combine(output, "model.ckpt");
-                Evaluation.TrainedNetwork.Save(model, network, result.Genotype);
-                files = [.. files, model];
-            }
+            SavedFiles saved = result.Save(run.Directory);
+            var pictures = Pictures.Write(run.Directory, result);
+            var files = new List<string>([.. saved.Written, .. pictures.Written]);
+            if (result.CheckpointPath is string checkpoint) files.Add(checkpoint);
+            files.Add(run.LogPath);
+            console.SearchSummary(result, files, [.. saved.Failed, .. pictures.Failed]);
+            return result.Cancelled ? 130 : saved.AllWritten && pictures.AllWritten ? 0 : 1;
         }
-        console.Summary(result, files);
-        return result.Cancelled ? 130 : 0;
     }
 }

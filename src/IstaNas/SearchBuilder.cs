@@ -1,7 +1,11 @@
+using System.Text.Json;
+using IstaNas.Checkpoints;
 using IstaNas.Data;
+using IstaNas.IO;
 using IstaNas.SearchSpace;
 using IstaNas.SparseCoding;
 using IstaNas.Strategies;
+using IstaNas.Training;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using static TorchSharp.torch;
@@ -20,12 +24,18 @@ namespace IstaNas;
 ///     .Run();
 /// Console.WriteLine(result.Genotype);
 /// </code>
+/// Every options object starts from the defaults, or from the values bound by dependency injection
+/// (<c>services.AddIstaNas(configuration)</c>), or from a checkpoint (<see cref="ContinueFrom"/>); a <c>Configure…</c> or
+/// <c>Use…</c> call changes only what it sets, never resets the rest.
 /// </summary>
 public sealed class SearchBuilder
 {
     private Func<(ImageDataset Train, ImageDataset? Test)>? _data;
-    private readonly SearchSpaceOptions _space;
-    private readonly SparseCoderOptions _recovery;
+    private readonly SearchSpaceOptions _space = new();
+    private readonly SparseCoderOptions _recovery = new();
+    private readonly TwoStageOptions _twoStage = new();
+    private readonly OneStageOptions _oneStage = new();
+    private readonly DartsOptions _darts = new();
     private Func<IStrategy>? _strategy;
     private Device _device = CPU;
     private long _seed;
@@ -33,22 +43,16 @@ public sealed class SearchBuilder
     private IProgress<EpochReport>? _progress;
     private IProgress<StepReport>? _stepProgress;
     private string? _resumeFrom;
+    private readonly Dictionary<string, string> _annotations = new(StringComparer.Ordinal);
 
     /// <summary>Starts with the authors' defaults (two-stage search, m = 7, s = 2, lambda = 1e-5).</summary>
     public SearchBuilder()
-        : this(new SearchSpaceOptions(), new SparseCoderOptions())
     {
     }
 
-    /// <summary>Starts from given defaults (used by dependency injection).</summary>
-    public SearchBuilder(SearchSpaceOptions searchSpace, SparseCoderOptions recovery, ILoggerFactory? loggerFactory = null)
-    {
-        ArgumentNullException.ThrowIfNull(searchSpace);
-        ArgumentNullException.ThrowIfNull(recovery);
-        _space = searchSpace.Clone();
-        _recovery = recovery.Clone();
-        _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
-    }
+    /// <summary>Starts with the authors' defaults and logs to <paramref name="loggerFactory"/>.</summary>
+    /// <param name="loggerFactory">Where the search logs.</param>
+    public SearchBuilder(ILoggerFactory loggerFactory) => UseLogging(loggerFactory);
 
     /// <summary>Searches on an in-memory data set (and reports on an optional test set).</summary>
     public SearchBuilder UseDataset(ImageDataset train, ImageDataset? test = null)
@@ -92,29 +96,28 @@ public sealed class SearchBuilder
     }
 
     /// <summary>Shapes the compressed search space (nodes, operations, m, s, matrix kind).</summary>
-    public SearchBuilder ConfigureSearchSpace(Action<SearchSpaceOptions> configure)
-    {
-        ArgumentNullException.ThrowIfNull(configure);
-        configure(_space);
-        return this;
-    }
+    public SearchBuilder ConfigureSearchSpace(Action<SearchSpaceOptions> configure) => Configure(_space, configure);
 
     /// <summary>Sets the sparse-coding recovery (lambda, method, tolerance, iteration cap).</summary>
-    public SearchBuilder ConfigureRecovery(Action<SparseCoderOptions> configure)
-    {
-        ArgumentNullException.ThrowIfNull(configure);
-        configure(_recovery);
-        return this;
-    }
+    public SearchBuilder ConfigureRecovery(Action<SparseCoderOptions> configure) => Configure(_recovery, configure);
 
-    /// <summary>Two-stage ISTA-NAS (the default).</summary>
-    public SearchBuilder UseTwoStage(Action<TwoStageOptions>? configure = null) => UseOptions(configure, o => new TwoStageStrategy(o));
+    /// <summary>Changes the two-stage options without choosing the strategy.</summary>
+    public SearchBuilder ConfigureTwoStage(Action<TwoStageOptions> configure) => Configure(_twoStage, configure);
+
+    /// <summary>Changes the one-stage options without choosing the strategy.</summary>
+    public SearchBuilder ConfigureOneStage(Action<OneStageOptions> configure) => Configure(_oneStage, configure);
+
+    /// <summary>Changes the DARTS options without choosing the strategy.</summary>
+    public SearchBuilder ConfigureDarts(Action<DartsOptions> configure) => Configure(_darts, configure);
+
+    /// <summary>Two-stage ISTA-NAS (the default), with the options configured so far, then <paramref name="configure"/>.</summary>
+    public SearchBuilder UseTwoStage(Action<TwoStageOptions>? configure = null) => Use(_twoStage, configure, o => new TwoStageStrategy(o));
 
     /// <summary>One-stage ISTA-NAS: search and train the target network in one run, then absorb alpha into the BNs.</summary>
-    public SearchBuilder UseOneStage(Action<OneStageOptions>? configure = null) => UseOptions(configure, o => new OneStageStrategy(o));
+    public SearchBuilder UseOneStage(Action<OneStageOptions>? configure = null) => Use(_oneStage, configure, o => new OneStageStrategy(o));
 
     /// <summary>The first-order DARTS baseline (dense super-net with <c>none</c> and softmax weights).</summary>
-    public SearchBuilder UseDarts(Action<DartsOptions>? configure = null) => UseOptions(configure, o => new DartsStrategy(o));
+    public SearchBuilder UseDarts(Action<DartsOptions>? configure = null) => Use(_darts, configure, o => new DartsStrategy(o));
 
     /// <summary>Any strategy, including your own.</summary>
     public SearchBuilder UseStrategy(IStrategy strategy)
@@ -181,7 +184,17 @@ public sealed class SearchBuilder
         return this;
     }
 
-    /// <summary>Continues the run saved in a checkpoint file.</summary>
+    /// <summary>Stores a free-form value in every checkpoint of the run (read it back with <see cref="ReadAnnotations"/>).</summary>
+    public SearchBuilder Annotate(string key, string value)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(key);
+        ArgumentNullException.ThrowIfNull(value);
+        _annotations[key] = value;
+        return this;
+    }
+
+    /// <summary>Continues the run saved in a checkpoint file, with the options configured on this builder.</summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     public SearchBuilder ResumeFrom(string checkpointPath)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(checkpointPath);
@@ -191,6 +204,45 @@ public sealed class SearchBuilder
         return this;
     }
 
+    /// <summary>
+    /// Continues the run saved in a checkpoint with the strategy, options, search space, recovery and seed stored in it;
+    /// later calls may change what a continued run may change (more epochs, say: the cosine schedule is then recomputed
+    /// for the new total from the resumed epoch on). The data must be given again (the same data: the checkpoint holds a
+    /// hash of it).
+    /// </summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="CheckpointException">The file is not a search checkpoint, or stores no settings.</exception>
+    public SearchBuilder ContinueFrom(string checkpointPath)
+    {
+        ResumeFrom(checkpointPath);
+        Checkpoint checkpoint = Checkpoint.Load(checkpointPath);
+        SearchSettings settings = TrainingLoop.ReadSettings<SearchSettings>(checkpoint)
+            ?? throw new CheckpointException(checkpointPath, "it stores no search settings (an evaluation checkpoint, or one written by an older IstaNas).");
+        Copy(settings.SearchSpace, _space);
+        Copy(settings.Recovery, _recovery);
+        _seed = settings.Seed;
+        try
+        {
+            switch (settings.Strategy)
+            {
+                case "two-stage": Copy(settings.Options.Deserialize<TwoStageOptions>(JsonFormat.Compact)!, _twoStage); return UseTwoStage();
+                case "one-stage": Copy(settings.Options.Deserialize<OneStageOptions>(JsonFormat.Compact)!, _oneStage); return UseOneStage();
+                case "darts": Copy(settings.Options.Deserialize<DartsOptions>(JsonFormat.Compact)!, _darts); return UseDarts();
+                default: throw new CheckpointException(checkpointPath, $"its strategy '{settings.Strategy}' is not one this builder knows.");
+            }
+        }
+        catch (JsonException ex)
+        {
+            throw new CheckpointException(checkpointPath, $"its {settings.Strategy} options are unreadable: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>The free-form values a run stored with <see cref="Annotate"/> in a checkpoint.</summary>
+    /// <param name="checkpointPath">A search checkpoint.</param>
+    /// <returns>The values; empty when none were stored.</returns>
+    public static IReadOnlyDictionary<string, string> ReadAnnotations(string checkpointPath) =>
+        TrainingLoop.ReadAnnotations(Checkpoint.Load(checkpointPath));
+
     /// <summary>Validates every option, loads the data and returns a runnable search.</summary>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is invalid (the message names it and its value).</exception>
     /// <exception cref="InvalidOperationException">No data set was chosen.</exception>
@@ -198,7 +250,7 @@ public sealed class SearchBuilder
     {
         OptionsValidation.Validate(_space, "SearchSpace");
         OptionsValidation.Validate(_recovery, "Recovery");
-        IStrategy strategy = (_strategy ?? (() => new TwoStageStrategy(new TwoStageOptions())))();
+        IStrategy strategy = (_strategy ?? (() => new TwoStageStrategy(Clone(_twoStage))))();
         if (_data is null)
             throw new InvalidOperationException("No data set: call UseSyntheticDataset, UseCifar10, UseCifar100, UseIdx or UseDataset before Build.");
         (ImageDataset train, ImageDataset? test) = _data();
@@ -206,7 +258,7 @@ public sealed class SearchBuilder
         {
             Train = train,
             Test = test,
-            SearchSpace = _space.Clone(),
+            SearchSpace = Clone(_space),
             Recovery = _recovery.Clone(),
             Device = _device,
             Seed = _seed,
@@ -214,17 +266,38 @@ public sealed class SearchBuilder
             Progress = _progress,
             StepProgress = _stepProgress,
             ResumeFrom = _resumeFrom,
+            Annotations = new Dictionary<string, string>(_annotations, StringComparer.Ordinal),
         };
         return new Search(strategy, context);
     }
 
-    private SearchBuilder UseOptions<T>(Action<T>? configure, Func<T, IStrategy> create)
-        where T : new()
+    private SearchBuilder Configure<T>(T options, Action<T> configure)
     {
-        var options = new T();
-        configure?.Invoke(options);
-        _strategy = () => create(options);
+        ArgumentNullException.ThrowIfNull(configure);
+        configure(options);
         return this;
+    }
+
+    private SearchBuilder Use<T>(T options, Action<T>? configure, Func<T, IStrategy> create)
+        where T : class
+    {
+        configure?.Invoke(options);
+        _strategy = () => create(Clone(options)); // the strategy gets its own copy: later changes to the builder do not leak into it
+        return this;
+    }
+
+    /// <summary>A deep copy of an options object (through the library's JSON form, which every options class round-trips).</summary>
+    internal static T Clone<T>(T options)
+        where T : class =>
+        JsonSerializer.SerializeToElement(options, JsonFormat.Compact).Deserialize<T>(JsonFormat.Compact)!;
+
+    /// <summary>Copies every settable property of <paramref name="from"/> into <paramref name="to"/> (lists are copied, not shared).</summary>
+    internal static void Copy<T>(T from, T to)
+        where T : class
+    {
+        T copy = Clone(from);
+        foreach (var p in typeof(T).GetProperties().Where(p => p.CanRead && p.CanWrite))
+            p.SetValue(to, p.GetValue(copy));
     }
 }
 
@@ -245,4 +318,10 @@ public sealed class Search
 
     /// <summary>Runs the search; cancellation stops at the next step and returns what was reached.</summary>
     public SearchResult Run(CancellationToken cancellationToken = default) => Strategy.Run(Context, cancellationToken);
+
+    /// <summary>Runs the search on a worker thread (for hosted services and UI code); cancellation stops at the next step.</summary>
+    /// <param name="cancellationToken">Stops the run at the next step (a checkpoint is written when a directory is set).</param>
+    /// <returns>The result, also when cancelled (<see cref="SearchResult.Cancelled"/>).</returns>
+    public Task<SearchResult> RunAsync(CancellationToken cancellationToken = default) =>
+        Task.Factory.StartNew(() => Run(cancellationToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 }

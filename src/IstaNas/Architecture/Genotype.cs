@@ -1,6 +1,8 @@
 using System.Text;
 using System.Text.Json;
 
+using IstaNas.IO;
+
 namespace IstaNas.Architecture;
 
 /// <summary>

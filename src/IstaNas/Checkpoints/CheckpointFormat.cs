@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace IstaNas.Checkpoints;
 
@@ -24,13 +23,8 @@ internal static class CheckpointFormat
 
     public static ReadOnlySpan<byte> EndMarker => "CKPT-END"u8;
 
-    /// <summary>JSON settings of metadata, history and values: camelCase, NaN/Infinity allowed.</summary>
-    public static JsonSerializerOptions Json { get; } = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        WriteIndented = false,
-    };
+    /// <summary>JSON settings of metadata, history and values: the library's one JSON style (camelCase, enums as strings, NaN as null).</summary>
+    public static JsonSerializerOptions Json => IO.JsonFormat.Compact;
 
     /// <summary>The metadata document as stored.</summary>
     internal sealed class MetadataDocument

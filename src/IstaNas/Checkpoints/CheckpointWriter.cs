@@ -4,6 +4,8 @@ using System.Text.Json;
 using TorchSharp;
 using TorchSharp.Modules;
 
+using IstaNas.IO;
+
 namespace IstaNas.Checkpoints;
 
 /// <summary>

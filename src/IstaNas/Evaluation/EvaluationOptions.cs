@@ -1,5 +1,5 @@
 using System.ComponentModel.DataAnnotations;
-using IstaNas.Strategies;
+using IstaNas.Training;
 
 namespace IstaNas.Evaluation;
 

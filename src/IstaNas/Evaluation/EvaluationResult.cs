@@ -1,6 +1,6 @@
 using IstaNas.Architecture;
 using IstaNas.Networks;
-using IstaNas.Strategies;
+using IstaNas.Training;
 
 namespace IstaNas.Evaluation;
 
@@ -34,7 +34,7 @@ public sealed record EvaluationResult
     /// <summary>Parameters of the auxiliary head alone.</summary>
     public required long AuxiliaryParameterCount { get; init; }
 
-    /// <summary>One report per completed epoch (Phase "evaluate"; Valid* = test).</summary>
+    /// <summary>One report per completed epoch (phase <see cref="TrainingPhase.Evaluate"/>; Test* hold the test set).</summary>
     public required IReadOnlyList<EpochReport> History { get; init; }
 
     /// <summary>Whether the run stopped early on cancellation (a checkpoint was saved when a directory is set).</summary>
@@ -49,18 +49,37 @@ public sealed record EvaluationResult
     /// <summary>Wall time of this call (not including time before a resume).</summary>
     public TimeSpan Elapsed { get; init; }
 
-    /// <summary>Writes <c>model.ckpt</c> (weights, genotype and options; see <see cref="TrainedNetwork"/>), <c>genotype.json</c> and <c>network.json</c> into <paramref name="directory"/>.</summary>
+    /// <summary>Conditions the user should know about that did not stop the run (a checkpoint that could not be written ...).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    /// <summary>
+    /// Writes <c>model.ckpt</c> (weights, genotype and options; see <see cref="TrainedNetwork"/>), <c>genotype.json</c>,
+    /// <c>network.json</c>, <c>history.json</c>, <c>history.csv</c> and <c>result.json</c> into <paramref name="directory"/>.
+    /// Each file is written atomically; one that fails does not stop the others, and nothing is thrown for I/O errors.
+    /// </summary>
     /// <param name="directory">The output directory (created when missing).</param>
-    /// <returns>The files written.</returns>
-    public IReadOnlyList<string> Save(string directory)
+    /// <returns>The files written and those that failed.</returns>
+    public SavedFiles Save(string directory)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
-        Directory.CreateDirectory(directory);
-        string model = Path.Combine(directory, ModelFileName), genotype = Path.Combine(directory, "genotype.json"), network = Path.Combine(directory, "network.json");
-        TrainedNetwork.Save(model, Network, Genotype);
-        Genotype.Save(genotype);
-        AtomicFile.WriteAllText(network, System.Text.Json.JsonSerializer.Serialize(
-            Network.Options with { DropPathProbability = 0 }, new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
-        return [model, genotype, network];
+        var files = new RunFileWriter(directory);
+        files.File(ModelFileName, path => TrainedNetwork.Save(path, Network, Genotype));
+        files.File("genotype.json", Genotype.Save);
+        files.Json("network.json", Network.Options with { DropPathProbability = 0 });
+        files.History(History);
+        files.Json("result.json", new
+        {
+            Genotype,
+            Cancelled,
+            EpochsCompleted,
+            TestLoss,
+            TestAccuracy,
+            TestTop5,
+            ParameterCount,
+            AuxiliaryParameterCount,
+            ElapsedSeconds = Elapsed.TotalSeconds,
+            Checkpoint = CheckpointPath,
+            Warnings,
+        });
+        return files.Finish();
     }
 }

@@ -9,7 +9,7 @@ namespace IstaNas.Networks;
 /// The search super-net (DARTS <c>model_search.Network</c> without its own architecture parameters): stem 3 x 3
 /// convolution and BN with <c>StemMultiplier * C</c> channels, L <see cref="SearchCell"/>s with reductions at L/3 and
 /// 2L/3 doubling the channels, optional auxiliary head after cell 2L/3, global average pooling and a linear classifier.
-/// Each forward pass uses the <see cref="NodeWeights"/> last given to <see cref="SetArchitecture"/>.
+/// Each forward pass uses the <see cref="NodeWeights"/> last given to <see cref="SetArchitecture(CellType, IReadOnlyList{NodeWeights})"/>.
 /// </summary>
 public sealed class SearchNetwork : nn.Module<Tensor, Tensor>, ISuperNet
 {
@@ -117,6 +117,14 @@ public sealed class SearchNetwork : nn.Module<Tensor, Tensor>, ISuperNet
         }
 
         _architectures[cell] = [.. nodes];
+    }
+
+    /// <inheritdoc />
+    public void SetArchitecture(IArchitectureSource source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        SetArchitecture(CellType.Normal, source.ArchitectureWeights(CellType.Normal));
+        SetArchitecture(CellType.Reduce, source.ArchitectureWeights(CellType.Reduce));
     }
 
     /// <inheritdoc />

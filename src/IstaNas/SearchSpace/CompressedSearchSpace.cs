@@ -3,6 +3,8 @@ using IstaNas.SparseCoding;
 using TorchSharp;
 using static TorchSharp.torch;
 
+using IstaNas.IO;
+
 namespace IstaNas.SearchSpace;
 
 /// <summary>
@@ -148,6 +150,16 @@ public sealed class CompressedSearchSpace : ICompressedSearchSpace
             Tensor alpha = d.Frozen ? d.FrozenAlpha!.clone() : d.AsT!.matmul(d.B).add_(d.Offset!);
             result[i] = new NodeWeights(d.Support.ToArray(), alpha);
         }
+        return result;
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyDictionary<string, double[]> ZMagnitudes()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var result = new Dictionary<string, double[]>();
+        for (int k = 0; k < _nodes.Length; k++)
+            result[NodeKeys.Of(Cells[k / Nodes], k % Nodes)] = [.. _nodes[k].ZHost().Select(Math.Abs)];
         return result;
     }
 

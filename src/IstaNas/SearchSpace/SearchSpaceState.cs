@@ -27,10 +27,8 @@ public sealed class SearchSpaceState
     /// <summary>Per node state, normal cell nodes first, then reduction cell nodes.</summary>
     public IReadOnlyList<NodeState> NodeStates { get; init; } = [];
 
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
-
     /// <summary>Serialises to JSON.</summary>
-    public string ToJson() => JsonSerializer.Serialize(this, Json);
+    public string ToJson() => JsonSerializer.Serialize(this, IO.JsonFormat.Compact);
 
     /// <summary>Parses JSON written by <see cref="ToJson"/>.</summary>
     /// <exception cref="FormatException">The text is not a search-space state.</exception>
@@ -38,7 +36,7 @@ public sealed class SearchSpaceState
     {
         try
         {
-            return JsonSerializer.Deserialize<SearchSpaceState>(json, Json) ?? throw new FormatException("Empty search-space state.");
+            return JsonSerializer.Deserialize<SearchSpaceState>(json, IO.JsonFormat.Compact) ?? throw new FormatException("Empty search-space state.");
         }
         catch (JsonException ex)
         {

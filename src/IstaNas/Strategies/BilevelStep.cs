@@ -4,6 +4,8 @@ using TorchSharp;
 using static TorchSharp.torch;
 using Parameter = TorchSharp.Modules.Parameter;
 
+using IstaNas.Training;
+
 namespace IstaNas.Strategies;
 
 /// <summary>

@@ -1,6 +1,7 @@
 using IstaNas.Data;
 using IstaNas.SearchSpace;
 using IstaNas.SparseCoding;
+using IstaNas.Training;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using static TorchSharp.torch;
@@ -39,4 +40,7 @@ public sealed class SearchContext
 
     /// <summary>A checkpoint file to continue from (null starts a new run).</summary>
     public string? ResumeFrom { get; init; }
+
+    /// <summary>Free-form values stored in every checkpoint of the run (the sample keeps its data argument there).</summary>
+    public IReadOnlyDictionary<string, string>? Annotations { get; init; }
 }

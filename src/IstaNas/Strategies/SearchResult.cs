@@ -1,31 +1,41 @@
 using IstaNas.Architecture;
+using IstaNas.Evaluation;
+using IstaNas.Networks;
 using IstaNas.SearchSpace;
+using IstaNas.Training;
 
 namespace IstaNas.Strategies;
 
 /// <summary>The outcome of a search run.</summary>
 public sealed record SearchResult
 {
+    /// <summary>The strategy that ran ("two-stage", "one-stage", "darts", ...).</summary>
+    public string Strategy { get; init; } = string.Empty;
+
     /// <summary>The searched architecture.</summary>
     public required Genotype Genotype { get; init; }
 
     /// <summary>Final A, b, z, supports and frozen flags of the compressed space (null for strategies without one).</summary>
     public SearchSpaceState? SearchSpace { get; init; }
 
-    /// <summary>Per-epoch history.</summary>
+    /// <summary>Per-epoch history, from the start of the run (a resumed run included).</summary>
     public required IReadOnlyList<EpochReport> History { get; init; }
 
     /// <summary>
     /// Conditions a user should know about that did not stop the run (a node that kept its previous code because the
-    /// recovered one was too sparse, a search cap that froze nodes still moving, ...); each is also logged as a warning.
+    /// recovered one was too sparse, a search cap that froze nodes still moving, a checkpoint that could not be written,
+    /// ...); each is also logged as a warning.
     /// </summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
     /// <summary>Whether the run stopped early because it was cancelled.</summary>
     public bool Cancelled { get; init; }
 
-    /// <summary>Total wall time.</summary>
+    /// <summary>Wall time of this call (not including time before a resume).</summary>
     public required TimeSpan Elapsed { get; init; }
+
+    /// <summary>The checkpoint last written, or null (checkpoints off, or every write failed).</summary>
+    public string? CheckpointPath { get; init; }
 
     /// <summary>
     /// One-stage search: the largest |difference| between the logits of the exported (BN-absorbed) network and of the
@@ -34,5 +44,35 @@ public sealed record SearchResult
     public double? AbsorptionMaxError { get; init; }
 
     /// <summary>The trained network of the genotype (one-stage search: BN-absorbed); null otherwise. The caller disposes it.</summary>
-    public TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>? Network { get; init; }
+    public EvalNetwork? Network { get; init; }
+
+    /// <summary>
+    /// Writes the results into <paramref name="directory"/>: <c>genotype.json</c>, <c>genotype.txt</c>,
+    /// <c>history.json</c>, <c>history.csv</c>, <c>search_space.json</c> (strategies with a compressed space),
+    /// <c>model.ckpt</c> (the one-stage network) and <c>result.json</c> (a summary). Each file is written atomically; one
+    /// that fails does not stop the others, and nothing is thrown for I/O errors (see <see cref="SavedFiles.Failed"/>).
+    /// </summary>
+    /// <param name="directory">The output folder (created when missing).</param>
+    /// <returns>The files written and those that failed.</returns>
+    public SavedFiles Save(string directory)
+    {
+        var files = new RunFileWriter(directory);
+        files.File("genotype.json", Genotype.Save);
+        files.Text("genotype.txt", Genotype + Environment.NewLine);
+        files.History(History);
+        if (SearchSpace is not null) files.Text("search_space.json", SearchSpace.ToJson());
+        if (Network is not null) files.File(EvaluationResult.ModelFileName, path => TrainedNetwork.Save(path, Network, Genotype));
+        files.Json("result.json", new
+        {
+            Strategy,
+            Genotype,
+            Cancelled,
+            Epochs = History.Count,
+            ElapsedSeconds = Elapsed.TotalSeconds,
+            AbsorptionMaxError,
+            Checkpoint = CheckpointPath,
+            Warnings,
+        });
+        return files.Finish();
+    }
 }

@@ -1,5 +1,6 @@
 using IstaNas.Data;
 using IstaNas.Networks;
+using IstaNas.Training;
 
 namespace IstaNas.Strategies;
 
@@ -30,7 +31,7 @@ internal static class SearchSetup
     public static (DataLoader Train, DataLoader Valid, int Steps) BilevelLoaders(
         SearchContext context, SearchTrainingOptions o, double trainPortion, string architecture)
     {
-        RequireTwoClasses(context.Train, "training");
+        TrainingData.RequireTwoClasses(context.Train, "training");
         (ImageDataset trainSet, ImageDataset validSet) = context.Train.Split(trainPortion);
         if (trainSet.Count < o.BatchSize || validSet.Count < o.BatchSize)
             throw new ArgumentException(
@@ -39,20 +40,6 @@ internal static class SearchSetup
         DataLoader train = Loader(trainSet, context, o, 0), valid = Loader(validSet, context, o, 1);
         int steps = Math.Min(train.BatchesPerEpoch, valid.BatchesPerEpoch);
         return (train, valid, o.MaxStepsPerEpoch is int cap ? Math.Min(steps, cap) : steps);
-    }
-
-    /// <summary>
-    /// Throws unless the labels of <paramref name="data"/> use at least two classes: with one class every architecture
-    /// reaches zero loss and the search returns a meaningless genotype.
-    /// </summary>
-    /// <exception cref="ArgumentException">Fewer than two distinct labels.</exception>
-    public static void RequireTwoClasses(ImageDataset data, string role)
-    {
-        int[] used = [.. data.Labels.Distinct().Take(2)];
-        if (used.Length < 2)
-            throw new ArgumentException(
-                $"The {role} set '{data.Name}' ({data.Count} images) uses {(used.Length == 0 ? "no class" : $"only class {used[0]}")}; " +
-                "a classification search or training needs images of at least 2 classes.", nameof(data));
     }
 
     /// <summary>The super-net of the context's data and search space at the options' size.</summary>

@@ -1,5 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 
+using IstaNas.Training;
+
 namespace IstaNas.Strategies;
 
 /// <summary>Training settings of the search strategies: <see cref="TrainingOptions"/> plus the optimiser of the architecture parameters.</summary>

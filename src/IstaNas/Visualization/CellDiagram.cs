@@ -3,6 +3,8 @@ using System.Security;
 using System.Text;
 using IstaNas.Architecture;
 
+using IstaNas.IO;
+
 namespace IstaNas.Visualization;
 
 /// <summary>

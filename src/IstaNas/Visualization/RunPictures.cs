@@ -2,6 +2,10 @@ using IstaNas.Architecture;
 using IstaNas.Visualization.Plots;
 using IstaNas.Strategies;
 
+using IstaNas.Training;
+
+using IstaNas.IO;
+
 namespace IstaNas.Visualization;
 
 /// <summary>Pictures of a run, written next to its results: cell diagrams (SVG and PNG) and plots of the history (PNG).</summary>

@@ -54,12 +54,12 @@ public class EvaluationTrainerTests
         Assert.False(result.Cancelled);
         Assert.Equal(2, reports.Count);
         Assert.Equal(4, steps.Count);
-        Assert.All(reports, r => Assert.Equal("evaluate", r.Phase));
-        Assert.All(reports, r => Assert.True(double.IsFinite(r.TrainLoss) && double.IsFinite(r.ValidLoss)));
-        Assert.All(reports, r => Assert.InRange(r.ValidTop5, r.ValidAccuracy, 1.0));
+        Assert.All(reports, r => Assert.Equal(TrainingPhase.Evaluate, r.Phase));
+        Assert.All(reports, r => Assert.True(double.IsFinite(r.TrainLoss) && double.IsFinite(r.TestLoss) && double.IsNaN(r.ValidLoss)));
+        Assert.All(reports, r => Assert.InRange(r.TestTop5, r.TestAccuracy, 1.0));
         Assert.Equal(0.05, reports[0].LearningRate);
         Assert.Equal(0.025, reports[1].LearningRate, 12);
-        Assert.Equal(reports[^1].ValidAccuracy, result.TestAccuracy);
+        Assert.Equal(reports[^1].TestAccuracy, result.TestAccuracy);
         Assert.Equal(net.ParameterCount, result.ParameterCount);
         Assert.True(result.AuxiliaryParameterCount > 0);
         Assert.Equal(result.ParameterCount, new EvalNetwork(trainer.NetworkOptions(Train), KnownGenotypes.IstaTwoStage).ParameterCount);
@@ -96,7 +96,7 @@ public class EvaluationTrainerTests
         Assert.False(b.Cancelled);
         Assert.Equal(3, b.History.Count);
         AssertSameWeights(netA, netB);
-        Assert.Equal(a.History.Select(r => r.ValidLoss), b.History.Select(r => r.ValidLoss));
+        Assert.Equal(a.History.Select(r => r.TestLoss), b.History.Select(r => r.TestLoss));
         Assert.Equal(a.History.Select(r => r.TrainLoss), b.History.Select(r => r.TrainLoss));
 
         // Stopped in the middle of epoch 2 (after its first step), then resumed.
@@ -115,7 +115,7 @@ public class EvaluationTrainerTests
         using var netC = c.Network;
         AssertSameWeights(netA, netC);
         Assert.Equal(a.History.Select(r => r.TrainLoss), c.History.Select(r => r.TrainLoss));
-        Assert.Equal(a.History.Select(r => r.ValidAccuracy), c.History.Select(r => r.ValidAccuracy));
+        Assert.Equal(a.History.Select(r => r.TestAccuracy), c.History.Select(r => r.TestAccuracy));
     }
 
     [Fact]
@@ -168,8 +168,8 @@ public class EvaluationTrainerTests
         options.BatchNormAfterParameterFree = true;
         EvaluationResult result = new EvaluationTrainer(KnownGenotypes.IstaOneStage, options).Train(Train, Test);
         using var net = result.Network;
-        IReadOnlyList<string> files = result.Save(dir.Path);
-        Assert.Equal(["model.ckpt", "genotype.json", "network.json"], files.Select(Path.GetFileName));
+        IReadOnlyList<string> files = result.Save(dir.Path).Written;
+        Assert.Equal(["model.ckpt", "genotype.json", "network.json", "history.json", "history.csv", "result.json"], files.Select(Path.GetFileName));
         Assert.Equal(KnownGenotypes.IstaOneStage, Genotype.Load(files[1]));
 
         var (loaded, genotype) = TrainedNetwork.Load(files[0]);

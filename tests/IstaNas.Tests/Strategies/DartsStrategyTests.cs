@@ -5,19 +5,21 @@ using IstaNas.Strategies;
 using TorchSharp;
 using static TorchSharp.torch;
 
+using IstaNas.SearchSpace;
+
 namespace IstaNas.Tests.Strategies;
 
 [Collection(GlobalRandomCollection.Name)]
 public class DartsStrategyTests
 {
-    private static readonly IReadOnlyList<string> Ops = DartsStrategy.DenseOperations(Operations.Default);
+    private static readonly IReadOnlyList<string> Ops = DartsSearchSpace.DenseOperations(Operations.Default);
 
     private static int Col(string op) => Ops.ToList().IndexOf(op);
 
     /// <summary>Hand-made alphas: edge e of node i gets a strong none, and chosen (op, value) entries.</summary>
     private static Tensor Alphas(Action<float[,]> fill)
     {
-        var a = new float[DartsStrategy.EdgeCount(4), Ops.Count];
+        var a = new float[DartsSearchSpace.EdgeCount(4), Ops.Count];
         fill(a);
         var flat = new float[a.Length];
         Buffer.BlockCopy(a, 0, flat, 0, flat.Length * sizeof(float));
@@ -30,7 +32,7 @@ public class DartsStrategyTests
         Assert.Equal(8, Ops.Count);
         Assert.Equal(Operations.None, Ops[0]);
         Assert.Equal(Operations.Default, Ops.Skip(1));
-        Assert.Equal(14, DartsStrategy.EdgeCount(4));
+        Assert.Equal(14, DartsSearchSpace.EdgeCount(4));
     }
 
     [Fact]
@@ -61,7 +63,7 @@ public class DartsStrategyTests
             a[1, Col(Operations.DilConv3x3)] = 2f;
         });
 
-        Genotype g = DartsStrategy.DeriveGenotype(normal, reduce, Ops);
+        Genotype g = DartsSearchSpace.DeriveGenotype(normal, reduce, Ops);
 
         Assert.Equal(
             new[]
@@ -83,7 +85,7 @@ public class DartsStrategyTests
         using var scope = NewDisposeScope();
         torch.manual_seed(3);
         Tensor alpha = torch.randn(14, 8);
-        NodeWeights[] nodes = DartsStrategy.DenseArchitecture(alpha, 4);
+        NodeWeights[] nodes = DartsSearchSpace.DenseArchitecture(alpha, 4);
         Assert.Equal(4, nodes.Length);
         for (int i = 0; i < 4; i++)
         {
@@ -163,7 +165,8 @@ public class DartsStrategyTests
         using var net = new SearchNetwork(new SuperNetOptions { Channels = 4, Layers = 3, Operations = Ops, Classes = 5 });
         Tensor alphaNormal = torch.randn(14, 8).mul_(1e-3).requires_grad_();
         Tensor alphaReduce = torch.randn(14, 8).mul_(1e-3).requires_grad_();
-        DartsStrategy.SetArchitecture(net, alphaNormal, alphaReduce, 4);
+        net.SetArchitecture(CellType.Normal, DartsSearchSpace.DenseArchitecture(alphaNormal, 4));
+        net.SetArchitecture(CellType.Reduce, DartsSearchSpace.DenseArchitecture(alphaReduce, 4));
         Tensor loss = net.forward(torch.randn(2, 3, 16, 16)).sum();
         loss.backward();
 

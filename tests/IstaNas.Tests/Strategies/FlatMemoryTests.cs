@@ -56,13 +56,13 @@ public class FlatMemoryTests(ITestOutputHelper output)
             using (NewDisposeScope())
             {
                 bOptimizer.zero_grad();
-                TwoStageStrategy.SetArchitecture(net, space);
+                net.SetArchitecture(space);
                 Tensor validLoss = nn.functional.cross_entropy(net.forward(validX), validY);
                 validLoss.backward();
                 bOptimizer.step();
 
                 wOptimizer.zero_grad();
-                using (no_grad()) TwoStageStrategy.SetArchitecture(net, space);
+                using (no_grad()) net.SetArchitecture(space);
                 Tensor logits = net.forward(trainX);
                 Tensor loss = nn.functional.cross_entropy(logits, trainY);
                 loss.backward();

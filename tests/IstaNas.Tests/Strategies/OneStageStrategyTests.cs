@@ -30,9 +30,9 @@ public class OneStageStrategyTests
             o.Epsilon = 10; // every node converges after its first recovery
             o.MaxSearchEpochs = 5;
         });
-        Assert.Equal("search", result.History[0].Phase);
+        Assert.Equal(TrainingPhase.Search, result.History[0].Phase);
         Assert.Equal(8, result.History[0].FrozenNodes.Count);
-        Assert.Equal(["search", "train", "train"], result.History.Select(h => h.Phase));
+        Assert.Equal([TrainingPhase.Search, TrainingPhase.Train, TrainingPhase.Train], result.History.Select(h => h.Phase));
         Assert.Equal([1, 2, 3], result.History.Select(h => h.Epoch));
         Assert.Equal(3, result.History[^1].Epochs);
         Assert.All(result.History.Skip(1), h => Assert.Empty(h.ZChange));
@@ -76,7 +76,7 @@ public class OneStageStrategyTests
             o.MaxSearchEpochs = 2;
             o.Epochs = 1;
         });
-        Assert.Equal(["search", "search", "train"], result.History.Select(h => h.Phase));
+        Assert.Equal([TrainingPhase.Search, TrainingPhase.Search, TrainingPhase.Train], result.History.Select(h => h.Phase));
         Assert.Empty(result.History[0].FrozenNodes);
         Assert.Equal(8, result.History[1].FrozenNodes.Count);
         Assert.True(result.AbsorptionMaxError < 1e-4);
@@ -95,7 +95,7 @@ public class OneStageStrategyTests
             o.ParameterBudgetMillions = 1e-6; // every derived network is above it
         });
         Assert.Equal(8, result.History[0].FrozenNodes.Count);
-        Assert.Equal(["search", "train"], result.History.Select(h => h.Phase));
+        Assert.Equal([TrainingPhase.Search, TrainingPhase.Train], result.History.Select(h => h.Phase));
         using var initial = new IstaNas.SearchSpace.CompressedSearchSpace(
             new IstaNas.SearchSpace.SearchSpaceOptions(), IstaNas.SparseCoding.SparseCoder.Create(new IstaNas.SparseCoding.SparseCoderOptions()), seed: 4);
         Assert.Equal(initial.DeriveGenotype(), result.Genotype);

@@ -79,13 +79,13 @@ public class TwoStageStrategyTests
         double Loss()
         {
             using var s = NewDisposeScope();
-            TwoStageStrategy.SetArchitecture(net, space);
+            net.SetArchitecture(space);
             return nn.functional.cross_entropy(net.forward(x), y).item<double>();
         }
 
         var b = space.B(CellType.Normal, 1);
         b.grad = null;
-        TwoStageStrategy.SetArchitecture(net, space);
+        net.SetArchitecture(space);
         nn.functional.cross_entropy(net.forward(x), y).backward();
         double[] analytic = b.grad!.data<double>().ToArray();
         Assert.Contains(analytic, g => Math.Abs(g) > 1e-8);

@@ -46,7 +46,7 @@ public sealed class RunPicturesTests : IDisposable
             {
                 Epoch = e,
                 Epochs = trainEpochs,
-                Phase = "train",
+                Phase = TrainingPhase.Train,
                 LearningRate = 0.01,
                 TrainLoss = 0.6 - 0.05 * e,
                 TrainAccuracy = 0.7 + 0.02 * e,

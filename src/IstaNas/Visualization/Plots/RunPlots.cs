@@ -2,6 +2,8 @@ using System.Globalization;
 using IstaNas.Architecture;
 using IstaNas.Strategies;
 
+using IstaNas.Training;
+
 namespace IstaNas.Visualization.Plots;
 
 /// <summary>The figures of a run's history: loss, accuracy, |z| per node and the one-stage freeze timeline.</summary>
@@ -102,7 +104,7 @@ internal static class RunPlots
             if (history[i].Phase != history[i - 1].Phase)
             {
                 canvas.Line(X(i + 0.5), top - 6, X(i + 0.5), bottom, Rgb.Grey(0x90), 1.5, dash: 8);
-                phaseChange = history[i].Phase;
+                phaseChange = history[i].Phase.ToString().ToLowerInvariant();
                 canvas.Text(X(i + 0.5) + 4, top - 16, phaseChange, Rgb.Grey(0x70), Font);
             }
         for (int k = 0; k < keys.Length; k++)
@@ -141,7 +143,7 @@ internal static class RunPlots
         var separators = new List<(double, string)>();
         for (int i = 1; i < history.Count; i++)
             if (history[i].Phase != history[i - 1].Phase)
-                separators.Add((i + 0.5, history[i].Phase));
+                separators.Add((i + 0.5, history[i].Phase.ToString().ToLowerInvariant()));
         Chart.Panel(canvas, 16, 16, canvas.Width - 32, canvas.Height - 70, title, "epoch", yLabel, series, yMin, separators, Font);
         if (series.Count == 0)
             canvas.TextCentered(canvas.Width / 2.0, canvas.Height / 2.0, "no data", Chart.TextColor, 3);

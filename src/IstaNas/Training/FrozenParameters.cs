@@ -1,4 +1,4 @@
-namespace IstaNas.Strategies;
+namespace IstaNas.Training;
 
 /// <summary>
 /// Turns <c>requires_grad</c> off for a set of parameters until disposed (then back on). The architecture step of a

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace IstaNas.Strategies;
+namespace IstaNas.Training;
 
 /// <summary>
 /// Sums of loss and correct top-1 (and, when asked, top-5) predictions kept on the device, so that a training step

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace IstaNas.Strategies;
+namespace IstaNas.Benchmarks;
 
 /// <summary>
 /// Gradient-norm clipping that stays on the device: the same result as <c>nn.utils.clip_grad_norm_</c> (total 2-norm,

@@ -1,10 +1,10 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace IstaNas.Strategies;
+namespace IstaNas.Training;
 
 /// <summary>
 /// Settings every training loop here shares: network size, the SGD on the weights W with its cosine schedule,
-/// augmentation, a cap on steps, checkpoints. The search strategies (<see cref="SearchTrainingOptions"/>) and the
+/// augmentation, a cap on steps, checkpoints. The search strategies (<see cref="Strategies.SearchTrainingOptions"/>) and the
 /// evaluation trainer (<see cref="Evaluation.EvaluationOptions"/>) extend it; their defaults differ.
 /// </summary>
 public abstract class TrainingOptions : IValidatableObject

@@ -1,4 +1,4 @@
-namespace IstaNas.Strategies;
+namespace IstaNas.Training;
 
 /// <summary>Cosine annealing stepped once per epoch, as PyTorch's CosineAnnealingLR(T_max = epochs).</summary>
 internal static class CosineSchedule

@@ -1,4 +1,4 @@
-namespace IstaNas.Strategies;
+namespace IstaNas.Training;
 
 /// <summary>Progress within an epoch, reported every few steps.</summary>
 /// <param name="Epoch">1-based epoch.</param>

@@ -1,6 +1,6 @@
 using TorchSharp.Modules;
 
-namespace IstaNas.Strategies;
+namespace IstaNas.Training;
 
 /// <summary>Gradient housekeeping shared by the training loops.</summary>
 internal static class Gradients

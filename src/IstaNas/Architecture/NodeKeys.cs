@@ -1,6 +1,4 @@
-using IstaNas.Architecture;
-
-namespace IstaNas.Strategies;
+namespace IstaNas.Architecture;
 
 /// <summary>Keys of per-node report entries: "normal/0" .. "reduce/3".</summary>
 public static class NodeKeys

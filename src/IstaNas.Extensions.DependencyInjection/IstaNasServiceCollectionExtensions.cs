@@ -1,0 +1,93 @@
+using IstaNas;
+using IstaNas.Evaluation;
+using IstaNas.SearchSpace;
+using IstaNas.SparseCoding;
+using IstaNas.Strategies;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers IstaNas with Microsoft.Extensions.DependencyInjection.</summary>
+public static class IstaNasServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds every IstaNas options class (validated by its data annotations when first used, and at host start with
+    /// <c>ValidateOnStart</c>), the sparse coder and a transient <see cref="SearchBuilder"/> pre-filled from the options.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Optional further set-up of the options.</param>
+    /// <returns>A builder to configure the options further.</returns>
+    public static IstaNasBuilder AddIstaNas(this IServiceCollection services, Action<IstaNasBuilder>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        AddValidated<SearchSpaceOptions>(services);
+        AddValidated<SparseCoderOptions>(services);
+        AddValidated<TwoStageOptions>(services);
+        AddValidated<OneStageOptions>(services);
+        AddValidated<DartsOptions>(services);
+        AddValidated<EvaluationOptions>(services);
+        services.TryAddSingleton<ISparseCoder>(sp => SparseCoder.Create(sp.GetRequiredService<IOptions<SparseCoderOptions>>().Value));
+        services.TryAddTransient(sp =>
+        {
+            var builder = new SearchBuilder(sp.GetService<ILoggerFactory>() ?? Logging.Abstractions.NullLoggerFactory.Instance);
+            builder.ConfigureSearchSpace(o => OptionsCopy.Into(sp.GetRequiredService<IOptions<SearchSpaceOptions>>().Value, o))
+                .ConfigureRecovery(o => OptionsCopy.Into(sp.GetRequiredService<IOptions<SparseCoderOptions>>().Value, o))
+                .ConfigureTwoStage(o => OptionsCopy.Into(sp.GetRequiredService<IOptions<TwoStageOptions>>().Value, o))
+                .ConfigureOneStage(o => OptionsCopy.Into(sp.GetRequiredService<IOptions<OneStageOptions>>().Value, o))
+                .ConfigureDarts(o => OptionsCopy.Into(sp.GetRequiredService<IOptions<DartsOptions>>().Value, o));
+            return builder;
+        });
+        var istaNas = new IstaNasBuilder(services);
+        configure?.Invoke(istaNas);
+        return istaNas;
+    }
+
+    /// <summary>
+    /// Adds IstaNas as <see cref="AddIstaNas(IServiceCollection, Action{IstaNasBuilder}?)"/> does and binds every options class
+    /// from a configuration section: <c>SearchSpace</c>, <c>Recovery</c>, <c>TwoStage</c>, <c>OneStage</c>, <c>Darts</c> and
+    /// <c>Evaluation</c> under <paramref name="configuration"/> (for example <c>configuration.GetSection("IstaNas")</c>).
+    /// A list in the configuration (<c>SearchSpace:Operations</c>) replaces the default list instead of adding to it.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configuration">The section holding the IstaNas settings.</param>
+    /// <param name="configure">Optional further set-up of the options (applied after binding).</param>
+    /// <returns>A builder to configure the options further.</returns>
+    public static IstaNasBuilder AddIstaNas(this IServiceCollection services, IConfiguration configuration, Action<IstaNasBuilder>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        Bind<SearchSpaceOptions>(services, configuration.GetSection("SearchSpace"));
+        Bind<SparseCoderOptions>(services, configuration.GetSection("Recovery"));
+        Bind<TwoStageOptions>(services, configuration.GetSection("TwoStage"));
+        Bind<OneStageOptions>(services, configuration.GetSection("OneStage"));
+        Bind<DartsOptions>(services, configuration.GetSection("Darts"));
+        Bind<EvaluationOptions>(services, configuration.GetSection("Evaluation"));
+        return services.AddIstaNas(configure);
+    }
+
+    private static void AddValidated<T>(IServiceCollection services)
+        where T : class =>
+        services.AddOptions<T>().ValidateDataAnnotations().ValidateOnStart();
+
+    private static void Bind<T>(IServiceCollection services, IConfigurationSection section)
+        where T : class =>
+        services.AddOptions<T>().Configure(o => BindReplacingLists(section, o));
+
+    /// <summary>
+    /// Binds a section, then sets every list property that the section lists anew: the configuration binder appends
+    /// bound items to a list that already holds defaults, which would turn "Operations: [a, b]" into the 7 defaults plus a, b.
+    /// </summary>
+    private static void BindReplacingLists<T>(IConfigurationSection section, T options)
+        where T : class
+    {
+        section.Bind(options);
+        foreach (var p in typeof(T).GetProperties().Where(p => p.CanWrite && p.PropertyType == typeof(IList<string>)))
+        {
+            IConfigurationSection list = section.GetSection(p.Name);
+            if (list.Exists()) p.SetValue(options, list.GetChildren().Select(c => c.Value ?? string.Empty).ToList());
+        }
+    }
+}

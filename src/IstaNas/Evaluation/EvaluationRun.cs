@@ -1,0 +1,162 @@
+using IstaNas.Architecture;
+using IstaNas.Checkpoints;
+using IstaNas.Data;
+using IstaNas.Networks;
+using IstaNas.Training;
+using Microsoft.Extensions.Logging;
+using TorchSharp;
+using TorchSharp.Modules;
+using DataLoader = IstaNas.Data.DataLoader;
+using static TorchSharp.torch;
+
+namespace IstaNas.Evaluation;
+
+/// <summary>One evaluation (training a fixed genotype from scratch) on the <see cref="TrainingLoop"/>.</summary>
+internal sealed class EvaluationRun : TrainingLoop, IDisposable
+{
+    private readonly EvaluationTrainer _trainer;
+    private readonly EvaluationOptions _o;
+    private readonly ImageDataset _train;
+    private readonly ImageDataset _test;
+    private readonly DataLoader _trainLoader;
+    private readonly DataLoader _testLoader;
+    private readonly int _testSteps;
+    private readonly Parameter[] _parameters;
+    private readonly optim.Optimizer _optimizer;
+    private bool _networkHandedOut;
+
+    public EvaluationRun(EvaluationTrainer trainer, ImageDataset train, ImageDataset test, ILogger log)
+        : base(trainer.Options, trainer.Device, log)
+    {
+        _trainer = trainer;
+        _o = trainer.Options;
+        _train = train;
+        _test = test;
+        int seed = unchecked((int)_o.Seed);
+        AugmentationPipeline augmentation = _o.Augment ? AugmentationPipeline.Standard(_o.Cutout ? _o.CutoutLength : 0) : AugmentationPipeline.None;
+        _trainLoader = new DataLoader(train, new DataLoaderOptions
+        {
+            BatchSize = _o.BatchSize, Shuffle = true, Seed = seed, DropLast = train.Count % _o.BatchSize == 1 && train.Count > 1,
+            Augmentation = augmentation, Device = trainer.Device,
+        });
+        _testLoader = new DataLoader(test, new DataLoaderOptions { BatchSize = _o.BatchSize, Shuffle = false, Augmentation = AugmentationPipeline.None, Device = trainer.Device });
+        StepsPerEpoch = _o.MaxStepsPerEpoch is int cap ? Math.Min(cap, _trainLoader.BatchesPerEpoch) : _trainLoader.BatchesPerEpoch;
+        _testSteps = _o.MaxTestSteps is int testCap ? Math.Min(testCap, _testLoader.BatchesPerEpoch) : _testLoader.BatchesPerEpoch;
+
+        torch.random.manual_seed(_o.Seed);
+        Network = new EvalNetwork(trainer.NetworkOptions(train), trainer.Genotype);
+        Network.to(trainer.Device);
+        _parameters = Network.parameters().ToArray();
+        _optimizer = optim.SGD(_parameters, _o.LearningRate, _o.Momentum, weight_decay: _o.WeightDecay);
+        log.LogInformation(
+            "Evaluating the genotype on {Train} ({TrainCount} images), testing on {Test} ({TestCount}): C={C} L={L}, {Params:N0} parameters (+{Aux:N0} auxiliary), batch {Batch}, {Steps} steps x {Epochs} epochs",
+            train.Name, train.Count, test.Name, test.Count, _o.Channels, _o.Layers, Network.ParameterCount, Network.AuxiliaryParameterCount, _o.BatchSize,
+            StepsPerEpoch, _o.Epochs);
+    }
+
+    /// <summary>The network being trained.</summary>
+    public EvalNetwork Network { get; }
+
+    protected override string Kind => EvaluationTrainer.CheckpointKind;
+
+    protected override int StepsPerEpoch { get; }
+
+    protected override object? Settings => new EvaluationSettings(_trainer.Genotype, _o);
+
+    protected override CheckpointFingerprint Fingerprint() => _trainer.Fingerprint(_train, _test);
+
+    protected override bool ShouldRunEpoch(int epoch) => epoch < _o.Epochs;
+
+    protected override EpochPlan BeginEpoch(int epoch)
+    {
+        double lr = CosineSchedule.At(epoch, _o.Epochs, _o.LearningRate, _o.LearningRateMin);
+        CosineSchedule.Apply(_optimizer, lr);
+        double dropPath = _o.DropPathProbability * epoch / _o.Epochs;
+        Network.DropPathProbability = dropPath;
+        Network.train();
+        return new EpochPlan(TrainingPhase.Evaluate, lr, dropPath, _o.Epochs);
+    }
+
+    protected override IEpochSteps OpenSteps(int epoch, int firstStep) => new Steps(this, _trainLoader.GetEpoch(epoch, firstStep));
+
+    protected override EpochReport FinishEpoch(EpochReport report)
+    {
+        Network.eval();
+        using var metrics = new RunningMetrics(Device);
+        using (no_grad())
+        {
+            foreach (Batch batch in _testLoader.GetEpoch(0).Take(_testSteps))
+            {
+                using Batch b = batch;
+                using var scope = NewDisposeScope();
+                Tensor logits = Network.forward(b.Images);
+                metrics.Add(nn.functional.cross_entropy(logits, b.Labels), logits, b.Labels, topFive: true);
+            }
+        }
+
+        Network.train();
+        return report with { TestLoss = metrics.MeanLoss, TestAccuracy = metrics.Accuracy, TestTop5 = metrics.Top5 };
+    }
+
+    protected override void SaveState(CheckpointWriter writer) => writer.AddModule(Network).AddOptimizer((OptimizerHelper)_optimizer);
+
+    protected override void LoadState(Checkpoint checkpoint)
+    {
+        checkpoint.LoadModule(Network);
+        checkpoint.LoadOptimizer((OptimizerHelper)_optimizer);
+    }
+
+    /// <summary>The result; the network now belongs to the caller.</summary>
+    public EvaluationResult Result(TrainingOutcome outcome)
+    {
+        Network.eval();
+        _networkHandedOut = true;
+        EpochReport? last = outcome.History.Count > 0 ? outcome.History[^1] : null;
+        return new EvaluationResult
+        {
+            Network = Network,
+            Genotype = _trainer.Genotype,
+            Options = _o,
+            TestLoss = last?.TestLoss ?? double.NaN,
+            TestAccuracy = last?.TestAccuracy ?? double.NaN,
+            TestTop5 = last?.TestTop5 ?? double.NaN,
+            ParameterCount = Network.ParameterCount,
+            AuxiliaryParameterCount = Network.AuxiliaryParameterCount,
+            History = outcome.History,
+            Cancelled = outcome.Cancelled,
+            CheckpointPath = outcome.CheckpointPath,
+            Elapsed = outcome.Elapsed,
+            Warnings = [.. Warnings],
+        };
+    }
+
+    public void Dispose()
+    {
+        _optimizer.Dispose();
+        if (!_networkHandedOut) Network.Dispose();
+    }
+
+    /// <summary>The DARTS training step: SGD on the loss plus the weighted auxiliary loss, gradient clipping.</summary>
+    private sealed class Steps(EvaluationRun run, IEnumerable<Batch> batches) : IEpochSteps
+    {
+        private readonly IEnumerator<Batch> _batches = batches.GetEnumerator();
+
+        public void Step(RunningMetrics train, RunningMetrics valid)
+        {
+            if (!_batches.MoveNext()) throw new InvalidOperationException("The loader ran out of batches before the epoch's last step.");
+            using Batch b = _batches.Current;
+            run._optimizer.zero_grad();
+            var (logits, auxiliary) = run.Network.ForwardWithAuxiliary(b.Images);
+            Tensor loss = nn.functional.cross_entropy(logits, b.Labels);
+            Tensor objective = auxiliary is not null && run._o.AuxiliaryWeight > 0
+                ? loss + (run._o.AuxiliaryWeight * nn.functional.cross_entropy(auxiliary, b.Labels))
+                : loss;
+            objective.backward();
+            if (run._o.GradClip > 0) nn.utils.clip_grad_norm_(run._parameters, run._o.GradClip);
+            run._optimizer.step();
+            train.Add(loss, logits, b.Labels);
+        }
+
+        public void Dispose() => _batches.Dispose();
+    }
+}

@@ -1,0 +1,82 @@
+using System.Text.Json;
+using IstaNas.Architecture;
+using IstaNas.Checkpoints;
+using IstaNas.IO;
+using IstaNas.SearchSpace;
+using IstaNas.Training;
+using Microsoft.Extensions.Logging;
+
+namespace IstaNas.Strategies;
+
+/// <summary>
+/// The part every search strategy's run shares on top of the <see cref="TrainingLoop"/>: the context, the checkpoint
+/// fingerprint (data content, seed, search space, recovery, options but the epoch count), the stored settings, and
+/// the result.
+/// </summary>
+internal abstract class SearchRun : TrainingLoop, IDisposable
+{
+    private readonly string _kind;
+
+    protected SearchRun(string kind, SearchContext context, SearchTrainingOptions options, ILogger log)
+        : base(options, context.Device, log)
+    {
+        _kind = kind;
+        Context = context;
+        SearchOptions = options;
+        Progress = context.Progress;
+        StepProgress = context.StepProgress;
+        Annotations = context.Annotations;
+    }
+
+    /// <summary>Data, search space, recovery, device, seed.</summary>
+    protected SearchContext Context { get; }
+
+    /// <summary>The strategy's options.</summary>
+    protected SearchTrainingOptions SearchOptions { get; }
+
+    /// <inheritdoc />
+    protected override string Kind => _kind;
+
+    /// <inheritdoc />
+    protected override object? Settings => new SearchSettings(
+        _kind, JsonSerializer.SerializeToElement(SearchOptions, SearchOptions.GetType(), JsonFormat.Compact), Context.SearchSpace, Context.Recovery, Context.Seed);
+
+    /// <inheritdoc />
+    protected override CheckpointFingerprint Fingerprint()
+    {
+        SearchContext c = Context;
+        CheckpointFingerprint f = TrainingData.Fingerprint(CheckpointFingerprint.Empty.With("strategy", _kind), "data.train", c.Train)
+            .With("seed", c.Seed)
+            .With("space.nodes", c.SearchSpace.Nodes)
+            .With("space.operations", string.Join(",", c.SearchSpace.Operations))
+            .With("space.m", c.SearchSpace.ProjectionDims)
+            .With("space.s", c.SearchSpace.Sparsity)
+            .With("space.matrix", c.SearchSpace.Matrix)
+            .With("space.latentInitScale", c.SearchSpace.LatentInitScale)
+            .With("recovery.lambda", c.Recovery.Lambda)
+            .With("recovery.method", c.Recovery.Method)
+            .With("recovery.tolerance", c.Recovery.Tolerance)
+            .With("recovery.maxIterations", c.Recovery.MaxIterations);
+        foreach (var p in SearchOptions.GetType().GetProperties()
+                     .Where(p => p.Name is not (nameof(TrainingOptions.Epochs) or nameof(TrainingOptions.CheckpointDirectory)))
+                     .OrderBy(p => p.Name, StringComparer.Ordinal))
+            f = f.With("options." + char.ToLowerInvariant(p.Name[0]) + p.Name[1..], p.GetValue(SearchOptions));
+        return f;
+    }
+
+    /// <summary>The result of a finished (or cancelled) run.</summary>
+    protected SearchResult Result(TrainingOutcome outcome, Genotype genotype, SearchSpaceState? space) => new()
+    {
+        Strategy = _kind,
+        Genotype = genotype,
+        SearchSpace = space,
+        History = outcome.History,
+        Cancelled = outcome.Cancelled,
+        Elapsed = outcome.Elapsed,
+        Warnings = [.. Warnings],
+        CheckpointPath = outcome.CheckpointPath,
+    };
+
+    /// <summary>Disposes the run's network, optimisers and search space.</summary>
+    public abstract void Dispose();
+}

@@ -1,0 +1,13 @@
+using System.Text.Json;
+using IstaNas.SearchSpace;
+using IstaNas.SparseCoding;
+
+namespace IstaNas.Strategies;
+
+/// <summary>What rebuilds a search, stored in its checkpoints so that a run can continue from the file alone.</summary>
+/// <param name="Strategy">The strategy's name ("two-stage", "one-stage", "darts", ...).</param>
+/// <param name="Options">The strategy's options as JSON.</param>
+/// <param name="SearchSpace">The search space options.</param>
+/// <param name="Recovery">The sparse coder options.</param>
+/// <param name="Seed">The seed.</param>
+internal sealed record SearchSettings(string Strategy, JsonElement Options, SearchSpaceOptions SearchSpace, SparseCoderOptions Recovery, long Seed);

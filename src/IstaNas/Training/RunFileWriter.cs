@@ -1,0 +1,74 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using IstaNas.IO;
+
+namespace IstaNas.Training;
+
+/// <summary>
+/// Writes the result files of a run into one folder, each atomically, in the library's one JSON style. A file that
+/// fails (disk full, read-only folder, permission) is recorded and the others are still written; nothing is thrown for
+/// I/O errors, so a result already in memory is never lost to a failed write.
+/// </summary>
+internal sealed class RunFileWriter
+{
+    private readonly string _directory;
+    private readonly List<string> _written = [];
+    private readonly List<FileFailure> _failed = [];
+
+    public RunFileWriter(string directory)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        _directory = Path.GetFullPath(directory);
+    }
+
+    /// <summary>Writes one file with <paramref name="write"/> (given the full path); records success or failure.</summary>
+    public void File(string name, Action<string> write)
+    {
+        string path = Path.Combine(_directory, name);
+        try
+        {
+            write(path);
+            _written.Add(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _failed.Add(new FileFailure(path, ex.Message));
+        }
+    }
+
+    /// <summary>Writes a text file.</summary>
+    public void Text(string name, string contents) => File(name, path => AtomicFile.WriteAllText(path, contents));
+
+    /// <summary>Writes a JSON file (indented, the library's style).</summary>
+    public void Json<T>(string name, T value) => Text(name, JsonSerializer.Serialize(value, JsonFormat.Indented) + Environment.NewLine);
+
+    /// <summary>Writes <c>history.json</c> and <c>history.csv</c>.</summary>
+    public void History(IReadOnlyList<EpochReport> history)
+    {
+        Json("history.json", history);
+        Text("history.csv", Csv(history));
+    }
+
+    /// <summary>What was written and what failed.</summary>
+    public SavedFiles Finish() => new([.. _written], [.. _failed]);
+
+    /// <summary>The history as CSV, one row per epoch, with the JSON field names (empty cells for values not measured).</summary>
+    public static string Csv(IReadOnlyList<EpochReport> history)
+    {
+        var sb = new StringBuilder(
+            "epoch,epochs,phase,learningRate,dropPathProbability,steps,trainLoss,trainAccuracy,validLoss,validAccuracy,testLoss,testAccuracy,testTop5," +
+            "elapsedSeconds,recoverySeconds,maxZChange,frozenNodes\n");
+        static string F(double v) => double.IsFinite(v) ? v.ToString("R", CultureInfo.InvariantCulture) : string.Empty;
+        foreach (EpochReport r in history)
+        {
+            double maxChange = r.ZChange.Count == 0 ? double.NaN : r.ZChange.Values.Max();
+            sb.Append(CultureInfo.InvariantCulture, $"{r.Epoch},{r.Epochs},{JsonNamingPolicy.CamelCase.ConvertName(r.Phase.ToString())},")
+              .Append(CultureInfo.InvariantCulture, $"{F(r.LearningRate)},{F(r.DropPathProbability)},{r.Steps},{F(r.TrainLoss)},{F(r.TrainAccuracy)},")
+              .Append(CultureInfo.InvariantCulture, $"{F(r.ValidLoss)},{F(r.ValidAccuracy)},{F(r.TestLoss)},{F(r.TestAccuracy)},{F(r.TestTop5)},")
+              .Append(CultureInfo.InvariantCulture, $"{F(r.Elapsed.TotalSeconds)},{F(r.RecoveryTime.TotalSeconds)},{F(maxChange)},{r.FrozenNodes.Count}\n");
+        }
+
+        return sb.ToString();
+    }
+}

@@ -1,0 +1,54 @@
+using System.Security.Cryptography;
+using IstaNas.Checkpoints;
+using IstaNas.Data;
+
+namespace IstaNas.Training;
+
+/// <summary>Checks and fingerprints of the data a run trains on.</summary>
+internal static class TrainingData
+{
+    /// <summary>Records whose pixels enter the content hash (spread evenly over the set).</summary>
+    private const int SampledRecords = 64;
+
+    /// <summary>
+    /// Throws unless the labels of <paramref name="data"/> use at least two classes: with one class every architecture
+    /// reaches zero loss and a search returns a meaningless genotype.
+    /// </summary>
+    /// <exception cref="ArgumentException">Fewer than two distinct labels.</exception>
+    public static void RequireTwoClasses(ImageDataset data, string role)
+    {
+        int[] used = [.. data.Labels.Distinct().Take(2)];
+        if (used.Length < 2)
+            throw new ArgumentException(
+                $"The {role} set '{data.Name}' ({data.Count} images) uses {(used.Length == 0 ? "no class" : $"only class {used[0]}")}; " +
+                "a classification search or training needs images of at least 2 classes.", nameof(data));
+    }
+
+    /// <summary>
+    /// Fingerprint parts of a data set, cheap to compute: its size, image shape, classes, and a hash of every label and
+    /// of the pixels of 64 records spread over the set. Another folder of the same size and shape differs in the hash.
+    /// </summary>
+    public static CheckpointFingerprint Fingerprint(CheckpointFingerprint fingerprint, string prefix, ImageDataset data) =>
+        fingerprint
+            .With($"{prefix}.count", data.Count)
+            .With($"{prefix}.shape", $"{data.Channels}x{data.Height}x{data.Width}")
+            .With($"{prefix}.classes", data.ClassCount)
+            .With($"{prefix}.content", ContentHash(data));
+
+    /// <summary>SHA-256 (first 16 hex digits) of the labels and of 64 sampled records' pixels.</summary>
+    public static string ContentHash(ImageDataset data)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        Span<byte> number = stackalloc byte[4];
+        foreach (int label in data.Labels)
+        {
+            System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(number, label);
+            hash.AppendData(number);
+        }
+
+        int samples = Math.Min(SampledRecords, data.Count);
+        for (int k = 0; k < samples; k++)
+            hash.AppendData(data.GetImage((int)((long)k * data.Count / samples)));
+        return Convert.ToHexString(hash.GetHashAndReset())[..16].ToLowerInvariant();
+    }
+}
