@@ -35,6 +35,13 @@ internal static class OnnxTestHelpers
         return new InferenceSession(path, options);
     }
 
+    /// <summary>A one-thread session of a model held in memory.</summary>
+    public static InferenceSession Session(byte[] model, GraphOptimizationLevel level = GraphOptimizationLevel.ORT_ENABLE_ALL)
+    {
+        using var options = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1, GraphOptimizationLevel = level };
+        return new InferenceSession(model, options);
+    }
+
     /// <summary>Runs the model on <paramref name="images"/> (float32 [N, C, H, W]) and returns the logits as a tensor.</summary>
     public static Tensor Run(InferenceSession session, Tensor images)
     {
