@@ -147,7 +147,7 @@ internal static class EvaluateCommand
             ? trainer.Train(train, test, progress, cancellationToken)
             : trainer.Resume(resume, train, test, progress, cancellationToken));
         using var network = result.Network;
-        IReadOnlyList<string> files = result.Cancelled ? [] : Write(output, result);
+        IReadOnlyList<string> files = result.Cancelled ? [] : Write(output, result with { Metadata = ModelMetadata.FromDataset(train) });
         Summary(result, files, quiet, json);
         return result.Cancelled ? 130 : 0;
     }

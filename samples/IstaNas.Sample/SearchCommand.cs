@@ -138,7 +138,8 @@ internal static class SearchCommand
             using (network)
             {
                 string model = Path.Combine(output, "model.ckpt");
-                Evaluation.TrainedNetwork.Save(model, network, result.Genotype);
+                // Normalisation and image size of the training data travel with the weights; the using above disposes the network.
+                new Evaluation.TrainedNetwork(network, result.Genotype, Evaluation.ModelMetadata.FromDataset(search.Context.Train)).Save(model);
                 files = [.. files, model];
             }
         }

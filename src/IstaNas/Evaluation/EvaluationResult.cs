@@ -49,7 +49,10 @@ public sealed record EvaluationResult
     /// <summary>Wall time of this call (not including time before a resume).</summary>
     public TimeSpan Elapsed { get; init; }
 
-    /// <summary>Writes <c>model.ckpt</c> (weights, genotype and options; see <see cref="TrainedNetwork"/>), <c>genotype.json</c> and <c>network.json</c> into <paramref name="directory"/>.</summary>
+    /// <summary>Class names, input normalisation and image size that <see cref="Save"/> stores with the network (null: the <see cref="TrainedNetwork"/> defaults).</summary>
+    public ModelMetadata? Metadata { get; init; }
+
+    /// <summary>Writes <c>model.ckpt</c> (weights, genotype, options and <see cref="Metadata"/>; see <see cref="TrainedNetwork"/>), <c>genotype.json</c> and <c>network.json</c> into <paramref name="directory"/>.</summary>
     /// <param name="directory">The output directory (created when missing).</param>
     /// <returns>The files written.</returns>
     public IReadOnlyList<string> Save(string directory)
@@ -57,7 +60,7 @@ public sealed record EvaluationResult
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         Directory.CreateDirectory(directory);
         string model = Path.Combine(directory, ModelFileName), genotype = Path.Combine(directory, "genotype.json"), network = Path.Combine(directory, "network.json");
-        TrainedNetwork.Save(model, Network, Genotype);
+        TrainedNetwork.Write(model, Network, Genotype, Metadata);
         Genotype.Save(genotype);
         AtomicFile.WriteAllText(network, System.Text.Json.JsonSerializer.Serialize(
             Network.Options with { DropPathProbability = 0 }, new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
