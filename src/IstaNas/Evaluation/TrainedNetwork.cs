@@ -40,32 +40,11 @@ public sealed class TrainedNetwork : IDisposable
         ArgumentNullException.ThrowIfNull(genotype);
         if (!SameCells(network, genotype))
             throw new ArgumentException("The genotype does not describe the network's cells.", nameof(genotype));
-        metadata ??= new ModelMetadata();
-        EvalNetworkOptions o = network.Options;
-        _classNames = metadata.ClassNames?.ToArray() ?? Enumerable.Range(0, o.Classes).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
-        if (_classNames.Length != o.Classes)
-            throw new ArgumentException($"The network has {o.Classes} classes but {_classNames.Length} class names were given.", nameof(metadata));
-        if (_classNames.Any(string.IsNullOrWhiteSpace))
-            throw new ArgumentException($"Class name {Array.FindIndex(_classNames, string.IsNullOrWhiteSpace)} is empty.", nameof(metadata));
-        _mean = metadata.Mean?.ToArray() ?? new float[o.InputChannels];
-        _std = metadata.Std?.ToArray() ?? Enumerable.Repeat(1f, o.InputChannels).ToArray();
-        if (_mean.Length != o.InputChannels || _std.Length != o.InputChannels)
-            throw new ArgumentException(
-                $"The network takes {o.InputChannels} input channel(s) but the normalisation has {_mean.Length} mean and {_std.Length} std entries.", nameof(metadata));
-        for (int c = 0; c < o.InputChannels; c++)
-        {
-            if (!float.IsFinite(_mean[c]) || !float.IsFinite(_std[c]) || !(_std[c] > 0))
-                throw new ArgumentException($"Channel {c} has normalisation mean {_mean[c]} and std {_std[c]}; both must be finite and the std positive.", nameof(metadata));
-        }
-
-        if (metadata.ImageHeight.HasValue != metadata.ImageWidth.HasValue || metadata.ImageHeight < 1 || metadata.ImageWidth < 1)
-            throw new ArgumentException(
-                $"The image size must be both positive or both unknown, not {metadata.ImageHeight?.ToString(CultureInfo.InvariantCulture) ?? "unknown"} x {metadata.ImageWidth?.ToString(CultureInfo.InvariantCulture) ?? "unknown"}.",
-                nameof(metadata));
+        (_classNames, _mean, _std) = Resolve(network.Options, metadata ?? new ModelMetadata(), nameof(metadata));
         Network = network;
         Genotype = genotype;
-        ImageHeight = metadata.ImageHeight;
-        ImageWidth = metadata.ImageWidth;
+        ImageHeight = metadata?.ImageHeight;
+        ImageWidth = metadata?.ImageWidth;
     }
 
     /// <summary>The network.</summary>
@@ -306,12 +285,15 @@ public sealed class TrainedNetwork : IDisposable
     internal static void Write(string path, EvalNetwork network, Genotype genotype, ModelMetadata? metadata)
     {
         ArgumentNullException.ThrowIfNull(network);
-        // Resolves and checks the metadata; the wrapper is not disposed, so the network stays the caller's.
-        var resolved = new TrainedNetwork(network, genotype, metadata);
+        ArgumentNullException.ThrowIfNull(genotype);
+        if (!SameCells(network, genotype))
+            throw new ArgumentException("The genotype does not describe the network's cells.", nameof(genotype));
+        metadata ??= new ModelMetadata();
+        var (classNames, mean, std) = Resolve(network.Options, metadata, nameof(metadata));
         new CheckpointWriter(Kind, Fingerprint(genotype, network.Options))
             .SetValue("genotype", genotype.ToJson())
             .SetValue("options", network.Options with { DropPathProbability = 0 })
-            .SetValue(DataValue, resolved.Metadata)
+            .SetValue(DataValue, metadata with { ClassNames = classNames, Mean = mean, Std = std })
             .AddModule(network)
             .Save(path);
     }
@@ -319,6 +301,32 @@ public sealed class TrainedNetwork : IDisposable
     /// <summary>A one-line form of one cell of a genotype: <c>op:input,op:input,...|concat</c>.</summary>
     internal static string CellKey(Genotype genotype, CellType cell) =>
         string.Join(",", genotype.Cell(cell).Select(e => $"{e.Operation}:{e.Input}")) + "|" + string.Join(",", genotype.Concat(cell));
+
+    /// <summary>Fills the defaults of the metadata and checks it against the network; returns class names, mean and std.</summary>
+    private static (string[] ClassNames, float[] Mean, float[] Std) Resolve(EvalNetworkOptions o, ModelMetadata metadata, string parameterName)
+    {
+        string[] classNames = metadata.ClassNames?.ToArray() ?? Enumerable.Range(0, o.Classes).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
+        if (classNames.Length != o.Classes)
+            throw new ArgumentException($"The network has {o.Classes} classes but {classNames.Length} class names were given.", parameterName);
+        if (classNames.Any(string.IsNullOrWhiteSpace))
+            throw new ArgumentException($"Class name {Array.FindIndex(classNames, string.IsNullOrWhiteSpace)} is empty.", parameterName);
+        float[] mean = metadata.Mean?.ToArray() ?? new float[o.InputChannels];
+        float[] std = metadata.Std?.ToArray() ?? Enumerable.Repeat(1f, o.InputChannels).ToArray();
+        if (mean.Length != o.InputChannels || std.Length != o.InputChannels)
+            throw new ArgumentException(
+                $"The network takes {o.InputChannels} input channel(s) but the normalisation has {mean.Length} mean and {std.Length} std entries.", parameterName);
+        for (int c = 0; c < o.InputChannels; c++)
+        {
+            if (!float.IsFinite(mean[c]) || !float.IsFinite(std[c]) || !(std[c] > 0))
+                throw new ArgumentException($"Channel {c} has normalisation mean {mean[c]} and std {std[c]}; both must be finite and the std positive.", parameterName);
+        }
+
+        if (metadata.ImageHeight.HasValue != metadata.ImageWidth.HasValue || metadata.ImageHeight < 1 || metadata.ImageWidth < 1)
+            throw new ArgumentException(
+                $"The image size must be both positive or both unknown, not {metadata.ImageHeight?.ToString(CultureInfo.InvariantCulture) ?? "unknown"} x {metadata.ImageWidth?.ToString(CultureInfo.InvariantCulture) ?? "unknown"}.",
+                parameterName);
+        return (classNames, mean, std);
+    }
 
     private void CheckImages(torch.Tensor images)
     {

@@ -87,16 +87,6 @@ internal sealed class OnnxGraphBuilder
     public string NodeWithOutput(string opType, string name, string output, IEnumerable<string> inputs, params AttributeProto[] attributes) =>
         Add(opType, Unique(name), output, inputs, attributes);
 
-    private string Add(string opType, string name, string output, IEnumerable<string> inputs, AttributeProto[] attributes)
-    {
-        var node = new NodeProto { OpType = opType, Name = name };
-        node.Input.AddRange(inputs);
-        node.Output.Add(output);
-        node.Attribute.AddRange(attributes);
-        Graph.Node.Add(node);
-        return output;
-    }
-
     /// <summary>Sets the documentation of the node added last.</summary>
     /// <param name="docString">The text.</param>
     public void DocumentLastNode(string docString) => Graph.Node[^1].DocString = docString;
@@ -124,6 +114,16 @@ internal sealed class OnnxGraphBuilder
         t.Dims.Add(1);
         t.RawData = ByteString.CopyFrom(LittleEndian([value]));
         return new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Tensor, T = t };
+    }
+
+    private string Add(string opType, string name, string output, IEnumerable<string> inputs, AttributeProto[] attributes)
+    {
+        var node = new NodeProto { OpType = opType, Name = name };
+        node.Input.AddRange(inputs);
+        node.Output.Add(output);
+        node.Attribute.AddRange(attributes);
+        Graph.Node.Add(node);
+        return output;
     }
 
     private string Unique(string name)
