@@ -18,7 +18,7 @@ internal static class EvaluateCommand
 
     private static readonly Option<string> GenotypeOption = new("--genotype", "-g")
     {
-        Description = $"A genotype JSON file or a built-in name ({string.Join(", ", KnownGenotypes.Names)}).",
+        Description = $"A genotype file (JSON, or DARTS form: Genotype(normal=[...], ...)) or a built-in name ({string.Join(", ", KnownGenotypes.Names)}).",
         Required = true,
     };
 
