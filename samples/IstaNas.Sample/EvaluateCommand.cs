@@ -13,7 +13,8 @@ internal static class EvaluateCommand
 
     private static readonly Option<string?> GenotypeOption = new("--genotype", "-g")
     {
-        Description = $"A genotype JSON file or a built-in name ({string.Join(", ", KnownGenotypes.Names)}). Required unless --resume is given.",
+        Description = $"A genotype file (JSON, or DARTS form: Genotype(normal=[...], ...)) or a built-in name ({string.Join(", ", KnownGenotypes.Names)}). " +
+                      "Required unless --resume is given.",
     };
 
     private static readonly Option<string> DataOption = new("--data", "-d") { Description = "Data: " + EvaluationData.Help + ".", DefaultValueFactory = _ => "synthetic" };

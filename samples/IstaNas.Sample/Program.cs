@@ -1,12 +1,13 @@
 using System.CommandLine;
 using IstaNas.Sample;
 
-// istanas: search an architecture with ISTA-NAS, or retrain a genotype.
+// istanas: search an architecture with ISTA-NAS, retrain a genotype, or export a trained network.
 // With no arguments it runs a two-stage search on the built-in synthetic data set.
 var root = new RootCommand("IstaNas sample: neural architecture search by sparse coding (ISTA-NAS) on TorchSharp.");
 Command search = SearchCommand.Create();
 root.Subcommands.Add(search);
 root.Subcommands.Add(EvaluateCommand.Create());
+root.Subcommands.Add(ExportCommand.Create());
 root.SetAction((parse, ct) => SearchCommand.RunAsync(search.Parse([]), ct));
 
 ParseResult parsed = root.Parse(args);

@@ -110,7 +110,28 @@ public sealed class Genotype : IEquatable<Genotype>
         }
     }
 
-    /// <summary>Reads a genotype from a JSON file.</summary>
+    /// <summary>
+    /// The form DARTS and the ISTA-NAS authors print and keep in <c>genotypes.py</c>:
+    /// <c>Genotype(normal=[('sep_conv_3x3', 0), ...], normal_concat=range(2, 6), reduce=[...], reduce_concat=range(2, 6))</c>.
+    /// Concat lists of consecutive states are written as <c>range(a, b)</c>. The form does not record
+    /// <see cref="EdgesPerNode"/> (DARTS: 2).
+    /// </summary>
+    public string ToDartsString() => DartsGenotypeFormat.Format(this);
+
+    /// <summary>Parses the DARTS form (see <see cref="ToDartsString"/>).</summary>
+    /// <remarks>
+    /// Accepted: keyword fields in any order or positional ones in DARTS' order (normal, normal_concat, reduce,
+    /// reduce_concat); <c>range(a, b)</c> or <c>[2, 3, 4, 5]</c> concat lists; single or double quotes; any
+    /// whitespace and newlines; trailing commas; an optional <c>genotypes.</c> prefix before <c>Genotype</c>
+    /// (which may itself be left out) and an optional leading assignment such as <c>DARTS_V2 = </c>.
+    /// </remarks>
+    /// <param name="text">The genotype in DARTS form.</param>
+    /// <param name="edgesPerNode">Pairs per node; the DARTS space has 2.</param>
+    /// <returns>The validated genotype.</returns>
+    /// <exception cref="FormatException">The text is not of that form (the message gives the line and column) or describes an invalid genotype.</exception>
+    public static Genotype ParseDarts(string text, int edgesPerNode = 2) => DartsGenotypeFormat.Parse(text, edgesPerNode);
+
+    /// <summary>Reads a genotype from a file holding its JSON form (<see cref="ToJson"/>) or its DARTS form (<see cref="ToDartsString"/>); the first non-space character tells which.</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="FormatException">The file is not a valid genotype (the message names the file).</exception>
     public static Genotype Load(string path)
@@ -120,7 +141,8 @@ public sealed class Genotype : IEquatable<Genotype>
             throw new FileNotFoundException($"Genotype file '{path}' does not exist.", path);
         try
         {
-            return FromJson(File.ReadAllText(path));
+            string text = File.ReadAllText(path);
+            return text.TrimStart().StartsWith('{') ? FromJson(text) : ParseDarts(text);
         }
         catch (FormatException ex)
         {

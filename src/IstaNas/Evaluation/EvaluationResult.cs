@@ -52,8 +52,11 @@ public sealed record EvaluationResult
     /// <summary>Conditions the user should know about that did not stop the run (a checkpoint that could not be written ...).</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
+    /// <summary>Class names, input normalisation and image size that <see cref="Save"/> stores with the network (null: the <see cref="TrainedNetwork"/> defaults).</summary>
+    public ModelMetadata? Metadata { get; init; }
+
     /// <summary>
-    /// Writes <c>model.ckpt</c> (weights, genotype and options; see <see cref="TrainedNetwork"/>), <c>genotype.json</c>,
+    /// Writes <c>model.ckpt</c> (weights, genotype, options and <see cref="Metadata"/>; see <see cref="TrainedNetwork"/>), <c>genotype.json</c>,
     /// <c>network.json</c>, <c>history.json</c>, <c>history.csv</c> and <c>result.json</c> into <paramref name="directory"/>.
     /// Each file is written atomically; one that fails does not stop the others, and nothing is thrown for I/O errors.
     /// </summary>
@@ -62,7 +65,7 @@ public sealed record EvaluationResult
     public SavedFiles Save(string directory)
     {
         var files = new RunFileWriter(directory);
-        files.File(ModelFileName, path => TrainedNetwork.Save(path, Network, Genotype));
+        files.File(ModelFileName, path => TrainedNetwork.Write(path, Network, Genotype, Metadata));
         files.File("genotype.json", Genotype.Save);
         files.Json("network.json", Network.Options with { DropPathProbability = 0 });
         files.History(History);

@@ -127,6 +127,7 @@ internal sealed class EvaluationRun : TrainingLoop, IDisposable
             CheckpointPath = outcome.CheckpointPath,
             Elapsed = outcome.Elapsed,
             Warnings = [.. Warnings],
+            Metadata = ModelMetadata.FromDataset(_train),
         };
     }
 

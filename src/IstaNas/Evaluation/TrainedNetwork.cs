@@ -1,56 +1,114 @@
+using System.Globalization;
+using System.Text.Json;
 using IstaNas.Architecture;
 using IstaNas.Checkpoints;
+using IstaNas.Data;
+using IstaNas.Evaluation.Onnx;
 using IstaNas.Networks;
 using TorchSharp;
 
 namespace IstaNas.Evaluation;
 
 /// <summary>
-/// Saves a trained <see cref="EvalNetwork"/> as one checkpoint file (kind "network") holding its weights in
-/// TorchSharp's format (section "network"), its genotype and its options, and loads it back — refusing a file
-/// whose genotype or options do not match the network asked for.
+/// A trained <see cref="EvalNetwork"/> ready to deploy: the network, its genotype, and what a caller needs to feed it
+/// and read its answer (class names, input normalisation, image size). Saves to and loads from one checkpoint file
+/// (kind "network": weights in TorchSharp's format in section "network", the genotype, the network options and the
+/// data metadata as values), predicts class probabilities, and exports an ONNX model. Owns the network: disposing
+/// this disposes it.
 /// </summary>
-public static class TrainedNetwork
+public sealed class TrainedNetwork : IDisposable
 {
     /// <summary>The checkpoint kind of a saved network.</summary>
     public const string Kind = "network";
 
-    /// <summary>Writes the network, its genotype and options to <paramref name="path"/> atomically.</summary>
-    /// <param name="path">The file, conventionally <c>model.ckpt</c>.</param>
+    /// <summary>Name of the checkpoint value holding the <see cref="ModelMetadata"/> (absent in files of older versions).</summary>
+    private const string DataValue = "data";
+
+    private readonly string[] _classNames;
+    private readonly float[] _mean;
+    private readonly float[] _std;
+    private bool _disposed;
+
+    /// <summary>Wraps a trained network; the new object owns it.</summary>
     /// <param name="network">The network.</param>
-    /// <param name="genotype">The genotype it was built from (must match the network's cells).</param>
-    /// <exception cref="ArgumentException">The genotype does not describe the network's cells.</exception>
-    public static void Save(string path, EvalNetwork network, Genotype genotype)
+    /// <param name="genotype">The genotype it was built from (must describe the network's cells).</param>
+    /// <param name="metadata">Class names, normalisation and image size; null or missing parts take the defaults (names "0" .. "k-1", mean 0, std 1, size unknown).</param>
+    /// <exception cref="ArgumentException">The genotype does not describe the network, or the metadata does not fit it (the message says which part).</exception>
+    public TrainedNetwork(EvalNetwork network, Genotype genotype, ModelMetadata? metadata = null)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(genotype);
         if (!SameCells(network, genotype))
             throw new ArgumentException("The genotype does not describe the network's cells.", nameof(genotype));
-        new CheckpointWriter(Kind, Fingerprint(genotype, network.Options))
-            .SetValue("genotype", genotype.ToJson())
-            .SetValue("options", network.Options with { DropPathProbability = 0 })
-            .AddModule(network)
-            .Save(path);
+        (_classNames, _mean, _std) = Resolve(network.Options, metadata ?? new ModelMetadata(), nameof(metadata));
+        Network = network;
+        Genotype = genotype;
+        ImageHeight = metadata?.ImageHeight;
+        ImageWidth = metadata?.ImageWidth;
     }
 
-    /// <summary>Builds the network described by the file and loads its weights.</summary>
-    /// <param name="path">A file written by <see cref="Save"/>.</param>
-    /// <returns>The network (in training mode, on the CPU) and its genotype; the caller owns the network.</returns>
+    /// <summary>The network.</summary>
+    public EvalNetwork Network { get; }
+
+    /// <summary>Its genotype.</summary>
+    public Genotype Genotype { get; }
+
+    /// <summary>One name per class, in label order.</summary>
+    public IReadOnlyList<string> ClassNames => _classNames;
+
+    /// <summary>Per-channel mean of pixel/255 that <see cref="Predict"/> subtracts from raw pixels.</summary>
+    public IReadOnlyList<float> Mean => _mean;
+
+    /// <summary>Per-channel standard deviation of pixel/255 that <see cref="Predict"/> divides raw pixels by.</summary>
+    public IReadOnlyList<float> Std => _std;
+
+    /// <summary>Channels of the input images (the network's <see cref="EvalNetworkOptions.InputChannels"/>).</summary>
+    public int InputChannels => Network.Options.InputChannels;
+
+    /// <summary>Height of the images the network was trained on, or null when unknown (then any size is accepted).</summary>
+    public int? ImageHeight { get; }
+
+    /// <summary>Width of the images the network was trained on, or null when unknown.</summary>
+    public int? ImageWidth { get; }
+
+    /// <summary>The metadata with every default filled in (what <see cref="Save"/> writes).</summary>
+    public ModelMetadata Metadata => new()
+    {
+        ClassNames = _classNames,
+        Mean = _mean,
+        Std = _std,
+        ImageHeight = ImageHeight,
+        ImageWidth = ImageWidth,
+    };
+
+    /// <summary>Reads a network saved by <see cref="Save"/> (or by an older version, without metadata: defaults then).</summary>
+    /// <param name="path">The file, conventionally <c>model.ckpt</c>.</param>
+    /// <returns>The network (on the CPU, in training mode, as built) with its genotype and metadata; the caller owns and disposes it.</returns>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="CheckpointException">The file is not a valid saved network.</exception>
-    public static (EvalNetwork Network, Genotype Genotype) Load(string path)
+    /// <exception cref="CheckpointException">The file is not a valid saved network (the message says what is wrong).</exception>
+    public static TrainedNetwork Load(string path)
     {
         Checkpoint checkpoint = Open(path);
         Genotype genotype;
         EvalNetworkOptions options;
+        ModelMetadata? metadata;
         try
         {
             genotype = Genotype.FromJson(checkpoint.Metadata.GetValue<string>("genotype"));
             options = checkpoint.Metadata.GetValue<EvalNetworkOptions>("options");
         }
-        catch (Exception ex) when (ex is FormatException or KeyNotFoundException or System.Text.Json.JsonException)
+        catch (Exception ex) when (ex is FormatException or KeyNotFoundException or JsonException)
         {
             throw new CheckpointException(path, $"the genotype or network options are unreadable: {ex.Message}", ex);
+        }
+
+        try
+        {
+            checkpoint.Metadata.TryGetValue(DataValue, out metadata);
+        }
+        catch (JsonException ex)
+        {
+            throw new CheckpointException(path, $"the class names and normalisation are unreadable: {ex.Message}", ex);
         }
 
         checkpoint.EnsureFingerprint(Fingerprint(genotype, options));
@@ -58,14 +116,128 @@ public static class TrainedNetwork
         try
         {
             checkpoint.LoadModule(network);
+            return new TrainedNetwork(network, genotype, metadata);
+        }
+        catch (ArgumentException ex)
+        {
+            network.Dispose();
+            throw new CheckpointException(path, $"the class names and normalisation do not fit the network: {ex.Message}", ex);
         }
         catch
         {
             network.Dispose();
             throw;
         }
+    }
 
-        return (network, genotype);
+    /// <summary>Writes the network, its genotype, options and metadata to <paramref name="path"/> atomically.</summary>
+    /// <param name="path">The file, conventionally <c>model.ckpt</c>.</param>
+    public void Save(string path)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        Write(path, Network, Genotype, Metadata);
+    }
+
+    /// <summary>
+    /// Writes the network as an ONNX model (opset 13) atomically: input <c>images</c> float32 [batch, C, H, W] normalised
+    /// as <c>(pixel / 255 - Mean[c]) / Std[c]</c> (height and width fixed when known), output <c>logits</c> float32
+    /// [batch, classes]. The class names, mean, std and genotype are in the model's <c>metadata_props</c>
+    /// (<c>class_names</c>, <c>mean</c>, <c>std</c> as JSON arrays; <c>genotype</c> in DARTS form). Batch norms that
+    /// follow a convolution are folded into it; the auxiliary head is not exported.
+    /// </summary>
+    /// <param name="path">The .onnx file; its directory is created when missing.</param>
+    public void ExportOnnx(string path)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        string mean = JsonSerializer.Serialize(_mean), std = JsonSerializer.Serialize(_std);
+        string size = ImageHeight is int h && ImageWidth is int w ? string.Create(CultureInfo.InvariantCulture, $"{h} x {w}") : "any size";
+        string input = $"float32 [batch, {InputChannels}, height, width] ({size}): pixel values divided by 255, then per channel c " +
+                       $"(x - mean[c]) / std[c] with mean {mean} and std {std}.";
+        var metadata = new List<KeyValuePair<string, string>>
+        {
+            new("class_names", JsonSerializer.Serialize(_classNames)),
+            new("mean", mean),
+            new("std", std),
+            new("normalization", "(pixel / 255 - mean[c]) / std[c]"),
+            new("input_channels", InputChannels.ToString(CultureInfo.InvariantCulture)),
+            new("genotype", Genotype.ToDartsString()),
+        };
+        if (ImageHeight is int height && ImageWidth is int width)
+        {
+            metadata.Add(new("image_height", height.ToString(CultureInfo.InvariantCulture)));
+            metadata.Add(new("image_width", width.ToString(CultureInfo.InvariantCulture)));
+        }
+
+        OnnxExporter.Export(Network, path, new OnnxExportSettings
+        {
+            Height = ImageHeight,
+            Width = ImageWidth,
+            InputDocString = input,
+            DocString = $"IstaNas evaluation network ({Network.Options.Classes} classes). Input 'images': {input} " +
+                        "Output 'logits': float32 [batch, classes], unnormalised scores (softmax gives probabilities); class names in metadata 'class_names'.",
+            Metadata = metadata,
+        });
+    }
+
+    /// <summary>Classifies a batch of images in evaluation mode (the network's mode is restored afterwards).</summary>
+    /// <param name="images">
+    /// Either raw pixels, uint8 [N, C, H, W] (normalised here with <see cref="Mean"/> and <see cref="Std"/>), or images
+    /// already normalised that way, float32 [N, C, H, W]. Any device; the network's device is used.
+    /// </param>
+    /// <param name="topK">How many classes each prediction lists (at most the class count).</param>
+    /// <returns>One prediction per image.</returns>
+    /// <exception cref="ArgumentException">The images have another element type, rank, channel count or (when known) size than the network takes.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="topK"/> is less than 1.</exception>
+    public IReadOnlyList<Prediction> Predict(torch.Tensor images, int topK = 5)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentNullException.ThrowIfNull(images);
+        ArgumentOutOfRangeException.ThrowIfLessThan(topK, 1);
+        CheckImages(images);
+        int classes = _classNames.Length, k = Math.Min(topK, classes);
+        if (images.shape[0] == 0) return [];
+
+        float[] probabilities;
+        bool training = Network.training;
+        using (var scope = torch.NewDisposeScope())
+        using (torch.no_grad())
+        {
+            torch.Device device = Network.parameters().First().device;
+            torch.Tensor input = images.to(device);
+            input = images.dtype == torch.uint8 ? Normalization.FromBytes(input, _mean, _std) : input;
+            try
+            {
+                Network.eval();
+                probabilities = torch.nn.functional.softmax(Network.forward(input), 1).to(torch.float32, torch.CPU).contiguous().data<float>().ToArray();
+            }
+            finally
+            {
+                Network.train(training);
+            }
+        }
+
+        var predictions = new Prediction[images.shape[0]];
+        for (int n = 0; n < predictions.Length; n++)
+        {
+            float[] p = probabilities.AsSpan(n * classes, classes).ToArray();
+            ClassScore[] top = Enumerable.Range(0, classes)
+                .OrderByDescending(c => p[c]).ThenBy(c => c)
+                .Take(k)
+                .Select(c => new ClassScore(c, _classNames[c], p[c]))
+                .ToArray();
+            predictions[n] = new Prediction(p, top);
+        }
+
+        return predictions;
+    }
+
+    /// <summary>Disposes the network.</summary>
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        Network.Dispose();
     }
 
     /// <summary>Loads the weights of the file into an existing network, after checking that the file was saved from a network of the same genotype and options.</summary>
@@ -104,12 +276,73 @@ public static class TrainedNetwork
             .With("network.batchNormAfterParameterFree", options.BatchNormAfterParameterFree);
     }
 
+    /// <summary>Writes a network that the caller keeps owning (see <see cref="Save"/>); the metadata is checked as by the constructor.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="network">The network.</param>
+    /// <param name="genotype">Its genotype.</param>
+    /// <param name="metadata">Its metadata; null for the defaults.</param>
+    /// <exception cref="ArgumentException">The genotype does not describe the network, or the metadata does not fit it.</exception>
+    internal static void Write(string path, EvalNetwork network, Genotype genotype, ModelMetadata? metadata)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(genotype);
+        if (!SameCells(network, genotype))
+            throw new ArgumentException("The genotype does not describe the network's cells.", nameof(genotype));
+        metadata ??= new ModelMetadata();
+        var (classNames, mean, std) = Resolve(network.Options, metadata, nameof(metadata));
+        new CheckpointWriter(Kind, Fingerprint(genotype, network.Options))
+            .SetValue("genotype", genotype.ToJson())
+            .SetValue("options", network.Options with { DropPathProbability = 0 })
+            .SetValue(DataValue, metadata with { ClassNames = classNames, Mean = mean, Std = std })
+            .AddModule(network)
+            .Save(path);
+    }
+
     /// <summary>A one-line form of one cell of a genotype: <c>op:input,op:input,...|concat</c>.</summary>
     internal static string CellKey(Genotype genotype, CellType cell) =>
         string.Join(",", genotype.Cell(cell).Select(e => $"{e.Operation}:{e.Input}")) + "|" + string.Join(",", genotype.Concat(cell));
 
+    /// <summary>Fills the defaults of the metadata and checks it against the network; returns class names, mean and std.</summary>
+    private static (string[] ClassNames, float[] Mean, float[] Std) Resolve(EvalNetworkOptions o, ModelMetadata metadata, string parameterName)
+    {
+        string[] classNames = metadata.ClassNames?.ToArray() ?? Enumerable.Range(0, o.Classes).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
+        if (classNames.Length != o.Classes)
+            throw new ArgumentException($"The network has {o.Classes} classes but {classNames.Length} class names were given.", parameterName);
+        if (classNames.Any(string.IsNullOrWhiteSpace))
+            throw new ArgumentException($"Class name {Array.FindIndex(classNames, string.IsNullOrWhiteSpace)} is empty.", parameterName);
+        float[] mean = metadata.Mean?.ToArray() ?? new float[o.InputChannels];
+        float[] std = metadata.Std?.ToArray() ?? Enumerable.Repeat(1f, o.InputChannels).ToArray();
+        if (mean.Length != o.InputChannels || std.Length != o.InputChannels)
+            throw new ArgumentException(
+                $"The network takes {o.InputChannels} input channel(s) but the normalisation has {mean.Length} mean and {std.Length} std entries.", parameterName);
+        for (int c = 0; c < o.InputChannels; c++)
+        {
+            if (!float.IsFinite(mean[c]) || !float.IsFinite(std[c]) || !(std[c] > 0))
+                throw new ArgumentException($"Channel {c} has normalisation mean {mean[c]} and std {std[c]}; both must be finite and the std positive.", parameterName);
+        }
+
+        if (metadata.ImageHeight.HasValue != metadata.ImageWidth.HasValue || metadata.ImageHeight < 1 || metadata.ImageWidth < 1)
+            throw new ArgumentException(
+                $"The image size must be both positive or both unknown, not {metadata.ImageHeight?.ToString(CultureInfo.InvariantCulture) ?? "unknown"} x {metadata.ImageWidth?.ToString(CultureInfo.InvariantCulture) ?? "unknown"}.",
+                parameterName);
+        return (classNames, mean, std);
+    }
+
+    private void CheckImages(torch.Tensor images)
+    {
+        if (images.dtype != torch.uint8 && images.dtype != torch.float32)
+            throw new ArgumentException($"The images must be uint8 raw pixels or float32 normalised images, not {images.dtype}.", nameof(images));
+        if (images.dim() != 4)
+            throw new ArgumentException($"The images must be a batch [N, C, H, W]; got shape [{string.Join(", ", images.shape)}].", nameof(images));
+        if (images.shape[1] != InputChannels)
+            throw new ArgumentException($"The network takes {InputChannels}-channel images; got {images.shape[1]} channels (shape [{string.Join(", ", images.shape)}]).", nameof(images));
+        if (ImageHeight is int h && ImageWidth is int w && (images.shape[2] != h || images.shape[3] != w))
+            throw new ArgumentException($"The network was trained on {h} x {w} images; got {images.shape[2]} x {images.shape[3]}.", nameof(images));
+    }
+
     private static bool SameCells(EvalNetwork network, Genotype genotype)
     {
+        if (genotype.EdgesPerNode != 2) return false;
         CellTopology normal = CellTopology.From(genotype, CellType.Normal), reduce = CellTopology.From(genotype, CellType.Reduce);
         return network.Normal.Edges.SequenceEqual(normal.Edges) && network.Normal.Concat.SequenceEqual(normal.Concat)
             && network.Reduce.Edges.SequenceEqual(reduce.Edges) && network.Reduce.Concat.SequenceEqual(reduce.Concat);

@@ -32,6 +32,12 @@ public sealed class DilConv : Operation
     /// <inheritdoc />
     public override BatchNorm2d OutputBatchNorm => bn;
 
+    /// <summary>The dilated depthwise convolution, for the ONNX exporter.</summary>
+    internal Conv2d Depthwise => depthwise;
+
+    /// <summary>The pointwise convolution, for the ONNX exporter.</summary>
+    internal Conv2d Pointwise => pointwise;
+
     /// <inheritdoc />
     protected override Tensor Apply(Tensor input) =>
         bn.forward(pointwise.forward(depthwise.forward(nn.functional.relu(input))));

@@ -35,6 +35,12 @@ public sealed class FactorizedReduce : Operation
     /// <inheritdoc />
     public override BatchNorm2d OutputBatchNorm => bn;
 
+    /// <summary>The convolution of the unshifted input (first half of the output channels), for the ONNX exporter.</summary>
+    internal Conv2d Conv1 => conv_1;
+
+    /// <summary>The convolution of the input shifted by one row and column (<c>x[:, :, 1:, 1:]</c>; second half), for the ONNX exporter.</summary>
+    internal Conv2d Conv2 => conv_2;
+
     /// <inheritdoc />
     protected override Tensor Apply(Tensor input)
     {

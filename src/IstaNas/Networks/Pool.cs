@@ -45,6 +45,9 @@ public sealed class Pool : Operation
     /// <inheritdoc />
     public override BatchNorm2d? OutputBatchNorm => bn;
 
+    /// <summary>The pooling module (<see cref="MaxPool2d"/> or <see cref="AvgPool2d"/>), for the ONNX exporter.</summary>
+    internal nn.Module<Tensor, Tensor> Pooling => pool;
+
     /// <inheritdoc />
     protected override Tensor Apply(Tensor input)
     {

@@ -28,6 +28,9 @@ public sealed class ReLUConvBN : Operation
     /// <inheritdoc />
     public override BatchNorm2d OutputBatchNorm => bn;
 
+    /// <summary>The convolution, for the ONNX exporter.</summary>
+    internal Conv2d Conv => conv;
+
     /// <inheritdoc />
     protected override Tensor Apply(Tensor input) => bn.forward(conv.forward(nn.functional.relu(input)));
 }

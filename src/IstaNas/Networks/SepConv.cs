@@ -39,6 +39,9 @@ public sealed class SepConv : Operation
     /// <inheritdoc />
     public override BatchNorm2d OutputBatchNorm => bn2;
 
+    /// <summary>The two (ReLU,) depthwise, pointwise, BN stages in order, for the ONNX exporter.</summary>
+    internal (Conv2d Depthwise, Conv2d Pointwise, BatchNorm2d BatchNorm)[] Stages => [(depthwise1, pointwise1, bn1), (depthwise2, pointwise2, bn2)];
+
     /// <inheritdoc />
     protected override Tensor Apply(Tensor input)
     {

@@ -25,6 +25,9 @@ public sealed class Zero : Operation
     /// <inheritdoc />
     public override BatchNorm2d? OutputBatchNorm => null;
 
+    /// <summary>The spatial subsampling of the output (1 or 2), for the ONNX exporter.</summary>
+    internal long Stride => _stride;
+
     /// <inheritdoc />
     protected override Tensor Apply(Tensor input)
     {

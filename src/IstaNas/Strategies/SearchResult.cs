@@ -46,6 +46,9 @@ public sealed record SearchResult
     /// <summary>The trained network of the genotype (one-stage search: BN-absorbed); null otherwise. The caller disposes it.</summary>
     public EvalNetwork? Network { get; init; }
 
+    /// <summary>Class names, input normalisation and image size of the training data, saved with <see cref="Network"/>.</summary>
+    public ModelMetadata? Metadata { get; init; }
+
     /// <summary>
     /// Writes the results into <paramref name="directory"/>: <c>genotype.json</c>, <c>genotype.txt</c>,
     /// <c>history.json</c>, <c>history.csv</c>, <c>search_space.json</c> (strategies with a compressed space),
@@ -61,7 +64,7 @@ public sealed record SearchResult
         files.Text("genotype.txt", Genotype + Environment.NewLine);
         files.History(History);
         if (SearchSpace is not null) files.Text("search_space.json", SearchSpace.ToJson());
-        if (Network is not null) files.File(EvaluationResult.ModelFileName, path => TrainedNetwork.Save(path, Network, Genotype));
+        if (Network is not null) files.File(EvaluationResult.ModelFileName, path => TrainedNetwork.Write(path, Network, Genotype, Metadata));
         files.Json("result.json", new
         {
             Strategy,

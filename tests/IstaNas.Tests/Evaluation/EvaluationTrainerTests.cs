@@ -172,10 +172,10 @@ public class EvaluationTrainerTests
         Assert.Equal(["model.ckpt", "genotype.json", "network.json", "history.json", "history.csv", "result.json"], files.Select(Path.GetFileName));
         Assert.Equal(KnownGenotypes.IstaOneStage, Genotype.Load(files[1]));
 
-        var (loaded, genotype) = TrainedNetwork.Load(files[0]);
-        using (loaded)
+        using (TrainedNetwork trained = TrainedNetwork.Load(files[0]))
         {
-            Assert.Equal(KnownGenotypes.IstaOneStage, genotype);
+            EvalNetwork loaded = trained.Network;
+            Assert.Equal(KnownGenotypes.IstaOneStage, trained.Genotype);
             Assert.True(loaded.Options.BatchNormAfterParameterFree);
             AssertSameWeights(net, loaded);
             using var scope = torch.NewDisposeScope();

@@ -5,7 +5,7 @@ namespace IstaNas.Tests.Sample;
 /// <summary>Runs the sample app as a user would and checks what bad input gets: one line on stderr, exit code 2.</summary>
 public class CommandLineTests
 {
-    private static (int Exit, string Out, string Err) Run(params string[] args)
+    internal static (int Exit, string Out, string Err) Run(params string[] args)
     {
         string dll = typeof(IstaNas.Sample.DataSpec).Assembly.Location;
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };

@@ -51,14 +51,11 @@ public class OneStageStrategyTests
             string path = Path.Combine(Path.GetTempPath(), $"istanas-onestage-{Guid.NewGuid():N}.ckpt");
             try
             {
-                TrainedNetwork.Save(path, net, result.Genotype);
-                (EvalNetwork loaded, Genotype genotype) = TrainedNetwork.Load(path);
-                using (loaded)
-                {
-                    loaded.eval();
-                    Assert.Equal(result.Genotype, genotype);
-                    Assert.True(loaded.forward(x).Same(net.forward(x)));
-                }
+                new TrainedNetwork(net, result.Genotype).Save(path); // the wrapper is not disposed: net stays this test's
+                using TrainedNetwork loaded = TrainedNetwork.Load(path);
+                loaded.Network.eval();
+                Assert.Equal(result.Genotype, loaded.Genotype);
+                Assert.True(loaded.Network.forward(x).Same(net.forward(x)));
             }
             finally
             {
