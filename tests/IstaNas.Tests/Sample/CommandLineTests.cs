@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Text.Json;
+using IstaNas.Tests.Data;
 
 namespace IstaNas.Tests.Sample;
 
@@ -37,6 +39,98 @@ public class CommandLineTests
         Assert.Contains(expected, err);
         Assert.DoesNotContain("   at ", err); // no stack trace
         Assert.StartsWith("error: ", err);
+    }
+
+    [Fact]
+    public void FileAndDataErrorsAreOneLineToo()
+    {
+        using var dir = new TempDirectory();
+        string corrupt = dir.File("corrupt.ckpt");
+        File.WriteAllText(corrupt, "not a checkpoint");
+        string cifar = dir.File("cifar");
+        Directory.CreateDirectory(cifar);
+        File.WriteAllBytes(Path.Combine(cifar, "data_batch_1.bin"), new byte[100]); // not a whole record
+        string genotype = dir.File("bad.json");
+        File.WriteAllText(genotype, """{"normal":[null],"reduce":[]}""");
+        foreach (var (expected, args) in new (string, string[])[]
+                 {
+                     ("not an IstaNas checkpoint", ["search", "--resume", corrupt]),
+                     ("does not exist", ["evaluate", "--resume", dir.File("missing.ckpt")]),
+                     ("data_batch_1.bin", ["search", "--data", "cifar10:" + cifar]),
+                     ("is null", ["evaluate", "--genotype", genotype]),
+                     ("--genotype is required", ["evaluate"]),
+                     ("Layers", ["search", "--layers", "2", "--output", dir.File("layers")]),
+                 })
+        {
+            var (exit, _, err) = Run(args);
+            Assert.True(exit == 2, $"{string.Join(' ', args)}: exit {exit}, {err}");
+            Assert.StartsWith("error: ", err);
+            Assert.Contains(expected, err);
+            Assert.DoesNotContain("   at ", err);
+            Assert.Single(err.Trim().Split('\n'));
+        }
+    }
+
+    [Fact]
+    public void ARunThatFailsBeforeItsFirstEpochLeavesNoOutputFolder()
+    {
+        using var dir = new TempDirectory();
+        string output = dir.File("out");
+        // 100 images split in halves of 50 cannot fill one batch of 64: fails when the strategy starts, after the folder was made.
+        var (exit, _, err) = Run("search", "--data", "synthetic:100", "--batch-size", "64", "--output", output);
+        Assert.Equal(2, exit);
+        Assert.Contains("fewer than one batch", err);
+        Assert.False(Directory.Exists(output), "the empty output folder was left behind");
+    }
+
+    [Fact]
+    public void JsonEventsOfSearchAndEvaluateShareOneSchemaWithHonestNames()
+    {
+        using var dir = new TempDirectory();
+        var (exitS, search, errS) = Run("search", "--data", "synthetic:64", "--epochs", "1", "--steps-per-epoch", "2", "--batch-size", "8", "--channels", "4",
+            "--layers", "3", "--json", "--output", dir.File("s"));
+        var (exitE, evaluate, errE) = Run("evaluate", "--genotype", "darts_v2", "--data", "synthetic:40", "--epochs", "1", "--steps-per-epoch", "2",
+            "--test-steps", "1", "--batch-size", "8", "--channels", "4", "--layers", "3", "--json", "--output", dir.File("e"));
+        Assert.True(exitS == 0, errS);
+        Assert.True(exitE == 0, errE);
+        JsonElement[] s = [.. search.Trim().Split('\n').Select(l => JsonDocument.Parse(l).RootElement)];
+        JsonElement[] e = [.. evaluate.Trim().Split('\n').Select(l => JsonDocument.Parse(l).RootElement)];
+        JsonElement searchEpoch = s.Single(x => x.GetProperty("event").GetString() == "epoch");
+        JsonElement evalEpoch = e.Single(x => x.GetProperty("event").GetString() == "epoch");
+        // One schema: the same fields in both, camelCase, accuracy as a fraction, phase as a string.
+        Assert.Equal(searchEpoch.EnumerateObject().Select(p => p.Name), evalEpoch.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("search", searchEpoch.GetProperty("phase").GetString());
+        Assert.Equal("evaluate", evalEpoch.GetProperty("phase").GetString());
+        Assert.InRange(searchEpoch.GetProperty("trainAccuracy").GetDouble(), 0, 1);
+        // Honest names: the search's validation split is valid*, the evaluation's test set is test*.
+        Assert.Equal(JsonValueKind.Number, searchEpoch.GetProperty("validLoss").ValueKind);
+        Assert.Equal(JsonValueKind.Null, searchEpoch.GetProperty("testLoss").ValueKind);
+        Assert.Equal(JsonValueKind.Null, evalEpoch.GetProperty("validLoss").ValueKind);
+        Assert.Equal(JsonValueKind.Number, evalEpoch.GetProperty("testLoss").ValueKind);
+        // The final summary lists every file written, the checkpoint included, and they all exist.
+        foreach (var (events, checkpoint) in new[] { (s, "two-stage.ckpt"), (e, "evaluation.ckpt") })
+        {
+            JsonElement done = events[^1];
+            Assert.Equal("done", done.GetProperty("event").GetString());
+            string[] files = [.. done.GetProperty("files").EnumerateArray().Select(f => f.GetString()!)];
+            Assert.Contains(files, f => f.EndsWith(checkpoint, StringComparison.Ordinal));
+            Assert.All(files, f => Assert.True(File.Exists(f), f));
+            string folder = Path.GetDirectoryName(files[0])!;
+            Assert.Equal(Directory.GetFiles(folder).Order(), files.Order());
+        }
+    }
+
+    [Fact]
+    public void RedirectedOutputIsNotWrappedAt80Columns()
+    {
+        using var dir = new TempDirectory();
+        string output = dir.File("a-rather-long-output-folder-name-so-that-the-header-line-is-well-beyond-eighty-columns");
+        var (exit, stdout, err) = Run("search", "--data", "synthetic:64", "--epochs", "1", "--steps-per-epoch", "1", "--batch-size", "8", "--channels", "4",
+            "--layers", "3", "--output", output);
+        Assert.True(exit == 0, err);
+        string header = stdout.Split('\n').Single(l => l.Contains("search on", StringComparison.Ordinal));
+        Assert.Contains(output, header);
+        Assert.True(header.Length > 120);
     }
 
     [Fact]

@@ -1,7 +1,6 @@
 using IstaNas.SearchSpace;
 using IstaNas.SparseCoding;
 using IstaNas.Strategies;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace IstaNas.Tests.Strategies;
@@ -65,29 +64,5 @@ public class SearchBuilderTests
         Assert.Contains("/no/such/run.ckpt", ckpt.Message);
         var data = Assert.Throws<DirectoryNotFoundException>(() => new SearchBuilder().UseCifar10("/no/such/cifar").Build());
         Assert.Contains("/no/such/cifar", data.Message);
-    }
-
-    [Fact]
-    public void DependencyInjectionProvidesValidatedOptionsACoderAndABuilder()
-    {
-        var services = new ServiceCollection();
-        services.AddIstaNas(b => b.ConfigureSearchSpace(s => s.ProjectionDims = 9).ConfigureTwoStage(o => o.Epochs = 3));
-        using ServiceProvider provider = services.BuildServiceProvider();
-        Assert.Equal(9, provider.GetRequiredService<IOptions<SearchSpaceOptions>>().Value.ProjectionDims);
-        Assert.IsAssignableFrom<ISparseCoder>(provider.GetRequiredService<ISparseCoder>());
-        Search search = provider.GetRequiredService<SearchBuilder>().UseSyntheticDataset(64).Build();
-        var strategy = Assert.IsType<TwoStageStrategy>(search.Strategy);
-        Assert.Equal(3, strategy.Options.Epochs);
-        Assert.Equal(9, search.Context.SearchSpace.ProjectionDims);
-    }
-
-    [Fact]
-    public void DependencyInjectionRejectsBadOptionsWithTheirName()
-    {
-        var services = new ServiceCollection();
-        services.AddIstaNas(b => b.ConfigureSearchSpace(s => s.Sparsity = 0));
-        using ServiceProvider provider = services.BuildServiceProvider();
-        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<SearchSpaceOptions>>().Value);
-        Assert.Contains("Sparsity", ex.Message);
     }
 }

@@ -1,0 +1,146 @@
+using System.Collections;
+using System.Globalization;
+using IstaNas.Evaluation;
+using IstaNas.SearchSpace;
+using IstaNas.SparseCoding;
+using IstaNas.Strategies;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace IstaNas.Tests.DependencyInjection;
+
+/// <summary>services.AddIstaNas(configuration) as Microsoft.Extensions users expect it.</summary>
+public class ConfigurationTests
+{
+    private static readonly (string Section, Type Type)[] Sections =
+    [
+        ("SearchSpace", typeof(SearchSpaceOptions)), ("Recovery", typeof(SparseCoderOptions)), ("TwoStage", typeof(TwoStageOptions)),
+        ("OneStage", typeof(OneStageOptions)), ("Darts", typeof(DartsOptions)), ("Evaluation", typeof(EvaluationOptions)),
+    ];
+
+    /// <summary>A valid value different from the default for every settable property, as configuration strings.</summary>
+    private static Dictionary<string, string?> Changed(out Dictionary<string, object?> expected)
+    {
+        var config = new Dictionary<string, string?>();
+        expected = [];
+        foreach (var (section, type) in Sections)
+        {
+            object defaults = Activator.CreateInstance(type)!;
+            foreach (var p in type.GetProperties().Where(p => p.CanWrite))
+            {
+                string key = $"IstaNas:{section}:{p.Name}";
+                object? d = p.GetValue(defaults);
+                Type t = Nullable.GetUnderlyingType(p.PropertyType) ?? p.PropertyType;
+                object value = t switch
+                {
+                    _ when t == typeof(int) => d is int i ? (p.Name == "Sparsity" ? 3 : i + 1) : 7,
+                    _ when t == typeof(long) => 42L,
+                    _ when t == typeof(double) => d is double x ? x / 2 : 1.5,
+                    _ when t == typeof(bool) => !(bool)d!,
+                    _ when t == typeof(string) => "/tmp/istanas-bound",
+                    _ when t.IsEnum => Enum.GetValues(t).Cast<object>().First(v => !v.Equals(d)),
+                    _ when t == typeof(IList<string>) => new List<string> { "sep_conv_3x3", "skip_connect" },
+                    _ => throw new InvalidOperationException($"{type.Name}.{p.Name}: add a value of type {t.Name} to this test."),
+                };
+                expected[$"{section}.{p.Name}"] = value;
+                if (value is IList list)
+                {
+                    for (int k = 0; k < list.Count; k++) config[$"{key}:{k}"] = (string)list[k]!;
+                }
+                else
+                {
+                    config[key] = Convert.ToString(value, CultureInfo.InvariantCulture);
+                }
+            }
+        }
+
+        return config;
+    }
+
+    private static IConfiguration Configuration(Dictionary<string, string?> values) => new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+
+    [Fact]
+    public void EveryValueOfEveryOptionsClassArrivesFromConfiguration()
+    {
+        var services = new ServiceCollection();
+        services.AddIstaNas(Configuration(Changed(out var expected)).GetSection("IstaNas"));
+        using ServiceProvider provider = services.BuildServiceProvider();
+        foreach (var (section, type) in Sections)
+        {
+            Type options = typeof(IOptions<>).MakeGenericType(type);
+            object bound = options.GetProperty(nameof(IOptions<object>.Value))!.GetValue(provider.GetRequiredService(options))!;
+            foreach (var p in type.GetProperties().Where(p => p.CanWrite))
+            {
+                object? want = expected[$"{section}.{p.Name}"], got = p.GetValue(bound);
+                if (want is IList list) Assert.Equal(list.Cast<object>(), ((IList)got!).Cast<object>());
+                else Assert.True(Equals(want, got), $"{section}:{p.Name}: configured {want}, bound {got}");
+            }
+        }
+    }
+
+    [Fact]
+    public void AConfiguredListReplacesTheDefaultListInsteadOfAddingToIt()
+    {
+        var services = new ServiceCollection();
+        services.AddIstaNas(Configuration(new()
+        {
+            ["IstaNas:SearchSpace:Operations:0"] = "sep_conv_3x3",
+            ["IstaNas:SearchSpace:Operations:1"] = "max_pool_3x3",
+        }).GetSection("IstaNas"));
+        using ServiceProvider provider = services.BuildServiceProvider();
+        Assert.Equal(["sep_conv_3x3", "max_pool_3x3"], provider.GetRequiredService<IOptions<SearchSpaceOptions>>().Value.Operations);
+    }
+
+    [Fact]
+    public void TheBuilderFromDependencyInjectionStartsFromTheBoundValuesAndAConfigureCallChangesOnlyWhatItSets()
+    {
+        var services = new ServiceCollection();
+        services.AddIstaNas(Configuration(new()
+        {
+            ["IstaNas:TwoStage:Channels"] = "6",
+            ["IstaNas:TwoStage:TrainPortion"] = "0.75",
+            ["IstaNas:SearchSpace:ProjectionDims"] = "9",
+            ["IstaNas:OneStage:Epsilon"] = "0.01",
+        }).GetSection("IstaNas"), b => b.ConfigureTwoStage(o => o.Layers = 4));
+        using ServiceProvider provider = services.BuildServiceProvider();
+        Search twoStage = provider.GetRequiredService<SearchBuilder>().UseSyntheticDataset(64).UseTwoStage(o => o.Epochs = 2).Build();
+        TwoStageOptions o = Assert.IsType<TwoStageStrategy>(twoStage.Strategy).Options;
+        Assert.Equal((6, 0.75, 4, 2), (o.Channels, o.TrainPortion, o.Layers, o.Epochs));
+        Assert.Equal(9, twoStage.Context.SearchSpace.ProjectionDims);
+        Search oneStage = provider.GetRequiredService<SearchBuilder>().UseSyntheticDataset(64).UseOneStage().Build();
+        Assert.Equal(0.01, Assert.IsType<OneStageStrategy>(oneStage.Strategy).Options.Epsilon);
+        // The bound options themselves are not changed by a builder's Configure calls.
+        Assert.Equal(50, provider.GetRequiredService<IOptions<TwoStageOptions>>().Value.Epochs);
+    }
+
+    [Fact]
+    public async Task ValidateOnStartStopsAHostWithAnInvalidBoundValueNamingIt()
+    {
+        HostApplicationBuilder builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["IstaNas:Darts:BatchSize"] = "0" });
+        builder.Services.AddIstaNas(builder.Configuration.GetSection("IstaNas"));
+        using IHost host = builder.Build();
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+        Assert.Contains("BatchSize", ex.Message);
+    }
+
+    [Fact]
+    public void ValidatedOptionsACoderAndABuilderAreRegistered()
+    {
+        var services = new ServiceCollection();
+        services.AddIstaNas(b => b.ConfigureSearchSpace(s => s.ProjectionDims = 9).ConfigureTwoStage(o => o.Epochs = 3));
+        using ServiceProvider provider = services.BuildServiceProvider();
+        Assert.Equal(9, provider.GetRequiredService<IOptions<SearchSpaceOptions>>().Value.ProjectionDims);
+        Assert.IsAssignableFrom<ISparseCoder>(provider.GetRequiredService<ISparseCoder>());
+        Search search = provider.GetRequiredService<SearchBuilder>().UseSyntheticDataset(64).Build();
+        Assert.Equal(3, Assert.IsType<TwoStageStrategy>(search.Strategy).Options.Epochs);
+
+        var bad = new ServiceCollection();
+        bad.AddIstaNas(b => b.ConfigureSearchSpace(s => s.Sparsity = 0));
+        using ServiceProvider badProvider = bad.BuildServiceProvider();
+        var ex = Assert.Throws<OptionsValidationException>(() => badProvider.GetRequiredService<IOptions<SearchSpaceOptions>>().Value);
+        Assert.Contains("Sparsity", ex.Message);
+    }
+}

@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using System.Text.Json;
+using IstaNas.Checkpoints;
+using IstaNas.Tests.Data;
+
+namespace IstaNas.Tests.Sample;
+
+/// <summary>
+/// A run killed with SIGKILL (no chance to save anything) and continued with <c>--resume CKPT</c> alone ends exactly where
+/// an uninterrupted run ends: same genotype, history and weights. Every process runs one intra-op thread, which bit-exact
+/// resume needs.
+/// </summary>
+public sealed class KillAndResumeTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private static string[] Search(string strategy, string output) =>
+    [
+        "search", "--strategy", strategy, "--data", "synthetic:96", "--epochs", "3", "--steps-per-epoch", "3", "--batch-size", "8",
+        "--channels", "4", "--layers", "3", "--seed", "4", "--threads", "1", "--json", "--output", output,
+    ];
+
+    private static ProcessStartInfo Start(IEnumerable<string> args)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(typeof(IstaNas.Sample.DataSpec).Assembly.Location);
+        foreach (string a in args) psi.ArgumentList.Add(a);
+        return psi;
+    }
+
+    /// <summary>Runs to the end; returns the JSON events.</summary>
+    private static List<JsonElement> RunToEnd(IEnumerable<string> args)
+    {
+        using var p = Process.Start(Start(args))!;
+        Task<string> err = p.StandardError.ReadToEndAsync();
+        var events = new List<JsonElement>();
+        while (p.StandardOutput.ReadLine() is string line)
+            events.Add(JsonDocument.Parse(line).RootElement.Clone());
+        Assert.True(p.WaitForExit(300_000), "the sample did not finish in 5 minutes");
+        Assert.True(p.ExitCode == 0, $"exit code {p.ExitCode}: {err.Result}");
+        return events;
+    }
+
+    /// <summary>Runs until the first epoch event, then kills the process with SIGKILL.</summary>
+    private static void RunAndKillAfterTheFirstEpoch(IEnumerable<string> args)
+    {
+        using var p = Process.Start(Start(args))!;
+        _ = p.StandardError.ReadToEndAsync();
+        while (p.StandardOutput.ReadLine() is string line)
+        {
+            if (JsonDocument.Parse(line).RootElement.GetProperty("event").GetString() == "epoch")
+            {
+                p.Kill(); // SIGKILL: the process gets no chance to write anything
+                break;
+            }
+        }
+
+        p.WaitForExit();
+        Assert.NotEqual(0, p.ExitCode);
+    }
+
+    [Theory]
+    [InlineData("two-stage", "two-stage.ckpt", "b-optimizer")]
+    [InlineData("darts", "darts.ckpt", "alpha-optimizer")]
+    public void KilledWithSigkillAndResumedFromTheCheckpointAloneEndsBitIdentical(string strategy, string checkpoint, string architectureOptimizer)
+    {
+        string full = _dir.File("full"), killed = _dir.File("killed");
+        List<JsonElement> uninterrupted = RunToEnd(Search(strategy, full));
+
+        RunAndKillAfterTheFirstEpoch(Search(strategy, killed));
+        int saved = Checkpoint.Load(Path.Combine(killed, checkpoint)).Metadata.Epoch;
+        Assert.InRange(saved, 1, 2); // killed after an epoch boundary's checkpoint, before the end
+        Assert.False(File.Exists(Path.Combine(killed, "genotype.json")));
+
+        List<JsonElement> resumed = RunToEnd(["search", "--resume", Path.Combine(killed, checkpoint), "--threads", "1", "--json"]);
+
+        JsonElement doneA = uninterrupted[^1], doneB = resumed[^1];
+        Assert.Equal("done", doneB.GetProperty("event").GetString());
+        Assert.Equal(3, doneB.GetProperty("epochs").GetInt32());
+        Assert.Equal(doneA.GetProperty("genotype").GetRawText(), doneB.GetProperty("genotype").GetRawText());
+        Assert.Equal(File.ReadAllText(Path.Combine(full, "genotype.json")), File.ReadAllText(Path.Combine(killed, "genotype.json")));
+        static double[] Losses(string dir) =>
+            [.. JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "history.json"))).RootElement.EnumerateArray().Select(e => e.GetProperty("trainLoss").GetDouble())];
+        Assert.Equal(Losses(full), Losses(killed));
+        Checkpoint a = Checkpoint.Load(Path.Combine(full, checkpoint)), b = Checkpoint.Load(Path.Combine(killed, checkpoint));
+        foreach (string section in new[] { "network", "w-optimizer", architectureOptimizer })
+            Assert.True(a.ReadSection(section).AsSpan().SequenceEqual(b.ReadSection(section)), $"section '{section}' differs");
+    }
+}
