@@ -209,7 +209,7 @@ internal abstract class TrainingLoop
         string test = double.IsFinite(r.TestLoss) ? $" test loss {r.TestLoss:0.####} top1 {r.TestAccuracy:P2} top5 {r.TestTop5:P2}" : string.Empty;
         Log.LogInformation(
             "{Kind} {Phase} epoch {Epoch}/{Epochs} lr {Lr:0.######} drop path {DropPath:0.###} train loss {TrainLoss:0.####} top1 {TrainAcc:P2}{Valid}{Test} ({Seconds:0.0} s)",
-            Kind, r.Phase, r.Epoch, r.Epochs, r.LearningRate, r.DropPathProbability, r.TrainLoss, r.TrainAccuracy, valid, test, r.Elapsed.TotalSeconds);
+            Kind, System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(r.Phase.ToString()), r.Epoch, r.Epochs, r.LearningRate, r.DropPathProbability, r.TrainLoss, r.TrainAccuracy, valid, test, r.Elapsed.TotalSeconds);
     }
 
     /// <summary>Writes the checkpoint; on an I/O failure logs, warns and returns null (the run goes on).</summary>
