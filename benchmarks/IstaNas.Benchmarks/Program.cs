@@ -5,9 +5,6 @@ using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using IstaNas.Benchmarks;
 
-// OMP_WAIT_POLICY=PASSIVE before LibTorch loads (see NativeThreading): runs the library's module initializer now.
-IstaNas.Networks.NativeThreading.Initialize();
-
 // Measured runs outside BenchmarkDotNet (side-by-side step timing, one epoch, soak).
 switch (args.FirstOrDefault())
 {
@@ -19,6 +16,12 @@ switch (args.FirstOrDefault())
         return;
     case "soak":
         Soak.Run(args.Skip(1).ToArray());
+        return;
+    case "step-process":
+        StepProcess.Run(args.Skip(1).ToArray());
+        return;
+    case "vs-pytorch":
+        PyTorchComparison.Run(args.Skip(1).ToArray());
         return;
 }
 

@@ -35,9 +35,9 @@ public class SearchStepBenchmarks
     {
         set_num_threads(2);
         int[] s = Size.Split(' ').Select(int.Parse).ToArray();
-        _sparse = new SearchStepHarness(StepKind.Sparse, s[0], s[1], s[2]);
-        _sparseFrozenW = new SearchStepHarness(StepKind.Sparse, s[0], s[1], s[2]) { FreezeWeightsInArchStep = true };
-        _dense = new SearchStepHarness(StepKind.Dense, s[0], s[1], s[2]);
+        _sparse = new SearchStepHarness(StepKind.Sparse, s[0], s[1], s[2]) { LikeForLike = true };
+        _sparseFrozenW = new SearchStepHarness(StepKind.Sparse, s[0], s[1], s[2]);
+        _dense = new SearchStepHarness(StepKind.Dense, s[0], s[1], s[2]) { LikeForLike = true };
     }
 
     [GlobalCleanup]
@@ -52,11 +52,11 @@ public class SearchStepBenchmarks
     [Benchmark(Baseline = true)]
     public void DartsDense() => _dense.Step();
 
-    /// <summary>ISTA-NAS, sparse: the two candidates of the support run.</summary>
+    /// <summary>ISTA-NAS, sparse: the two candidates of the support run (W's gradients computed in the b-step too, as DARTS here).</summary>
     [Benchmark]
     public void IstaNasSparse() => _sparse.Step();
 
-    /// <summary>ISTA-NAS, sparse, with W.requires_grad off in the b-step (the recommended change to TwoStageStrategy).</summary>
+    /// <summary>ISTA-NAS, sparse, the step the two-stage strategy runs: W frozen in the b-step.</summary>
     [Benchmark]
     public void IstaNasSparseNoWGradInBStep() => _sparseFrozenW.Step();
 }

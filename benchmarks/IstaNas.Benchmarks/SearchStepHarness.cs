@@ -1,8 +1,11 @@
+using System.Text.Json;
 using IstaNas.Architecture;
+using IstaNas.Data;
 using IstaNas.Networks;
 using IstaNas.SearchSpace;
 using IstaNas.SparseCoding;
 using IstaNas.Strategies;
+using IstaNas.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -19,85 +22,67 @@ public enum StepKind
 }
 
 /// <summary>
-/// One search step exactly as the strategies do it, on random data held in memory: an architecture step (forward,
-/// backward, Adam on b or alpha, validation batch) and a W-step (forward, backward, grad-norm clip 5, SGD; training batch).
+/// The library's own search step (<c>BilevelStep</c>, what the two-stage and DARTS strategies run per minibatch pair) on
+/// the super-net and search space the strategies build, with two fixed random batches held in memory (no data loading):
+/// an architecture step (validation batch) and a W-step (training batch, gradient-norm clip 5).
 /// </summary>
 public sealed class SearchStepHarness : IDisposable
 {
     private readonly SearchNetwork _net;
-    private readonly CompressedSearchSpace? _space;
-    private readonly TorchSharp.Modules.Parameter? _alphaNormal;
-    private readonly TorchSharp.Modules.Parameter? _alphaReduce;
+    private readonly IArchitectureSource _source;
+    private readonly IDisposable _space;
+    private readonly IReadOnlyList<TorchSharp.Modules.Parameter> _architecture;
     private readonly TorchSharp.Modules.Parameter[] _weights;
     private readonly optim.Optimizer _wOptimizer;
     private readonly optim.Optimizer _aOptimizer;
-    private readonly Tensor _trainX, _trainY, _validX, _validY;
+    private readonly Batch _train, _valid;
+    private readonly RunningMetrics _trainMetrics = new(CPU), _validMetrics = new(CPU);
 
-    /// <summary>Builds the network, the space or the alphas, both optimisers and two fixed random batches.</summary>
+    /// <summary>Builds the network, the search space, both optimisers and two fixed random batches.</summary>
     public SearchStepHarness(StepKind kind, int channels, int layers, int batch, int imageSize = 32, long seed = 1)
     {
         Kind = kind;
         torch.random.manual_seed(seed);
-        var nodes = 4;
-        IReadOnlyList<string> ops = kind == StepKind.Dense ? DartsSearchSpace.DenseOperations(Operations.Default) : Operations.Default;
-        _net = new SearchNetwork(new SuperNetOptions { Channels = channels, Layers = layers, Operations = ops, Classes = 10, Affine = false });
-        _weights = _net.WeightParameters().ToArray();
-        _wOptimizer = optim.SGD(_weights, 0.025, 0.9, weight_decay: 3e-4);
         if (kind == StepKind.Sparse)
         {
-            _space = new CompressedSearchSpace(new SearchSpaceOptions(), new TensorSparseCoder(new SparseCoderOptions()), seed);
-            _aOptimizer = optim.Adam(_space.LatentParameters, 3e-4, 0.5, 0.999, weight_decay: 1e-3);
+            var space = new CompressedSearchSpace(new SearchSpaceOptions(), SparseCoder.Create(new SparseCoderOptions()), seed);
+            (_source, _space, _architecture, Space) = (space, space, space.LatentParameters, space);
         }
         else
         {
-            _alphaNormal = new TorchSharp.Modules.Parameter(randn(DartsSearchSpace.EdgeCount(nodes), ops.Count).mul_(1e-3));
-            _alphaReduce = new TorchSharp.Modules.Parameter(randn(DartsSearchSpace.EdgeCount(nodes), ops.Count).mul_(1e-3));
-            _aOptimizer = optim.Adam([_alphaNormal, _alphaReduce], 3e-4, 0.5, 0.999, weight_decay: 1e-3);
+            var space = new DartsSearchSpace(Operations.Default);
+            (_source, _space, _architecture) = (space, space, space.Parameters);
         }
-        _trainX = randn(batch, 3, imageSize, imageSize).DetachFromDisposeScope();
-        _validX = randn(batch, 3, imageSize, imageSize).DetachFromDisposeScope();
-        _trainY = randint(0, 10, [batch], dtype: int64).DetachFromDisposeScope();
-        _validY = randint(0, 10, [batch], dtype: int64).DetachFromDisposeScope();
+
+        IReadOnlyList<string> ops = kind == StepKind.Dense ? DartsSearchSpace.DenseOperations(Operations.Default) : Operations.Default;
+        // The super-net of both bilevel strategies: non-affine BNs, a BN after every pool.
+        _net = new SearchNetwork(new SuperNetOptions { Channels = channels, Layers = layers, Operations = ops, Classes = 10, Affine = false });
+        _weights = _net.WeightParameters().ToArray();
+        _wOptimizer = optim.SGD(_weights, 0.025, 0.9, weight_decay: 3e-4);
+        _aOptimizer = optim.Adam(_architecture, 3e-4, 0.5, 0.999, weight_decay: 1e-3);
+        _train = new Batch(randn(batch, 3, imageSize, imageSize), randint(0, 10, [batch], dtype: int64), 0, 0, [.. Enumerable.Range(0, batch)]);
+        _valid = new Batch(randn(batch, 3, imageSize, imageSize), randint(0, 10, [batch], dtype: int64), 0, 0, [.. Enumerable.Range(0, batch)]);
         _net.train();
     }
 
     /// <summary>Sparse or dense.</summary>
     public StepKind Kind { get; }
 
-    /// <summary>The super-net.</summary>
-    public SearchNetwork Network => _net;
-
     /// <summary>The compressed space (sparse only).</summary>
-    public CompressedSearchSpace? Space => _space;
+    public CompressedSearchSpace? Space { get; }
 
     /// <summary>
-    /// Skip the gradients of W in the architecture step (W.requires_grad = false while it runs): the step only needs
-    /// d loss / d b. Both strategies do it (BilevelStep); off by default here so that sparse and dense compare like with like.
+    /// Compute W's gradients in the architecture step too and throw them away, as the authors' code does: the
+    /// like-for-like step of the PyTorch comparison. Off: the step the strategies run (W frozen in the architecture step).
     /// </summary>
-    public bool FreezeWeightsInArchStep { get; set; }
+    public bool LikeForLike { get; init; }
 
-    /// <summary>Clip with the tensor-only helper instead of <c>nn.utils.clip_grad_norm_</c>.</summary>
-    public bool TensorClip { get; set; }
-
-    /// <summary>Time in the architecture step and the W-step, accumulated (for breakdowns).</summary>
-    public TimeSpan ArchTime { get; private set; }
-
-    /// <summary>Time in the W-steps, accumulated.</summary>
-    public TimeSpan WeightTime { get; private set; }
-
-    private void SetArchitecture()
+    /// <summary>The support of every node as JSON <c>{"normal": [[c, c], ...], "reduce": [...]}</c>, for the PyTorch reference.</summary>
+    public string SupportsJson() => JsonSerializer.Serialize(new Dictionary<string, int[][]>
     {
-        if (_space is not null)
-        {
-            _net.SetArchitecture(CellType.Normal, _space.ArchitectureWeights(CellType.Normal));
-            _net.SetArchitecture(CellType.Reduce, _space.ArchitectureWeights(CellType.Reduce));
-        }
-        else
-        {
-            _net.SetArchitecture(CellType.Normal, DartsSearchSpace.DenseArchitecture(_alphaNormal!, 4));
-            _net.SetArchitecture(CellType.Reduce, DartsSearchSpace.DenseArchitecture(_alphaReduce!, 4));
-        }
-    }
+        ["normal"] = [.. Enumerable.Range(0, 4).Select(i => Space!.Support(CellType.Normal, i).ToArray())],
+        ["reduce"] = [.. Enumerable.Range(0, 4).Select(i => Space!.Support(CellType.Reduce, i).ToArray())],
+    });
 
     /// <summary>
     /// One W-step through every candidate, so that SGD creates the momentum buffers of all parameters now (otherwise
@@ -111,38 +96,16 @@ public sealed class SearchStepHarness : IDisposable
             _net.SetArchitecture(cell, [.. Enumerable.Range(0, 4).Select(i =>
                 new NodeWeights([.. Enumerable.Range(0, (i + 2) * k)], full((i + 2) * k, 0.1f)))]);
         _wOptimizer.zero_grad();
-        nn.functional.cross_entropy(_net.forward(_trainX), _trainY).backward();
+        nn.functional.cross_entropy(_net.forward(_train.Images), _train.Labels).backward();
         _wOptimizer.step();
     }
 
-    /// <summary>One architecture step and one W-step.</summary>
+    /// <summary>One architecture step and one W-step, as the strategies run them.</summary>
     public void Step()
     {
-        long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
-        using (NewDisposeScope())
-        {
-            _aOptimizer.zero_grad();
-            if (FreezeWeightsInArchStep) foreach (var w in _weights) w.requires_grad = false;
-            SetArchitecture();
-            Tensor validLoss = nn.functional.cross_entropy(_net.forward(_validX), _validY);
-            validLoss.backward();
-            if (FreezeWeightsInArchStep) foreach (var w in _weights) w.requires_grad = true;
-            _aOptimizer.step();
-        }
-        long t1 = System.Diagnostics.Stopwatch.GetTimestamp();
-        using (NewDisposeScope())
-        {
-            _wOptimizer.zero_grad();
-            using (no_grad()) SetArchitecture();
-            Tensor loss = nn.functional.cross_entropy(_net.forward(_trainX), _trainY);
-            loss.backward();
-            if (TensorClip) GradientClipping.ClipGradNorm(_weights, 5.0);
-            else nn.utils.clip_grad_norm_(_weights, 5.0);
-            _wOptimizer.step();
-        }
-        long t2 = System.Diagnostics.Stopwatch.GetTimestamp();
-        ArchTime += System.Diagnostics.Stopwatch.GetElapsedTime(t0, t1);
-        WeightTime += System.Diagnostics.Stopwatch.GetElapsedTime(t1, t2);
+        using var scope = NewDisposeScope();
+        BilevelStep.Run(_net, () => _net.SetArchitecture(_source), _architecture, _aOptimizer, _weights, _wOptimizer, 5.0,
+            _valid, _train, _validMetrics, _trainMetrics, freezeWeights: !LikeForLike);
     }
 
     /// <inheritdoc />
@@ -151,9 +114,10 @@ public sealed class SearchStepHarness : IDisposable
         _wOptimizer.Dispose();
         _aOptimizer.Dispose();
         _net.Dispose();
-        _space?.Dispose();
-        _alphaNormal?.Dispose();
-        _alphaReduce?.Dispose();
-        _trainX.Dispose(); _trainY.Dispose(); _validX.Dispose(); _validY.Dispose();
+        _space.Dispose();
+        _train.Dispose();
+        _valid.Dispose();
+        _trainMetrics.Dispose();
+        _validMetrics.Dispose();
     }
 }

@@ -147,11 +147,17 @@ internal sealed class EvaluationRun : TrainingLoop, IDisposable
             if (!_batches.MoveNext()) throw new InvalidOperationException("The loader ran out of batches before the epoch's last step.");
             using Batch b = _batches.Current;
             run._optimizer.zero_grad();
-            var (logits, auxiliary) = run.Network.ForwardWithAuxiliary(b.Images);
-            Tensor loss = nn.functional.cross_entropy(logits, b.Labels);
-            Tensor objective = auxiliary is not null && run._o.AuxiliaryWeight > 0
-                ? loss + (run._o.AuxiliaryWeight * nn.functional.cross_entropy(auxiliary, b.Labels))
-                : loss;
+            Tensor logits, loss, objective;
+            using (NewDisposeScope()) // release the forward's intermediates before backward: autograd keeps what it needs
+            {
+                (logits, Tensor? auxiliary) = run.Network.ForwardWithAuxiliary(b.Images);
+                loss = nn.functional.cross_entropy(logits, b.Labels);
+                objective = auxiliary is not null && run._o.AuxiliaryWeight > 0
+                    ? loss + (run._o.AuxiliaryWeight * nn.functional.cross_entropy(auxiliary, b.Labels))
+                    : loss.alias();
+                (logits, loss, objective) = (logits.MoveToOuterDisposeScope(), loss.MoveToOuterDisposeScope(), objective.MoveToOuterDisposeScope());
+            }
+
             objective.backward();
             if (run._o.GradClip > 0) nn.utils.clip_grad_norm_(run._parameters, run._o.GradClip);
             run._optimizer.step();

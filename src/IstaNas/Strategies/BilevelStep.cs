@@ -26,34 +26,48 @@ internal static class BilevelStep
     /// <param name="train">The training batch.</param>
     /// <param name="validMetrics">Receives the architecture step's loss.</param>
     /// <param name="trainMetrics">Receives the weight step's loss.</param>
+    /// <param name="freezeWeights">
+    /// Freeze W during the architecture step (the strategies always do); false computes W's gradients there too and
+    /// throws them away, as the authors' code does: the benchmarks' like-for-like step.
+    /// </param>
     public static void Run(
         ISuperNet net, Action setArchitecture,
         IReadOnlyList<Parameter> architecture, optim.Optimizer architectureOptimizer,
         IReadOnlyList<Parameter> weights, optim.Optimizer weightsOptimizer, double gradClip,
-        Batch valid, Batch train, RunningMetrics validMetrics, RunningMetrics trainMetrics)
+        Batch valid, Batch train, RunningMetrics validMetrics, RunningMetrics trainMetrics, bool freezeWeights = true)
     {
         // Architecture step: the validation loss through the architecture weights, first order (no unrolling). W is
         // frozen meanwhile, so backward computes only the architecture gradient, not that of every network weight.
         Gradients.Clear(architecture);
-        Tensor validLogits, validLoss;
-        using (new FrozenParameters(weights))
+        using (new FrozenParameters(freezeWeights ? weights : []))
         {
             setArchitecture();
-            validLogits = net.forward(valid.Images);
-            validLoss = nn.functional.cross_entropy(validLogits, valid.Labels);
+            (Tensor validLogits, Tensor validLoss) = ForwardReleasingIntermediates(net, valid);
             validLoss.backward();
+            validMetrics.Add(validLoss, validLogits, valid.Labels);
         }
         architectureOptimizer.step();
-        validMetrics.Add(validLoss, validLogits, valid.Labels);
 
         // Weight step: the training loss with the architecture weights held constant.
         Gradients.Clear(weights);
         using (no_grad()) setArchitecture();
-        Tensor logits = net.forward(train.Images);
-        Tensor loss = nn.functional.cross_entropy(logits, train.Labels);
+        (Tensor logits, Tensor loss) = ForwardReleasingIntermediates(net, train);
         loss.backward();
         if (gradClip > 0) nn.utils.clip_grad_norm_(weights, gradClip);
         weightsOptimizer.step();
         trainMetrics.Add(loss, logits, train.Labels);
+    }
+
+    /// <summary>
+    /// The forward pass and the loss, with every intermediate tensor's handle released before the caller's backward:
+    /// autograd keeps what backward needs and frees it as backward goes, as in PyTorch, instead of the handles keeping
+    /// every activation alive until the step's dispose scope ends (which raised the peak memory and page faults).
+    /// </summary>
+    internal static (Tensor Logits, Tensor Loss) ForwardReleasingIntermediates(ISuperNet net, Batch batch)
+    {
+        using var forward = NewDisposeScope();
+        Tensor logits = net.forward(batch.Images);
+        Tensor loss = nn.functional.cross_entropy(logits, batch.Labels);
+        return (logits.MoveToOuterDisposeScope(), loss.MoveToOuterDisposeScope());
     }
 }

@@ -271,9 +271,15 @@ internal sealed class OneStageRun : SearchRun
                 r._net.SetArchitecture(r._space);
             }
 
-            (Tensor logits, Tensor? aux) = r._net.ForwardWithAuxiliary(b.Images);
-            Tensor loss = nn.functional.cross_entropy(logits, b.Labels);
-            Tensor objective = aux is null ? loss : loss + (nn.functional.cross_entropy(aux, b.Labels) * r._o.AuxiliaryWeight);
+            Tensor logits, loss, objective;
+            using (NewDisposeScope()) // release the forward's intermediates before backward (see BilevelStep)
+            {
+                (logits, Tensor? aux) = r._net.ForwardWithAuxiliary(b.Images);
+                loss = nn.functional.cross_entropy(logits, b.Labels);
+                objective = aux is null ? loss.alias() : loss + (nn.functional.cross_entropy(aux, b.Labels) * r._o.AuxiliaryWeight);
+                (logits, loss, objective) = (logits.MoveToOuterDisposeScope(), loss.MoveToOuterDisposeScope(), objective.MoveToOuterDisposeScope());
+            }
+
             objective.backward();
             if (r._o.GradClip > 0) nn.utils.clip_grad_norm_(r._weights, r._o.GradClip);
             r._wOptimizer.step();

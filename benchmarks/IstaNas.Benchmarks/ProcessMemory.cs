@@ -1,0 +1,22 @@
+namespace IstaNas.Benchmarks;
+
+/// <summary>Peak resident memory and minor page faults of this process (Linux /proc; NaN or -1 elsewhere).</summary>
+internal static class ProcessMemory
+{
+    /// <summary>VmHWM of /proc/self/status in MB (the peak RSS, what Python's ru_maxrss reports).</summary>
+    public static double PeakRssMegabytes()
+    {
+        if (!File.Exists("/proc/self/status")) return double.NaN;
+        string? line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        return line is null ? double.NaN : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0;
+    }
+
+    /// <summary>Minor page faults so far (field 10 of /proc/self/stat).</summary>
+    public static long MinorFaults()
+    {
+        if (!File.Exists("/proc/self/stat")) return -1;
+        string stat = File.ReadAllText("/proc/self/stat");
+        string[] fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return long.Parse(fields[7]); // fields after the command: state is field 3, minflt field 10
+    }
+}
