@@ -1,4 +1,5 @@
 using System.CommandLine;
+using IstaNas.Runtime;
 
 namespace IstaNas.Sample;
 
@@ -13,6 +14,15 @@ internal static class CommonOptions
         DefaultValueFactory = _ => 0,
     };
 
+    private static readonly Option<string> WaitPolicy = new("--wait-policy")
+    {
+        Description = "OpenMP wait policy of the CPU threads: default (OpenMP's), active (spin; fastest on an idle machine) or passive " +
+                      "(sleep; best when other busy processes share the cores). See docs/benchmarks.md.",
+        DefaultValueFactory = _ => "default",
+    };
+
+    private static readonly Option<long?> SpinCount = new("--spin-count") { Description = "GNU OpenMP spin count before a waiting thread sleeps (GOMP_SPINCOUNT)." };
+
     private static readonly Option<bool> Json = new("--json") { Description = "Print one JSON object per epoch and a final summary on stdout, for scripts (docs/output-files.md)." };
 
     private static readonly Option<bool> Quiet = new("--quiet", "-q") { Description = "Print only the final result." };
@@ -20,13 +30,23 @@ internal static class CommonOptions
     /// <summary>Adds the common options to a command.</summary>
     public static void AddTo(Command command)
     {
-        foreach (Option o in new Option[] { Device, Threads, Quiet, Json })
+        foreach (Option o in new Option[] { Device, Threads, WaitPolicy, SpinCount, Quiet, Json })
             command.Options.Add(o);
     }
 
-    /// <summary>Reads and checks the common options.</summary>
+    /// <summary>Reads and checks the common options; applies the wait policy (it must precede the first TorchSharp call).</summary>
     public static Values Read(ParseResult p)
     {
+        OpenMpWaitPolicy policy = p.GetValue(WaitPolicy)!.Trim().ToLowerInvariant() switch
+        {
+            "default" => OpenMpWaitPolicy.Default,
+            "active" => OpenMpWaitPolicy.Active,
+            "passive" => OpenMpWaitPolicy.Passive,
+            string other => throw new ArgumentException($"--wait-policy '{other}' is not known; use default, active or passive."),
+        };
+        long? spin = p.GetValue(SpinCount);
+        if (spin < 0) throw new ArgumentException($"--spin-count must be 0 or more, not {spin}.");
+        TorchThreads.SetOpenMpWaitPolicy(policy, spin);
         int threads = p.GetValue(Threads);
         if (threads < 0) throw new ArgumentException($"--threads must be positive (or 0 for the default), not {threads}.");
         string device = p.GetValue(Device)!;
@@ -53,7 +73,7 @@ internal static class CommonOptions
         /// <summary>Applies --threads (0 keeps TorchSharp's choice).</summary>
         public void ApplyThreads()
         {
-            if (Threads > 0) TorchSharp.torch.set_num_threads(Threads);
+            if (Threads > 0) TorchThreads.SetIntraOpThreads(Threads);
         }
     }
 }
