@@ -48,8 +48,7 @@ internal static class EvaluationData
     }
 
     /// <summary>The test set normalised with the training set's statistics, as the CIFAR readers do.</summary>
-    private static ImageDataset WithStatistics(ImageDataset test, ImageDataset train) =>
-        new(test.Name, test.Pixels.ToArray(), [.. test.Labels], test.Channels, test.Height, test.Width, test.ClassCount, train.Mean, train.Std);
+    private static ImageDataset WithStatistics(ImageDataset test, ImageDataset train) => test.WithNormalization(train.Mean, train.Std);
 
     private static void RequireFile(string dir, string file, string kind)
     {
