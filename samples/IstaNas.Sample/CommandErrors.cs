@@ -15,7 +15,7 @@ internal static class CommandErrors
         {
             return Fail(string.Join("; ", ex.Failures));
         }
-        catch (Exception ex) when (ex is ArgumentException or FileNotFoundException or DirectoryNotFoundException
+        catch (Exception ex) when (ex is ArgumentException or IOException
                                        or InvalidDataException or FormatException or InvalidOperationException
                                        or UnauthorizedAccessException or IstaNas.Checkpoints.CheckpointException)
         {

@@ -62,6 +62,8 @@ internal static class EvaluateCommand
 
     private static readonly Option<bool> JsonLog = CommonOptions.Json();
 
+    private static readonly FolderOptions Folder = new();
+
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
@@ -73,6 +75,8 @@ internal static class EvaluateCommand
                      GenotypeOption, DataOption, Epochs, BatchSize, Channels, Layers, LearningRate, Auxiliary, NoAuxiliary, Cutout, DropPath, OneStageBatchNorm,
                      StepsPerEpoch, TestSteps, Device, Threads, Seed, Output, Resume, Quiet, JsonLog,
                  })
+            command.Options.Add(o);
+        foreach (Option o in Folder.All)
             command.Options.Add(o);
         command.SetAction(RunAsync);
         return command;
@@ -121,7 +125,8 @@ internal static class EvaluateCommand
             CheckpointDirectory = output,
         };
         OptionsValidation.Validate(options, "evaluate");
-        var (train, test) = EvaluationData.Load(p.GetValue(DataOption)!, seed);
+        string data = p.GetValue(DataOption)!;
+        var (train, test) = EvaluationData.Load(data, seed, Folder.Read(p, data), DataWarnings.Instance.CreateLogger(typeof(Data.ImageFolder).FullName!));
         checkpoint?.EnsureFingerprint(new EvaluationTrainer(genotype, options).Fingerprint(train, test));
         Directory.CreateDirectory(output);
         CommonOptions.ApplyThreads(threads);

@@ -62,11 +62,15 @@ internal static class SearchCommand
 
     private static readonly Option<bool> JsonLog = CommonOptions.Json();
 
+    private static readonly FolderOptions Folder = new();
+
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
         var command = new Command("search", "Search an architecture and write genotype.json, history.csv/json, search_space.json, cell pictures (SVG, PNG) and plots (PNG) to the output directory.");
         foreach (Option o in new Option[] { Strategy, DataOption, Epochs, BatchSize, Channels, Layers, StepsPerEpoch, ProjectionDims, Sparsity, Matrix, Cutout, Device, Threads, Seed, Output, Resume, Quiet, JsonLog })
+            command.Options.Add(o);
+        foreach (Option o in Folder.All)
             command.Options.Add(o);
         command.SetAction(RunAsync);
         return command;
@@ -92,11 +96,12 @@ internal static class SearchCommand
             "gaussian" => MeasurementMatrixKind.Gaussian,
             string other => throw new ArgumentException($"--matrix '{other}' is not known; use uniform or gaussian."),
         };
+        Data.ImageFolderOptions folder = Folder.Read(p, p.GetValue(DataOption)!);
         string output = p.GetValue(Output) ?? Path.Combine("runs", $"{strategy}-{DateTime.Now:yyyyMMdd-HHmmss}");
         Directory.CreateDirectory(output);
 
         using var fileLog = new FileLoggerProvider(Path.Combine(output, "search.log"));
-        using ILoggerFactory loggers = LoggerFactory.Create(b => b.AddProvider(fileLog).SetMinimumLevel(LogLevel.Information));
+        using ILoggerFactory loggers = LoggerFactory.Create(b => b.AddProvider(fileLog).AddProvider(DataWarnings.Instance).SetMinimumLevel(LogLevel.Information));
 
         void Configure(SearchTrainingOptions o)
         {
@@ -119,7 +124,7 @@ internal static class SearchCommand
                 s.Sparsity = p.GetValue(Sparsity);
                 s.Matrix = matrix;
             });
-        DataSpec.Apply(builder, p.GetValue(DataOption)!, seed);
+        DataSpec.Apply(builder, p.GetValue(DataOption)!, seed, folder);
         StrategyChoice.Apply(builder, strategy, Configure);
         if (p.GetValue(Resume) is string resume) builder.ResumeFrom(resume);
 
