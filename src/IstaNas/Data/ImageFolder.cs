@@ -88,6 +88,17 @@ public static class ImageFolder
         {
             var trainListing = Scan(trainFolder, null, options, logger);
             var testListing = Scan(testFolder, trainListing.ClassNames, options, logger);
+            if (options.ImageSize is null)
+            {
+                Entry a = trainListing.Entries[0], b = testListing.Entries[0];
+                if (a.Header.Width != b.Header.Width || a.Header.Height != b.Header.Height)
+                {
+                    throw new DataFolderException(root,
+                        $"its training and test images have different sizes: '{a.Path}' is {a.Header} and '{b.Path}' is {b.Header}; " +
+                        "set an image size (ImageFolderOptions.ImageSize) to resize them all.");
+                }
+            }
+
             ImageFolderDataset trainSet = Build($"{name}-train", trainFolder, trainListing.Entries, trainListing.ClassNames, options, null, null, 1, logger);
             ImageFolderDataset testSet = Build($"{name}-test", testFolder, testListing.Entries, trainListing.ClassNames, options, trainSet.Mean, trainSet.Std, 2, logger);
             return (trainSet, testSet);
@@ -427,9 +438,10 @@ public static class ImageFolder
     {
         var train = new List<Entry>();
         var test = new List<Entry>();
+        ILookup<int, Entry> byClass = entries.ToLookup(e => e.Label);
         for (int k = 0; k < classCount; k++)
         {
-            Entry[] members = entries.Where(e => e.Label == k).ToArray();
+            Entry[] members = byClass[k].ToArray();
             if (members.Length == 0)
             {
                 continue;
@@ -540,9 +552,27 @@ public static class ImageFolder
             throw new DataFolderException(root, "none of its images could be decoded.");
         }
 
-        foreach (int k in Enumerable.Range(0, classNames.Count).Where(k => entries.Any(e => e.Label == k) && keptIndices.All(i => entries[i].Label != k)))
+        if (dropped.Count > 0)
         {
-            logger.LogWarning("Class {Class} of {Folder} has no images left after skipping unreadable ones", classNames[k], root);
+            var before = new int[classNames.Count];
+            var after = new int[classNames.Count];
+            foreach (Entry e in entries)
+            {
+                before[e.Label]++;
+            }
+
+            foreach (int i in keptIndices)
+            {
+                after[entries[i].Label]++;
+            }
+
+            for (int k = 0; k < classNames.Count; k++)
+            {
+                if (before[k] > 0 && after[k] == 0)
+                {
+                    logger.LogWarning("Class {Class} of {Folder} has no images left after skipping unreadable ones", classNames[k], root);
+                }
+            }
         }
 
         if (options.Shuffle)

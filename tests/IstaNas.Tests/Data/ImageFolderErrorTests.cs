@@ -131,6 +131,15 @@ public class ImageFolderErrorTests
         // With a target size they are resized.
         var ds = ImageFolder.Load(dir.Path, new ImageFolderOptions { ImageSize = 7 });
         Assert.Equal((2, 7, 7), (ds.Count, ds.Height, ds.Width));
+
+        // Training and test folders must agree too.
+        using var split = new TempDirectory();
+        TestImages.WriteFolder(Path.Combine(split.Path, "train"), ["a", "b"], perClass: 1, size: 8);
+        TestImages.WriteFolder(Path.Combine(split.Path, "test"), ["a", "b"], perClass: 1, size: 6);
+        var pair = Assert.Throws<DataFolderException>(() => ImageFolder.LoadTrainTest(split.Path, new ImageFolderOptions { ImageSize = null }));
+        Assert.Contains("training and test images have different sizes", pair.Message);
+        Assert.Contains("is 8x8", pair.Message);
+        Assert.Contains("is 6x6", pair.Message);
     }
 
     [Fact]
