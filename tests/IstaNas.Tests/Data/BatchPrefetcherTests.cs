@@ -63,7 +63,8 @@ public class BatchPrefetcherTests
             try
             {
                 inRead.Set();
-                token.WaitHandle.WaitOne(TimeSpan.FromSeconds(30)); // a long decode that notices cancellation
+                token.WaitHandle.WaitOne(TimeSpan.FromSeconds(30)); // a long decode that notices cancellation…
+                Thread.Sleep(100); // …and takes a while to stop
                 token.ThrowIfCancellationRequested();
                 return Raw(k);
             }

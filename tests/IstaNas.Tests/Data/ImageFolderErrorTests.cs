@@ -65,8 +65,12 @@ public class ImageFolderErrorTests
         Assert.DoesNotContain(bad, ds.Files);
         Assert.Contains(log.Warnings, w => w.Contains(bad, StringComparison.Ordinal));
 
-        // The same, decoded on demand: the header check up front keeps the file out.
-        var lazy = ImageFolder.Load(dir.Path, new ImageFolderOptions { SkipInvalidImages = true, InMemoryLimitBytes = 0 }, new ListLogger());
+        // The same, decoded on demand (and with given statistics, so nothing is decoded while loading): the header
+        // check up front keeps the file out.
+        var lazy = ImageFolder.Load(dir.Path, new ImageFolderOptions
+        {
+            SkipInvalidImages = true, InMemoryLimitBytes = 0, Mean = [0.5f, 0.5f, 0.5f], Std = [0.2f, 0.2f, 0.2f],
+        }, new ListLogger());
         Assert.Equal(ds.Files, lazy.Files);
     }
 
