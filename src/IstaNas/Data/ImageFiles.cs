@@ -23,7 +23,7 @@ internal readonly record struct ImageHeader(ImageKind Kind, int Width, int Heigh
 /// needs for the size (cheap enough to run on every file of a large folder up front); <see cref="Validate"/> walks the
 /// whole file (PNG chunks with their CRCs, JPEG segments and scans up to the end-of-image marker, the BMP pixel array's
 /// extent). The decoder (StbImageSharp) is only ever given files that passed <see cref="Validate"/>: it does not detect
-/// truncation (it fills the missing part with black) and can loop forever on a JPEG whose segment runs past the end of
+/// truncation (it makes up the missing pixels) and can loop forever on a JPEG whose segment runs past the end of
 /// the file. The format is recognised from the content, not the extension.
 /// </summary>
 internal static class ImageFiles

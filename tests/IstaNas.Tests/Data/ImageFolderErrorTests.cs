@@ -201,7 +201,7 @@ public class ImageFolderErrorTests
         string bad = Path.Combine(dir.Path, "a", "cut.jpg");
         File.WriteAllBytes(bad, jpeg[..10]);
         string cutBody = Path.Combine(dir.Path, "b", "cut-body.jpg");
-        File.WriteAllBytes(cutBody, jpeg[..^3]); // inside the entropy-coded data: the decoder would fill the rest with grey
+        File.WriteAllBytes(cutBody, jpeg[..^3]); // inside the entropy-coded data: the decoder alone would make up the rest
 
         // WaitAsync throws a TimeoutException if the decoder hangs.
         Exception? loading = await Task.Run(() => Record.Exception(() => ImageFolder.Load(dir.Path))).WaitAsync(TimeSpan.FromSeconds(60));
