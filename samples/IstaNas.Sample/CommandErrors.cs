@@ -17,7 +17,7 @@ internal static class CommandErrors
         {
             return Fail(string.Join("; ", ex.Failures));
         }
-        catch (Exception ex) when (ex is ArgumentException or IOException or DataFormatException or UnauthorizedAccessException
+        catch (Exception ex) when (ex is ArgumentException or IOException or UnauthorizedAccessException or InvalidDataException
                                        or FormatException or InvalidOperationException or JsonException)
         {
             // IOException covers FileNotFoundException, DirectoryNotFoundException and CheckpointException.

@@ -1,12 +1,14 @@
 namespace IstaNas.Sample;
 
-/// <summary>The --data argument: synthetic[:count], cifar10:DIR, cifar100:DIR, idx:IMAGES,LABELS.</summary>
+/// <summary>The --data argument: synthetic[:count], cifar10:DIR, cifar100:DIR, idx:IMAGES,LABELS, folder:DIR.</summary>
 internal static class DataSpec
 {
-    public const string Help = "synthetic[:COUNT] (default), cifar10:DIR, cifar100:DIR or idx:IMAGES,LABELS";
+    public const string Help =
+        "synthetic[:COUNT] (default), cifar10:DIR (binary or Python version), cifar100:DIR, idx:IMAGES,LABELS or folder:DIR " +
+        "(your own images, DIR/<class>/<image>.png|jpg|bmp; with DIR/train and DIR/test or DIR/val, the search uses train and reports on test)";
 
     /// <summary>Applies the data choice to the builder; throws ArgumentException with a one-line reason.</summary>
-    public static SearchBuilder Apply(SearchBuilder builder, string spec, int seed)
+    public static SearchBuilder Apply(SearchBuilder builder, string spec, int seed, Data.ImageFolderOptions? folder = null)
     {
         (string kind, string rest) = Split(spec);
         switch (kind)
@@ -29,6 +31,9 @@ internal static class DataSpec
                 foreach (string p in parts)
                     if (!File.Exists(p)) throw new ArgumentException($"--data idx: file '{p}' does not exist.");
                 return builder.UseIdx(parts[0], parts[1], new Data.IdxLoadOptions { Channels = 3, PadTo = 32 });
+            case "folder":
+                RequireDirectory(rest, "folder", "the image folder");
+                return builder.UseImageFolder(rest, folder);
             default:
                 throw new ArgumentException($"--data '{spec}' is not known; use {Help}.");
         }
@@ -44,10 +49,10 @@ internal static class DataSpec
     }
 
     /// <summary>Throws a one-line ArgumentException unless <paramref name="dir"/> names an existing folder.</summary>
-    public static void RequireDirectory(string dir, string kind)
+    public static void RequireDirectory(string dir, string kind, string what = "the folder of the data files")
     {
         if (string.IsNullOrWhiteSpace(dir))
-            throw new ArgumentException($"--data {kind}:DIR needs the folder of the binary files.");
+            throw new ArgumentException($"--data {kind}:DIR needs {what}.");
         if (!Directory.Exists(dir))
             throw new ArgumentException($"--data {kind}: folder '{dir}' does not exist.");
     }

@@ -49,6 +49,8 @@ internal static class EvaluateCommand
 
     private static readonly Option<string?> Output = new("--output", "-o") { Description = "Output directory (default runs/evaluate-<time>; with --resume, the checkpoint's folder)." };
 
+    private static readonly FolderOptions Folder = new();
+
     private static readonly Option<string?> Resume = new("--resume")
     {
         Description = "Continue the run saved in this evaluation.ckpt with the genotype, options and data stored in it (give --epochs to extend it).",
@@ -65,6 +67,8 @@ internal static class EvaluateCommand
                      GenotypeOption, DataOption, Epochs, BatchSize, Channels, Layers, LearningRate, NoAuxiliary, Cutout, DropPath, OneStageBatchNorm,
                      StepsPerEpoch, TestSteps, Seed, Output, Resume,
                  })
+            command.Options.Add(o);
+        foreach (Option o in Folder.All)
             command.Options.Add(o);
         CommonOptions.AddTo(command);
         command.SetAction(RunAsync);
@@ -104,15 +108,16 @@ internal static class EvaluateCommand
         }
 
         string dataSpec = p.GetValue(DataOption)!;
+        IReadOnlyDictionary<string, string>? stored = null;
         EvaluationTrainer planned; // checked before any output folder exists
         if (resume is not null)
         {
             if (p.GetResult(GenotypeOption) is { Implicit: false })
                 throw new ArgumentException("--genotype and --resume exclude each other: the checkpoint holds its genotype.");
             planned = EvaluationTrainer.FromCheckpoint(resume, Configure);
+            stored = EvaluationTrainer.ReadAnnotations(resume);
             if (!Given(DataOption))
-                dataSpec = EvaluationTrainer.ReadAnnotations(resume).GetValueOrDefault("data")
-                           ?? throw new ArgumentException($"--resume '{resume}' does not say which data it used; give --data.");
+                dataSpec = stored.GetValueOrDefault("data") ?? throw new ArgumentException($"--resume '{resume}' does not say which data it used; give --data.");
         }
         else
         {
@@ -123,7 +128,9 @@ internal static class EvaluateCommand
             planned = new EvaluationTrainer(LoadGenotype(genotype), options);
         }
 
-        var (train, test) = EvaluationData.Load(dataSpec, unchecked((int)planned.Options.Seed));
+        Data.ImageFolderOptions folder = Folder.Read(p, dataSpec, stored);
+        var (train, test) = EvaluationData.Load(dataSpec, unchecked((int)planned.Options.Seed), folder,
+            DataWarnings.Instance.CreateLogger(typeof(Data.ImageFolder).FullName!));
         common.ApplyThreads();
         string output = p.GetValue(Output)
             ?? (resume is not null ? Path.GetDirectoryName(Path.GetFullPath(resume))! : Path.Combine("runs", $"evaluate-{DateTime.Now:yyyyMMdd-HHmmss}"));
@@ -133,7 +140,7 @@ internal static class EvaluateCommand
         var trainer = new EvaluationTrainer(planned.Genotype, planned.Options, common.TorchDevice, run.Loggers.CreateLogger("IstaNas.Evaluation"))
         {
             StepProgress = new InlineProgress<StepReport>(console.Step),
-            Annotations = new Dictionary<string, string> { ["data"] = dataSpec },
+            Annotations = new Dictionary<string, string>(Folder.Annotations) { ["data"] = dataSpec },
         };
         EvaluationOptions o = trainer.Options;
         console.Header($"evaluate on {train.Name} ({train.Count} training, {test.Count} test images, {train.ClassCount} classes): " +

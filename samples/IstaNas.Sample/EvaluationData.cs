@@ -7,10 +7,13 @@ internal static class EvaluationData
 {
     public const string Help =
         "synthetic[:COUNT] (default 1000 training images; a test set of COUNT/5 drawn with another seed), cifar10:DIR, cifar100:DIR, " +
-        "idx:IMAGES,LABELS (the last sixth is held out for testing) or idx:IMAGES,LABELS,TEST_IMAGES,TEST_LABELS";
+        "idx:IMAGES,LABELS (the last sixth is held out for testing), idx:IMAGES,LABELS,TEST_IMAGES,TEST_LABELS or folder:DIR " +
+        "(your own images, DIR/train/<class>/<image> with DIR/test/<class>/... or DIR/val/<class>/...; or DIR/<class>/<image>, " +
+        "of which a fixed, seeded fifth of every class is held out for testing)";
 
     /// <summary>Loads the training and test sets; throws ArgumentException with a one-line reason.</summary>
-    public static (ImageDataset Train, ImageDataset Test) Load(string spec, int seed)
+    public static (ImageDataset Train, ImageDataset Test) Load(string spec, int seed, ImageFolderOptions? folder = null,
+        Microsoft.Extensions.Logging.ILogger? warnings = null)
     {
         (string kind, string rest) = DataSpec.Split(spec);
         switch (kind)
@@ -23,11 +26,16 @@ internal static class EvaluationData
                 ImageDataset test = Synthetic.Create(Math.Max(count / 5, 2), unchecked(seed + 7919), new SyntheticOptions { Name = $"synthetic-test-{Math.Max(count / 5, 2)}" });
                 return (train, WithStatistics(test, train));
             case "cifar10":
-                RequireFile(rest, Cifar10.TestFile, "cifar10");
+                RequireTestFile(rest, Cifar10.FindTestFile, $"{Cifar10.TestFile} or {Cifar10.PythonTestFile}", "cifar10");
                 return (Cifar10.LoadTrain(rest), Cifar10.LoadTest(rest));
             case "cifar100":
-                RequireFile(rest, Cifar100.TestFile, "cifar100");
+                RequireTestFile(rest, Cifar100.FindTestFile, $"{Cifar100.TestFile} or {Cifar100.PythonTestFile}", "cifar100");
                 return (Cifar100.LoadTrain(rest), Cifar100.LoadTest(rest));
+            case "folder":
+                DataSpec.RequireDirectory(rest, "folder", "the image folder");
+                // The split seed is fixed, so runs with different --seed values hold out the same images.
+                var (folderTrain, folderTest) = ImageFolder.LoadTrainTest(rest, folder, warnings);
+                return (folderTrain, folderTest);
             case "idx":
                 string[] parts = rest.Split(',', StringSplitOptions.TrimEntries);
                 if (parts.Length is not (2 or 4) || parts.Any(string.IsNullOrEmpty))
@@ -48,13 +56,12 @@ internal static class EvaluationData
     }
 
     /// <summary>The test set normalised with the training set's statistics, as the CIFAR readers do.</summary>
-    private static ImageDataset WithStatistics(ImageDataset test, ImageDataset train) =>
-        new(test.Name, test.Pixels.ToArray(), [.. test.Labels], test.Channels, test.Height, test.Width, test.ClassCount, train.Mean, train.Std);
+    private static ImageDataset WithStatistics(ImageDataset test, ImageDataset train) => test.WithNormalization(train.Mean, train.Std);
 
-    private static void RequireFile(string dir, string file, string kind)
+    private static void RequireTestFile(string dir, Func<string, string?> find, string files, string kind)
     {
         DataSpec.RequireDirectory(dir, kind);
-        if (!File.Exists(Path.Combine(dir, file)))
-            throw new ArgumentException($"--data {kind}: the test file '{Path.Combine(dir, file)}' does not exist; evaluation needs it.");
+        if (find(dir) is null)
+            throw new ArgumentException($"--data {kind}: '{dir}' has no test file ({files}); evaluation needs it.");
     }
 }

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging;
 using Serilog;
-using Serilog.Extensions.Logging;
 
 namespace IstaNas.Sample;
 
@@ -12,7 +11,7 @@ internal sealed class RunOutput : IDisposable
 {
     private readonly bool _created;
     private readonly string _logPath;
-    private readonly SerilogLoggerFactory _loggers;
+    private readonly ILoggerFactory _loggers;
 
     private RunOutput(string directory, string logName)
     {
@@ -24,7 +23,8 @@ internal sealed class RunOutput : IDisposable
             .MinimumLevel.Information()
             .WriteTo.File(_logPath, outputTemplate: "{Timestamp:yyyy-MM-dd HH:mm:ss.fff} [{Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}")
             .CreateLogger();
-        _loggers = new SerilogLoggerFactory(logger, dispose: true);
+        // The run's log file, plus the data readers' warnings (skipped images, empty class folders) on stderr.
+        _loggers = LoggerFactory.Create(b => b.AddSerilog(logger, dispose: true).AddProvider(DataWarnings.Instance).SetMinimumLevel(LogLevel.Information));
     }
 
     /// <summary>The full path of the folder.</summary>

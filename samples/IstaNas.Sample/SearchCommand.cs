@@ -59,6 +59,8 @@ internal static class SearchCommand
 
     private static readonly Option<string?> Output = new("--output", "-o") { Description = "Output directory (default runs/<strategy>-<time>; with --resume, the checkpoint's folder)." };
 
+    private static readonly FolderOptions Folder = new();
+
     private static readonly Option<string?> Resume = new("--resume")
     {
         Description = "Continue the run saved in this checkpoint with the options stored in it (give --epochs to extend it; other options must match).",
@@ -75,6 +77,8 @@ internal static class SearchCommand
                      Strategy, DataOption, Epochs, BatchSize, Channels, Layers, StepsPerEpoch, ProjectionDims, Sparsity, Matrix, Cutout, MaxSearchEpochs,
                      Seed, Output, Resume,
                  })
+            command.Options.Add(o);
+        foreach (Option o in Folder.All)
             command.Options.Add(o);
         CommonOptions.AddTo(command);
         command.SetAction(RunAsync);
@@ -94,6 +98,7 @@ internal static class SearchCommand
         string dataSpec = p.GetValue(DataOption)!;
         string strategy = p.GetValue(Strategy)!.Trim().ToLowerInvariant();
         int dataSeed = p.GetValue(Seed);
+        IReadOnlyDictionary<string, string>? stored = null;
         if (resume is not null)
         {
             builder.ContinueFrom(resume); // fails with a one-line CheckpointException before any output is made
@@ -101,7 +106,7 @@ internal static class SearchCommand
             if (p.GetResult(Strategy) is { Implicit: false } && strategy != kind)
                 throw new ArgumentException($"--resume '{resume}' is a {kind} checkpoint, not {strategy}.");
             strategy = kind;
-            IReadOnlyDictionary<string, string> stored = SearchBuilder.ReadAnnotations(resume);
+            stored = SearchBuilder.ReadAnnotations(resume);
             if (!Given(DataOption))
                 dataSpec = stored.GetValueOrDefault("data") ?? throw new ArgumentException($"--resume '{resume}' does not say which data it used; give --data.");
             if (!Given(Seed) && int.TryParse(stored.GetValueOrDefault("dataSeed"), out int storedSeed)) dataSeed = storedSeed;
@@ -126,8 +131,10 @@ internal static class SearchCommand
             if (Given(Sparsity)) s.Sparsity = p.GetValue(Sparsity);
             if (Given(Matrix)) s.Matrix = matrix;
         });
+        Data.ImageFolderOptions folder = Folder.Read(p, dataSpec, stored);
         builder.UseDevice(common.Device).Annotate("data", dataSpec).Annotate("dataSeed", dataSeed.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        DataSpec.Apply(builder, dataSpec, dataSeed);
+        foreach (var (key, value) in Folder.Annotations) builder.Annotate(key, value);
+        DataSpec.Apply(builder, dataSpec, dataSeed, folder);
         common.ApplyThreads();
 
         string output = p.GetValue(Output)

@@ -54,7 +54,7 @@ public sealed class SearchBuilder
     /// <param name="loggerFactory">Where the search logs.</param>
     public SearchBuilder(ILoggerFactory loggerFactory) => UseLogging(loggerFactory);
 
-    /// <summary>Searches on an in-memory data set (and reports on an optional test set).</summary>
+    /// <summary>Searches on a data set (and reports on an optional test set).</summary>
     public SearchBuilder UseDataset(ImageDataset train, ImageDataset? test = null)
     {
         ArgumentNullException.ThrowIfNull(train);
@@ -70,19 +70,41 @@ public sealed class SearchBuilder
         return this;
     }
 
-    /// <summary>Searches on CIFAR-10 read from its binary folder (data_batch_1.bin ... test_batch.bin).</summary>
+    /// <summary>Searches on CIFAR-10 read from its binary folder (data_batch_1.bin ... test_batch.bin) or its Python folder (data_batch_1 ... test_batch).</summary>
     public SearchBuilder UseCifar10(string directory)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
-        _data = () => (Cifar10.LoadTrain(directory), File.Exists(Path.Combine(directory, Cifar10.TestFile)) ? Cifar10.LoadTest(directory) : null);
+        _data = () => (Cifar10.LoadTrain(directory), Cifar10.FindTestFile(directory) is not null ? Cifar10.LoadTest(directory) : null);
         return this;
     }
 
-    /// <summary>Searches on CIFAR-100 read from its binary folder (train.bin, test.bin).</summary>
+    /// <summary>Searches on CIFAR-100 read from its binary folder (train.bin, test.bin) or its Python folder (train, test, meta).</summary>
     public SearchBuilder UseCifar100(string directory, Cifar100LabelKind labels = Cifar100LabelKind.Fine)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
-        _data = () => (Cifar100.LoadTrain(directory, labels), File.Exists(Path.Combine(directory, Cifar100.TestFile)) ? Cifar100.LoadTest(directory, labels) : null);
+        _data = () => (Cifar100.LoadTrain(directory, labels), Cifar100.FindTestFile(directory) is not null ? Cifar100.LoadTest(directory, labels) : null);
+        return this;
+    }
+
+    /// <summary>
+    /// Searches on your own images, <c>root/&lt;class&gt;/&lt;image&gt;</c> (see <see cref="ImageFolder"/>). When the folder has
+    /// <c>train</c> and <c>test</c> (or <c>val</c>) subfolders, the search uses the training images and reports on the
+    /// test images; otherwise it searches on all of them. Skipped files are logged through the builder's logging.
+    /// </summary>
+    public SearchBuilder UseImageFolder(string root, ImageFolderOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(root);
+        _data = () =>
+        {
+            ILogger logger = _loggerFactory.CreateLogger(typeof(ImageFolder).FullName!);
+            if (Directory.Exists(root) && ImageFolder.FindTrainTestFolders(root) is not null)
+            {
+                var (train, test) = ImageFolder.LoadTrainTest(root, options, logger);
+                return (train, test);
+            }
+
+            return (ImageFolder.Load(root, options, logger), null);
+        };
         return this;
     }
 
@@ -252,7 +274,7 @@ public sealed class SearchBuilder
         OptionsValidation.Validate(_recovery, "Recovery");
         IStrategy strategy = (_strategy ?? (() => new TwoStageStrategy(Clone(_twoStage))))();
         if (_data is null)
-            throw new InvalidOperationException("No data set: call UseSyntheticDataset, UseCifar10, UseCifar100, UseIdx or UseDataset before Build.");
+            throw new InvalidOperationException("No data set: call UseSyntheticDataset, UseCifar10, UseCifar100, UseIdx, UseImageFolder or UseDataset before Build.");
         (ImageDataset train, ImageDataset? test) = _data();
         var context = new SearchContext
         {

@@ -15,6 +15,15 @@ namespace IstaNas.Data;
 /// Ownership: every <see cref="Batch"/> yielded is owned by the consumer, who must dispose it; the loader keeps no
 /// reference to it and creates no other long-lived tensors.
 /// </para>
+/// <para>
+/// Data larger than memory: for a data set that <see cref="ImageDataset.DecodesOnDemand"/> (an
+/// <see cref="ImageFolderDataset"/> read lazily), <see cref="GetEpoch"/> reads the next
+/// <see cref="DataLoaderOptions.PrefetchBatches"/> batches on worker threads while the consumer works on the current
+/// one; only those batches' bytes are held. Prefetching changes when images are read, never what a batch holds: the
+/// batches are bit-identical with and without it. A file that fails to decode surfaces as an exception from the
+/// enumeration, on the consumer's thread, naming the file; disposing the enumerator (leaving the <c>foreach</c>) stops
+/// and waits for the work under way.
+/// </para>
 /// </summary>
 public sealed class DataLoader
 {
@@ -29,6 +38,16 @@ public sealed class DataLoader
         ArgumentNullException.ThrowIfNull(dataset);
         options ??= new DataLoaderOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(options.BatchSize, 1, nameof(options));
+        if (options.PrefetchBatches is < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.PrefetchBatches, "DataLoaderOptions.PrefetchBatches must be 0 (off) or positive.");
+        }
+
+        if (options.DecodeThreads is < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.DecodeThreads, "DataLoaderOptions.DecodeThreads must be at least 1.");
+        }
+
         Dataset = dataset;
         Options = options;
     }
@@ -38,6 +57,18 @@ public sealed class DataLoader
 
     /// <summary>The settings.</summary>
     public DataLoaderOptions Options { get; }
+
+    /// <summary>
+    /// Batches read ahead by <see cref="GetEpoch"/>: <see cref="DataLoaderOptions.PrefetchBatches"/>, or when that is null
+    /// 2 for a data set that decodes on demand and 0 (read when asked for) for an in-memory one.
+    /// </summary>
+    public int PrefetchBatches => Options.PrefetchBatches ?? (Dataset.DecodesOnDemand ? 2 : 0);
+
+    /// <summary>
+    /// Threads that read the images of one batch: <see cref="DataLoaderOptions.DecodeThreads"/>, or when that is null
+    /// the processor count (at most 8) for a data set that decodes on demand and 1 for an in-memory one.
+    /// </summary>
+    public int DecodeThreads => Options.DecodeThreads ?? (Dataset.DecodesOnDemand ? Math.Clamp(Environment.ProcessorCount, 1, 8) : 1);
 
     /// <summary>Number of batches in each epoch (respecting <see cref="DataLoaderOptions.DropLast"/>).</summary>
     public int BatchesPerEpoch => Options.DropLast
@@ -95,34 +126,57 @@ public sealed class DataLoader
     private IEnumerable<Batch> Enumerate(int epoch, int startBatch, int batches)
     {
         int[] order = GetEpochOrder(epoch);
+        int depth = PrefetchBatches;
+        if (depth == 0)
+        {
+            for (int k = startBatch; k < batches; k++)
+            {
+                yield return CreateBatch(order, epoch, k);
+            }
+
+            yield break;
+        }
+
+        using var prefetcher = new BatchPrefetcher((k, token) => ReadBatch(order, k, token), startBatch, batches, depth);
         for (int k = startBatch; k < batches; k++)
         {
-            yield return CreateBatch(order, epoch, k);
+            yield return ToBatch(prefetcher.Take(k), epoch, k);
         }
     }
 
-    private Batch CreateBatch(int[] order, int epoch, int batchIndex)
+    private Batch CreateBatch(int[] order, int epoch, int batchIndex) =>
+        ToBatch(ReadBatch(order, batchIndex, CancellationToken.None), epoch, batchIndex);
+
+    /// <summary>The bytes and labels of one batch; thread-safe, no tensors.</summary>
+    private RawBatch ReadBatch(int[] order, int batchIndex, CancellationToken cancellationToken)
     {
         int start = batchIndex * Options.BatchSize;
         int length = Math.Min(Options.BatchSize, order.Length - start);
         int[] samples = order[start..(start + length)];
         var ds = Dataset;
         var buffer = new byte[(long)length * ds.ImageSize];
-        ds.CopyImages(samples, 0, length, buffer);
+        ds.CopyImages(samples, 0, length, buffer, DecodeThreads, cancellationToken);
         var labelValues = new long[length];
         for (int i = 0; i < length; i++)
         {
             labelValues[i] = ds.LabelAt(samples[i]);
         }
 
+        return new RawBatch(samples, buffer, labelValues);
+    }
+
+    private Batch ToBatch(RawBatch raw, int epoch, int batchIndex)
+    {
+        var ds = Dataset;
+        int length = raw.Samples.Length;
         var device = Options.Device ?? torch.CPU;
         using var scope = torch.NewDisposeScope();
-        var bytes = torch.tensor(buffer, new long[] { length, ds.Channels, ds.Height, ds.Width }, torch.uint8).to(device);
+        var bytes = torch.tensor(raw.Pixels, new long[] { length, ds.Channels, ds.Height, ds.Width }, torch.uint8).to(device);
         var pipeline = Options.Augmentation ?? AugmentationPipeline.None;
         var images = pipeline.Apply(bytes, ds.Mean, ds.Std, AugmentationRandom(epoch, batchIndex));
-        var labels = torch.tensor(labelValues, torch.int64).to(device);
+        var labels = torch.tensor(raw.Labels, torch.int64).to(device);
         images.DetachFromDisposeScope();
         labels.DetachFromDisposeScope();
-        return new Batch(images, labels, epoch, batchIndex, samples);
+        return new Batch(images, labels, epoch, batchIndex, raw.Samples);
     }
 }

@@ -22,4 +22,19 @@ public sealed record DataLoaderOptions
 
     /// <summary>Device of the produced tensors; null means the CPU.</summary>
     public torch.Device? Device { get; init; }
+
+    /// <summary>
+    /// Batches that <see cref="DataLoader.GetEpoch"/> reads ahead on worker threads while the consumer works (0: read
+    /// each batch when it is asked for). At most this many batches of bytes are held besides the one being consumed.
+    /// Null (the default) means 2 for data sets that decode images on demand (<see cref="ImageDataset.DecodesOnDemand"/>)
+    /// and 0 for in-memory ones. The batches are the same whatever the setting.
+    /// </summary>
+    public int? PrefetchBatches { get; init; }
+
+    /// <summary>
+    /// Threads that read (decode) the images of one batch, at least 1. Null (the default) means the processor count, at
+    /// most 8, for data sets that decode images on demand and 1 for in-memory ones. The batches are the same whatever
+    /// the setting.
+    /// </summary>
+    public int? DecodeThreads { get; init; }
 }

@@ -24,7 +24,7 @@ public static class Idx
     /// A file is empty, has the wrong magic number, is shorter (or longer) than its header says, the label count differs
     /// from the image count, or a label is not below <see cref="IdxLoadOptions.ClassCount"/>.
     /// </exception>
-    public static ImageDataset Load(string imagesPath, string labelsPath, IdxLoadOptions? options = null)
+    public static InMemoryImageDataset Load(string imagesPath, string labelsPath, IdxLoadOptions? options = null)
     {
         options ??= new IdxLoadOptions();
         if (options.Channels is not (1 or 3))
@@ -106,7 +106,7 @@ public static class Idx
 
         var (mean, std) = ImageDataset.ComputeChannelStatistics(pixels, n, channels, plane);
         string name = options.Name ?? Path.GetFileName(imagesPath);
-        return new ImageDataset(name, pixels, labels, channels, height, width, classCount, mean, std);
+        return new InMemoryImageDataset(name, pixels, labels, channels, height, width, classCount, mean, std, null);
     }
 
     private static void CheckHeader(string path, byte[] data, int expectedMagic, int dims)

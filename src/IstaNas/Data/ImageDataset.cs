@@ -1,35 +1,51 @@
+using System.Globalization;
+using System.Runtime.ExceptionServices;
 using TorchSharp;
 
 namespace IstaNas.Data;
 
 /// <summary>
-/// An in-memory labelled image data set. Pixels are stored as bytes in [N, C, H, W] order (channel planes,
-/// rows, columns), which keeps CIFAR-10's 50,000 training images at about 150 MB. Instances are immutable
-/// and hold no native memory, so they need no disposal; tensors are created on demand by
-/// <see cref="ToTensor(IReadOnlyList{int}?)"/> and by <see cref="DataLoader"/>.
+/// A labelled image data set: N images of C×H×W bytes (channel planes, rows, columns), one label each in
+/// [0, <see cref="ClassCount"/>), a class name per label, and the per-channel statistics used for normalisation.
+/// <para>
+/// This is the abstraction that <see cref="DataLoader"/>, the search strategies and the evaluation trainer read. Labels
+/// are always held in memory; pixels may be too (<see cref="InMemoryImageDataset"/>, made by <see cref="FromPixels"/> and
+/// by the CIFAR, IDX and synthetic readers) or be decoded on demand from files (<see cref="ImageFolderDataset"/>, see
+/// <see cref="DecodesOnDemand"/>). <see cref="Subset"/>, <see cref="Split(double)"/> and <see cref="WithNormalization"/>
+/// return index views that share the images of this data set instead of copying them.
+/// </para>
+/// <para>
+/// Instances are immutable and hold no native memory, so they need no disposal; tensors are created on demand by
+/// <see cref="ToTensor(IReadOnlyList{int}?)"/> and by <see cref="DataLoader"/>. Reading images is thread-safe.
+/// </para>
+/// <para>
+/// To write your own kind of data set, derive from this class and implement <see cref="ReadImage"/>; override
+/// <see cref="DecodesOnDemand"/> when reading an image is expensive (the loader then decodes batches ahead on worker
+/// threads) and <see cref="GetSource"/> when images come from files.
+/// </para>
 /// </summary>
-public sealed class ImageDataset
+public abstract class ImageDataset
 {
-    private readonly byte[] _pixels;
     private readonly int[] _labels;
     private readonly float[] _mean;
     private readonly float[] _std;
+    private readonly string[] _classNames;
 
-    /// <summary>Creates a data set from raw storage; the arrays are taken over, not copied.</summary>
+    /// <summary>Initialises the shared state of a data set; <paramref name="labels"/> is taken over, not copied.</summary>
     /// <param name="name">Human-readable name, such as "cifar10-train".</param>
-    /// <param name="pixels">Pixel bytes in [N, C, H, W] order; length must be N·C·H·W.</param>
-    /// <param name="labels">One label per image, each in [0, <paramref name="classCount"/>).</param>
+    /// <param name="labels">One label per image, each in [0, <paramref name="classCount"/>); the array is taken over.</param>
     /// <param name="channels">C, the number of channels.</param>
     /// <param name="height">H, the image height.</param>
     /// <param name="width">W, the image width.</param>
     /// <param name="classCount">Number of classes.</param>
     /// <param name="mean">Per-channel mean of pixel/255 used for normalisation (length C).</param>
     /// <param name="std">Per-channel standard deviation of pixel/255 used for normalisation (length C, all positive).</param>
-    public ImageDataset(string name, byte[] pixels, int[] labels, int channels, int height, int width, int classCount,
-        IReadOnlyList<float> mean, IReadOnlyList<float> std)
+    /// <param name="classNames">One name per class; null names the classes "0", "1", … .</param>
+    /// <exception cref="ArgumentException">A size, label, statistic or class name is invalid (the message says which).</exception>
+    protected ImageDataset(string name, int[] labels, int channels, int height, int width, int classCount,
+        IReadOnlyList<float> mean, IReadOnlyList<float> std, IReadOnlyList<string>? classNames)
     {
         ArgumentNullException.ThrowIfNull(name);
-        ArgumentNullException.ThrowIfNull(pixels);
         ArgumentNullException.ThrowIfNull(labels);
         ArgumentNullException.ThrowIfNull(mean);
         ArgumentNullException.ThrowIfNull(std);
@@ -37,12 +53,9 @@ public sealed class ImageDataset
         ArgumentOutOfRangeException.ThrowIfLessThan(height, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(classCount, 1);
-        long imageSize = (long)channels * height * width;
-        if (pixels.LongLength != imageSize * labels.Length)
+        if ((long)channels * height * width > int.MaxValue)
         {
-            throw new ArgumentException(
-                $"Pixel storage has {pixels.LongLength} bytes but {labels.Length} images of {channels}x{height}x{width} need {imageSize * labels.Length}.",
-                nameof(pixels));
+            throw new ArgumentException($"Images of {channels}x{height}x{width} are too large (more than {int.MaxValue} bytes each).");
         }
 
         if (mean.Count != channels || std.Count != channels)
@@ -66,8 +79,23 @@ public sealed class ImageDataset
             }
         }
 
+        if (classNames is not null)
+        {
+            if (classNames.Count != classCount)
+            {
+                throw new ArgumentException($"{classNames.Count} class names were given for {classCount} classes.", nameof(classNames));
+            }
+
+            for (int k = 0; k < classNames.Count; k++)
+            {
+                if (classNames[k] is null)
+                {
+                    throw new ArgumentException($"Class name {k} is null.", nameof(classNames));
+                }
+            }
+        }
+
         Name = name;
-        _pixels = pixels;
         _labels = labels;
         Channels = channels;
         Height = height;
@@ -75,6 +103,7 @@ public sealed class ImageDataset
         ClassCount = classCount;
         _mean = mean.ToArray();
         _std = std.ToArray();
+        _classNames = classNames?.ToArray() ?? DefaultClassNames(classCount);
     }
 
     /// <summary>Human-readable name.</summary>
@@ -98,6 +127,12 @@ public sealed class ImageDataset
     /// <summary>Number of classes; labels are in [0, ClassCount).</summary>
     public int ClassCount { get; }
 
+    /// <summary>
+    /// The name of each class, indexed by label: the sorted folder names of an image folder, CIFAR's class names, or
+    /// "0", "1", … when the data carry none.
+    /// </summary>
+    public IReadOnlyList<string> ClassNames => _classNames;
+
     /// <summary>Per-channel mean of pixel/255 used for normalisation.</summary>
     public IReadOnlyList<float> Mean => _mean;
 
@@ -107,16 +142,49 @@ public sealed class ImageDataset
     /// <summary>All labels, in image order.</summary>
     public IReadOnlyList<int> Labels => _labels;
 
-    /// <summary>All pixel bytes in [N, C, H, W] order.</summary>
-    public ReadOnlySpan<byte> Pixels => _pixels;
+    /// <summary>
+    /// Whether reading an image is expensive (decoding a file) rather than a memory copy. A <see cref="DataLoader"/>
+    /// decodes the next batches ahead on worker threads for such data sets unless told otherwise.
+    /// </summary>
+    public virtual bool DecodesOnDemand => false;
 
-    /// <summary>The bytes of image <paramref name="index"/> in [C, H, W] order.</summary>
+    /// <summary>Where image <paramref name="index"/> comes from (a file path), or null when the data set does not say.</summary>
+    /// <param name="index">Image index in [0, Count).</param>
+    /// <returns>The source, or null.</returns>
+    public virtual string? GetSource(int index)
+    {
+        CheckIndex(index);
+        return null;
+    }
+
+    /// <summary>Copies the bytes of image <paramref name="index"/> in [C, H, W] order into <paramref name="destination"/>.</summary>
+    /// <param name="index">Image index in [0, Count).</param>
+    /// <param name="destination">At least <see cref="ImageSize"/> bytes; only the first <see cref="ImageSize"/> are written.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The index is out of range.</exception>
+    /// <exception cref="ArgumentException">The destination is too small.</exception>
+    /// <exception cref="IOException">The image could not be read or decoded (a <see cref="DataFormatException"/> names the file).</exception>
+    public void CopyImage(int index, Span<byte> destination)
+    {
+        CheckIndex(index);
+        if (destination.Length < ImageSize)
+        {
+            throw new ArgumentException($"The destination holds {destination.Length} bytes; an image needs {ImageSize}.", nameof(destination));
+        }
+
+        ReadImage(index, destination[..ImageSize]);
+    }
+
+    /// <summary>
+    /// The bytes of image <paramref name="index"/> in [C, H, W] order. For an in-memory data set this is a view of its
+    /// storage; otherwise the image is decoded into a new array on every call.
+    /// </summary>
     /// <param name="index">Image index in [0, Count).</param>
     /// <returns>A read-only view of the image.</returns>
-    public ReadOnlySpan<byte> GetImage(int index)
+    public virtual ReadOnlySpan<byte> GetImage(int index)
     {
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)index, (uint)Count, nameof(index));
-        return new ReadOnlySpan<byte>(_pixels, index * ImageSize, ImageSize);
+        var buffer = new byte[ImageSize];
+        CopyImage(index, buffer);
+        return buffer;
     }
 
     /// <summary>The pixel at (<paramref name="channel"/>, <paramref name="row"/>, <paramref name="column"/>) of an image.</summary>
@@ -134,19 +202,19 @@ public sealed class ImageDataset
     }
 
     /// <summary>
-    /// A new data set holding the images at <paramref name="indices"/> (in that order, repeats allowed), with the
-    /// same class count and normalisation statistics.
+    /// The images at <paramref name="indices"/> (in that order, repeats allowed), with the same class count, class
+    /// names and normalisation statistics. The result is a view: it shares this data set's images and copies only the
+    /// index list and the labels.
     /// </summary>
     /// <param name="indices">Indices into this data set.</param>
     /// <param name="name">Name of the subset; defaults to this name with a suffix.</param>
-    /// <returns>The subset (pixels copied).</returns>
+    /// <returns>The subset.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">An index is outside [0, Count).</exception>
     public ImageDataset Subset(IReadOnlyList<int> indices, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(indices);
-        int size = ImageSize;
-        var pixels = new byte[(long)indices.Count * size];
-        var labels = new int[indices.Count];
-        for (int i = 0; i < indices.Count; i++)
+        var map = new int[indices.Count];
+        for (int i = 0; i < map.Length; i++)
         {
             int src = indices[i];
             if ((uint)src >= (uint)Count)
@@ -154,16 +222,30 @@ public sealed class ImageDataset
                 throw new ArgumentOutOfRangeException(nameof(indices), $"Index {src} at position {i} is outside [0, {Count}).");
             }
 
-            Buffer.BlockCopy(_pixels, src * size, pixels, i * size, size);
-            labels[i] = _labels[src];
+            map[i] = src;
         }
 
-        return new ImageDataset(name ?? $"{Name}-subset", pixels, labels, Channels, Height, Width, ClassCount, _mean, _std);
+        return ImageDatasetView.Create(this, map, name ?? $"{Name}-subset", Mean, Std);
+    }
+
+    /// <summary>
+    /// This data set normalised with other statistics, for example a test set with its training set's mean and std.
+    /// The result is a view sharing this data set's images.
+    /// </summary>
+    /// <param name="mean">Per-channel mean of pixel/255 (length C).</param>
+    /// <param name="std">Per-channel standard deviation of pixel/255 (length C, all positive).</param>
+    /// <param name="name">Name of the result; defaults to this name.</param>
+    /// <returns>The view.</returns>
+    public ImageDataset WithNormalization(IReadOnlyList<float> mean, IReadOnlyList<float> std, string? name = null)
+    {
+        ArgumentNullException.ThrowIfNull(mean);
+        ArgumentNullException.ThrowIfNull(std);
+        return ImageDatasetView.Create(this, null, name ?? Name, mean, std);
     }
 
     /// <summary>
     /// Splits into two parts the way the ISTA-NAS/DARTS authors do: the first ⌊portion·N⌋ images (in stored order)
-    /// train the network weights W, the rest train the architecture parameters b. Deterministic.
+    /// train the network weights W, the rest train the architecture parameters b. Deterministic. Both parts are views.
     /// </summary>
     /// <param name="portion">Fraction in [0, 1] that goes to the first part (the authors use 0.5).</param>
     /// <returns>The first part (named "…-train") and second part (named "…-valid"), both sharing this data set's statistics.</returns>
@@ -176,7 +258,7 @@ public sealed class ImageDataset
 
     /// <summary>
     /// Splits into two parts after a seeded random permutation of the indices: the first ⌊portion·N⌋ permuted images
-    /// form the first part. The same seed always gives the same split.
+    /// form the first part. The same seed always gives the same split. Both parts are views.
     /// </summary>
     /// <param name="portion">Fraction in [0, 1] that goes to the first part.</param>
     /// <param name="seed">Seed of the permutation.</param>
@@ -190,20 +272,43 @@ public sealed class ImageDataset
     }
 
     /// <summary>
-    /// The images at <paramref name="indices"/> (or all images) as a uint8 tensor [n, C, H, W] on the CPU, plus nothing else.
+    /// Reads every image into memory (decoding them in parallel when <see cref="DecodesOnDemand"/>), keeping labels,
+    /// class names and statistics. An in-memory data set returns itself when no new name is asked for.
+    /// </summary>
+    /// <param name="name">Name of the result; defaults to this name.</param>
+    /// <returns>The in-memory data set.</returns>
+    /// <exception cref="NotSupportedException">The pixels do not fit in one array.</exception>
+    /// <exception cref="IOException">An image could not be read (the first failing one in index order is reported).</exception>
+    public InMemoryImageDataset ToInMemory(string? name = null)
+    {
+        if (this is InMemoryImageDataset self && (name is null || name == Name))
+        {
+            return self;
+        }
+
+        long total = (long)Count * ImageSize;
+        if (total > Array.MaxLength)
+        {
+            throw new NotSupportedException($"{Count} images of {Channels}x{Height}x{Width} ({total} bytes) exceed the maximum in-memory array size.");
+        }
+
+        var pixels = new byte[total];
+        int[] all = Enumerable.Range(0, Count).ToArray();
+        CopyImages(all, 0, all.Length, pixels, DecodesOnDemand ? Environment.ProcessorCount : 1, CancellationToken.None);
+        return new InMemoryImageDataset(name ?? Name, pixels, _labels.ToArray(), Channels, Height, Width, ClassCount, _mean, _std, _classNames);
+    }
+
+    /// <summary>
+    /// The images at <paramref name="indices"/> (or all images) as a uint8 tensor [n, C, H, W] on the CPU.
     /// The caller owns and must dispose the tensor.
     /// </summary>
     /// <param name="indices">Which images, in order; null for all.</param>
     /// <returns>A new uint8 tensor.</returns>
     public torch.Tensor ToTensor(IReadOnlyList<int>? indices = null)
     {
-        if (indices is null)
-        {
-            return torch.tensor(_pixels, new long[] { Count, Channels, Height, Width }, torch.uint8);
-        }
-
+        indices ??= Enumerable.Range(0, Count).ToArray();
         var buffer = new byte[(long)indices.Count * ImageSize];
-        CopyImages(indices, 0, indices.Count, buffer);
+        CopyImages(indices, 0, indices.Count, buffer, DecodesOnDemand ? Environment.ProcessorCount : 1, CancellationToken.None);
         return torch.tensor(buffer, new long[] { indices.Count, Channels, Height, Width }, torch.uint8);
     }
 
@@ -226,24 +331,196 @@ public sealed class ImageDataset
         var squares = new long[channels];
         for (int n = 0; n < count; n++)
         {
+            AddImageSums(pixels.Slice(n * channels * planeSize, channels * planeSize), channels, planeSize, sums, squares);
+        }
+
+        return StatisticsFromSums(sums, squares, (double)count * planeSize);
+    }
+
+    /// <summary>
+    /// Computes per-channel mean and (population) standard deviation of pixel/255 over all images, or over a seeded
+    /// random sample of <paramref name="sampleSize"/> of them. The result does not depend on thread scheduling.
+    /// </summary>
+    /// <param name="sampleSize">Number of images to sample; null (or at least <see cref="Count"/>) uses all images.</param>
+    /// <param name="seed">Seed of the sample.</param>
+    /// <returns>Mean and std arrays of length C; a zero std is replaced by 1 so normalisation stays finite.</returns>
+    public (float[] Mean, float[] Std) ComputeChannelStatistics(int? sampleSize = null, int seed = 0)
+    {
+        if (sampleSize is int s)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(s, 1, nameof(sampleSize));
+        }
+
+        int[] indices = StatisticsSample(Count, sampleSize, seed);
+        int channels = Channels, plane = Height * Width;
+        var perImage = new long[indices.Length * channels * 2];
+        ForEachImage(indices, DecodesOnDemand ? Environment.ProcessorCount : 1, CancellationToken.None, (i, image) =>
+        {
+            var sums = new long[channels];
+            var squares = new long[channels];
+            AddImageSums(image, channels, plane, sums, squares);
+            sums.CopyTo(perImage, i * channels * 2);
+            squares.CopyTo(perImage, i * channels * 2 + channels);
+        });
+
+        var total = new long[channels];
+        var totalSquares = new long[channels];
+        for (int i = 0; i < indices.Length; i++)
+        {
             for (int c = 0; c < channels; c++)
             {
-                var plane = pixels.Slice((n * channels + c) * planeSize, planeSize);
-                long s = 0, q = 0;
-                foreach (byte b in plane)
-                {
-                    s += b;
-                    q += b * b;
-                }
-
-                sums[c] += s;
-                squares[c] += q;
+                total[c] += perImage[i * channels * 2 + c];
+                totalSquares[c] += perImage[i * channels * 2 + channels + c];
             }
         }
 
+        return StatisticsFromSums(total, totalSquares, (double)indices.Length * plane);
+    }
+
+    /// <summary>Creates an in-memory data set from raw storage; the arrays are taken over, not copied.</summary>
+    /// <param name="name">Human-readable name, such as "cifar10-train".</param>
+    /// <param name="pixels">Pixel bytes in [N, C, H, W] order; length must be N·C·H·W.</param>
+    /// <param name="labels">One label per image, each in [0, <paramref name="classCount"/>).</param>
+    /// <param name="channels">C, the number of channels.</param>
+    /// <param name="height">H, the image height.</param>
+    /// <param name="width">W, the image width.</param>
+    /// <param name="classCount">Number of classes.</param>
+    /// <param name="mean">Per-channel mean of pixel/255 used for normalisation (length C); null computes it from the pixels.</param>
+    /// <param name="std">Per-channel standard deviation of pixel/255 (length C, all positive); null computes it from the pixels.</param>
+    /// <param name="classNames">One name per class; null names the classes "0", "1", … .</param>
+    /// <returns>The data set.</returns>
+    /// <exception cref="ArgumentException">The sizes, labels, statistics or class names do not fit together.</exception>
+    public static InMemoryImageDataset FromPixels(string name, byte[] pixels, int[] labels, int channels, int height, int width, int classCount,
+        IReadOnlyList<float>? mean = null, IReadOnlyList<float>? std = null, IReadOnlyList<string>? classNames = null)
+    {
+        ArgumentNullException.ThrowIfNull(pixels);
+        ArgumentNullException.ThrowIfNull(labels);
+        ArgumentOutOfRangeException.ThrowIfLessThan(channels, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(height, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
+        if (mean is null || std is null)
+        {
+            long imageSize = (long)channels * height * width;
+            if (pixels.LongLength != imageSize * labels.Length)
+            {
+                throw new ArgumentException(
+                    $"Pixel storage has {pixels.LongLength} bytes but {labels.Length} images of {channels}x{height}x{width} need {imageSize * labels.Length}.",
+                    nameof(pixels));
+            }
+
+            var (m, s) = ComputeChannelStatistics(pixels, labels.Length, channels, height * width);
+            mean ??= m;
+            std ??= s;
+        }
+
+        return new InMemoryImageDataset(name, pixels, labels, channels, height, width, classCount, mean, std, classNames);
+    }
+
+    /// <summary>"0", "1", …, "k−1".</summary>
+    /// <param name="classCount">k.</param>
+    /// <returns>The names.</returns>
+    internal static string[] DefaultClassNames(int classCount) =>
+        Enumerable.Range(0, classCount).Select(k => k.ToString(CultureInfo.InvariantCulture)).ToArray();
+
+    /// <summary>
+    /// Writes the bytes of image <paramref name="index"/> (already range-checked) into <paramref name="destination"/>,
+    /// which is exactly <see cref="ImageSize"/> bytes long. Called concurrently from several threads.
+    /// </summary>
+    /// <param name="index">Image index in [0, Count).</param>
+    /// <param name="destination">Exactly <see cref="ImageSize"/> bytes.</param>
+    protected abstract void ReadImage(int index, Span<byte> destination);
+
+    /// <summary>
+    /// Copies images <paramref name="indices"/>[start..start+length] into consecutive slots of
+    /// <paramref name="destination"/>, on up to <paramref name="parallelism"/> threads. When images fail to read, every
+    /// image is still attempted and the failure of the first failing position is thrown, so the error does not depend
+    /// on thread scheduling.
+    /// </summary>
+    internal void CopyImages(IReadOnlyList<int> indices, int start, int length, byte[] destination, int parallelism, CancellationToken cancellationToken)
+    {
+        int size = ImageSize;
+        for (int i = 0; i < length; i++)
+        {
+            int src = indices[start + i];
+            if ((uint)src >= (uint)Count)
+            {
+                throw new ArgumentOutOfRangeException(nameof(indices), $"Index {src} is outside [0, {Count}).");
+            }
+        }
+
+        if (parallelism <= 1 || length <= 1)
+        {
+            for (int i = 0; i < length; i++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                ReadImage(indices[start + i], destination.AsSpan(i * size, size));
+            }
+
+            return;
+        }
+
+        var errors = new Exception?[length];
+        Parallel.For(0, length, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken }, i =>
+        {
+            try
+            {
+                ReadImage(indices[start + i], destination.AsSpan(i * size, size));
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                errors[i] = e;
+            }
+        });
+        foreach (Exception? e in errors)
+        {
+            if (e is not null)
+            {
+                ExceptionDispatchInfo.Capture(e).Throw();
+            }
+        }
+    }
+
+    internal int LabelAt(int index) => _labels[index];
+
+    /// <summary>Reads an already range-checked image; lets views read their parent.</summary>
+    internal void ReadImageUnchecked(int index, Span<byte> destination) => ReadImage(index, destination);
+
+    /// <summary>Seeded sample of image indices for statistics (all indices, in order, when the sample covers the set).</summary>
+    internal static int[] StatisticsSample(int count, int? sampleSize, int seed)
+    {
+        if (sampleSize is not int s || s >= count)
+        {
+            return Enumerable.Range(0, count).ToArray();
+        }
+
+        int[] order = Enumerable.Range(0, count).ToArray();
+        DeterministicRandom.FromKeys(seed, 0x57A7).Shuffle<int>(order);
+        int[] sample = order[..s];
+        Array.Sort(sample);
+        return sample;
+    }
+
+    internal static void AddImageSums(ReadOnlySpan<byte> image, int channels, int planeSize, Span<long> sums, Span<long> squares)
+    {
+        for (int c = 0; c < channels; c++)
+        {
+            long s = 0, q = 0;
+            foreach (byte b in image.Slice(c * planeSize, planeSize))
+            {
+                s += b;
+                q += b * b;
+            }
+
+            sums[c] += s;
+            squares[c] += q;
+        }
+    }
+
+    internal static (float[] Mean, float[] Std) StatisticsFromSums(long[] sums, long[] squares, double total)
+    {
+        int channels = sums.Length;
         var mean = new float[channels];
         var std = new float[channels];
-        double total = (double)count * planeSize;
         for (int c = 0; c < channels; c++)
         {
             double m = total > 0 ? sums[c] / total : 0.0;
@@ -256,22 +533,50 @@ public sealed class ImageDataset
         return (mean, std);
     }
 
-    internal void CopyImages(IReadOnlyList<int> indices, int start, int length, byte[] destination)
+    private void ForEachImage(int[] indices, int parallelism, CancellationToken cancellationToken, Action<int, ReadOnlySpan<byte>> action)
     {
         int size = ImageSize;
-        for (int i = 0; i < length; i++)
+        if (parallelism <= 1)
         {
-            int src = indices[start + i];
-            if ((uint)src >= (uint)Count)
+            var buffer = new byte[size];
+            for (int i = 0; i < indices.Length; i++)
             {
-                throw new ArgumentOutOfRangeException(nameof(indices), $"Index {src} is outside [0, {Count}).");
+                ReadImage(indices[i], buffer);
+                action(i, buffer);
             }
 
-            Buffer.BlockCopy(_pixels, src * size, destination, i * size, size);
+            return;
+        }
+
+        var errors = new Exception?[indices.Length];
+        Parallel.For(0, indices.Length, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken },
+            () => new byte[size],
+            (i, _, buffer) =>
+            {
+                try
+                {
+                    ReadImage(indices[i], buffer);
+                    action(i, buffer);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    errors[i] = e;
+                }
+
+                return buffer;
+            },
+            _ => { });
+        foreach (Exception? e in errors)
+        {
+            if (e is not null)
+            {
+                ExceptionDispatchInfo.Capture(e).Throw();
+            }
         }
     }
 
-    internal int LabelAt(int index) => _labels[index];
+    private void CheckIndex(int index) =>
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)index, (uint)Count, nameof(index));
 
     private int SplitPoint(double portion)
     {

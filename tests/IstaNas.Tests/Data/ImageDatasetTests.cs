@@ -13,7 +13,7 @@ public class ImageDatasetTests
         }
 
         var labels = Enumerable.Range(0, count).Select(i => i % 3).ToArray();
-        return new ImageDataset("numbered", pixels, labels, 2, 2, 2, 3, [0.5f, 0.5f], [0.25f, 0.25f]);
+        return ImageDataset.FromPixels("numbered", pixels, labels, 2, 2, 2, 3, [0.5f, 0.5f], [0.25f, 0.25f]);
     }
 
     [Fact]
@@ -53,7 +53,7 @@ public class ImageDatasetTests
     }
 
     [Fact]
-    public void SubsetCopiesChosenImagesInOrder()
+    public void SubsetHoldsChosenImagesInOrder()
     {
         var ds = Numbered(6);
         var sub = ds.Subset([4, 1, 4]);
@@ -66,10 +66,10 @@ public class ImageDatasetTests
     [Fact]
     public void ConstructorValidatesShapeLabelsAndStatistics()
     {
-        Assert.Throws<ArgumentException>(() => new ImageDataset("x", new byte[7], [0], 2, 2, 2, 3, [0f, 0f], [1f, 1f]));
-        Assert.Throws<ArgumentException>(() => new ImageDataset("x", new byte[8], [3], 2, 2, 2, 3, [0f, 0f], [1f, 1f]));
-        Assert.Throws<ArgumentException>(() => new ImageDataset("x", new byte[8], [0], 2, 2, 2, 3, [0f], [1f]));
-        Assert.Throws<ArgumentException>(() => new ImageDataset("x", new byte[8], [0], 2, 2, 2, 3, [0f, 0f], [1f, 0f]));
+        Assert.Throws<ArgumentException>(() => ImageDataset.FromPixels("x", new byte[7], [0], 2, 2, 2, 3, [0f, 0f], [1f, 1f]));
+        Assert.Throws<ArgumentException>(() => ImageDataset.FromPixels("x", new byte[8], [3], 2, 2, 2, 3, [0f, 0f], [1f, 1f]));
+        Assert.Throws<ArgumentException>(() => ImageDataset.FromPixels("x", new byte[8], [0], 2, 2, 2, 3, [0f], [1f]));
+        Assert.Throws<ArgumentException>(() => ImageDataset.FromPixels("x", new byte[8], [0], 2, 2, 2, 3, [0f, 0f], [1f, 0f]));
     }
 
     [Fact]

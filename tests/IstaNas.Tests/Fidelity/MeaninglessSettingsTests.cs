@@ -80,9 +80,9 @@ public class MeaninglessSettingsTests
     [Fact]
     public void LabelsOfASingleClassAreRejected()
     {
-        ImageDataset one = TinySearch.Data(count: 96);
+        InMemoryImageDataset one = TinySearch.Data(count: 96);
         var labels = new int[one.Count]; // every image labelled 0, though the set declares 10 classes
-        var single = new ImageDataset("one-class", one.Pixels.ToArray(), labels, one.Channels, one.Height, one.Width, one.ClassCount, one.Mean, one.Std);
+        ImageDataset single = ImageDataset.FromPixels("one-class", one.Pixels.ToArray(), labels, one.Channels, one.Height, one.Width, one.ClassCount, one.Mean, one.Std);
         var search = Assert.Throws<ArgumentException>(() => new SearchBuilder().UseDataset(single)
             .UseTwoStage(o => TinySearch.Configure(o, epochs: 1, steps: 1)).Build().Run());
         Assert.Contains("only class 0", search.Message);

@@ -1,0 +1,91 @@
+namespace IstaNas.Data;
+
+/// <summary>How <see cref="ImageFolder"/> turns a folder of images into a data set.</summary>
+public sealed record ImageFolderOptions
+{
+    /// <summary>
+    /// Side of the square images produced (at least 1), 32 by default. Every image is resized (see
+    /// <see cref="ResizeMode"/>) with an antialiased bilinear filter. Null keeps the images' own size, which must then be
+    /// the same for every image (otherwise loading fails, naming two files of different sizes).
+    /// </summary>
+    public int? ImageSize { get; init; } = 32;
+
+    /// <summary>
+    /// How an image reaches the square <see cref="ImageSize"/>: <see cref="ImageResizeMode.Stretch"/> (the default) or
+    /// <see cref="ImageResizeMode.CenterCrop"/>.
+    /// </summary>
+    public ImageResizeMode ResizeMode { get; init; } = ImageResizeMode.Stretch;
+
+    /// <summary>
+    /// 3 (the default) for RGB, 1 for grey (ITU-R 601-2 luma, as Pillow's <c>convert("L")</c>). Grey files are replicated
+    /// into three equal channels for RGB; an alpha channel is dropped.
+    /// </summary>
+    public int Channels { get; init; } = 3;
+
+    /// <summary>
+    /// What to do with a class folder that holds no image file (or only unreadable ones that were skipped): false (the
+    /// default) fails with an error naming the folder; true leaves the class out (it gets no label and no class name)
+    /// and logs a warning.
+    /// </summary>
+    public bool SkipEmptyClassFolders { get; init; }
+
+    /// <summary>
+    /// What to do with an image file that cannot be read (not a PNG, JPEG or BMP file despite its extension, a corrupt or
+    /// truncated header, too many pixels): false (the default) fails with an error naming the file; true leaves it out
+    /// of the data set and logs a warning. Headers are checked when the folder is loaded; a data set decoded on demand
+    /// (see <see cref="InMemoryLimitBytes"/>) checks the rest of each file only when it reads it, and a failure then is
+    /// an error naming the file whatever this setting.
+    /// </summary>
+    public bool SkipInvalidImages { get; init; }
+
+    /// <summary>
+    /// Decoded size, in bytes, up to which the images are decoded when the folder is loaded and kept in memory
+    /// (256 MiB by default: about 87,000 RGB images of 32×32). Larger data sets list their files and labels only and
+    /// decode images on demand, batch by batch (see <see cref="DataLoaderOptions.PrefetchBatches"/>), so a folder of
+    /// millions of images needs memory for the file list and a few batches only. 0 always decodes on demand.
+    /// </summary>
+    public long InMemoryLimitBytes { get; init; } = 256L * 1024 * 1024;
+
+    /// <summary>
+    /// Per-channel normalisation mean of pixel/255 (one entry per channel). Null (the default) computes it, together
+    /// with <see cref="Std"/>, from the images: all of them when the data set is decoded into memory, otherwise a seeded
+    /// random sample of <see cref="StatisticsSampleSize"/> images. For a train/test pair both use the training set's.
+    /// </summary>
+    public IReadOnlyList<float>? Mean { get; init; }
+
+    /// <summary>Per-channel normalisation standard deviation of pixel/255 (one positive entry per channel); null computes it (see <see cref="Mean"/>).</summary>
+    public IReadOnlyList<float>? Std { get; init; }
+
+    /// <summary>
+    /// Number of images, drawn at random with <see cref="Seed"/>, over which the mean and std are computed for a data set
+    /// decoded on demand (2,000 by default, at least 1). Data sets decoded into memory use every image.
+    /// </summary>
+    public int StatisticsSampleSize { get; init; } = 2000;
+
+    /// <summary>
+    /// Whether the images are stored in a seeded random order (the default) rather than class by class. The search
+    /// strategies split the training set by stored order (first part for the weights, second for the architecture), so
+    /// storing an image folder class by class would give the two parts different classes.
+    /// </summary>
+    public bool Shuffle { get; init; } = true;
+
+    /// <summary>Seed of the stored order, of the train/test split by portion and of the statistics sample.</summary>
+    public int Seed { get; init; }
+
+    /// <summary>
+    /// Fraction of each class held out as the test set by <see cref="ImageFolder.LoadTrainTest"/> when the folder has no
+    /// <c>train</c>/<c>val</c> (or <c>test</c>) subfolders: round(portion·n) of a class's n images, at most n − 1,
+    /// chosen with <see cref="Seed"/>. In (0, 1); 0.2 by default.
+    /// </summary>
+    public double TestPortion { get; init; } = 0.2;
+
+    /// <summary>
+    /// The largest image, in pixels (width·height), that is decoded: 64 megapixels by default. Larger images are
+    /// treated as unreadable (see <see cref="SkipInvalidImages"/>), so that a corrupt header cannot make the decoder
+    /// allocate gigabytes.
+    /// </summary>
+    public long MaxSourcePixels { get; init; } = 64L * 1024 * 1024;
+
+    /// <summary>Name of the data set; defaults to the folder's name (with "-train"/"-test" for a train/test pair).</summary>
+    public string? Name { get; init; }
+}
