@@ -18,19 +18,17 @@ internal static class EmbeddedFonts
     private static readonly Lazy<SKTypeface> RegularFace = new(() => Load("DejaVuSans.ttf"));
     private static readonly Lazy<SKTypeface> BoldFace = new(() => Load("DejaVuSans-Bold.ttf"));
     private static readonly object Gate = new();
-    private static bool _registered;
 
     /// <summary>The regular or bold typeface.</summary>
     public static SKTypeface Typeface(bool bold) => bold ? BoldFace.Value : RegularFace.Value;
 
-    /// <summary>Adds the resolver for <see cref="Name"/> to ScottPlot's font resolvers (once).</summary>
+    /// <summary>Adds the resolver for <see cref="Name"/> to ScottPlot's font resolvers unless it is there (again after a <c>Fonts.Reset()</c>).</summary>
     public static void Register()
     {
         lock (Gate)
         {
-            if (_registered) return;
-            ScottPlot.Fonts.FontResolvers.Insert(0, new EmbeddedFontResolver());
-            _registered = true;
+            if (!ScottPlot.Fonts.FontResolvers.OfType<EmbeddedFontResolver>().Any())
+                ScottPlot.Fonts.FontResolvers.Insert(0, new EmbeddedFontResolver());
         }
     }
 

@@ -82,13 +82,15 @@ internal static class ZMagnitudePlot
         var points = history.Where(r => r.ZMagnitude.ContainsKey(key)).Select(r => (X: (double)r.Epoch, Z: r.ZMagnitude[key])).ToList();
         int candidates = points.Max(p => p.Z.Length);
         double[] final = points[^1].Z;
-        int[] top = Enumerable.Range(0, final.Length).Where(j => final[j] > 0).OrderByDescending(j => final[j]).Take(strongest).ToArray();
+        int[] top = Enumerable.Range(0, final.Length).Where(j => final[j] > 0 && double.IsFinite(final[j])).OrderByDescending(j => final[j]).Take(strongest).ToArray();
         Plot plot = ChartStyle.Create(NodeKeys.Display(key), xLabel ? "epoch" : "", yLabel ? "|z|" : "", titleSize: 15, labelSize: 13, tickSize: 12);
         double first = points[0].X, last = points[^1].X;
         foreach (int j in Enumerable.Range(0, candidates).OrderBy(j => top.Contains(j)))
         {
-            double[] xs = points.Select(p => p.X).ToArray();
-            double[] ys = points.Select(p => j < p.Z.Length ? p.Z[j] : double.NaN).ToArray();
+            var finite = points.Where(p => j < p.Z.Length && double.IsFinite(p.Z[j])).ToArray();
+            if (finite.Length == 0) continue;
+            double[] xs = finite.Select(p => p.X).ToArray();
+            double[] ys = finite.Select(p => p.Z[j]).ToArray();
             bool strong = top.Contains(j);
             var line = plot.Add.ScatterLine(xs, ys, Colours.Of(colours[j % k]).WithAlpha(strong ? 1.0 : 0.35));
             line.LineWidth = strong ? 2.6f : 1f;

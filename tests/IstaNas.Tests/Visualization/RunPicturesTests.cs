@@ -66,6 +66,21 @@ public sealed class RunPicturesTests : IDisposable
     }
 
     [Fact]
+    public void APictureThatCannotBeDrawnIsReportedAndTheOthersAreStillWritten()
+    {
+        var writer = new PictureWriter(_dir);
+        writer.Png("broken.png", () => throw new InvalidOperationException("boom"));
+        writer.Png("not-applicable.png", () => null);
+        writer.Text("fine.svg", () => "<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
+        SavedFiles saved = writer.Finish();
+        FileFailure failure = Assert.Single(saved.Failed);
+        Assert.Equal(Path.Combine(Path.GetFullPath(_dir), "broken.png"), failure.Path);
+        Assert.Contains("boom", failure.Reason, StringComparison.Ordinal);
+        Assert.Equal(["fine.svg"], saved.Written.Select(Path.GetFileName));
+        Assert.Equal(["fine.svg"], Directory.GetFiles(_dir).Select(Path.GetFileName));
+    }
+
+    [Fact]
     public void ArgumentsAreChecked()
     {
         Assert.Throws<ArgumentNullException>(() => RunPictures.Write(_dir, (SearchResult)null!));
