@@ -39,7 +39,7 @@ internal sealed class CellLayout
     private const double TitleBand = 32;
     private const double BoxHeight = 34;
     private const double LabelHeight = 22;
-    private const double MinGap = 44;
+    private const double MinGap = 40;
     private const double MaxGap = 150;
 
     private CellLayout(string title, double width, double height, IReadOnlyList<CellBox> boxes, IReadOnlyList<CellEdge> edges)
@@ -168,7 +168,9 @@ internal sealed class CellLayout
             if (c + 1 < columnCount)
             {
                 double climb = columns[c].SelectMany(a => a.Next.Select(b => Math.Abs(b.Y - a.Y))).DefaultIfEmpty(0).Max();
-                x = right[c] + Math.Clamp(0.45 * climb, MinGap, MaxGap);
+                double gap = Math.Clamp(0.45 * climb, MinGap, MaxGap);
+                // A column of lanes only is no obstacle (curves pass over it): the two gaps around it make one.
+                x = right[c] + (widths[c] <= 0 || widths[c + 1] <= 0 ? gap * 0.6 : gap);
             }
         }
         double Center(int c) => (left[c] + right[c]) / 2;

@@ -51,8 +51,8 @@ internal static class ChartStyle
         int start = (int)Math.Ceiling(first / (double)step) * step;
         var ticks = new List<double> { first };
         for (int e = start; e <= last; e += step)
-            if (e - first > step / 2.0) ticks.Add(e);
-        if (last - ticks[^1] > step / 2.0) ticks.Add(last);
+            if (e - first >= step / 2.0) ticks.Add(e);
+        if (last - ticks[^1] >= step / 2.0) ticks.Add(last);
         plot.Axes.Bottom.SetTicks([.. ticks], [.. ticks.Select(t => t.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
         plot.Axes.Bottom.TickLabelStyle.FontName = EmbeddedFonts.Name;
         plot.Axes.SetLimitsX(first - padLeft, Math.Max(last, first + 1) + padRight);
