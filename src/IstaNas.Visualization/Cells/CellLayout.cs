@@ -92,12 +92,12 @@ internal sealed class CellLayout
         int columnCount = 2 * rank[output] + 1;
 
         // Items: one per box, one per column an edge crosses (its label in the column just before the target).
-        var boxes = new Item[states];
+        var boxes = new LayoutItem[states];
         for (int v = 0; v < states; v++)
         {
             string name = StateName(v, nodes);
             int incoming = edges.Count(e => e.To == v);
-            boxes[v] = new Item
+            boxes[v] = new LayoutItem
             {
                 Column = 2 * rank[v],
                 State = v,
@@ -106,16 +106,16 @@ internal sealed class CellLayout
                 Height = Math.Max(BoxHeight, (incoming - 1) * PortSpacing + 22),
             };
         }
-        var chains = new List<Item>[edges.Count];
+        var chains = new List<LayoutItem>[edges.Count];
         for (int e = 0; e < edges.Count; e++)
         {
             (int from, int to, string? op) = edges[e];
-            var chain = new List<Item>();
-            Item previous = boxes[from];
+            var chain = new List<LayoutItem>();
+            LayoutItem previous = boxes[from];
             for (int c = boxes[from].Column + 1; c < boxes[to].Column; c++)
             {
                 bool label = op is not null && c == boxes[to].Column - 1;
-                var item = new Item
+                var item = new LayoutItem
                 {
                     Column = c,
                     Edge = e,
@@ -131,9 +131,9 @@ internal sealed class CellLayout
             chains[e] = chain;
         }
 
-        var columns = Enumerable.Range(0, columnCount).Select(_ => new List<Item>()).ToArray();
-        foreach (Item box in boxes) columns[box.Column].Add(box);
-        foreach (Item item in chains.SelectMany(c => c)) columns[item.Column].Add(item);
+        var columns = Enumerable.Range(0, columnCount).Select(_ => new List<LayoutItem>()).ToArray();
+        foreach (LayoutItem box in boxes) columns[box.Column].Add(box);
+        foreach (LayoutItem item in chains.SelectMany(c => c)) columns[item.Column].Add(item);
         for (int c = 0; c < columnCount; c++)
             columns[c] = [.. columns[c].OrderBy(i => i.State >= 0 ? i.State : edges[i.Edge].To).ThenBy(i => i.Edge)];
 
@@ -146,7 +146,7 @@ internal sealed class CellLayout
         var endY = new double[edges.Count];
         for (int v = 0; v < states; v++)
         {
-            Item box = boxes[v];
+            LayoutItem box = boxes[v];
             var into = Enumerable.Range(0, edges.Count).Where(e => edges[e].To == v)
                 .OrderBy(e => (chains[e].Count > 0 ? chains[e][^1] : boxes[edges[e].From]).Y).ThenBy(e => e).ToList();
             for (int i = 0; i < into.Count; i++) endY[into[i]] = box.Y + (i - (into.Count - 1) / 2.0) * PortSpacing;
@@ -177,7 +177,7 @@ internal sealed class CellLayout
 
         // Vertical extent, then everything moved below the caption.
         double top = double.MaxValue, bottom = double.MinValue;
-        foreach (Item item in columns.SelectMany(c => c))
+        foreach (LayoutItem item in columns.SelectMany(c => c))
         {
             top = Math.Min(top, item.Y - item.Height / 2);
             bottom = Math.Max(bottom, item.Y + item.Height / 2);
@@ -205,7 +205,7 @@ internal sealed class CellLayout
             }
             LineTo(new(right[boxes[from].Column], at.Y));
             DiagramRect? label = null;
-            foreach (Item item in chains[e])
+            foreach (LayoutItem item in chains[e])
             {
                 if (widths[item.Column] <= 0) continue; // a column of lanes only: the curve passes straight over it
                 CurveTo(new(left[item.Column], item.Y + dy));
@@ -228,24 +228,24 @@ internal sealed class CellLayout
             Math.Ceiling(height), boxList, edgeList);
     }
 
-    private static void Link(Item from, Item to)
+    private static void Link(LayoutItem from, LayoutItem to)
     {
         from.Next.Add(to);
         to.Previous.Add(from);
     }
 
     /// <summary>Orders the items of each column to reduce crossings (barycentre sweeps; the inputs stay in order).</summary>
-    private static void Order(List<Item>[] columns)
+    private static void Order(List<LayoutItem>[] columns)
     {
         void Number()
         {
-            foreach (List<Item> column in columns)
+            foreach (List<LayoutItem> column in columns)
                 for (int i = 0; i < column.Count; i++) column[i].Order = i;
         }
         int Crossings()
         {
             int count = 0;
-            foreach (List<Item> column in columns)
+            foreach (List<LayoutItem> column in columns)
             {
                 var links = column.SelectMany(a => a.Next.Select(b => (A: a.Order, B: b.Order))).ToList();
                 for (int i = 0; i < links.Count; i++)
@@ -254,7 +254,7 @@ internal sealed class CellLayout
             }
             return count;
         }
-        void Sort(int c, Func<Item, List<Item>> neighbours) =>
+        void Sort(int c, Func<LayoutItem, List<LayoutItem>> neighbours) =>
             columns[c] = [.. columns[c].OrderBy(i => neighbours(i).Count == 0 ? i.Order : neighbours(i).Average(n => n.Order)).ThenBy(i => i.Order)];
 
         Number();
@@ -287,9 +287,9 @@ internal sealed class CellLayout
     /// Vertical positions: each item pulled towards the mean of its neighbours, then the column's items pushed apart
     /// just enough for their gaps, keeping their order (an exact least-squares projection: pool adjacent violators).
     /// </summary>
-    private static void Place(List<Item>[] columns)
+    private static void Place(List<LayoutItem>[] columns)
     {
-        foreach (List<Item> column in columns)
+        foreach (List<LayoutItem> column in columns)
         {
             double y = 0;
             for (int i = 0; i < column.Count; i++)
@@ -297,14 +297,14 @@ internal sealed class CellLayout
                 if (i > 0) y += Separation(column[i - 1], column[i]);
                 column[i].Y = y;
             }
-            foreach (Item item in column) item.Y -= y / 2;
+            foreach (LayoutItem item in column) item.Y -= y / 2;
         }
         for (int round = 0; round < 60; round++)
         {
             IEnumerable<int> order = round % 2 == 0 ? Enumerable.Range(0, columns.Length) : Enumerable.Range(0, columns.Length).Reverse();
             foreach (int c in order)
             {
-                List<Item> column = columns[c];
+                List<LayoutItem> column = columns[c];
                 if (column.Count == 0) continue;
                 var desired = column.Select(i => i.Previous.Count + i.Next.Count == 0 ? i.Y : i.Previous.Concat(i.Next).Average(n => n.Y)).ToArray();
                 Project(column, desired);
@@ -313,7 +313,7 @@ internal sealed class CellLayout
     }
 
     /// <summary>Sets the column's positions to the ordered positions nearest <paramref name="desired"/> that keep every gap.</summary>
-    private static void Project(List<Item> column, double[] desired)
+    private static void Project(List<LayoutItem> column, double[] desired)
     {
         int n = column.Count;
         var offset = new double[n];
@@ -339,7 +339,7 @@ internal sealed class CellLayout
     }
 
     /// <summary>Distance between the centres of two neighbours in a column.</summary>
-    private static double Separation(Item a, Item b)
+    private static double Separation(LayoutItem a, LayoutItem b)
     {
         double gap = (a.State >= 0, b.State >= 0) switch
         {
@@ -349,32 +349,5 @@ internal sealed class CellLayout
             _ => 8,
         };
         return (a.Height + b.Height) / 2 + gap;
-    }
-
-    /// <summary>A box, a label or a lane of an edge in one column.</summary>
-    private sealed class Item
-    {
-        public int Column { get; init; }
-
-        /// <summary>The state of a box; -1 for an edge's item.</summary>
-        public int State { get; init; } = -1;
-
-        /// <summary>The edge of a label or lane; -1 for a box.</summary>
-        public int Edge { get; init; } = -1;
-
-        /// <summary>The box name or label text; null for a lane.</summary>
-        public string? Text { get; init; }
-
-        public double Width { get; init; }
-
-        public double Height { get; init; }
-
-        public double Y { get; set; }
-
-        public int Order { get; set; }
-
-        public List<Item> Previous { get; } = [];
-
-        public List<Item> Next { get; } = [];
     }
 }
