@@ -3,6 +3,7 @@ using System.Globalization;
 using IstaNas.Architecture;
 using IstaNas.Evaluation;
 using IstaNas.Training;
+using IstaNas.Visualization;
 
 namespace IstaNas.Sample;
 
@@ -154,11 +155,12 @@ internal static class EvaluateCommand
             : trainer.Resume(resume, train, test, progress, cancellationToken));
         using var network = result.Network;
         SavedFiles saved = result.Save(run.Directory);
-        var files = new List<string>(saved.Written);
+        SavedFiles pictures = RunPictures.Write(run.Directory, result);
+        var files = new List<string>([.. saved.Written, .. pictures.Written]);
         if (result.CheckpointPath is string checkpoint) files.Add(checkpoint);
         files.Add(run.LogPath);
-        console.EvaluationSummary(result, files, saved.Failed);
-        return result.Cancelled ? 130 : saved.AllWritten ? 0 : 1;
+        console.EvaluationSummary(result, files, [.. saved.Failed, .. pictures.Failed]);
+        return result.Cancelled ? 130 : saved.AllWritten && pictures.AllWritten ? 0 : 1;
     }
 
     private static Genotype LoadGenotype(string value)

@@ -3,6 +3,7 @@ using IstaNas.Checkpoints;
 using IstaNas.SearchSpace;
 using IstaNas.Strategies;
 using IstaNas.Training;
+using IstaNas.Visualization;
 using Spectre.Console;
 
 namespace IstaNas.Sample;
@@ -177,7 +178,7 @@ internal static class SearchCommand
         using (result.Network)
         {
             SavedFiles saved = result.Save(run.Directory);
-            var pictures = Pictures.Write(run.Directory, result);
+            var pictures = RunPictures.Write(run.Directory, result);
             var files = new List<string>([.. saved.Written, .. pictures.Written]);
             if (result.CheckpointPath is string checkpoint) files.Add(checkpoint);
             files.Add(run.LogPath);

@@ -1,14 +1,17 @@
+using System.IO.Compression;
 using System.Text.RegularExpressions;
+using System.Xml.Linq;
 using IstaNas.Architecture;
 using Xunit.Abstractions;
 
 namespace IstaNas.Tests.Packaging;
 
 /// <summary>
-/// Packs the library into a local folder feed and builds and runs a tiny application that references the package
-/// (plus TorchSharp-cpu) like any consumer: proves the package restores, its API works and — on hosts with an older
-/// libstdc++ such as Debian 12 — that the buildTransitive patch of libLibTorchSharp.so reaches consumers.
-/// Excluded with <c>--filter "Category!=Package"</c>.
+/// Packs IstaNas and IstaNas.Visualization into a local folder feed and builds and runs a tiny application that
+/// references both packages (plus TorchSharp-cpu) like any consumer: proves the packages restore, their APIs work
+/// (TorchSharp and ScottPlot's SkiaSharp in one process), that the core package lists no plotting or image dependency,
+/// and — on hosts with an older libstdc++ such as Debian 12 — that the buildTransitive patch of libLibTorchSharp.so
+/// reaches consumers. Excluded with <c>--filter "Category!=Package"</c>.
 /// </summary>
 [Trait("Category", "Package")]
 public sealed class ConsumerTests(ITestOutputHelper log)
@@ -22,7 +25,7 @@ public sealed class ConsumerTests(ITestOutputHelper log)
 #endif
 
     [Fact]
-    public void PackedLibraryRestoresBuildsAndSearchesInAConsumerApp()
+    public void PackedLibrariesRestoreBuildSearchAndDrawInAConsumerApp()
     {
         string repo = RepoRoot();
         // A unique prerelease version per run: the global package cache can never serve a stale IstaNas,
@@ -35,10 +38,22 @@ public sealed class ConsumerTests(ITestOutputHelper log)
         Directory.CreateDirectory(app);
         try
         {
-            // The test project already built the library in this configuration: pack that build.
-            Step("dotnet", ["pack", Path.Combine(repo, "src", "IstaNas", "IstaNas.csproj"), "-c", Configuration, "--no-build",
-                "-o", feed, $"-p:PackageVersion={version}", "-nodeReuse:false", "-v:m"], repo);
-            Assert.True(File.Exists(Path.Combine(feed, $"IstaNas.{version}.nupkg")), $"dotnet pack did not produce IstaNas.{version}.nupkg in {feed}.");
+            // The test project already built both libraries in this configuration: pack those builds.
+            foreach (string project in new[] { "IstaNas", "IstaNas.Visualization" })
+            {
+                Step("dotnet", ["pack", Path.Combine(repo, "src", project, $"{project}.csproj"), "-c", Configuration, "--no-build",
+                    "-o", feed, $"-p:PackageVersion={version}", "-nodeReuse:false", "-v:m"], repo);
+                Assert.True(File.Exists(Path.Combine(feed, $"{project}.{version}.nupkg")), $"dotnet pack did not produce {project}.{version}.nupkg in {feed}.");
+            }
+
+            // The lean core: no plotting or image package among IstaNas's dependencies; the pictures' package has them.
+            string[] core = Dependencies(Path.Combine(feed, $"IstaNas.{version}.nupkg"));
+            Assert.Contains("TorchSharp", core);
+            Assert.DoesNotContain(core, IsPlottingOrImage);
+            string[] pictures = Dependencies(Path.Combine(feed, $"IstaNas.Visualization.{version}.nupkg"));
+            Assert.Contains("IstaNas", pictures);
+            Assert.Contains("ScottPlot", pictures);
+            Assert.Contains("SkiaSharp", pictures);
 
             WriteApp(repo, app, feed, version);
             string build = Step("dotnet", ["build", app, "-c", "Release", "-nodeReuse:false", "-v:n", "-p:UseSharedCompilation=false"], app);
@@ -52,18 +67,37 @@ public sealed class ConsumerTests(ITestOutputHelper log)
             Assert.True(m.Success, $"The consumer printed no genotype. Output:\n{output}");
             Genotype genotype = Genotype.FromJson(m.Groups["json"].Value);
             Assert.Equal(4, genotype.Nodes);
-            foreach (string picture in new[] { "normal.svg", "reduce.png", "loss.png", "z_magnitude.png" })
+            Assert.DoesNotContain("failed ", output, StringComparison.Ordinal);
+            foreach (string picture in new[] { "normal.svg", "normal.dot", "reduce.png", "loss.png", "accuracy.png", "learning_rate.png", "z_magnitude.png", "darts_reduce.png" })
             {
                 Assert.Contains($"wrote {picture}", output);
-                Assert.True(new FileInfo(Path.Combine(app, "out", picture)).Length > 0, $"{picture} is empty");
+                string path = Path.Combine(app, "out", picture);
+                Assert.True(new FileInfo(path).Length > 0, $"{picture} is empty");
+                if (picture.EndsWith(".png", StringComparison.Ordinal))
+                    Assert.True(Visualization.PngReader.Decode(File.ReadAllBytes(path)).DistinctColours() > 100, $"{picture} is blank.");
             }
         }
         finally
         {
             TryDelete(work);
             TryDelete(Path.Combine(PackageCache(), "istanas", version));
+            TryDelete(Path.Combine(PackageCache(), "istanas.visualization", version));
         }
     }
+
+    /// <summary>The package ids a .nupkg's nuspec depends on (any target framework).</summary>
+    private static string[] Dependencies(string nupkg)
+    {
+        using ZipArchive zip = ZipFile.OpenRead(nupkg);
+        ZipArchiveEntry nuspec = zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.OrdinalIgnoreCase) && !e.FullName.Contains('/'));
+        using Stream stream = nuspec.Open();
+        return XDocument.Load(stream).Descendants().Where(e => e.Name.LocalName == "dependency")
+            .Select(e => (string)e.Attribute("id")!).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+    }
+
+    private static bool IsPlottingOrImage(string id) =>
+        Regex.IsMatch(id, @"(?i)^(ScottPlot|SkiaSharp|HarfBuzzSharp|OxyPlot|LiveCharts|Plotly|XPlot|SixLabors|System\.Drawing|Microsoft\.Maui\.Graphics|Svg|QuikGraph|Microsoft\.Msagl|MathNet\.Plot)")
+        || id.Contains("Visualization", StringComparison.OrdinalIgnoreCase);
 
     private string Step(string file, string[] args, string cwd)
     {

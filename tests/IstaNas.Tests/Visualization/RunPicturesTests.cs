@@ -1,95 +1,125 @@
-using IstaNas.Architecture;
-using IstaNas.Visualization;
+using System.Xml.Linq;
 using IstaNas.Strategies;
+using IstaNas.Visualization;
 
 namespace IstaNas.Tests.Visualization;
 
+/// <summary>RunPictures: which files a search and an evaluation get, that each is a valid picture, and failures.</summary>
 public sealed class RunPicturesTests : IDisposable
 {
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "istanas-artifacts-" + Guid.NewGuid().ToString("N"));
+    private static readonly string[] CellFiles = ["normal.png", "normal.svg", "normal.dot", "reduce.png", "reduce.svg", "reduce.dot"];
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "istanas-pictures-" + Guid.NewGuid().ToString("N"));
 
     public void Dispose()
     {
         if (Directory.Exists(_dir)) Directory.Delete(_dir, recursive: true);
     }
 
-    /// <summary>A one-stage-like history: search epochs with |z| and nodes freezing, then train epochs.</summary>
-    internal static SearchResult FakeRun(int searchEpochs = 12, int trainEpochs = 6)
+    [Fact]
+    public void AOneStageSearchGetsCellsCurvesZAndTheFreezeTimeline()
     {
-        var history = new List<EpochReport>();
-        string[] keys = [.. new[] { "normal", "reduce" }.SelectMany(c => Enumerable.Range(0, 4).Select(i => $"{c}/{i}"))];
-        var frozen = new List<string>();
-        for (int e = 1; e <= searchEpochs; e++)
-        {
-            if (e % 2 == 0 && frozen.Count < keys.Length - 1) frozen.Add(keys[(frozen.Count * 3) % keys.Length]);
-            history.Add(new EpochReport
-            {
-                Epoch = e,
-                Epochs = searchEpochs,
-                LearningRate = 0.025,
-                TrainLoss = 2.3 * Math.Exp(-0.1 * e),
-                TrainAccuracy = 0.1 + 0.05 * e,
-                ValidLoss = e % 3 == 0 ? double.NaN : 2.4 * Math.Exp(-0.08 * e),
-                ValidAccuracy = 0.1 + 0.04 * e,
-                // Node i has (i + 2) * 7 candidates: (predecessor, operation), predecessor-major.
-                ZMagnitude = keys.ToDictionary(k => k, k =>
-                {
-                    int node = k[^1] - '0', salt = k.Sum(ch => ch) % 97;
-                    return Enumerable.Range(0, (node + 2) * 7).Select(j => Math.Abs(Math.Sin(j * 1.7 + salt + e * 0.3)) * ((j * 31 + salt) % 11) / 10.0).ToArray();
-                }),
-                FrozenNodes = [.. frozen],
-                Elapsed = TimeSpan.FromSeconds(1),
-            });
-        }
-        for (int e = 1; e <= trainEpochs; e++)
-            history.Add(new EpochReport
-            {
-                Epoch = e,
-                Epochs = trainEpochs,
-                Phase = TrainingPhase.Train,
-                LearningRate = 0.01,
-                TrainLoss = 0.6 - 0.05 * e,
-                TrainAccuracy = 0.7 + 0.02 * e,
-                FrozenNodes = keys,
-                Elapsed = TimeSpan.FromSeconds(1),
-            });
-        return new SearchResult { Genotype = KnownGenotypes.IstaTwoStage, History = history, Elapsed = TimeSpan.FromSeconds(18) };
+        SavedFiles saved = RunPictures.Write(_dir, FakeHistories.OneStage());
+        Assert.True(saved.AllWritten, string.Join("; ", saved.Failed));
+        Assert.Equal([.. CellFiles, "loss.png", "accuracy.png", "learning_rate.png", "z_magnitude.png", "freeze_timeline.png"],
+            saved.Written.Select(Path.GetFileName));
+        AssertValid(saved);
+        Keep(saved, "one-stage");
     }
 
     [Fact]
-    public void WritesEveryPictureAsValidPngOrSvg()
+    public void ATwoStageSearchGetsNoFreezeTimeline()
     {
-        IReadOnlyList<string> files = RunPictures.Write(_dir, FakeRun());
-        string[] names = files.Select(Path.GetFileName).ToArray()!;
-        Assert.Equal(["normal.svg", "reduce.svg", "normal.png", "reduce.png", "loss.png", "accuracy.png", "z_magnitude.png", "freeze_timeline.png"], names);
-        foreach (string png in files.Where(f => f.EndsWith(".png", StringComparison.Ordinal)))
+        SavedFiles saved = RunPictures.Write(_dir, FakeHistories.TwoStage());
+        Assert.Equal([.. CellFiles, "loss.png", "accuracy.png", "learning_rate.png", "z_magnitude.png"], saved.Written.Select(Path.GetFileName));
+        AssertValid(saved);
+        Keep(saved, "two-stage");
+    }
+
+    [Fact]
+    public void AnEvaluationGetsCellsLossAccuracyAndLearningRate()
+    {
+        SavedFiles saved = RunPictures.Write(_dir, FakeHistories.Evaluation());
+        Assert.True(saved.AllWritten, string.Join("; ", saved.Failed));
+        Assert.Equal([.. CellFiles, "loss.png", "accuracy.png", "learning_rate.png"], saved.Written.Select(Path.GetFileName));
+        AssertValid(saved);
+        Keep(saved, "evaluate");
+    }
+
+    [Fact]
+    public void AnEmptyHistoryGetsOnlyTheCells()
+    {
+        var result = new SearchResult { Genotype = IstaNas.Architecture.KnownGenotypes.DartsV2, History = [], Elapsed = TimeSpan.Zero };
+        Assert.Equal(CellFiles, RunPictures.Write(_dir, result).Written.Select(Path.GetFileName));
+        Assert.Equal(CellFiles, RunPictures.Write(Path.Combine(_dir, "eval"), FakeHistories.Evaluation() with { History = [] }).Written.Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void AnUnwritableFolderIsReportedNotThrown()
+    {
+        Directory.CreateDirectory(_dir);
+        string blocked = Path.Combine(_dir, "a-file");
+        File.WriteAllText(blocked, "not a folder");
+        SavedFiles saved = RunPictures.Write(blocked, FakeHistories.OneStage());
+        Assert.Empty(saved.Written);
+        Assert.Equal(11, saved.Failed.Count);
+        Assert.All(saved.Failed, f => Assert.StartsWith(blocked, f.Path, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void APictureThatCannotBeDrawnIsReportedAndTheOthersAreStillWritten()
+    {
+        var writer = new PictureWriter(_dir);
+        writer.Png("broken.png", () => throw new InvalidOperationException("boom"));
+        writer.Png("not-applicable.png", () => null);
+        writer.Text("fine.svg", () => "<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
+        SavedFiles saved = writer.Finish();
+        FileFailure failure = Assert.Single(saved.Failed);
+        Assert.Equal(Path.Combine(Path.GetFullPath(_dir), "broken.png"), failure.Path);
+        Assert.Contains("boom", failure.Reason, StringComparison.Ordinal);
+        Assert.Equal(["fine.svg"], saved.Written.Select(Path.GetFileName));
+        Assert.Equal(["fine.svg"], Directory.GetFiles(_dir).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void ArgumentsAreChecked()
+    {
+        Assert.Throws<ArgumentNullException>(() => RunPictures.Write(_dir, (SearchResult)null!));
+        Assert.Throws<ArgumentException>(() => RunPictures.Write(" ", FakeHistories.TwoStage()));
+    }
+
+    private void AssertValid(SavedFiles saved)
+    {
+        Assert.Equal(saved.Written.Order(StringComparer.Ordinal), Directory.GetFiles(_dir).Order(StringComparer.Ordinal)); // no temporary files
+        foreach (string file in saved.Written)
         {
-            PngReader.Image image = PngReader.Decode(File.ReadAllBytes(png));
-            Assert.InRange(image.Width, 200, 3000);
-            Assert.InRange(image.Height, 150, 3000);
-            Assert.True(image.Rgb.Distinct().Count() > 2, $"{png} is blank.");
+            byte[] bytes = File.ReadAllBytes(file);
+            switch (Path.GetExtension(file))
+            {
+                case ".png":
+                    PngReader.Image image = PngReader.Decode(bytes);
+                    Assert.InRange(image.Width, 300, 2000);
+                    Assert.InRange(image.Height, 150, 1200);
+                    Assert.True(image.DistinctColours() > 100, $"{file} has only {image.DistinctColours()} colours.");
+                    break;
+                case ".svg":
+                    Assert.Equal("svg", XDocument.Parse(System.Text.Encoding.UTF8.GetString(bytes)).Root!.Name.LocalName);
+                    break;
+                case ".dot":
+                    Assert.StartsWith("digraph", System.Text.Encoding.UTF8.GetString(bytes), StringComparison.Ordinal);
+                    break;
+                default:
+                    Assert.Fail($"Unexpected file {file}.");
+                    break;
+            }
         }
-        Assert.Equal(files.Count, Directory.GetFiles(_dir).Length); // no temporary files left
+    }
+
+    /// <summary>With ISTANAS_KEEP_ARTIFACTS set, copies the pictures there to look at.</summary>
+    private static void Keep(SavedFiles saved, string name)
+    {
         string? keep = Environment.GetEnvironmentVariable("ISTANAS_KEEP_ARTIFACTS");
-        if (!string.IsNullOrEmpty(keep))
-            foreach (string f in files) File.Copy(f, Path.Combine(Directory.CreateDirectory(keep).FullName, Path.GetFileName(f)), overwrite: true);
-    }
-
-    [Fact]
-    public void SkipsHistoryPlotsThatHaveNoData()
-    {
-        var result = new SearchResult { Genotype = KnownGenotypes.DartsV2, History = [], Elapsed = TimeSpan.Zero };
-        string[] names = RunPictures.Write(_dir, result).Select(Path.GetFileName).ToArray()!;
-        Assert.Equal(["normal.svg", "reduce.svg", "normal.png", "reduce.png"], names);
-    }
-
-    [Fact]
-    public void CellPngHasTheLayoutSizeTimesTwo()
-    {
-        IstaNas.Visualization.CellLayout layout = IstaNas.Visualization.CellLayout.Create(KnownGenotypes.DartsV2, CellType.Reduce);
-        var canvas = IstaNas.Visualization.Plots.CellPicture.Render(KnownGenotypes.DartsV2, CellType.Reduce);
-        PngReader.Image image = PngReader.Decode(canvas.ToPng());
-        Assert.Equal((int)Math.Ceiling(layout.Width * 2), image.Width);
-        Assert.Equal((int)Math.Ceiling(layout.Height * 2), image.Height);
+        if (string.IsNullOrEmpty(keep)) return;
+        string target = Directory.CreateDirectory(Path.Combine(keep, name)).FullName;
+        foreach (string f in saved.Written) File.Copy(f, Path.Combine(target, Path.GetFileName(f)), overwrite: true);
     }
 }

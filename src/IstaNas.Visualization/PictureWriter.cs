@@ -1,0 +1,56 @@
+using IstaNas.IO;
+using IstaNas.Training;
+
+namespace IstaNas.Visualization;
+
+/// <summary>
+/// Draws and writes pictures into one folder, each atomically. A picture that cannot be drawn or written is recorded
+/// with the reason and the others are still written; nothing is thrown for I/O or drawing errors.
+/// </summary>
+internal sealed class PictureWriter
+{
+    private readonly string _directory;
+    private readonly List<string> _written = [];
+    private readonly List<FileFailure> _failed = [];
+
+    public PictureWriter(string directory)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        _directory = Path.GetFullPath(directory);
+    }
+
+    /// <summary>Draws a PNG (null: nothing to draw, no file) and writes it.</summary>
+    public void Png(string name, Func<byte[]?> draw) => Write(name, draw, (path, bytes) => AtomicFile.WriteAllBytes(path, bytes));
+
+    /// <summary>Writes a text file (SVG, DOT).</summary>
+    public void Text(string name, Func<string> draw) => Write(name, draw, AtomicFile.WriteAllText);
+
+    /// <summary>What was written and what failed.</summary>
+    public SavedFiles Finish() => new([.. _written], [.. _failed]);
+
+    private void Write<T>(string name, Func<T?> draw, Action<string, T> write)
+        where T : class
+    {
+        string path = Path.Combine(_directory, name);
+        T? content;
+        try
+        {
+            content = draw();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            _failed.Add(new FileFailure(path, $"could not draw the picture: {ex.GetType().Name}: {ex.Message}"));
+            return;
+        }
+        if (content is null) return;
+        try
+        {
+            write(path, content);
+            _written.Add(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _failed.Add(new FileFailure(path, ex.Message));
+        }
+    }
+}
