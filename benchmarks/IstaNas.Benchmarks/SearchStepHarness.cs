@@ -28,7 +28,7 @@ public enum StepKind
 /// </summary>
 public sealed class SearchStepHarness : IDisposable
 {
-    private readonly SearchNetwork _net;
+    private readonly SuperNet _net;
     private readonly IArchitectureSource _source;
     private readonly IDisposable _space;
     private readonly IReadOnlyList<TorchSharp.Modules.Parameter> _architecture;
@@ -56,7 +56,7 @@ public sealed class SearchStepHarness : IDisposable
 
         IReadOnlyList<string> ops = kind == StepKind.Dense ? DartsSearchSpace.DenseOperations(Operations.Default) : Operations.Default;
         // The super-net of both bilevel strategies: non-affine BNs, a BN after every pool.
-        _net = new SearchNetwork(new SuperNetOptions { Channels = channels, Layers = layers, Operations = ops, Classes = 10, Affine = false });
+        _net = new SuperNet(new SuperNetOptions { Channels = channels, Layers = layers, Operations = ops, Classes = 10, Affine = false });
         _weights = _net.WeightParameters().ToArray();
         _wOptimizer = optim.SGD(_weights, 0.025, 0.9, weight_decay: 3e-4);
         _aOptimizer = optim.Adam(_architecture, 3e-4, 0.5, 0.999, weight_decay: 1e-3);

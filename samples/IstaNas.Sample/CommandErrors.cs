@@ -2,6 +2,8 @@ using System.Text.Json;
 using IstaNas.Data;
 using Microsoft.Extensions.Options;
 
+using IstaNas.Validation;
+
 namespace IstaNas.Sample;
 
 /// <summary>Turns the errors a user can cause into a one-line message and exit code 2, without a stack trace.</summary>

@@ -141,7 +141,7 @@ internal static class SearchCommand
         string output = p.GetValue(Output)
             ?? (resume is not null ? Path.GetDirectoryName(Path.GetFullPath(resume))! : Path.Combine("runs", $"{strategy}-{DateTime.Now:yyyyMMdd-HHmmss}"));
         using var run = RunOutput.Open(output, "search.log");
-        void Configure(SearchTrainingOptions o)
+        void Configure(TrainingOptions o)
         {
             if (Given(Epochs)) o.Epochs = epochs;
             if (Given(BatchSize)) o.BatchSize = p.GetValue(BatchSize);

@@ -17,7 +17,7 @@ public sealed class IstaNasBuilder
     public IstaNasBuilder ConfigureSearchSpace(Action<SearchSpaceOptions> configure) => Configure(configure);
 
     /// <summary>Configures the recovery (sparse coding).</summary>
-    public IstaNasBuilder ConfigureRecovery(Action<SparseCoderOptions> configure) => Configure(configure);
+    public IstaNasBuilder ConfigureSparseCoder(Action<SparseCoderOptions> configure) => Configure(configure);
 
     /// <summary>Configures the two-stage strategy.</summary>
     public IstaNasBuilder ConfigureTwoStage(Action<TwoStageOptions> configure) => Configure(configure);

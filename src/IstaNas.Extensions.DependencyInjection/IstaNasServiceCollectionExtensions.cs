@@ -34,7 +34,7 @@ public static class IstaNasServiceCollectionExtensions
         {
             var builder = new SearchBuilder(sp.GetService<ILoggerFactory>() ?? Logging.Abstractions.NullLoggerFactory.Instance);
             builder.ConfigureSearchSpace(o => OptionsCopy.Into(sp.GetRequiredService<IOptions<SearchSpaceOptions>>().Value, o))
-                .ConfigureRecovery(o => OptionsCopy.Into(sp.GetRequiredService<IOptions<SparseCoderOptions>>().Value, o))
+                .ConfigureSparseCoder(o => OptionsCopy.Into(sp.GetRequiredService<IOptions<SparseCoderOptions>>().Value, o))
                 .ConfigureTwoStage(o => OptionsCopy.Into(sp.GetRequiredService<IOptions<TwoStageOptions>>().Value, o))
                 .ConfigureOneStage(o => OptionsCopy.Into(sp.GetRequiredService<IOptions<OneStageOptions>>().Value, o))
                 .ConfigureDarts(o => OptionsCopy.Into(sp.GetRequiredService<IOptions<DartsOptions>>().Value, o));
@@ -47,7 +47,7 @@ public static class IstaNasServiceCollectionExtensions
 
     /// <summary>
     /// Adds IstaNas as <see cref="AddIstaNas(IServiceCollection, Action{IstaNasBuilder}?)"/> does and binds every options class
-    /// from a configuration section: <c>SearchSpace</c>, <c>Recovery</c>, <c>TwoStage</c>, <c>OneStage</c>, <c>Darts</c> and
+    /// from a configuration section: <c>SearchSpace</c>, <c>SparseCoder</c>, <c>TwoStage</c>, <c>OneStage</c>, <c>Darts</c> and
     /// <c>Evaluation</c> under <paramref name="configuration"/> (for example <c>configuration.GetSection("IstaNas")</c>).
     /// A list in the configuration (<c>SearchSpace:Operations</c>) replaces the default list instead of adding to it.
     /// </summary>
@@ -60,7 +60,7 @@ public static class IstaNasServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
         Bind<SearchSpaceOptions>(services, configuration.GetSection("SearchSpace"));
-        Bind<SparseCoderOptions>(services, configuration.GetSection("Recovery"));
+        Bind<SparseCoderOptions>(services, configuration.GetSection("SparseCoder"));
         Bind<TwoStageOptions>(services, configuration.GetSection("TwoStage"));
         Bind<OneStageOptions>(services, configuration.GetSection("OneStage"));
         Bind<DartsOptions>(services, configuration.GetSection("Darts"));

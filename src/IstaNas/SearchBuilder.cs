@@ -10,6 +10,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using static TorchSharp.torch;
 
+using IstaNas.Validation;
+
 namespace IstaNas;
 
 /// <summary>
@@ -32,7 +34,7 @@ public sealed class SearchBuilder
 {
     private Func<(ImageDataset Train, ImageDataset? Test)>? _data;
     private readonly SearchSpaceOptions _space = new();
-    private readonly SparseCoderOptions _recovery = new();
+    private readonly SparseCoderOptions _sparseCoder = new();
     private readonly TwoStageOptions _twoStage = new();
     private readonly OneStageOptions _oneStage = new();
     private readonly DartsOptions _darts = new();
@@ -121,7 +123,7 @@ public sealed class SearchBuilder
     public SearchBuilder ConfigureSearchSpace(Action<SearchSpaceOptions> configure) => Configure(_space, configure);
 
     /// <summary>Sets the sparse-coding recovery (lambda, method, tolerance, iteration cap).</summary>
-    public SearchBuilder ConfigureRecovery(Action<SparseCoderOptions> configure) => Configure(_recovery, configure);
+    public SearchBuilder ConfigureSparseCoder(Action<SparseCoderOptions> configure) => Configure(_sparseCoder, configure);
 
     /// <summary>Changes the two-stage options without choosing the strategy.</summary>
     public SearchBuilder ConfigureTwoStage(Action<TwoStageOptions> configure) => Configure(_twoStage, configure);
@@ -241,7 +243,7 @@ public sealed class SearchBuilder
         SearchSettings settings = TrainingLoop.ReadSettings<SearchSettings>(checkpoint)
             ?? throw new CheckpointException(checkpointPath, "it stores no search settings (an evaluation checkpoint, or one written by an older IstaNas).");
         Copy(settings.SearchSpace, _space);
-        Copy(settings.Recovery, _recovery);
+        Copy(settings.SparseCoder, _sparseCoder);
         _seed = settings.Seed;
         try
         {
@@ -271,7 +273,7 @@ public sealed class SearchBuilder
     public Search Build()
     {
         OptionsValidation.Validate(_space, "SearchSpace");
-        OptionsValidation.Validate(_recovery, "Recovery");
+        OptionsValidation.Validate(_sparseCoder, "SparseCoder");
         IStrategy strategy = (_strategy ?? (() => new TwoStageStrategy(Clone(_twoStage))))();
         if (_data is null)
             throw new InvalidOperationException("No data set: call UseSyntheticDataset, UseCifar10, UseCifar100, UseIdx, UseImageFolder or UseDataset before Build.");
@@ -281,7 +283,7 @@ public sealed class SearchBuilder
             Train = train,
             Test = test,
             SearchSpace = Clone(_space),
-            Recovery = _recovery.Clone(),
+            SparseCoder = _sparseCoder.Clone(),
             Device = _device,
             Seed = _seed,
             LoggerFactory = _loggerFactory,

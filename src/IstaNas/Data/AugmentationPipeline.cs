@@ -3,7 +3,7 @@ using TorchSharp;
 namespace IstaNas.Data;
 
 /// <summary>
-/// The image pipeline a <see cref="DataLoader"/> applies to every batch: transforms on [0, 1] images, then per-channel
+/// The image pipeline a <see cref="BatchLoader"/> applies to every batch: transforms on [0, 1] images, then per-channel
 /// normalisation with the data set's mean/std, then transforms on normalised images. This reproduces the DARTS/ISTA-NAS
 /// CIFAR training order: RandomCrop(32, padding 4), RandomHorizontalFlip, ToTensor, Normalize, Cutout.
 /// The pipeline itself is stateless; all randomness comes from the <see cref="DeterministicRandom"/> passed to

@@ -3,7 +3,7 @@ using TorchSharp;
 namespace IstaNas.Data;
 
 /// <summary>
-/// One mini-batch produced by a <see cref="DataLoader"/>. The batch owns its two tensors: the consumer must dispose
+/// One mini-batch produced by a <see cref="BatchLoader"/>. The batch owns its two tensors: the consumer must dispose
 /// the batch (for example with <c>using var batch = …</c> inside the <c>foreach</c>) or move the tensors elsewhere.
 /// The tensors are not attached to any dispose scope.
 /// </summary>

@@ -8,7 +8,7 @@ namespace IstaNas.Data;
 /// A labelled image data set: N images of C×H×W bytes (channel planes, rows, columns), one label each in
 /// [0, <see cref="ClassCount"/>), a class name per label, and the per-channel statistics used for normalisation.
 /// <para>
-/// This is the abstraction that <see cref="DataLoader"/>, the search strategies and the evaluation trainer read. Labels
+/// This is the abstraction that <see cref="BatchLoader"/>, the search strategies and the evaluation trainer read. Labels
 /// are always held in memory; pixels may be too (<see cref="InMemoryImageDataset"/>, made by <see cref="FromPixels"/> and
 /// by the CIFAR, IDX and synthetic readers) or be decoded on demand from files (<see cref="ImageFolderDataset"/>, see
 /// <see cref="DecodesOnDemand"/>). <see cref="Subset"/>, <see cref="Split(double)"/> and <see cref="WithNormalization"/>
@@ -16,7 +16,7 @@ namespace IstaNas.Data;
 /// </para>
 /// <para>
 /// Instances are immutable and hold no native memory, so they need no disposal; tensors are created on demand by
-/// <see cref="ToTensor(IReadOnlyList{int}?)"/> and by <see cref="DataLoader"/>. Reading images is thread-safe.
+/// <see cref="ToTensor(IReadOnlyList{int}?)"/> and by <see cref="BatchLoader"/>. Reading images is thread-safe.
 /// </para>
 /// <para>
 /// To write your own kind of data set, derive from this class and implement <see cref="ReadImage"/>; override
@@ -143,7 +143,7 @@ public abstract class ImageDataset
     public IReadOnlyList<int> Labels => _labels;
 
     /// <summary>
-    /// Whether reading an image is expensive (decoding a file) rather than a memory copy. A <see cref="DataLoader"/>
+    /// Whether reading an image is expensive (decoding a file) rather than a memory copy. A <see cref="BatchLoader"/>
     /// decodes the next batches ahead on worker threads for such data sets unless told otherwise.
     /// </summary>
     public virtual bool DecodesOnDemand => false;

@@ -14,7 +14,7 @@ namespace IstaNas.Data;
 /// <item>Every image is converted to RGB or grey (<see cref="ImageFolderOptions.Channels"/>) and resized to a square
 /// (<see cref="ImageFolderOptions.ImageSize"/>, <see cref="ImageFolderOptions.ResizeMode"/>).</item>
 /// <item>Small data sets are decoded into memory when loaded; larger ones list files and labels and decode on demand
-/// (<see cref="ImageFolderOptions.InMemoryLimitBytes"/>), with the <see cref="DataLoader"/> decoding batches ahead on
+/// (<see cref="ImageFolderOptions.InMemoryLimitBytes"/>), with the <see cref="BatchLoader"/> decoding batches ahead on
 /// worker threads.</item>
 /// <item>Deterministic: the same folder and options give the same data set (same order, same bytes, same statistics),
 /// whatever the thread scheduling.</item>

@@ -41,7 +41,7 @@ public sealed record ImageFolderOptions
     /// <summary>
     /// Decoded size, in bytes, up to which the images are decoded when the folder is loaded and kept in memory
     /// (256 MiB by default: about 87,000 RGB images of 32×32). Larger data sets list their files and labels only and
-    /// decode images on demand, batch by batch (see <see cref="DataLoaderOptions.PrefetchBatches"/>), so a folder of
+    /// decode images on demand, batch by batch (see <see cref="BatchLoaderOptions.PrefetchBatches"/>), so a folder of
     /// millions of images needs memory for the file list and a few batches only. 0 always decodes on demand.
     /// </summary>
     public long InMemoryLimitBytes { get; init; } = 256L * 1024 * 1024;

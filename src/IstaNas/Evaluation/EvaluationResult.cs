@@ -11,7 +11,7 @@ public sealed record EvaluationResult
     public const string ModelFileName = "model.ckpt";
 
     /// <summary>The trained network (evaluation mode). The caller owns and must dispose it.</summary>
-    public required EvalNetwork Network { get; init; }
+    public required EvaluationNetwork Network { get; init; }
 
     /// <summary>The architecture trained.</summary>
     public required Genotype Genotype { get; init; }

@@ -6,7 +6,6 @@ using IstaNas.Training;
 using Microsoft.Extensions.Logging;
 using TorchSharp;
 using TorchSharp.Modules;
-using DataLoader = IstaNas.Data.DataLoader;
 using static TorchSharp.torch;
 
 namespace IstaNas.Evaluation;
@@ -18,8 +17,8 @@ internal sealed class EvaluationRun : TrainingLoop, IDisposable
     private readonly EvaluationOptions _o;
     private readonly ImageDataset _train;
     private readonly ImageDataset _test;
-    private readonly DataLoader _trainLoader;
-    private readonly DataLoader _testLoader;
+    private readonly BatchLoader _trainLoader;
+    private readonly BatchLoader _testLoader;
     private readonly int _testSteps;
     private readonly Parameter[] _parameters;
     private readonly optim.Optimizer _optimizer;
@@ -34,17 +33,17 @@ internal sealed class EvaluationRun : TrainingLoop, IDisposable
         _test = test;
         int seed = unchecked((int)_o.Seed);
         AugmentationPipeline augmentation = _o.Augment ? AugmentationPipeline.Standard(_o.Cutout ? _o.CutoutLength : 0) : AugmentationPipeline.None;
-        _trainLoader = new DataLoader(train, new DataLoaderOptions
+        _trainLoader = new BatchLoader(train, new BatchLoaderOptions
         {
             BatchSize = _o.BatchSize, Shuffle = true, Seed = seed, DropLast = train.Count % _o.BatchSize == 1 && train.Count > 1,
             Augmentation = augmentation, Device = trainer.Device,
         });
-        _testLoader = new DataLoader(test, new DataLoaderOptions { BatchSize = _o.BatchSize, Shuffle = false, Augmentation = AugmentationPipeline.None, Device = trainer.Device });
+        _testLoader = new BatchLoader(test, new BatchLoaderOptions { BatchSize = _o.BatchSize, Shuffle = false, Augmentation = AugmentationPipeline.None, Device = trainer.Device });
         StepsPerEpoch = _o.MaxStepsPerEpoch is int cap ? Math.Min(cap, _trainLoader.BatchesPerEpoch) : _trainLoader.BatchesPerEpoch;
         _testSteps = _o.MaxTestSteps is int testCap ? Math.Min(testCap, _testLoader.BatchesPerEpoch) : _testLoader.BatchesPerEpoch;
 
         torch.random.manual_seed(_o.Seed);
-        Network = new EvalNetwork(trainer.NetworkOptions(train), trainer.Genotype);
+        Network = new EvaluationNetwork(trainer.NetworkOptions(train), trainer.Genotype);
         Network.to(trainer.Device);
         _parameters = Network.parameters().ToArray();
         _optimizer = optim.SGD(_parameters, _o.LearningRate, _o.Momentum, weight_decay: _o.WeightDecay);
@@ -55,7 +54,7 @@ internal sealed class EvaluationRun : TrainingLoop, IDisposable
     }
 
     /// <summary>The network being trained.</summary>
-    public EvalNetwork Network { get; }
+    public EvaluationNetwork Network { get; }
 
     protected override string Kind => EvaluationTrainer.CheckpointKind;
 

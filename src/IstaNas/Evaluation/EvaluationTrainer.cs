@@ -7,10 +7,12 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using static TorchSharp.torch;
 
+using IstaNas.Validation;
+
 namespace IstaNas.Evaluation;
 
 /// <summary>
-/// Trains the <see cref="EvalNetwork"/> of a genotype from scratch with the DARTS protocol (docs/concepts.md, "Two-stage search", step 3):
+/// Trains the <see cref="EvaluationNetwork"/> of a genotype from scratch with the DARTS protocol (docs/concepts.md, "Two-stage search", step 3):
 /// SGD with momentum and weight decay, cosine learning rate per epoch, gradient clipping, auxiliary loss, cutout and
 /// drop path rising linearly; after every epoch the test set is evaluated (evaluation mode, no augmentation).
 /// <para>
@@ -69,10 +71,10 @@ public sealed class EvaluationTrainer
     /// <summary>The network options this trainer builds for the given data (classes and input channels from the training set).</summary>
     /// <param name="train">The training set.</param>
     /// <returns>The options.</returns>
-    public EvalNetworkOptions NetworkOptions(ImageDataset train)
+    public EvaluationNetworkOptions NetworkOptions(ImageDataset train)
     {
         ArgumentNullException.ThrowIfNull(train);
-        return new EvalNetworkOptions
+        return new EvaluationNetworkOptions
         {
             Channels = Options.Channels,
             Layers = Options.Layers,
@@ -96,10 +98,7 @@ public sealed class EvaluationTrainer
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(test);
         CheckpointFingerprint f = TrainedNetwork.Fingerprint(Genotype, NetworkOptions(train)).With("seed", Options.Seed);
-        foreach (var p in typeof(EvaluationOptions).GetProperties()
-                     .Where(p => p.Name is not (nameof(TrainingOptions.Epochs) or nameof(TrainingOptions.CheckpointDirectory)))
-                     .OrderBy(p => p.Name, StringComparer.Ordinal))
-            f = f.With("options." + char.ToLowerInvariant(p.Name[0]) + p.Name[1..], p.GetValue(Options));
+        f = f.WithOptions("options", Options);
         f = TrainingData.Fingerprint(f, "data.train", train);
         return TrainingData.Fingerprint(f, "data.test", test);
     }

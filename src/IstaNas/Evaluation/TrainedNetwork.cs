@@ -10,7 +10,7 @@ using TorchSharp;
 namespace IstaNas.Evaluation;
 
 /// <summary>
-/// A trained <see cref="EvalNetwork"/> ready to deploy: the network, its genotype, and what a caller needs to feed it
+/// A trained <see cref="EvaluationNetwork"/> ready to deploy: the network, its genotype, and what a caller needs to feed it
 /// and read its answer (class names, input normalisation, image size). Saves to and loads from one checkpoint file
 /// (kind "network": weights in TorchSharp's format in section "network", the genotype, the network options and the
 /// data metadata as values), predicts class probabilities, and exports an ONNX model. Owns the network: disposing
@@ -34,7 +34,7 @@ public sealed class TrainedNetwork : IDisposable
     /// <param name="genotype">The genotype it was built from (must describe the network's cells).</param>
     /// <param name="metadata">Class names, normalisation and image size; null or missing parts take the defaults (names "0" .. "k-1", mean 0, std 1, size unknown).</param>
     /// <exception cref="ArgumentException">The genotype does not describe the network, or the metadata does not fit it (the message says which part).</exception>
-    public TrainedNetwork(EvalNetwork network, Genotype genotype, ModelMetadata? metadata = null)
+    public TrainedNetwork(EvaluationNetwork network, Genotype genotype, ModelMetadata? metadata = null)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(genotype);
@@ -48,7 +48,7 @@ public sealed class TrainedNetwork : IDisposable
     }
 
     /// <summary>The network.</summary>
-    public EvalNetwork Network { get; }
+    public EvaluationNetwork Network { get; }
 
     /// <summary>Its genotype.</summary>
     public Genotype Genotype { get; }
@@ -62,7 +62,7 @@ public sealed class TrainedNetwork : IDisposable
     /// <summary>Per-channel standard deviation of pixel/255 that <see cref="Predict"/> divides raw pixels by.</summary>
     public IReadOnlyList<float> Std => _std;
 
-    /// <summary>Channels of the input images (the network's <see cref="EvalNetworkOptions.InputChannels"/>).</summary>
+    /// <summary>Channels of the input images (the network's <see cref="EvaluationNetworkOptions.InputChannels"/>).</summary>
     public int InputChannels => Network.Options.InputChannels;
 
     /// <summary>Height of the images the network was trained on, or null when unknown (then any size is accepted).</summary>
@@ -90,12 +90,12 @@ public sealed class TrainedNetwork : IDisposable
     {
         Checkpoint checkpoint = Open(path);
         Genotype genotype;
-        EvalNetworkOptions options;
+        EvaluationNetworkOptions options;
         ModelMetadata? metadata;
         try
         {
             genotype = Genotype.FromJson(checkpoint.Metadata.GetValue<string>("genotype"));
-            options = checkpoint.Metadata.GetValue<EvalNetworkOptions>("options");
+            options = checkpoint.Metadata.GetValue<EvaluationNetworkOptions>("options");
         }
         catch (Exception ex) when (ex is FormatException or KeyNotFoundException or JsonException)
         {
@@ -112,7 +112,7 @@ public sealed class TrainedNetwork : IDisposable
         }
 
         checkpoint.EnsureFingerprint(Fingerprint(genotype, options));
-        var network = new EvalNetwork(options, genotype);
+        var network = new EvaluationNetwork(options, genotype);
         try
         {
             checkpoint.LoadModule(network);
@@ -245,7 +245,7 @@ public sealed class TrainedNetwork : IDisposable
     /// <param name="network">The network to fill; unchanged when the check fails.</param>
     /// <param name="genotype">The network's genotype.</param>
     /// <exception cref="CheckpointException">The file is invalid, or its genotype or options differ (the message says which).</exception>
-    public static void LoadInto(string path, EvalNetwork network, Genotype genotype)
+    public static void LoadInto(string path, EvaluationNetwork network, Genotype genotype)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(genotype);
@@ -260,7 +260,7 @@ public sealed class TrainedNetwork : IDisposable
     /// <param name="genotype">The genotype.</param>
     /// <param name="options">The network options.</param>
     /// <returns>The fingerprint.</returns>
-    public static CheckpointFingerprint Fingerprint(Genotype genotype, EvalNetworkOptions options)
+    public static CheckpointFingerprint Fingerprint(Genotype genotype, EvaluationNetworkOptions options)
     {
         ArgumentNullException.ThrowIfNull(genotype);
         ArgumentNullException.ThrowIfNull(options);
@@ -282,7 +282,7 @@ public sealed class TrainedNetwork : IDisposable
     /// <param name="genotype">Its genotype.</param>
     /// <param name="metadata">Its metadata; null for the defaults.</param>
     /// <exception cref="ArgumentException">The genotype does not describe the network, or the metadata does not fit it.</exception>
-    internal static void Write(string path, EvalNetwork network, Genotype genotype, ModelMetadata? metadata)
+    internal static void Write(string path, EvaluationNetwork network, Genotype genotype, ModelMetadata? metadata)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(genotype);
@@ -303,7 +303,7 @@ public sealed class TrainedNetwork : IDisposable
         string.Join(",", genotype.Cell(cell).Select(e => $"{e.Operation}:{e.Input}")) + "|" + string.Join(",", genotype.Concat(cell));
 
     /// <summary>Fills the defaults of the metadata and checks it against the network; returns class names, mean and std.</summary>
-    private static (string[] ClassNames, float[] Mean, float[] Std) Resolve(EvalNetworkOptions o, ModelMetadata metadata, string parameterName)
+    private static (string[] ClassNames, float[] Mean, float[] Std) Resolve(EvaluationNetworkOptions o, ModelMetadata metadata, string parameterName)
     {
         string[] classNames = metadata.ClassNames?.ToArray() ?? Enumerable.Range(0, o.Classes).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
         if (classNames.Length != o.Classes)
@@ -340,7 +340,7 @@ public sealed class TrainedNetwork : IDisposable
             throw new ArgumentException($"The network was trained on {h} x {w} images; got {images.shape[2]} x {images.shape[3]}.", nameof(images));
     }
 
-    private static bool SameCells(EvalNetwork network, Genotype genotype)
+    private static bool SameCells(EvaluationNetwork network, Genotype genotype)
     {
         if (genotype.EdgesPerNode != 2) return false;
         CellTopology normal = CellTopology.From(genotype, CellType.Normal), reduce = CellTopology.From(genotype, CellType.Reduce);

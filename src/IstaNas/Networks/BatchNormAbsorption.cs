@@ -6,14 +6,14 @@ using static TorchSharp.torch;
 namespace IstaNas.Networks;
 
 /// <summary>
-/// Turns a one-stage super-net with a fixed architecture into a plain <see cref="EvalNetwork"/> by folding each
+/// Turns a one-stage super-net with a fixed architecture into a plain <see cref="EvaluationNetwork"/> by folding each
 /// architecture weight into the last BN of its operation: <c>alpha * (gamma * x_hat + beta) = (alpha * gamma) * x_hat + alpha * beta</c>.
 /// </summary>
 public static class BatchNormAbsorption
 {
     /// <summary>
     /// Builds the evaluation network of the super-net's current architecture (exactly two candidates per node, constant
-    /// weights) with <see cref="EvalNetworkOptions.BatchNormAfterParameterFree"/> = true, copies the trained weights and
+    /// weights) with <see cref="EvaluationNetworkOptions.BatchNormAfterParameterFree"/> = true, copies the trained weights and
     /// BN statistics of the stem, preprocessing, selected operations, auxiliary head and classifier, and sets the last
     /// BN of each selected operation to <c>gamma' = alpha * gamma</c>, <c>beta' = alpha * beta</c> (gamma = 1, beta = 0
     /// when the super-net's BN is not affine). The result computes the same function as the super-net (training and
@@ -22,7 +22,7 @@ public static class BatchNormAbsorption
     /// <param name="superNet">A super-net built with <see cref="SuperNetOptions.AppendedBatchNorm"/> = <see cref="AppendedBatchNorm.PoolsAndSkip"/> = true.</param>
     /// <returns>The exported network; the caller owns it.</returns>
     /// <exception cref="InvalidOperationException">No architecture set, a node without exactly two candidates, or an operation without a final BN.</exception>
-    public static EvalNetwork Export(SearchNetwork superNet)
+    public static EvaluationNetwork Export(SuperNet superNet)
     {
         ArgumentNullException.ThrowIfNull(superNet);
         var o = superNet.Options;
@@ -37,7 +37,7 @@ public static class BatchNormAbsorption
             [CellType.Normal] = Architecture(superNet, CellType.Normal),
             [CellType.Reduce] = Architecture(superNet, CellType.Reduce),
         };
-        var evalOptions = new EvalNetworkOptions
+        var evalOptions = new EvaluationNetworkOptions
         {
             Channels = o.Channels,
             Layers = o.Layers,
@@ -48,7 +48,7 @@ public static class BatchNormAbsorption
             BatchNormAfterParameterFree = true,
             DropPathProbability = superNet.DropPathProbability,
         };
-        var net = new EvalNetwork(
+        var net = new EvaluationNetwork(
             evalOptions,
             Topology(architectures[CellType.Normal], o),
             Topology(architectures[CellType.Reduce], o));
@@ -100,7 +100,7 @@ public static class BatchNormAbsorption
         }
     }
 
-    private static IReadOnlyList<NodeWeights> Architecture(SearchNetwork superNet, CellType cell)
+    private static IReadOnlyList<NodeWeights> Architecture(SuperNet superNet, CellType cell)
     {
         var nodes = superNet.GetArchitecture(cell)
             ?? throw new InvalidOperationException($"The super-net has no {cell} architecture; call SetArchitecture first.");

@@ -41,7 +41,7 @@ public static class OperationFactory
             Operations.MaxPool3x3 => new Pool(PoolKind.Max, channels, stride, affine, appended != AppendedBatchNorm.None),
             Operations.AvgPool3x3 => new Pool(PoolKind.Average, channels, stride, affine, appended != AppendedBatchNorm.None),
             Operations.SkipConnect => stride == 1
-                ? new Identity(channels, affine, appended == AppendedBatchNorm.PoolsAndSkip)
+                ? new Skip(channels, affine, appended == AppendedBatchNorm.PoolsAndSkip)
                 : new FactorizedReduce(channels, channels, affine),
             Operations.SepConv3x3 => new SepConv(channels, channels, 3, stride, 1, affine),
             Operations.SepConv5x5 => new SepConv(channels, channels, 5, stride, 2, affine),

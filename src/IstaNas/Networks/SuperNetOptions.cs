@@ -2,7 +2,7 @@ using IstaNas.Architecture;
 
 namespace IstaNas.Networks;
 
-/// <summary>Configuration of the search super-net (<see cref="SearchNetwork"/>); defaults are the two-stage proxy network.</summary>
+/// <summary>Configuration of the search super-net (<see cref="SuperNet"/>); defaults are the two-stage proxy network.</summary>
 public sealed record SuperNetOptions
 {
     /// <summary>Intermediate nodes per cell (N). Default 4.</summary>

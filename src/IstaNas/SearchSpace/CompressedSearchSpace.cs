@@ -5,6 +5,8 @@ using static TorchSharp.torch;
 
 using IstaNas.IO;
 
+using IstaNas.Validation;
+
 namespace IstaNas.SearchSpace;
 
 /// <summary>
@@ -80,7 +82,7 @@ public sealed class CompressedSearchSpace : ICompressedSearchSpace
             Dispose();
             throw new ArgumentException(
                 $"The first recovery gives {n.Cell} node {n.Node} (and {first.Kept.Count - 1} other nodes) a code with {n.NonZeros} non-zero entries, " +
-                $"fewer than the sparsity s = {Options.Sparsity}: no architecture to search ({why}). Lower Recovery.Lambda or raise SearchSpace.LatentInitScale " +
+                $"fewer than the sparsity s = {Options.Sparsity}: no architecture to search ({why}). Lower SparseCoder.Lambda or raise SearchSpace.LatentInitScale " +
                 $"(now {Options.LatentInitScale:G3}).", nameof(options));
         }
     }

@@ -7,7 +7,6 @@ using Microsoft.Extensions.Logging;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
-using DataLoader = IstaNas.Data.DataLoader;
 
 namespace IstaNas.Strategies;
 
@@ -22,8 +21,8 @@ internal abstract class BilevelRun : SearchRun
     private const string WeightsOptimizer = "w-optimizer";
 
     private readonly SearchTrainingOptions _o;
-    private readonly DataLoader _trainLoader;
-    private readonly DataLoader _validLoader;
+    private readonly BatchLoader _trainLoader;
+    private readonly BatchLoader _validLoader;
     private readonly Parameter[] _weights;
     private readonly optim.Optimizer _wOptimizer;
     private optim.Optimizer? _architectureOptimizer;
@@ -39,14 +38,14 @@ internal abstract class BilevelRun : SearchRun
         (_trainLoader, _validLoader, StepsPerEpoch) = SearchSetup.BilevelLoaders(context, o, trainPortion, architectureName);
         torch.random.manual_seed(context.Seed);
         BeforeNetwork();
-        Net = new SearchNetwork(SearchSetup.Network(context, o, operations()) with { Affine = false });
+        Net = new SuperNet(SearchSetup.Network(context, o, operations()) with { Affine = false });
         Net.to(context.Device);
         _weights = Net.WeightParameters().ToArray();
         _wOptimizer = optim.SGD(_weights, o.LearningRate, o.Momentum, weight_decay: o.WeightDecay);
     }
 
     /// <summary>The super-net.</summary>
-    protected SearchNetwork Net { get; }
+    protected SuperNet Net { get; }
 
     /// <summary>Images that train W.</summary>
     protected int TrainImages => _trainLoader.Dataset.Count;
@@ -67,7 +66,7 @@ internal abstract class BilevelRun : SearchRun
     {
         _space = space;
         _architecture = parameters;
-        _architectureOptimizer = optim.Adam(parameters, _o.ArchLearningRate, _o.ArchBeta1, _o.ArchBeta2, weight_decay: _o.ArchWeightDecay);
+        _architectureOptimizer = optim.Adam(parameters, _o.Architecture.LearningRate, _o.Architecture.Beta1, _o.Architecture.Beta2, weight_decay: _o.Architecture.WeightDecay);
     }
 
     protected sealed override bool ShouldRunEpoch(int epoch) => epoch < _o.Epochs;

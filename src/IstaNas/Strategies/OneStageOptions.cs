@@ -1,25 +1,20 @@
 using System.ComponentModel.DataAnnotations;
+using IstaNas.Training;
+using IstaNas.Validation;
 
 namespace IstaNas.Strategies;
 
 /// <summary>
-/// One-stage ISTA-NAS (algorithm.md section 5): search and train the target network in one run.
-/// Defaults are the authors' target settings: 20 cells, 36 channels, batch 96, auxiliary head, cutout,
-/// drop path 0.2, epsilon 1e-3, a 3.7 M parameter budget and 600 training epochs once the architecture is fixed, with the
-/// learning rate held at 0.025 while nodes search and then cosine-annealed to a floor of 0.001 (the authors'
-/// <c>train_search_single.py</c>; the separate evaluation trainer anneals to 0).
+/// One-stage ISTA-NAS (docs/concepts.md, "One-stage search"): search and train the target network in one run.
+/// Defaults are the authors': the target network's settings (<see cref="TargetTrainingOptions"/>: 20 cells, 36 channels,
+/// batch 96, auxiliary head, cutout, drop path 0.2), epsilon 1e-3, a 3.7 M parameter budget, no cap on the search, and 600
+/// training epochs once the architecture is fixed, with the learning rate held at 0.025 while nodes search and then
+/// cosine-annealed to a floor of 0.001 (the authors' <c>train_search_single.py</c>; the evaluation trainer anneals to 0).
 /// </summary>
-public sealed class OneStageOptions : SearchTrainingOptions
+public sealed class OneStageOptions : TargetTrainingOptions, IArchitectureOptimized
 {
-    /// <summary>Creates the options with the target-network defaults.</summary>
-    public OneStageOptions()
-    {
-        Epochs = 600;
-        BatchSize = 96;
-        Channels = 36;
-        Layers = 20;
-        Cutout = true;
-    }
+    /// <summary>The Adam optimiser of the latent vectors b.</summary>
+    public ArchitectureOptimizerOptions Architecture { get; set; } = new();
 
     /// <summary>
     /// Optional cap on search epochs: nodes still searching then are frozen at their current code, with a warning in the
@@ -41,17 +36,7 @@ public sealed class OneStageOptions : SearchTrainingOptions
     [Range(0.0, 1e6)]
     public double? ParameterBudgetMillions { get; set; } = 3.7;
 
-    /// <summary>Auxiliary classifier after cell 2L/3.</summary>
-    public bool Auxiliary { get; set; } = true;
-
-    /// <summary>Weight of the auxiliary loss.</summary>
-    [Range(0.0, 10.0)]
-    public double AuxiliaryWeight { get; set; } = 0.4;
-
-    /// <summary>
-    /// Final drop-path probability of the training phase: 0 while nodes search (clean gradients for b), then rising
-    /// linearly from 0 to this value over the training epochs, as in the DARTS evaluation protocol.
-    /// </summary>
-    [Range(0.0, 0.95)]
-    public double DropPathProbability { get; set; } = 0.2;
+    /// <inheritdoc />
+    public override IEnumerable<ValidationResult> Validate(ValidationContext validationContext) =>
+        base.Validate(validationContext).Concat(OptionsValidation.Nested(Architecture, nameof(Architecture)));
 }

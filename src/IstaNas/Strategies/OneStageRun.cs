@@ -10,7 +10,6 @@ using IstaNas.Training;
 using Microsoft.Extensions.Logging;
 using TorchSharp;
 using TorchSharp.Modules;
-using DataLoader = IstaNas.Data.DataLoader;
 using static TorchSharp.torch;
 
 namespace IstaNas.Strategies;
@@ -27,9 +26,9 @@ internal sealed class OneStageRun : SearchRun
     private static readonly CellType[] Cells = [CellType.Normal, CellType.Reduce];
 
     private readonly OneStageOptions _o;
-    private readonly DataLoader _loader;
+    private readonly BatchLoader _loader;
     private readonly CompressedSearchSpace _space;
-    private readonly SearchNetwork _net;
+    private readonly SuperNet _net;
     private readonly Parameter[] _weights;
     private readonly optim.Optimizer _wOptimizer;
     private readonly optim.Optimizer _bOptimizer;
@@ -53,8 +52,8 @@ internal sealed class OneStageRun : SearchRun
         _loader = SearchSetup.Loader(context.Train, context, o, 0);
         StepsPerEpoch = o.MaxStepsPerEpoch is int cap ? Math.Min(cap, _loader.BatchesPerEpoch) : _loader.BatchesPerEpoch;
         torch.random.manual_seed(context.Seed);
-        _space = new CompressedSearchSpace(context.SearchSpace, SparseCoder.Create(context.Recovery), context.Seed, context.Device);
-        _net = new SearchNetwork(SearchSetup.Network(context, o, [.. context.SearchSpace.Operations]) with
+        _space = new CompressedSearchSpace(context.SearchSpace, SparseCoder.Create(context.SparseCoder), context.Seed, context.Device);
+        _net = new SuperNet(SearchSetup.Network(context, o, [.. context.SearchSpace.Operations]) with
         {
             Affine = true,
             AppendedBatchNorm = AppendedBatchNorm.PoolsAndSkip,
@@ -66,7 +65,7 @@ internal sealed class OneStageRun : SearchRun
                 _net.SetCandidateBatchNormTrainable(cell, i, Enumerable.Range(0, _space.CandidateCount(i)), trainable: false);
         _weights = _net.WeightParameters().ToArray();
         _wOptimizer = optim.SGD(_weights, o.LearningRate, o.Momentum, weight_decay: o.WeightDecay);
-        _bOptimizer = optim.Adam(_space.LatentParameters, o.ArchLearningRate, o.ArchBeta1, o.ArchBeta2, weight_decay: o.ArchWeightDecay);
+        _bOptimizer = optim.Adam(_space.LatentParameters, o.Architecture.LearningRate, o.Architecture.Beta1, o.Architecture.Beta2, weight_decay: o.Architecture.WeightDecay);
         log.LogInformation(
             "One-stage search on {Dataset} ({Count} images): C={C} L={L} batch {Batch}, {Steps} steps per epoch, epsilon {Epsilon}, " +
             "budget {Budget} M parameters, search cap {Cap}, then {Epochs} training epochs",
@@ -145,7 +144,7 @@ internal sealed class OneStageRun : SearchRun
     public SearchResult Result(TrainingOutcome outcome)
     {
         for (int k = 0; k < 2 * _space.Nodes; k++) _space.SetFrozen(Cells[k / _space.Nodes], k % _space.Nodes, true);
-        EvalNetwork exported;
+        EvaluationNetwork exported;
         double absorptionError;
         using (NewDisposeScope())
         using (no_grad())
@@ -214,8 +213,8 @@ internal sealed class OneStageRun : SearchRun
     private double DerivedParameterMillions(Genotype genotype)
     {
         using var scope = NewDisposeScope();
-        using var network = new EvalNetwork(
-            new EvalNetworkOptions
+        using var network = new EvaluationNetwork(
+            new EvaluationNetworkOptions
             {
                 Channels = _o.Channels,
                 Layers = _o.Layers,

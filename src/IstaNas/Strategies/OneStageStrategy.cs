@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Logging;
 
+using IstaNas.Validation;
+
 namespace IstaNas.Strategies;
 
 /// <summary>

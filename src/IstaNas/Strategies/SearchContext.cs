@@ -21,7 +21,7 @@ public sealed class SearchContext
     public SearchSpaceOptions SearchSpace { get; init; } = new();
 
     /// <summary>Sparse-coding settings of the recovery of z.</summary>
-    public SparseCoderOptions Recovery { get; init; } = new();
+    public SparseCoderOptions SparseCoder { get; init; } = new();
 
     /// <summary>Where tensors live.</summary>
     public Device Device { get; init; } = CPU;

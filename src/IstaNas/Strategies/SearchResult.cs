@@ -44,7 +44,7 @@ public sealed record SearchResult
     public double? AbsorptionMaxError { get; init; }
 
     /// <summary>The trained network of the genotype (one-stage search: BN-absorbed); null otherwise. The caller disposes it.</summary>
-    public EvalNetwork? Network { get; init; }
+    public EvaluationNetwork? Network { get; init; }
 
     /// <summary>Class names, input normalisation and image size of the training data, saved with <see cref="Network"/>.</summary>
     public ModelMetadata? Metadata { get; init; }

@@ -17,7 +17,7 @@ internal abstract class SearchRun : TrainingLoop, IDisposable
 {
     private readonly string _kind;
 
-    protected SearchRun(string kind, SearchContext context, SearchTrainingOptions options, ILogger log)
+    protected SearchRun(string kind, SearchContext context, TrainingOptions options, ILogger log)
         : base(options, context.Device, log)
     {
         _kind = kind;
@@ -32,14 +32,14 @@ internal abstract class SearchRun : TrainingLoop, IDisposable
     protected SearchContext Context { get; }
 
     /// <summary>The strategy's options.</summary>
-    protected SearchTrainingOptions SearchOptions { get; }
+    protected TrainingOptions SearchOptions { get; }
 
     /// <inheritdoc />
     protected override string Kind => _kind;
 
     /// <inheritdoc />
     protected override object? Settings => new SearchSettings(
-        _kind, JsonSerializer.SerializeToElement(SearchOptions, SearchOptions.GetType(), JsonFormat.Compact), Context.SearchSpace, Context.Recovery, Context.Seed);
+        _kind, JsonSerializer.SerializeToElement(SearchOptions, SearchOptions.GetType(), JsonFormat.Compact), Context.SearchSpace, Context.SparseCoder, Context.Seed);
 
     /// <inheritdoc />
     protected override CheckpointFingerprint Fingerprint()
@@ -53,14 +53,11 @@ internal abstract class SearchRun : TrainingLoop, IDisposable
             .With("space.s", c.SearchSpace.Sparsity)
             .With("space.matrix", c.SearchSpace.Matrix)
             .With("space.latentInitScale", c.SearchSpace.LatentInitScale)
-            .With("recovery.lambda", c.Recovery.Lambda)
-            .With("recovery.method", c.Recovery.Method)
-            .With("recovery.tolerance", c.Recovery.Tolerance)
-            .With("recovery.maxIterations", c.Recovery.MaxIterations);
-        foreach (var p in SearchOptions.GetType().GetProperties()
-                     .Where(p => p.Name is not (nameof(TrainingOptions.Epochs) or nameof(TrainingOptions.CheckpointDirectory)))
-                     .OrderBy(p => p.Name, StringComparer.Ordinal))
-            f = f.With("options." + char.ToLowerInvariant(p.Name[0]) + p.Name[1..], p.GetValue(SearchOptions));
+            .With("sparseCoder.lambda", c.SparseCoder.Lambda)
+            .With("sparseCoder.method", c.SparseCoder.Method)
+            .With("sparseCoder.tolerance", c.SparseCoder.Tolerance)
+            .With("sparseCoder.maxIterations", c.SparseCoder.MaxIterations);
+        f = f.WithOptions("options", SearchOptions);
         return f;
     }
 

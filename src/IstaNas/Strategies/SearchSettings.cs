@@ -8,6 +8,6 @@ namespace IstaNas.Strategies;
 /// <param name="Strategy">The strategy's name ("two-stage", "one-stage", "darts", ...).</param>
 /// <param name="Options">The strategy's options as JSON.</param>
 /// <param name="SearchSpace">The search space options.</param>
-/// <param name="Recovery">The sparse coder options.</param>
+/// <param name="SparseCoder">The sparse coder options.</param>
 /// <param name="Seed">The seed.</param>
-internal sealed record SearchSettings(string Strategy, JsonElement Options, SearchSpaceOptions SearchSpace, SparseCoderOptions Recovery, long Seed);
+internal sealed record SearchSettings(string Strategy, JsonElement Options, SearchSpaceOptions SearchSpace, SparseCoderOptions SparseCoder, long Seed);

@@ -8,12 +8,12 @@ namespace IstaNas.Strategies;
 internal static class SearchSetup
 {
     /// <summary>Crop and flip (and cutout when asked) as the options say, or normalisation only.</summary>
-    public static AugmentationPipeline Augmentation(SearchTrainingOptions o) =>
+    public static AugmentationPipeline Augmentation(TrainingOptions o) =>
         o.Augment ? AugmentationPipeline.Standard(o.Cutout ? o.CutoutLength : 0) : AugmentationPipeline.None;
 
     /// <summary>A shuffling, batch-dropping loader over <paramref name="data"/> on the context's device.</summary>
-    public static DataLoader Loader(ImageDataset data, SearchContext context, SearchTrainingOptions o, int seedOffset) =>
-        new(data, new DataLoaderOptions
+    public static BatchLoader Loader(ImageDataset data, SearchContext context, TrainingOptions o, int seedOffset) =>
+        new(data, new BatchLoaderOptions
         {
             BatchSize = o.BatchSize,
             Shuffle = true,
@@ -28,8 +28,8 @@ internal static class SearchSetup
     /// rest the architecture; one step takes a batch from each, so an epoch has as many steps as the shorter split.
     /// </summary>
     /// <exception cref="ArgumentException">A split holds less than one batch.</exception>
-    public static (DataLoader Train, DataLoader Valid, int Steps) BilevelLoaders(
-        SearchContext context, SearchTrainingOptions o, double trainPortion, string architecture)
+    public static (BatchLoader Train, BatchLoader Valid, int Steps) BilevelLoaders(
+        SearchContext context, TrainingOptions o, double trainPortion, string architecture)
     {
         TrainingData.RequireTwoClasses(context.Train, "training");
         (ImageDataset trainSet, ImageDataset validSet) = context.Train.Split(trainPortion);
@@ -37,13 +37,13 @@ internal static class SearchSetup
             throw new ArgumentException(
                 $"The training set '{context.Train.Name}' has {context.Train.Count} images; split {trainPortion:0.##}/{1 - trainPortion:0.##} " +
                 $"that leaves {trainSet.Count} for W and {validSet.Count} for {architecture}, fewer than one batch of {o.BatchSize}.", nameof(context));
-        DataLoader train = Loader(trainSet, context, o, 0), valid = Loader(validSet, context, o, 1);
+        BatchLoader train = Loader(trainSet, context, o, 0), valid = Loader(validSet, context, o, 1);
         int steps = Math.Min(train.BatchesPerEpoch, valid.BatchesPerEpoch);
         return (train, valid, o.MaxStepsPerEpoch is int cap ? Math.Min(steps, cap) : steps);
     }
 
     /// <summary>The super-net of the context's data and search space at the options' size.</summary>
-    public static SuperNetOptions Network(SearchContext context, SearchTrainingOptions o, IReadOnlyList<string> operations) => new()
+    public static SuperNetOptions Network(SearchContext context, TrainingOptions o, IReadOnlyList<string> operations) => new()
     {
         Nodes = context.SearchSpace.Nodes,
         Operations = operations,

@@ -1,25 +1,19 @@
 using System.ComponentModel.DataAnnotations;
-
 using IstaNas.Training;
+using IstaNas.Validation;
 
 namespace IstaNas.Strategies;
 
-/// <summary>Training settings of the search strategies: <see cref="TrainingOptions"/> plus the optimiser of the architecture parameters.</summary>
-public abstract class SearchTrainingOptions : TrainingOptions
+/// <summary>
+/// Training settings of the bilevel search strategies (two-stage, DARTS): <see cref="TrainingOptions"/> at the proxy
+/// network's defaults plus the optimiser of the architecture parameters.
+/// </summary>
+public abstract class SearchTrainingOptions : TrainingOptions, IArchitectureOptimized
 {
-    /// <summary>Adam learning rate on the latent vectors b.</summary>
-    [Range(1e-12, 100.0)]
-    public double ArchLearningRate { get; set; } = 3e-4;
+    /// <summary>The Adam optimiser of the architecture parameters.</summary>
+    public ArchitectureOptimizerOptions Architecture { get; set; } = new();
 
-    /// <summary>Adam beta1 on b.</summary>
-    [Range(0.0, 0.999999)]
-    public double ArchBeta1 { get; set; } = 0.5;
-
-    /// <summary>Adam beta2 on b.</summary>
-    [Range(0.0, 0.999999999)]
-    public double ArchBeta2 { get; set; } = 0.999;
-
-    /// <summary>Adam weight decay on b.</summary>
-    [Range(0.0, 1.0)]
-    public double ArchWeightDecay { get; set; } = 1e-3;
+    /// <inheritdoc />
+    public override IEnumerable<ValidationResult> Validate(ValidationContext validationContext) =>
+        base.Validate(validationContext).Concat(OptionsValidation.Nested(Architecture, nameof(Architecture)));
 }

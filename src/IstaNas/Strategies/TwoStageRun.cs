@@ -28,7 +28,7 @@ internal sealed class TwoStageRun : BilevelRun
     protected override string ArchitectureOptimizerSection => "b-optimizer";
 
     protected override void BeforeNetwork() =>
-        _space = new CompressedSearchSpace(Context.SearchSpace, SparseCoder.Create(Context.Recovery), Context.Seed, Context.Device);
+        _space = new CompressedSearchSpace(Context.SearchSpace, SparseCoder.Create(Context.SparseCoder), Context.Seed, Context.Device);
 
     protected override EpochReport FinishEpoch(EpochReport report)
     {
@@ -37,7 +37,7 @@ internal sealed class TwoStageRun : BilevelRun
         clock.Stop();
         Genotype genotype = _space.DeriveGenotype();
         if (!recovery.AllConverged)
-            Log.LogWarning("Recovery stopped at its iteration cap before reaching the tolerance for some nodes; raise Recovery.MaxIterations.");
+            Log.LogWarning("Recovery stopped at its iteration cap before reaching the tolerance for some nodes; raise SparseCoder.MaxIterations.");
         foreach (NodeRecovery kept in recovery.Kept)
             Warn($"Epoch {report.Epoch}: the recovered code of {NodeKeys.Of(kept.Cell, kept.Node)} has {kept.NonZeros} non-zero entries, " +
                  $"fewer than s = {_space.Options.Sparsity}; the node keeps its previous code and support.");

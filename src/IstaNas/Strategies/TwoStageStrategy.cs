@@ -1,6 +1,8 @@
 using IstaNas.Training;
 using Microsoft.Extensions.Logging;
 
+using IstaNas.Validation;
+
 namespace IstaNas.Strategies;
 
 /// <summary>

@@ -3,9 +3,9 @@ using System.ComponentModel.DataAnnotations;
 namespace IstaNas.Training;
 
 /// <summary>
-/// Settings every training loop here shares: network size, the SGD on the weights W with its cosine schedule,
-/// augmentation, a cap on steps, checkpoints. The search strategies (<see cref="Strategies.SearchTrainingOptions"/>) and the
-/// evaluation trainer (<see cref="Evaluation.EvaluationOptions"/>) extend it; their defaults differ.
+/// Settings every run on the training loop shares: network size, the SGD on the weights W with its cosine schedule,
+/// augmentation, a cap on steps, checkpoints. The search strategies and the evaluation trainer extend it (the target
+/// network's through <see cref="TargetTrainingOptions"/>); their defaults differ.
 /// </summary>
 public abstract class TrainingOptions : IValidatableObject
 {

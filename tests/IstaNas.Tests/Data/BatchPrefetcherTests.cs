@@ -87,10 +87,10 @@ public class BatchPrefetcherTests
     public void LoaderOptionsAreChecked()
     {
         var ds = Synthetic.Create(8, 1, new SyntheticOptions { ImageSize = 8 });
-        Assert.Throws<ArgumentOutOfRangeException>(() => new DataLoader(ds, new DataLoaderOptions { PrefetchBatches = -1 }));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new DataLoader(ds, new DataLoaderOptions { DecodeThreads = 0 }));
-        var loader = new DataLoader(ds, new DataLoaderOptions { BatchSize = 3, PrefetchBatches = 2, DecodeThreads = 2 });
-        var plain = new DataLoader(ds, new DataLoaderOptions { BatchSize = 3 });
+        Assert.Throws<ArgumentOutOfRangeException>(() => new BatchLoader(ds, new BatchLoaderOptions { PrefetchBatches = -1 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new BatchLoader(ds, new BatchLoaderOptions { DecodeThreads = 0 }));
+        var loader = new BatchLoader(ds, new BatchLoaderOptions { BatchSize = 3, PrefetchBatches = 2, DecodeThreads = 2 });
+        var plain = new BatchLoader(ds, new BatchLoaderOptions { BatchSize = 3 });
         Assert.Equal(0, plain.PrefetchBatches);
         Assert.Equal(1, plain.DecodeThreads);
         var a = loader.GetEpoch(4).ToList();

@@ -93,7 +93,7 @@ public class ImageFolderErrorTests
         // Lazy: the header is fine, so the file is listed; reading its batch names it, on the consumer's thread.
         var lazy = ImageFolder.Load(dir.Path, new ImageFolderOptions { InMemoryLimitBytes = 0, Mean = [0.5f, 0.5f, 0.5f], Std = [0.2f, 0.2f, 0.2f] });
         Assert.Contains(bad, lazy.Files);
-        var loader = new DataLoader(lazy, new DataLoaderOptions { BatchSize = 2, Shuffle = false });
+        var loader = new BatchLoader(lazy, new BatchLoaderOptions { BatchSize = 2, Shuffle = false });
         int badBatch = lazy.Files.ToList().IndexOf(bad) / 2;
         int yielded = 0;
         var thrown = Assert.Throws<DataFormatException>(() =>

@@ -255,9 +255,9 @@ public class ImageFolderTests
         Assert.Equal(eager.Mean, lazy.Mean); // the statistics sample (2000) covers all 27 images
         Assert.Equal(eager.Std, lazy.Std);
 
-        var options = new DataLoaderOptions { BatchSize = 5, Seed = 7, Augmentation = AugmentationPipeline.Standard(cutoutLength: 4) };
-        var eagerLoader = new DataLoader(eager, options);
-        var lazyLoader = new DataLoader(lazy, options with { DecodeThreads = 3 });
+        var options = new BatchLoaderOptions { BatchSize = 5, Seed = 7, Augmentation = AugmentationPipeline.Standard(cutoutLength: 4) };
+        var eagerLoader = new BatchLoader(eager, options);
+        var lazyLoader = new BatchLoader(lazy, options with { DecodeThreads = 3 });
         Assert.Equal(0, eagerLoader.PrefetchBatches);
         Assert.Equal(2, lazyLoader.PrefetchBatches);
         for (int epoch = 0; epoch < 2; epoch++)

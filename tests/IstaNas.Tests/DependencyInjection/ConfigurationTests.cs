@@ -9,6 +9,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
+using IstaNas.Validation;
+
 namespace IstaNas.Tests.DependencyInjection;
 
 /// <summary>services.AddIstaNas(configuration) as Microsoft.Extensions users expect it.</summary>
@@ -16,47 +18,53 @@ public class ConfigurationTests
 {
     private static readonly (string Section, Type Type)[] Sections =
     [
-        ("SearchSpace", typeof(SearchSpaceOptions)), ("Recovery", typeof(SparseCoderOptions)), ("TwoStage", typeof(TwoStageOptions)),
+        ("SearchSpace", typeof(SearchSpaceOptions)), ("SparseCoder", typeof(SparseCoderOptions)), ("TwoStage", typeof(TwoStageOptions)),
         ("OneStage", typeof(OneStageOptions)), ("Darts", typeof(DartsOptions)), ("Evaluation", typeof(EvaluationOptions)),
     ];
 
-    /// <summary>A valid value different from the default for every settable property, as configuration strings.</summary>
+    /// <summary>A valid value different from the default for every settable property (nested options too), as configuration strings.</summary>
     private static Dictionary<string, string?> Changed(out Dictionary<string, object?> expected)
     {
         var config = new Dictionary<string, string?>();
         expected = [];
         foreach (var (section, type) in Sections)
+            Fill(config, expected, $"IstaNas:{section}", section, Activator.CreateInstance(type)!);
+        return config;
+    }
+
+    private static void Fill(Dictionary<string, string?> config, Dictionary<string, object?> expected, string key, string path, object defaults)
+    {
+        foreach (var p in defaults.GetType().GetProperties().Where(p => p.CanWrite))
         {
-            object defaults = Activator.CreateInstance(type)!;
-            foreach (var p in type.GetProperties().Where(p => p.CanWrite))
+            object? d = p.GetValue(defaults);
+            Type t = Nullable.GetUnderlyingType(p.PropertyType) ?? p.PropertyType;
+            if (t.IsClass && t != typeof(string) && !typeof(IEnumerable).IsAssignableFrom(t))
             {
-                string key = $"IstaNas:{section}:{p.Name}";
-                object? d = p.GetValue(defaults);
-                Type t = Nullable.GetUnderlyingType(p.PropertyType) ?? p.PropertyType;
-                object value = t switch
-                {
-                    _ when t == typeof(int) => d is int i ? (p.Name == "Sparsity" ? 3 : i + 1) : 7,
-                    _ when t == typeof(long) => 42L,
-                    _ when t == typeof(double) => d is double x ? x / 2 : 1.5,
-                    _ when t == typeof(bool) => !(bool)d!,
-                    _ when t == typeof(string) => "/tmp/istanas-bound",
-                    _ when t.IsEnum => Enum.GetValues(t).Cast<object>().First(v => !v.Equals(d)),
-                    _ when t == typeof(IList<string>) => new List<string> { "sep_conv_3x3", "skip_connect" },
-                    _ => throw new InvalidOperationException($"{type.Name}.{p.Name}: add a value of type {t.Name} to this test."),
-                };
-                expected[$"{section}.{p.Name}"] = value;
-                if (value is IList list)
-                {
-                    for (int k = 0; k < list.Count; k++) config[$"{key}:{k}"] = (string)list[k]!;
-                }
-                else
-                {
-                    config[key] = Convert.ToString(value, CultureInfo.InvariantCulture);
-                }
+                Fill(config, expected, $"{key}:{p.Name}", $"{path}.{p.Name}", d!);
+                continue;
+            }
+
+            object value = t switch
+            {
+                _ when t == typeof(int) => d is int i ? (p.Name == "Sparsity" ? 3 : i + 1) : 7,
+                _ when t == typeof(long) => 42L,
+                _ when t == typeof(double) => d is double x ? x / 2 : 1.5,
+                _ when t == typeof(bool) => !(bool)d!,
+                _ when t == typeof(string) => "/tmp/istanas-bound",
+                _ when t.IsEnum => Enum.GetValues(t).Cast<object>().First(v => !v.Equals(d)),
+                _ when t == typeof(IList<string>) => new List<string> { "sep_conv_3x3", "skip_connect" },
+                _ => throw new InvalidOperationException($"{path}.{p.Name}: add a value of type {t.Name} to this test."),
+            };
+            expected[$"{path}.{p.Name}"] = value;
+            if (value is IList list)
+            {
+                for (int k = 0; k < list.Count; k++) config[$"{key}:{p.Name}:{k}"] = (string)list[k]!;
+            }
+            else
+            {
+                config[$"{key}:{p.Name}"] = Convert.ToString(value, CultureInfo.InvariantCulture);
             }
         }
-
-        return config;
     }
 
     private static IConfiguration Configuration(Dictionary<string, string?> values) => new ConfigurationBuilder().AddInMemoryCollection(values).Build();
@@ -71,12 +79,23 @@ public class ConfigurationTests
         {
             Type options = typeof(IOptions<>).MakeGenericType(type);
             object bound = options.GetProperty(nameof(IOptions<object>.Value))!.GetValue(provider.GetRequiredService(options))!;
-            foreach (var p in type.GetProperties().Where(p => p.CanWrite))
+            Check(expected, section, bound);
+        }
+    }
+
+    private static void Check(Dictionary<string, object?> expected, string path, object bound)
+    {
+        foreach (var p in bound.GetType().GetProperties().Where(p => p.CanWrite))
+        {
+            object? got = p.GetValue(bound);
+            if (!expected.TryGetValue($"{path}.{p.Name}", out object? want))
             {
-                object? want = expected[$"{section}.{p.Name}"], got = p.GetValue(bound);
-                if (want is IList list) Assert.Equal(list.Cast<object>(), ((IList)got!).Cast<object>());
-                else Assert.True(Equals(want, got), $"{section}:{p.Name}: configured {want}, bound {got}");
+                Check(expected, $"{path}.{p.Name}", got!);
+                continue;
             }
+
+            if (want is IList list) Assert.Equal(list.Cast<object>(), ((IList)got!).Cast<object>());
+            else Assert.True(Equals(want, got), $"{path}.{p.Name}: configured {want}, bound {got}");
         }
     }
 

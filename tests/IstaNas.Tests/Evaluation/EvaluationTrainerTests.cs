@@ -8,6 +8,8 @@ using IstaNas.Tests.Data;
 using Microsoft.Extensions.Options;
 using TorchSharp;
 
+using IstaNas.Validation;
+
 namespace IstaNas.Tests.Evaluation;
 
 [Collection(TorchGlobalStateCollection.Name)]
@@ -33,7 +35,7 @@ public class EvaluationTrainerTests
         public void Report(T value) => action(value);
     }
 
-    private static void AssertSameWeights(EvalNetwork expected, EvalNetwork actual)
+    private static void AssertSameWeights(EvaluationNetwork expected, EvaluationNetwork actual)
     {
         var a = expected.state_dict();
         var b = actual.state_dict();
@@ -62,7 +64,7 @@ public class EvaluationTrainerTests
         Assert.Equal(reports[^1].TestAccuracy, result.TestAccuracy);
         Assert.Equal(net.ParameterCount, result.ParameterCount);
         Assert.True(result.AuxiliaryParameterCount > 0);
-        Assert.Equal(result.ParameterCount, new EvalNetwork(trainer.NetworkOptions(Train), KnownGenotypes.IstaTwoStage).ParameterCount);
+        Assert.Equal(result.ParameterCount, new EvaluationNetwork(trainer.NetworkOptions(Train), KnownGenotypes.IstaTwoStage).ParameterCount);
         Checkpoint c = Checkpoint.Load(Path.Combine(dir.Path, EvaluationTrainer.CheckpointFileName));
         Assert.Equal(2, c.Metadata.Epoch);
         Assert.Equal(0, c.Metadata.Step);
@@ -174,7 +176,7 @@ public class EvaluationTrainerTests
 
         using (TrainedNetwork trained = TrainedNetwork.Load(files[0]))
         {
-            EvalNetwork loaded = trained.Network;
+            EvaluationNetwork loaded = trained.Network;
             Assert.Equal(KnownGenotypes.IstaOneStage, trained.Genotype);
             Assert.True(loaded.Options.BatchNormAfterParameterFree);
             AssertSameWeights(net, loaded);
@@ -184,10 +186,10 @@ public class EvaluationTrainerTests
             Assert.True(net.forward(x).equal(loaded.forward(x)).all().item<bool>());
         }
 
-        using var wrongGenotype = new EvalNetwork(net.Options, KnownGenotypes.DartsV2);
+        using var wrongGenotype = new EvaluationNetwork(net.Options, KnownGenotypes.DartsV2);
         var ex = Assert.Throws<CheckpointException>(() => TrainedNetwork.LoadInto(files[0], wrongGenotype, KnownGenotypes.DartsV2));
         Assert.Contains("genotype.normal", ex.Message);
-        using var wrongOptions = new EvalNetwork(net.Options with { BatchNormAfterParameterFree = false }, KnownGenotypes.IstaOneStage);
+        using var wrongOptions = new EvaluationNetwork(net.Options with { BatchNormAfterParameterFree = false }, KnownGenotypes.IstaOneStage);
         ex = Assert.Throws<CheckpointException>(() => TrainedNetwork.LoadInto(files[0], wrongOptions, KnownGenotypes.IstaOneStage));
         Assert.Contains("network.batchNormAfterParameterFree: checkpoint 'true', expected 'false'", ex.Message);
         Assert.Throws<ArgumentException>(() => TrainedNetwork.LoadInto(files[0], wrongOptions, KnownGenotypes.DartsV2));

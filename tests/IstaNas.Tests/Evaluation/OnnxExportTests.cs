@@ -14,7 +14,7 @@ public class OnnxExportTests(ITestOutputHelper log)
 {
     private const double Tolerance = 1e-4;
 
-    private static EvalNetworkOptions Small(bool oneStage = false) => new()
+    private static EvaluationNetworkOptions Small(bool oneStage = false) => new()
     {
         Channels = 8,
         Layers = 5,
@@ -24,7 +24,7 @@ public class OnnxExportTests(ITestOutputHelper log)
     };
 
     /// <summary>Exports, runs ONNX Runtime at two batch sizes and returns the larger max |difference|.</summary>
-    private double ExportAndCompare(EvalNetwork network, string name, int height, int width, OnnxExportSettings? settings = null,
+    private double ExportAndCompare(EvaluationNetwork network, string name, int height, int width, OnnxExportSettings? settings = null,
         GraphOptimizationLevel level = GraphOptimizationLevel.ORT_ENABLE_ALL)
     {
         using var dir = new TempDirectory();
@@ -49,7 +49,7 @@ public class OnnxExportTests(ITestOutputHelper log)
     public void KnownGenotypeRunsTheSameInOnnxRuntime(string genotype)
     {
         torch.manual_seed(11);
-        using var network = new EvalNetwork(Small(), KnownGenotypes.Get(genotype));
+        using var network = new EvaluationNetwork(Small(), KnownGenotypes.Get(genotype));
         OnnxTestHelpers.RandomiseBatchNorms(network, 12);
         double max = ExportAndCompare(network, genotype, 32, 32);
         Assert.True(max < Tolerance, $"{genotype}: max |ONNX - TorchSharp| = {max}");
@@ -61,14 +61,14 @@ public class OnnxExportTests(ITestOutputHelper log)
     public void OneStageFormWithBatchNormAfterPoolsAndSkipsRunsTheSame(string genotype)
     {
         torch.manual_seed(13);
-        using var network = new EvalNetwork(Small(oneStage: true), KnownGenotypes.Get(genotype));
+        using var network = new EvaluationNetwork(Small(oneStage: true), KnownGenotypes.Get(genotype));
         OnnxTestHelpers.RandomiseBatchNorms(network, 14);
         double max = ExportAndCompare(network, genotype + "-onestage", 32, 32);
         Assert.True(max < Tolerance, $"{genotype} (one-stage form): max |ONNX - TorchSharp| = {max}");
 
         // The BNs after pools and identity skips follow no convolution: they stay BatchNormalization nodes, one each.
         int parameterFreeWithBatchNorm = network.Cells.SelectMany(c => c.Operations)
-            .Count(op => op is Pool or IstaNas.Networks.Identity && op.OutputBatchNorm is not null);
+            .Count(op => op is Pool or IstaNas.Networks.Skip && op.OutputBatchNorm is not null);
         Assert.True(parameterFreeWithBatchNorm > 0);
         Assert.Equal(parameterFreeWithBatchNorm, OnnxExporter.Build(network).Graph.Node.Count(n => n.OpType == "BatchNormalization"));
     }
@@ -86,7 +86,7 @@ public class OnnxExportTests(ITestOutputHelper log)
             AppendedBatchNorm = AppendedBatchNorm.PoolsAndSkip,
             Auxiliary = true,
         };
-        using var superNet = new SearchNetwork(options);
+        using var superNet = new SuperNet(options);
         // Node i has (i + 2) * 7 candidates: op index = c % 7 (max, avg, skip, sep3, sep5, dil3, dil5), predecessor = c / 7.
         superNet.SetArchitecture(CellType.Normal,
         [
@@ -119,7 +119,7 @@ public class OnnxExportTests(ITestOutputHelper log)
     public void UnfoldedBatchNormsRunTheSameWithoutRuntimeOptimisations()
     {
         torch.manual_seed(17);
-        using var network = new EvalNetwork(Small(oneStage: true), KnownGenotypes.IstaTwoStage);
+        using var network = new EvaluationNetwork(Small(oneStage: true), KnownGenotypes.IstaTwoStage);
         OnnxTestHelpers.RandomiseBatchNorms(network, 18);
         var settings = new OnnxExportSettings { FoldBatchNorm = false };
         // ONNX Runtime would fold Conv + BatchNormalization itself; without its optimisations our nodes run as written.
@@ -133,7 +133,7 @@ public class OnnxExportTests(ITestOutputHelper log)
     public void GreyImagesSevenClassesAndAFixedImageSize()
     {
         torch.manual_seed(19);
-        using var network = new EvalNetwork(Small() with { InputChannels = 1, Classes = 7, Auxiliary = false }, KnownGenotypes.IstaTwoStage);
+        using var network = new EvaluationNetwork(Small() with { InputChannels = 1, Classes = 7, Auxiliary = false }, KnownGenotypes.IstaTwoStage);
         OnnxTestHelpers.RandomiseBatchNorms(network, 20);
         var settings = new OnnxExportSettings { Height = 28, Width = 28 };
         double max = ExportAndCompare(network, "grey", 28, 28, settings);
@@ -154,7 +154,7 @@ public class OnnxExportTests(ITestOutputHelper log)
         torch.manual_seed(21);
         var normal = new CellTopology([(Operations.None, 0), (Operations.SepConv3x3, 1), (Operations.None, 2), (Operations.SkipConnect, 0)], [1, 2, 3]);
         var reduce = new CellTopology([(Operations.None, 0), (Operations.MaxPool3x3, 1), (Operations.AvgPool3x3, 2), (Operations.None, 1)], [2, 3]);
-        using var network = new EvalNetwork(Small() with { Auxiliary = false }, normal, reduce);
+        using var network = new EvaluationNetwork(Small() with { Auxiliary = false }, normal, reduce);
         OnnxTestHelpers.RandomiseBatchNorms(network, 22);
         double max = ExportAndCompare(network, "zero", 16, 16);
         Assert.True(max < Tolerance, $"none edges: max |ONNX - TorchSharp| = {max}");
@@ -165,7 +165,7 @@ public class OnnxExportTests(ITestOutputHelper log)
     public void GraphUsesStandardOperatorsReadableNamesAndNoAuxiliaryHead()
     {
         torch.manual_seed(23);
-        using var network = new EvalNetwork(Small(), KnownGenotypes.IstaTwoStage);
+        using var network = new EvaluationNetwork(Small(), KnownGenotypes.IstaTwoStage);
         ModelProto model = OnnxExporter.Build(network);
         Assert.Equal(7, model.IrVersion);
         Assert.Equal(13, Assert.Single(model.OpsetImport).Version);
@@ -201,7 +201,7 @@ public class OnnxExportTests(ITestOutputHelper log)
     {
         // Guards the guard: the same model with one BN after a pool bypassed must fail the comparison.
         torch.manual_seed(25);
-        using var network = new EvalNetwork(Small(oneStage: true), KnownGenotypes.DartsV2);
+        using var network = new EvaluationNetwork(Small(oneStage: true), KnownGenotypes.DartsV2);
         OnnxTestHelpers.RandomiseBatchNorms(network, 26);
         ModelProto model = OnnxExporter.Build(network);
         using var scope = NewDisposeScope();

@@ -55,7 +55,7 @@ internal static class OnnxTestHelpers
     }
 
     /// <summary>max |ONNX - TorchSharp| of the logits on a batch; the network runs in evaluation mode; asserts the shapes agree.</summary>
-    public static double MaxDifference(EvalNetwork network, InferenceSession session, Tensor images)
+    public static double MaxDifference(EvaluationNetwork network, InferenceSession session, Tensor images)
     {
         using var scope = NewDisposeScope();
         network.eval();

@@ -11,7 +11,7 @@ namespace IstaNas.Tests.Evaluation;
 
 public class TrainedNetworkTests
 {
-    private static readonly EvalNetworkOptions Options = new() { Channels = 4, Layers = 3, Classes = 3, Auxiliary = false };
+    private static readonly EvaluationNetworkOptions Options = new() { Channels = 4, Layers = 3, Classes = 3, Auxiliary = false };
 
     private static readonly ModelMetadata Pets = new()
     {
@@ -25,7 +25,7 @@ public class TrainedNetworkTests
     private static TrainedNetwork Make(ModelMetadata? metadata = null, int seed = 40)
     {
         torch.manual_seed(seed);
-        var network = new EvalNetwork(Options, KnownGenotypes.DartsV2);
+        var network = new EvaluationNetwork(Options, KnownGenotypes.DartsV2);
         OnnxTestHelpers.RandomiseBatchNorms(network, seed + 1);
         return new TrainedNetwork(network, KnownGenotypes.DartsV2, metadata);
     }
@@ -62,7 +62,7 @@ public class TrainedNetworkTests
         using var dir = new TempDirectory();
         string path = dir.File("old.ckpt");
         torch.manual_seed(43);
-        using (var network = new EvalNetwork(Options with { InputChannels = 1 }, KnownGenotypes.DartsV2))
+        using (var network = new EvaluationNetwork(Options with { InputChannels = 1 }, KnownGenotypes.DartsV2))
         {
             new CheckpointWriter(TrainedNetwork.Kind, TrainedNetwork.Fingerprint(KnownGenotypes.DartsV2, network.Options))
                 .SetValue("genotype", KnownGenotypes.DartsV2.ToJson())
@@ -84,7 +84,7 @@ public class TrainedNetworkTests
     public void MetadataThatDoesNotFitTheNetworkIsRejected()
     {
         torch.manual_seed(44);
-        using var network = new EvalNetwork(Options, KnownGenotypes.DartsV2);
+        using var network = new EvaluationNetwork(Options, KnownGenotypes.DartsV2);
         Assert.Contains("3 classes but 2 class names", Assert.Throws<ArgumentException>(() => new TrainedNetwork(network, KnownGenotypes.DartsV2, Pets with { ClassNames = ["a", "b"] })).Message);
         Assert.Contains("Class name 1 is empty", Assert.Throws<ArgumentException>(() => new TrainedNetwork(network, KnownGenotypes.DartsV2, Pets with { ClassNames = ["a", " ", "c"] })).Message);
         Assert.Contains("3 input channel(s) but the normalisation has 1 mean", Assert.Throws<ArgumentException>(() => new TrainedNetwork(network, KnownGenotypes.DartsV2, Pets with { Mean = [0.5f] })).Message);

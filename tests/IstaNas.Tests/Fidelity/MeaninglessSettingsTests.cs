@@ -10,6 +10,8 @@ using MathNet.Numerics.LinearAlgebra;
 using Microsoft.Extensions.Options;
 using TorchSharp;
 
+using IstaNas.Validation;
+
 namespace IstaNas.Tests.Fidelity;
 
 /// <summary>Settings that used to yield a meaningless architecture silently are now clear errors or warnings.</summary>
@@ -36,7 +38,7 @@ public class MeaninglessSettingsTests
         var evaluation = Assert.Throws<OptionsValidationException>(() =>
             new EvaluationTrainer(KnownGenotypes.DartsV2, new EvaluationOptions { Layers = layers }));
         Assert.Contains("Layers", evaluation.Message);
-        var network = Assert.Throws<ArgumentException>(() => new EvalNetwork(new EvalNetworkOptions { Layers = layers, Auxiliary = true }, KnownGenotypes.DartsV2));
+        var network = Assert.Throws<ArgumentException>(() => new EvaluationNetwork(new EvaluationNetworkOptions { Layers = layers, Auxiliary = true }, KnownGenotypes.DartsV2));
         Assert.Contains("auxiliary", network.Message);
     }
 
@@ -57,7 +59,7 @@ public class MeaninglessSettingsTests
     [Fact]
     public void ALambdaThatZeroesEveryCodeIsAClearError()
     {
-        var ex = Assert.Throws<ArgumentException>(() => TwoStage(b => b.ConfigureRecovery(r => r.Lambda = 1)).Build().Run());
+        var ex = Assert.Throws<ArgumentException>(() => TwoStage(b => b.ConfigureSparseCoder(r => r.Lambda = 1)).Build().Run());
         Assert.Contains("fewer than the sparsity s = 2", ex.Message);
         Assert.Contains("lambda = 1 is at or above max|A^T b|", ex.Message);
     }

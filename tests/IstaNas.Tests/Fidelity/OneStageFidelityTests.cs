@@ -27,7 +27,7 @@ public class OneStageFidelityTests
         return builder.Build().Run(cancelAfterFirstEpoch?.Token ?? default);
     }
 
-    private static BatchNorm2d[] InnerBatchNorms(EvalNetwork net) =>
+    private static BatchNorm2d[] InnerBatchNorms(EvaluationNetwork net) =>
         [.. net.named_modules().Where(m => m.name.EndsWith(".bn1", StringComparison.Ordinal)).Select(m => (BatchNorm2d)m.module)];
 
     [Fact]
@@ -37,7 +37,7 @@ public class OneStageFidelityTests
         using var cts = new CancellationTokenSource();
         SearchResult searching = Run(epsilon: 0, trainEpochs: 1, cts);
         Assert.True(searching.Cancelled);
-        using (var net = (EvalNetwork)searching.Network!)
+        using (var net = (EvaluationNetwork)searching.Network!)
         {
             BatchNorm2d[] inner = InnerBatchNorms(net);
             Assert.NotEmpty(inner);
@@ -51,7 +51,7 @@ public class OneStageFidelityTests
 
         // Frozen after the first epoch (epsilon 10), then trained: the inner BNs of the selected SepConvs learn.
         SearchResult trained = Run(epsilon: 10, trainEpochs: 2);
-        using (var net = (EvalNetwork)trained.Network!)
+        using (var net = (EvaluationNetwork)trained.Network!)
             Assert.Contains(InnerBatchNorms(net), bn => bn.weight!.sub(1).abs().max().item<float>() > 0);
     }
 }

@@ -22,7 +22,7 @@ public class SuperNetFidelityTests
         using var scope = torch.NewDisposeScope();
         torch.manual_seed(1);
         var options = new SuperNetOptions { Channels = 4, Layers = 3 }; // the two-stage and DARTS super-net form
-        using var net = new SearchNetwork(options);
+        using var net = new SuperNet(options);
         net.train();
         Operation op = net.Cells[0].Nodes[1].Candidate(Candidate(options, 2, pool)); // node 1 reads intermediate node 0
         Tensor scaledNode = torch.randn(8, 4, 8, 8) * 0.05;
@@ -36,7 +36,7 @@ public class SuperNetFidelityTests
     public void TheTwoStageSuperNetHasNoBatchNormAfterTheIdentitySkip()
     {
         var options = new SuperNetOptions { Channels = 4, Layers = 3 };
-        using var net = new SearchNetwork(options);
+        using var net = new SuperNet(options);
         Operation skip = net.Cells[0].Nodes[0].Candidate(Candidate(options, 1, Operations.SkipConnect));
         Assert.True(skip.IsBareIdentity);
         Assert.Null(skip.OutputBatchNorm);
@@ -48,7 +48,7 @@ public class SuperNetFidelityTests
         using var scope = torch.NewDisposeScope();
         torch.manual_seed(2);
         var options = new SuperNetOptions { Channels = 4, Layers = 3, Affine = true, AppendedBatchNorm = AppendedBatchNorm.PoolsAndSkip };
-        using var net = new SearchNetwork(options);
+        using var net = new SuperNet(options);
         int sep = Candidate(options, 0, Operations.SepConv3x3), dil = Candidate(options, 1, Operations.DilConv3x3);
         foreach (CellType cell in new[] { CellType.Normal, CellType.Reduce })
             for (int i = 0; i < options.Nodes; i++)
@@ -85,7 +85,7 @@ public class SuperNetFidelityTests
         var topology = CellTopology.FromEdges(skips);
         foreach (bool oneStage in new[] { true, false })
         {
-            using var cell = new EvalCell(topology, 4, 4, 4, reduction: false, reductionPrevious: false, oneStage);
+            using var cell = new EvaluationCell(topology, 4, 4, 4, reduction: false, reductionPrevious: false, oneStage);
             cell.train();
             Tensor x = torch.randn(32, 4, 6, 6);
             Tensor output = cell.forward(x, x, dropPathProbability: 0.9);
@@ -103,7 +103,7 @@ public class SuperNetFidelityTests
         using var scope = torch.NewDisposeScope();
         torch.manual_seed(4);
         var options = new SuperNetOptions { Channels = 4, Layers = 3, Nodes = 1, Affine = true, AppendedBatchNorm = AppendedBatchNorm.PoolsAndSkip };
-        using var node = new SearchNode(0, options.Operations, 4, reduction: false, affine: true, AppendedBatchNorm.PoolsAndSkip);
+        using var node = new SuperNetNode(0, options.Operations, 4, reduction: false, affine: true, AppendedBatchNorm.PoolsAndSkip);
         node.train();
         int skip0 = Candidate(options, 0, Operations.SkipConnect), skip1 = Candidate(options, 1, Operations.SkipConnect);
         Tensor x = torch.randn(32, 4, 6, 6);

@@ -8,7 +8,7 @@ namespace IstaNas.Tests.Networks;
 
 public class BatchNormAbsorptionTests
 {
-    private static SearchNetwork OneStageSuperNet(bool affine, bool auxiliary)
+    private static SuperNet OneStageSuperNet(bool affine, bool auxiliary)
     {
         var options = new SuperNetOptions
         {
@@ -20,7 +20,7 @@ public class BatchNormAbsorptionTests
             AppendedBatchNorm = AppendedBatchNorm.PoolsAndSkip,
             Auxiliary = auxiliary,
         };
-        var net = new SearchNetwork(options);
+        var net = new SuperNet(options);
         // Candidates covering pools, identity skips (stride 1), FactorizedReduce (stride-2 skip) and convolutions;
         // negative weights included. Node i has (i + 2) * 7 candidates; op index = c % 7, predecessor = c / 7.
         net.SetArchitecture(CellType.Normal,
@@ -139,7 +139,7 @@ public class BatchNormAbsorptionTests
         Assert.Contains("exactly 2", Assert.Throws<InvalidOperationException>(() => BatchNormAbsorption.Export(superNet)).Message);
 
         var options = new SuperNetOptions { Channels = 4, Layers = 3, Nodes = 1, AppendedBatchNorm = AppendedBatchNorm.Pools };
-        using var twoStage = new SearchNetwork(options);
+        using var twoStage = new SuperNet(options);
         twoStage.SetArchitecture(CellType.Normal, [new NodeWeights([0, 10], torch.ones(2))]); // max pool: no BN in the two-stage form
         twoStage.SetArchitecture(CellType.Reduce, [new NodeWeights([3, 10], torch.ones(2))]);
         Assert.Contains("PoolsAndSkip", Assert.Throws<InvalidOperationException>(() => BatchNormAbsorption.Export(twoStage)).Message);

@@ -13,8 +13,8 @@ public class GenotypeAdapterTests
     public void BuiltInGenotypesBuildWithTheKnownParameterCounts(string name, string topologyName, long expected, long expectedWithBatchNorm)
     {
         Genotype genotype = KnownGenotypes.Get(name);
-        using var net = new EvalNetwork(new EvalNetworkOptions { Auxiliary = true }, genotype);
-        using var withBatchNorm = new EvalNetwork(new EvalNetworkOptions { Auxiliary = true, BatchNormAfterParameterFree = true }, genotype);
+        using var net = new EvaluationNetwork(new EvaluationNetworkOptions { Auxiliary = true }, genotype);
+        using var withBatchNorm = new EvaluationNetwork(new EvaluationNetworkOptions { Auxiliary = true, BatchNormAfterParameterFree = true }, genotype);
         Assert.Equal(expected, net.ParameterCount);
         Assert.Equal(expectedWithBatchNorm, withBatchNorm.ParameterCount);
         var (normal, reduce) = KnownTopologies.ByName(topologyName);

@@ -15,8 +15,8 @@ public class ParameterCountTests
     public void CifarNetworkParameterCounts(string genotype, long expected, long expectedWithBatchNorm)
     {
         var (normal, reduce) = KnownTopologies.ByName(genotype);
-        using var net = new EvalNetwork(new EvalNetworkOptions { Auxiliary = true }, normal, reduce);
-        using var withBatchNorm = new EvalNetwork(new EvalNetworkOptions { Auxiliary = true, BatchNormAfterParameterFree = true }, normal, reduce);
+        using var net = new EvaluationNetwork(new EvaluationNetworkOptions { Auxiliary = true }, normal, reduce);
+        using var withBatchNorm = new EvaluationNetwork(new EvaluationNetworkOptions { Auxiliary = true, BatchNormAfterParameterFree = true }, normal, reduce);
         Assert.Equal(expected, net.ParameterCount);
         Assert.Equal(expectedWithBatchNorm, withBatchNorm.ParameterCount);
     }
@@ -25,8 +25,8 @@ public class ParameterCountTests
     public void AuxiliaryHeadIsCountedSeparately()
     {
         var (normal, reduce) = KnownTopologies.DartsV2;
-        using var withHead = new EvalNetwork(new EvalNetworkOptions { Auxiliary = true }, normal, reduce);
-        using var withoutHead = new EvalNetwork(new EvalNetworkOptions { Auxiliary = false }, normal, reduce);
+        using var withHead = new EvaluationNetwork(new EvaluationNetworkOptions { Auxiliary = true }, normal, reduce);
+        using var withoutHead = new EvaluationNetwork(new EvaluationNetworkOptions { Auxiliary = false }, normal, reduce);
         // ReLU, avg pool, conv 576->128 (73,728), BN (256), conv 128->768 2x2 (393,216), BN (1,536), linear 768->10 (7,690).
         Assert.Equal(476_426, withHead.AuxiliaryParameterCount);
         Assert.Equal(0, withoutHead.AuxiliaryParameterCount);
@@ -66,7 +66,7 @@ public class ParameterCountTests
         total += prev * 10 + 10; // classifier
         Assert.Equal(3_349_342, total);
         var (normal, reduce) = KnownTopologies.DartsV2;
-        using var net = new EvalNetwork(new EvalNetworkOptions(), normal, reduce);
+        using var net = new EvaluationNetwork(new EvaluationNetworkOptions(), normal, reduce);
         Assert.Equal(total, net.ParameterCount);
     }
 }

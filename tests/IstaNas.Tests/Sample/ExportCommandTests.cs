@@ -14,7 +14,7 @@ public class ExportCommandTests
     private static string SaveModel(TempDirectory dir, out TrainedNetwork trained)
     {
         torch.manual_seed(50);
-        var network = new EvalNetwork(new EvalNetworkOptions { Channels = 4, Layers = 3, Classes = 4, InputChannels = 1 }, KnownGenotypes.IstaOneStage);
+        var network = new EvaluationNetwork(new EvaluationNetworkOptions { Channels = 4, Layers = 3, Classes = 4, InputChannels = 1 }, KnownGenotypes.IstaOneStage);
         OnnxTestHelpers.RandomiseBatchNorms(network, 51);
         trained = new TrainedNetwork(network, KnownGenotypes.IstaOneStage,
             new ModelMetadata { ClassNames = ["zero", "one", "two", "three"], Mean = [0.13f], Std = [0.31f], ImageHeight = 12, ImageWidth = 12 });

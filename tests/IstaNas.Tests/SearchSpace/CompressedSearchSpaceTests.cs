@@ -5,6 +5,8 @@ using Microsoft.Extensions.Options;
 using TorchSharp;
 using static TorchSharp.torch;
 
+using IstaNas.Validation;
+
 namespace IstaNas.Tests.SearchSpace;
 
 public class CompressedSearchSpaceTests

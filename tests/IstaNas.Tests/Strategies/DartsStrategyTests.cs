@@ -7,6 +7,8 @@ using static TorchSharp.torch;
 
 using IstaNas.SearchSpace;
 
+using IstaNas.Validation;
+
 namespace IstaNas.Tests.Strategies;
 
 [Collection(GlobalRandomCollection.Name)]
@@ -162,7 +164,7 @@ public class DartsStrategyTests
     {
         using var scope = NewDisposeScope();
         torch.manual_seed(2);
-        using var net = new SearchNetwork(new SuperNetOptions { Channels = 4, Layers = 3, Operations = Ops, Classes = 5 });
+        using var net = new SuperNet(new SuperNetOptions { Channels = 4, Layers = 3, Operations = Ops, Classes = 5 });
         Tensor alphaNormal = torch.randn(14, 8).mul_(1e-3).requires_grad_();
         Tensor alphaReduce = torch.randn(14, 8).mul_(1e-3).requires_grad_();
         net.SetArchitecture(CellType.Normal, DartsSearchSpace.DenseArchitecture(alphaNormal, 4));

@@ -59,7 +59,7 @@ public class FlatMemoryTests(ITestOutputHelper output)
         }
 
         var builder = new SearchBuilder().UseDataset(TinySearch.Data(count: 256)).UseSeed(2).WithStepProgress(steps).WithProgress(epochs);
-        Action<SearchTrainingOptions> tiny = o =>
+        Action<TrainingOptions> tiny = o =>
         {
             TinySearch.Configure(o, epochs: Epochs, steps: Steps);
             o.BatchSize = 8;

@@ -37,7 +37,7 @@ public class OneStageStrategyTests
         Assert.Equal(3, result.History[^1].Epochs);
         Assert.All(result.History.Skip(1), h => Assert.Empty(h.ZChange));
         Assert.All(result.History.Skip(1), h => Assert.Equal(result.Genotype, h.Genotype));
-        var net = Assert.IsType<EvalNetwork>(result.Network);
+        var net = Assert.IsType<EvaluationNetwork>(result.Network);
         using (net)
         {
             Assert.True(net.Options.BatchNormAfterParameterFree);
@@ -141,7 +141,7 @@ public class OneStageStrategyTests
             o.Epsilon = 10;
             o.Epochs = 1;
         }, size: 32);
-        var net = Assert.IsType<EvalNetwork>(result.Network);
+        var net = Assert.IsType<EvaluationNetwork>(result.Network);
         using (net)
         {
             Assert.NotNull(net.AuxiliaryHead);

@@ -3,6 +3,8 @@ using IstaNas.SparseCoding;
 using IstaNas.Strategies;
 using Microsoft.Extensions.Options;
 
+using IstaNas.Validation;
+
 namespace IstaNas.Tests.Strategies;
 
 public class SearchBuilderTests
@@ -26,9 +28,9 @@ public class SearchBuilderTests
 
         var recovery = Assert.Throws<OptionsValidationException>(() => new SearchBuilder()
             .UseSyntheticDataset(64)
-            .ConfigureRecovery(r => r.Lambda = -1)
+            .ConfigureSparseCoder(r => r.Lambda = -1)
             .Build());
-        Assert.Contains("Recovery.Lambda", recovery.Message);
+        Assert.Contains("SparseCoder.Lambda", recovery.Message);
     }
 
     [Fact]

@@ -9,7 +9,7 @@ internal static class TinySearch
     public static InMemoryImageDataset Data(int count = 192, int size = 16, int seed = 5) =>
         Synthetic.Create(count, seed, new SyntheticOptions { ImageSize = size, NoiseStd = 0.05 });
 
-    public static void Configure(SearchTrainingOptions o, int epochs = 2, int steps = 3)
+    public static void Configure(TrainingOptions o, int epochs = 2, int steps = 3)
     {
         o.Epochs = epochs;
         o.Channels = 4;

@@ -70,7 +70,7 @@ public class TwoStageStrategyTests
         using var scope = NewDisposeScope();
         torch.random.manual_seed(0);
         using var space = new CompressedSearchSpace(new SearchSpaceOptions(), new TensorSparseCoder(new SparseCoderOptions()), 4, dtype: ScalarType.Float64);
-        using var net = new SearchNetwork(new SuperNetOptions { Channels = 2, Layers = 3, StemMultiplier = 1, Classes = 3 });
+        using var net = new SuperNet(new SuperNetOptions { Channels = 2, Layers = 3, StemMultiplier = 1, Classes = 3 });
         net.to(ScalarType.Float64);
         net.eval(); // batch-norm with running statistics: a smooth function of b
         Tensor x = randn(2, 3, 8, 8, dtype: ScalarType.Float64);

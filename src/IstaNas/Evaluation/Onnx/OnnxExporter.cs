@@ -2,7 +2,7 @@ using System.Reflection;
 using IstaNas.Networks;
 using TorchSharp;
 using TorchSharp.Modules;
-using Identity = IstaNas.Networks.Identity;
+using Skip = IstaNas.Networks.Skip;
 using Tensor = TorchSharp.torch.Tensor;
 
 using IstaNas.IO;
@@ -10,7 +10,7 @@ using IstaNas.IO;
 namespace IstaNas.Evaluation.Onnx;
 
 /// <summary>
-/// Writes an <see cref="EvalNetwork"/> as an ONNX model (opset 13, IR version 7) computing its evaluation-mode
+/// Writes an <see cref="EvaluationNetwork"/> as an ONNX model (opset 13, IR version 7) computing its evaluation-mode
 /// function: input <c>images</c> float32 [batch, C, H, W] with a symbolic batch dimension, output <c>logits</c>
 /// float32 [batch, classes]. The graph is built from the network's own modules — every kernel size, stride, padding,
 /// dilation, group count, BN epsilon and pooling mode is read from the module that runs it — with standard operators
@@ -37,7 +37,7 @@ internal static class OnnxExporter
     /// <param name="path">The .onnx file; its directory is created when missing.</param>
     /// <param name="settings">Export settings; null for the defaults.</param>
     /// <exception cref="NotSupportedException">The network holds a module the exporter does not know.</exception>
-    public static void Export(EvalNetwork network, string path, OnnxExportSettings? settings = null)
+    public static void Export(EvaluationNetwork network, string path, OnnxExportSettings? settings = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         ModelProto model = Build(network, settings);
@@ -54,7 +54,7 @@ internal static class OnnxExporter
     /// <param name="settings">Export settings; null for the defaults.</param>
     /// <returns>The model.</returns>
     /// <exception cref="NotSupportedException">The network holds a module the exporter does not know.</exception>
-    public static ModelProto Build(EvalNetwork network, OnnxExportSettings? settings = null)
+    public static ModelProto Build(EvaluationNetwork network, OnnxExportSettings? settings = null)
     {
         ArgumentNullException.ThrowIfNull(network);
         settings ??= new OnnxExportSettings();
@@ -64,7 +64,7 @@ internal static class OnnxExporter
         var writer = new GraphWriter(network, settings.FoldBatchNorm);
         GraphProto graph = writer.Write();
         if (settings.DocString is not null) graph.DocString = settings.DocString;
-        EvalNetworkOptions o = network.Options;
+        EvaluationNetworkOptions o = network.Options;
         graph.Input.Add(TensorValue(InputName, settings.InputDocString,
             Symbolic("batch"), Fixed(o.InputChannels),
             settings.Height is int h ? Fixed(h) : Symbolic("height"),
@@ -112,26 +112,26 @@ internal static class OnnxExporter
     /// <summary>Walks the network in forward order and emits one or a few nodes per module.</summary>
     private sealed class GraphWriter
     {
-        private readonly EvalNetwork _network;
+        private readonly EvaluationNetwork _network;
         private readonly bool _fold;
         private readonly Dictionary<torch.nn.Module, string> _paths = new(ReferenceEqualityComparer.Instance);
         private readonly Dictionary<string, string> _constants = new(StringComparer.Ordinal);
         private readonly OnnxGraphBuilder _b;
 
-        public GraphWriter(EvalNetwork network, bool fold)
+        public GraphWriter(EvaluationNetwork network, bool fold)
         {
             _network = network;
             _fold = fold;
             foreach (var (name, module) in network.named_modules())
                 _paths[module] = name;
-            _b = new OnnxGraphBuilder("IstaNas.EvalNetwork", InputName, OutputName);
+            _b = new OnnxGraphBuilder("IstaNas.EvaluationNetwork", InputName, OutputName);
         }
 
         public GraphProto Write()
         {
             string stem = Stem(InputName);
             string s0 = stem, s1 = stem;
-            IReadOnlyList<EvalCell> cells = _network.Cells;
+            IReadOnlyList<EvaluationCell> cells = _network.Cells;
             for (int i = 0; i < cells.Count; i++)
             {
                 string next = Cell(cells[i], i, s0, s1);
@@ -157,7 +157,7 @@ internal static class OnnxExporter
             return ConvBatchNorm(conv, bn, x);
         }
 
-        private string Cell(EvalCell cell, int index, string s0, string s1)
+        private string Cell(EvaluationCell cell, int index, string s0, string s1)
         {
             CellTopology topology = cell.IsReduction ? _network.Reduce : _network.Normal;
             IReadOnlyList<Operation> ops = cell.Operations;
@@ -205,7 +205,7 @@ internal static class OnnxExporter
                     return p.OutputBatchNorm is null ? pooled : BatchNormalization(p.OutputBatchNorm, pooled);
                 }
 
-                case Identity id:
+                case Skip id:
                     return id.OutputBatchNorm is null ? x : BatchNormalization(id.OutputBatchNorm, x);
                 case Zero z:
                 {

@@ -7,16 +7,16 @@ namespace IstaNas.Networks;
 
 /// <summary>
 /// The evaluation network of a fixed architecture (DARTS <c>NetworkCIFAR</c>): stem 3 x 3 convolution and BN with
-/// <c>StemMultiplier * C</c> channels, L <see cref="EvalCell"/>s with reductions at L/3 and 2L/3 doubling the
+/// <c>StemMultiplier * C</c> channels, L <see cref="EvaluationCell"/>s with reductions at L/3 and 2L/3 doubling the
 /// channels, optional auxiliary head after cell 2L/3 (training only), global average pooling and a linear classifier.
 /// </summary>
-public sealed class EvalNetwork : nn.Module<Tensor, Tensor>
+public sealed class EvaluationNetwork : nn.Module<Tensor, Tensor>
 {
     /// <summary>Parameters whose name contains this string belong to the auxiliary head (as in DARTS' <c>count_parameters_in_MB</c>).</summary>
     public const string AuxiliaryParameterPrefix = "auxiliary";
 
     private readonly nn.Module<Tensor, Tensor> stem;
-    private readonly ModuleList<EvalCell> cells;
+    private readonly ModuleList<EvaluationCell> cells;
     private readonly AuxiliaryHead? auxiliary_head;
     private readonly AdaptiveAvgPool2d global_pooling;
     private readonly Linear classifier;
@@ -27,7 +27,7 @@ public sealed class EvalNetwork : nn.Module<Tensor, Tensor>
     /// <param name="normal">The normal cell.</param>
     /// <param name="reduce">The reduction cell.</param>
     /// <exception cref="ArgumentException">An option or a cell description is invalid.</exception>
-    public EvalNetwork(EvalNetworkOptions options, CellTopology normal, CellTopology reduce) : base(nameof(EvalNetwork))
+    public EvaluationNetwork(EvaluationNetworkOptions options, CellTopology normal, CellTopology reduce) : base(nameof(EvaluationNetwork))
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(normal);
@@ -44,7 +44,7 @@ public sealed class EvalNetwork : nn.Module<Tensor, Tensor>
         stem = Stem.Create(options.InputChannels, stemChannels);
         var (list, auxiliaryChannels, prev) = CellStack.Build(
             options.Layers, stemChannels, options.Channels,
-            slot => new EvalCell(slot.Reduction ? reduce : normal, slot.PrevPrevChannels, slot.PrevChannels, slot.Channels, slot.Reduction, slot.ReductionPrevious,
+            slot => new EvaluationCell(slot.Reduction ? reduce : normal, slot.PrevPrevChannels, slot.PrevChannels, slot.Channels, slot.Reduction, slot.ReductionPrevious,
                 options.BatchNormAfterParameterFree),
             cell => cell.OutputChannels);
         cells = nn.ModuleList(list);
@@ -58,13 +58,13 @@ public sealed class EvalNetwork : nn.Module<Tensor, Tensor>
     /// <param name="options">The options; validated here.</param>
     /// <param name="genotype">The architecture; it must have two pairs per node.</param>
     /// <exception cref="ArgumentException">An option is invalid or the genotype does not have two pairs per node.</exception>
-    public EvalNetwork(EvalNetworkOptions options, Genotype genotype)
+    public EvaluationNetwork(EvaluationNetworkOptions options, Genotype genotype)
         : this(options, CellTopology.From(genotype, CellType.Normal), CellTopology.From(genotype, CellType.Reduce))
     {
     }
 
     /// <summary>The options the network was built with.</summary>
-    public EvalNetworkOptions Options { get; }
+    public EvaluationNetworkOptions Options { get; }
 
     /// <summary>The normal cell description.</summary>
     public CellTopology Normal { get; }
@@ -91,9 +91,9 @@ public sealed class EvalNetwork : nn.Module<Tensor, Tensor>
     internal Linear Classifier => classifier;
 
     /// <summary>The cells, in order.</summary>
-    public IReadOnlyList<EvalCell> Cells => [.. cells];
+    public IReadOnlyList<EvaluationCell> Cells => [.. cells];
 
-    /// <summary>The auxiliary head, or null when <see cref="EvalNetworkOptions.Auxiliary"/> is false.</summary>
+    /// <summary>The auxiliary head, or null when <see cref="EvaluationNetworkOptions.Auxiliary"/> is false.</summary>
     public AuxiliaryHead? AuxiliaryHead => auxiliary_head;
 
     /// <summary>Index of the cell after which the auxiliary head reads (2L/3).</summary>

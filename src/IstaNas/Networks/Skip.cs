@@ -8,12 +8,12 @@ namespace IstaNas.Networks;
 /// The skip connection on a stride-1 edge: the identity, optionally followed by a BN (the one-stage form, where
 /// every candidate ends with a BN into which the architecture weight is absorbed).
 /// </summary>
-public sealed class Identity : Operation
+public sealed class Skip : Operation
 {
     private readonly BatchNorm2d? bn;
 
     /// <summary>Creates the plain identity.</summary>
-    public Identity() : this(0, false, false)
+    public Skip() : this(0, false, false)
     {
     }
 
@@ -21,7 +21,7 @@ public sealed class Identity : Operation
     /// <param name="channels">Channels of the appended BN (ignored without BN).</param>
     /// <param name="affine">Whether the appended BN has learnable scale and shift.</param>
     /// <param name="appendBatchNorm">Whether to append a BN.</param>
-    public Identity(long channels, bool affine, bool appendBatchNorm) : base(nameof(Identity))
+    public Skip(long channels, bool affine, bool appendBatchNorm) : base(nameof(Skip))
     {
         bn = appendBatchNorm ? nn.BatchNorm2d(channels, affine: affine) : null;
         RegisterComponents();

@@ -7,14 +7,14 @@ namespace IstaNas.Networks;
 
 /// <summary>
 /// The search super-net (DARTS <c>model_search.Network</c> without its own architecture parameters): stem 3 x 3
-/// convolution and BN with <c>StemMultiplier * C</c> channels, L <see cref="SearchCell"/>s with reductions at L/3 and
+/// convolution and BN with <c>StemMultiplier * C</c> channels, L <see cref="SuperNetCell"/>s with reductions at L/3 and
 /// 2L/3 doubling the channels, optional auxiliary head after cell 2L/3, global average pooling and a linear classifier.
 /// Each forward pass uses the <see cref="NodeWeights"/> last given to <see cref="SetArchitecture(CellType, IReadOnlyList{NodeWeights})"/>.
 /// </summary>
-public sealed class SearchNetwork : nn.Module<Tensor, Tensor>, ISuperNet
+public sealed class SuperNet : nn.Module<Tensor, Tensor>, ISuperNet
 {
     private readonly nn.Module<Tensor, Tensor> stem;
-    private readonly ModuleList<SearchCell> cells;
+    private readonly ModuleList<SuperNetCell> cells;
     private readonly AuxiliaryHead? auxiliary_head;
     private readonly AdaptiveAvgPool2d global_pooling;
     private readonly Linear classifier;
@@ -24,7 +24,7 @@ public sealed class SearchNetwork : nn.Module<Tensor, Tensor>, ISuperNet
     /// <summary>Builds the super-net.</summary>
     /// <param name="options">The options; validated here.</param>
     /// <exception cref="ArgumentException">An option is invalid (the message names it).</exception>
-    public SearchNetwork(SuperNetOptions options) : base(nameof(SearchNetwork))
+    public SuperNet(SuperNetOptions options) : base(nameof(SuperNet))
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
@@ -33,7 +33,7 @@ public sealed class SearchNetwork : nn.Module<Tensor, Tensor>, ISuperNet
         stem = Stem.Create(options.InputChannels, stemChannels);
         var (list, auxiliaryChannels, prev) = CellStack.Build(
             options.Layers, stemChannels, options.Channels,
-            slot => new SearchCell(options, slot.PrevPrevChannels, slot.PrevChannels, slot.Channels, slot.Reduction, slot.ReductionPrevious),
+            slot => new SuperNetCell(options, slot.PrevPrevChannels, slot.PrevChannels, slot.Channels, slot.Reduction, slot.ReductionPrevious),
             cell => cell.OutputChannels);
         cells = nn.ModuleList(list);
         auxiliary_head = options.Auxiliary ? new AuxiliaryHead(auxiliaryChannels, options.Classes) : null;
@@ -63,7 +63,7 @@ public sealed class SearchNetwork : nn.Module<Tensor, Tensor>, ISuperNet
     internal Linear Classifier => classifier;
 
     /// <summary>The cells, in order.</summary>
-    public IReadOnlyList<SearchCell> Cells => [.. cells];
+    public IReadOnlyList<SuperNetCell> Cells => [.. cells];
 
     /// <summary>The auxiliary head, or null when <see cref="SuperNetOptions.Auxiliary"/> is false.</summary>
     public AuxiliaryHead? AuxiliaryHead => auxiliary_head;
@@ -152,7 +152,7 @@ public sealed class SearchNetwork : nn.Module<Tensor, Tensor>, ISuperNet
             if (c < 0 || c >= Options.CandidateCount(node))
                 throw new ArgumentOutOfRangeException(nameof(candidates), c, $"Node {node} has candidates 0..{Options.CandidateCount(node) - 1}.");
         using var noGrad = no_grad();
-        foreach (SearchCell searchCell in cells.Where(c => c.IsReduction == (cell == CellType.Reduce)))
+        foreach (SuperNetCell searchCell in cells.Where(c => c.IsReduction == (cell == CellType.Reduce)))
         {
             foreach (int candidate in chosen)
             {

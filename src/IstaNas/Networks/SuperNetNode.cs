@@ -10,7 +10,7 @@ namespace IstaNas.Networks;
 /// candidate order (candidate <c>c</c> = predecessor <c>c / K</c>, operation <c>c % K</c>), and sums
 /// <c>alpha_j * op_j(state)</c> over the listed candidates only. Unlisted candidates do not run. No softmax.
 /// </summary>
-public sealed class SearchNode : nn.Module
+public sealed class SuperNetNode : nn.Module
 {
     private readonly ModuleList<Operation> ops;
     private readonly int _operationCount;
@@ -22,8 +22,8 @@ public sealed class SearchNode : nn.Module
     /// <param name="reduction">Whether the node belongs to a reduction cell (stride 2 on edges from the two cell inputs).</param>
     /// <param name="affine">Whether the BNs of the operations are affine.</param>
     /// <param name="appended">Which parameter-free operations get a BN appended.</param>
-    public SearchNode(int index, IReadOnlyList<string> operations, int channels, bool reduction, bool affine, AppendedBatchNorm appended)
-        : base(nameof(SearchNode))
+    public SuperNetNode(int index, IReadOnlyList<string> operations, int channels, bool reduction, bool affine, AppendedBatchNorm appended)
+        : base(nameof(SuperNetNode))
     {
         ArgumentNullException.ThrowIfNull(operations);
         Index = index;

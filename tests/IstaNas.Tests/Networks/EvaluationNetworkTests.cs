@@ -5,13 +5,13 @@ using static TorchSharp.torch;
 
 namespace IstaNas.Tests.Networks;
 
-public class EvalNetworkTests
+public class EvaluationNetworkTests
 {
-    private static EvalNetwork Tiny(bool auxiliary, int inputChannels = 3, bool batchNorm = false, string genotype = "ista_two_stage")
+    private static EvaluationNetwork Tiny(bool auxiliary, int inputChannels = 3, bool batchNorm = false, string genotype = "ista_two_stage")
     {
         var (normal, reduce) = KnownTopologies.ByName(genotype);
-        return new EvalNetwork(
-            new EvalNetworkOptions { Channels = 4, Layers = 3, Auxiliary = auxiliary, InputChannels = inputChannels, Classes = 7, BatchNormAfterParameterFree = batchNorm },
+        return new EvaluationNetwork(
+            new EvaluationNetworkOptions { Channels = 4, Layers = 3, Auxiliary = auxiliary, InputChannels = inputChannels, Classes = 7, BatchNormAfterParameterFree = batchNorm },
             normal,
             reduce);
     }
@@ -109,21 +109,21 @@ public class EvalNetworkTests
     public void InvalidOptionsAndTopologiesThrow()
     {
         var (normal, reduce) = KnownTopologies.DartsV2;
-        Assert.Equal("Layers", Assert.Throws<ArgumentException>(() => new EvalNetwork(new EvalNetworkOptions { Layers = 0 }, normal, reduce)).ParamName);
-        Assert.Equal("InputChannels", Assert.Throws<ArgumentException>(() => new EvalNetwork(new EvalNetworkOptions { InputChannels = 4 }, normal, reduce)).ParamName);
-        Assert.Equal("Classes", Assert.Throws<ArgumentException>(() => new EvalNetwork(new EvalNetworkOptions { Classes = 1 }, normal, reduce)).ParamName);
-        Assert.Equal("DropPathProbability", Assert.Throws<ArgumentException>(() => new EvalNetwork(new EvalNetworkOptions { DropPathProbability = 1 }, normal, reduce)).ParamName);
+        Assert.Equal("Layers", Assert.Throws<ArgumentException>(() => new EvaluationNetwork(new EvaluationNetworkOptions { Layers = 0 }, normal, reduce)).ParamName);
+        Assert.Equal("InputChannels", Assert.Throws<ArgumentException>(() => new EvaluationNetwork(new EvaluationNetworkOptions { InputChannels = 4 }, normal, reduce)).ParamName);
+        Assert.Equal("Classes", Assert.Throws<ArgumentException>(() => new EvaluationNetwork(new EvaluationNetworkOptions { Classes = 1 }, normal, reduce)).ParamName);
+        Assert.Equal("DropPathProbability", Assert.Throws<ArgumentException>(() => new EvaluationNetwork(new EvaluationNetworkOptions { DropPathProbability = 1 }, normal, reduce)).ParamName);
 
         var badInput = CellTopology.FromEdges([(Operations.SepConv3x3, 0), (Operations.SepConv3x3, 2)]);
-        var ex = Assert.Throws<ArgumentException>(() => new EvalNetwork(new EvalNetworkOptions(), badInput, reduce));
+        var ex = Assert.Throws<ArgumentException>(() => new EvaluationNetwork(new EvaluationNetworkOptions(), badInput, reduce));
         Assert.Equal("normal", ex.ParamName);
         Assert.Contains("reads state 2", ex.Message);
 
         var badOp = CellTopology.FromEdges([(Operations.SepConv3x3, 0), ("conv_9x9", 1)]);
-        Assert.Contains("conv_9x9", Assert.Throws<ArgumentException>(() => new EvalNetwork(new EvalNetworkOptions(), normal, badOp)).Message);
+        Assert.Contains("conv_9x9", Assert.Throws<ArgumentException>(() => new EvaluationNetwork(new EvaluationNetworkOptions(), normal, badOp)).Message);
 
         var odd = CellTopology.FromEdges([(Operations.SepConv3x3, 0)]);
-        Assert.Throws<ArgumentException>(() => new EvalNetwork(new EvalNetworkOptions(), odd, reduce));
+        Assert.Throws<ArgumentException>(() => new EvaluationNetwork(new EvaluationNetworkOptions(), odd, reduce));
     }
 
     [Fact]
@@ -131,7 +131,7 @@ public class EvalNetworkTests
     {
         var topology = new CellTopology([(Operations.SepConv3x3, 0), (Operations.MaxPool3x3, 1), (Operations.SkipConnect, 2), (Operations.DilConv3x3, 0)], [2, 3]);
         var (_, reduce) = KnownTopologies.DartsV2;
-        using var net = new EvalNetwork(new EvalNetworkOptions { Channels = 4, Layers = 3, Auxiliary = false }, topology, reduce);
+        using var net = new EvaluationNetwork(new EvaluationNetworkOptions { Channels = 4, Layers = 3, Auxiliary = false }, topology, reduce);
         Assert.Equal(8, net.Cells[0].OutputChannels);
         Assert.Equal(32, net.Cells[1].OutputChannels); // the reduction cell concatenates its 4 nodes of 8 channels
         using var scope = torch.NewDisposeScope();

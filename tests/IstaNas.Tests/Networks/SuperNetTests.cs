@@ -5,14 +5,14 @@ using static TorchSharp.torch;
 
 namespace IstaNas.Tests.Networks;
 
-public class SearchNetworkTests
+public class SuperNetTests
 {
     private static SuperNetOptions Tiny(int inputChannels = 3) =>
         new() { Channels = 4, Layers = 3, Nodes = 2, InputChannels = inputChannels, Classes = 5 };
 
-    private static SearchNetwork Build(SuperNetOptions options, bool requiresGrad = false)
+    private static SuperNet Build(SuperNetOptions options, bool requiresGrad = false)
     {
-        var net = new SearchNetwork(options);
+        var net = new SuperNet(options);
         net.SetArchitecture(CellType.Normal, NetworkTestHelpers.TwoPerNode(options, requiresGrad, 1));
         net.SetArchitecture(CellType.Reduce, NetworkTestHelpers.TwoPerNode(options, requiresGrad, 4));
         return net;
@@ -84,7 +84,7 @@ public class SearchNetworkTests
         using var scope = torch.NewDisposeScope();
         torch.manual_seed(10);
         var options = Tiny();
-        using var net = new SearchNetwork(options);
+        using var net = new SuperNet(options);
         var normal = NetworkTestHelpers.TwoPerNode(options, true, 1);
         var reduce = NetworkTestHelpers.TwoPerNode(options, true, 4);
         net.SetArchitecture(CellType.Normal, normal);
@@ -136,7 +136,7 @@ public class SearchNetworkTests
     [MemberData(nameof(InvalidOptions))]
     public void InvalidOptionsThrowNamingTheOption(SuperNetOptions options, string name)
     {
-        var ex = Assert.Throws<ArgumentException>(() => new SearchNetwork(options));
+        var ex = Assert.Throws<ArgumentException>(() => new SuperNet(options));
         Assert.Equal(name, ex.ParamName);
         Assert.Contains(name, ex.Message);
     }
@@ -153,7 +153,7 @@ public class SearchNetworkTests
     {
         using var scope = torch.NewDisposeScope();
         var options = Tiny();
-        using var net = new SearchNetwork(options);
+        using var net = new SuperNet(options);
         int k = options.OperationCount;
         var good = NetworkTestHelpers.TwoPerNode(options, false, 0);
 
@@ -185,7 +185,7 @@ public class SearchNetworkTests
     public void ForwardWithoutArchitectureThrows()
     {
         using var scope = torch.NewDisposeScope();
-        using var net = new SearchNetwork(Tiny());
+        using var net = new SuperNet(Tiny());
         Assert.Throws<InvalidOperationException>(() => net.forward(torch.randn(1, 3, 8, 8)));
     }
 
@@ -201,7 +201,7 @@ public class SearchNetworkTests
     [Fact]
     public void DropPathProbabilityIsValidated()
     {
-        using var net = new SearchNetwork(Tiny());
+        using var net = new SuperNet(Tiny());
         Assert.Throws<ArgumentException>(() => net.DropPathProbability = 1.0);
         net.DropPathProbability = 0.3;
         Assert.Equal(0.3, net.DropPathProbability);

@@ -2,8 +2,8 @@ using TorchSharp;
 
 namespace IstaNas.Data;
 
-/// <summary>Settings of a <see cref="DataLoader"/>.</summary>
-public sealed record DataLoaderOptions
+/// <summary>Settings of a <see cref="BatchLoader"/>.</summary>
+public sealed record BatchLoaderOptions
 {
     /// <summary>Samples per batch (at least 1).</summary>
     public int BatchSize { get; init; } = 64;
@@ -24,7 +24,7 @@ public sealed record DataLoaderOptions
     public torch.Device? Device { get; init; }
 
     /// <summary>
-    /// Batches that <see cref="DataLoader.GetEpoch"/> reads ahead on worker threads while the consumer works (0: read
+    /// Batches that <see cref="BatchLoader.GetEpoch"/> reads ahead on worker threads while the consumer works (0: read
     /// each batch when it is asked for). At most this many batches of bytes are held besides the one being consumed.
     /// Null (the default) means 2 for data sets that decode images on demand (<see cref="ImageDataset.DecodesOnDemand"/>)
     /// and 0 for in-memory ones. The batches are the same whatever the setting.

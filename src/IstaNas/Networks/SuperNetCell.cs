@@ -8,13 +8,13 @@ namespace IstaNas.Networks;
 /// <summary>
 /// A cell of the search super-net (DARTS <c>model_search.Cell</c>): preprocessing of the two inputs
 /// (<see cref="FactorizedReduce"/> for s0 after a reduction cell, else <see cref="ReLUConvBN"/> 1 x 1; 1 x 1
-/// <see cref="ReLUConvBN"/> for s1), N <see cref="SearchNode"/>s, and the concatenation of all intermediate nodes.
+/// <see cref="ReLUConvBN"/> for s1), N <see cref="SuperNetNode"/>s, and the concatenation of all intermediate nodes.
 /// </summary>
-public sealed class SearchCell : nn.Module
+public sealed class SuperNetCell : nn.Module
 {
     private readonly Operation preprocess0;
     private readonly Operation preprocess1;
-    private readonly ModuleList<SearchNode> nodes;
+    private readonly ModuleList<SuperNetNode> nodes;
 
     /// <summary>Creates the cell.</summary>
     /// <param name="options">The validated super-net options.</param>
@@ -23,8 +23,8 @@ public sealed class SearchCell : nn.Module
     /// <param name="channels">Channels C of this cell's nodes.</param>
     /// <param name="reduction">Whether this is a reduction cell.</param>
     /// <param name="reductionPrevious">Whether the previous cell was a reduction cell.</param>
-    public SearchCell(SuperNetOptions options, int prevPrevChannels, int prevChannels, int channels, bool reduction, bool reductionPrevious)
-        : base(nameof(SearchCell))
+    public SuperNetCell(SuperNetOptions options, int prevPrevChannels, int prevChannels, int channels, bool reduction, bool reductionPrevious)
+        : base(nameof(SuperNetCell))
     {
         ArgumentNullException.ThrowIfNull(options);
         IsReduction = reduction;
@@ -33,10 +33,10 @@ public sealed class SearchCell : nn.Module
             ? new FactorizedReduce(prevPrevChannels, channels, options.Affine)
             : new ReLUConvBN(prevPrevChannels, channels, 1, 1, 0, options.Affine);
         preprocess1 = new ReLUConvBN(prevChannels, channels, 1, 1, 0, options.Affine);
-        var list = new SearchNode[options.Nodes];
+        var list = new SuperNetNode[options.Nodes];
         for (int i = 0; i < list.Length; i++)
         {
-            list[i] = new SearchNode(i, options.Operations, channels, reduction, options.Affine, options.AppendedBatchNorm);
+            list[i] = new SuperNetNode(i, options.Operations, channels, reduction, options.Affine, options.AppendedBatchNorm);
         }
 
         nodes = nn.ModuleList(list);
@@ -53,7 +53,7 @@ public sealed class SearchCell : nn.Module
     public int OutputChannels => nodes.Count * Channels;
 
     /// <summary>The intermediate nodes.</summary>
-    public IReadOnlyList<SearchNode> Nodes => [.. nodes];
+    public IReadOnlyList<SuperNetNode> Nodes => [.. nodes];
 
     /// <summary>Preprocessing of s0.</summary>
     public Operation Preprocess0 => preprocess0;

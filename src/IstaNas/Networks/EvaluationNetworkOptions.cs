@@ -1,7 +1,7 @@
 namespace IstaNas.Networks;
 
-/// <summary>Configuration of the evaluation network (<see cref="EvalNetwork"/>, DARTS <c>NetworkCIFAR</c>); defaults are the CIFAR-10 protocol.</summary>
-public sealed record EvalNetworkOptions
+/// <summary>Configuration of the evaluation network (<see cref="EvaluationNetwork"/>, DARTS <c>NetworkCIFAR</c>); defaults are the CIFAR-10 protocol.</summary>
+public sealed record EvaluationNetworkOptions
 {
     /// <summary>Initial channels C. Default 36.</summary>
     public int Channels { get; init; } = 36;
@@ -24,7 +24,7 @@ public sealed record EvalNetworkOptions
     /// <summary>Append a BN to pools and the identity skip (the one-stage form, after BN absorption). Default false.</summary>
     public bool BatchNormAfterParameterFree { get; init; }
 
-    /// <summary>Initial drop-path probability; the network's <see cref="EvalNetwork.DropPathProbability"/> can change it per epoch. Default 0.</summary>
+    /// <summary>Initial drop-path probability; the network's <see cref="EvaluationNetwork.DropPathProbability"/> can change it per epoch. Default 0.</summary>
     public double DropPathProbability { get; init; }
 
     /// <summary>Checks every option.</summary>

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 
 namespace IstaNas.Tests.Networks;
 
-public class SearchNodeTests
+public class SuperNetNodeTests
 {
     [Fact]
     public void RunsOnlyListedCandidatesAndSumsWeightedOutputs()
@@ -13,7 +13,7 @@ public class SearchNodeTests
         using var scope = torch.NewDisposeScope();
         torch.manual_seed(5);
         int k = Operations.Default.Count;
-        using var node = new SearchNode(1, Operations.Default, 4, reduction: false, affine: false, AppendedBatchNorm.None);
+        using var node = new SuperNetNode(1, Operations.Default, 4, reduction: false, affine: false, AppendedBatchNorm.None);
         Assert.Equal(3 * k, node.CandidateCount);
         var states = new List<Tensor> { torch.randn(2, 4, 8, 8), torch.randn(2, 4, 8, 8), torch.randn(2, 4, 8, 8) };
         int[] listed = [2, 10, 17]; // (skip, pred 0), (skip... op 3 = sep_conv_3x3, pred 1), (op 3 = sep_conv_3x3, pred 2)
@@ -38,7 +38,7 @@ public class SearchNodeTests
     public void EmptyCandidateListGivesZerosWithoutRunningAnyOperation()
     {
         using var scope = torch.NewDisposeScope();
-        using var node = new SearchNode(2, Operations.Default, 4, reduction: true, affine: false, AppendedBatchNorm.PoolsAndSkip);
+        using var node = new SuperNetNode(2, Operations.Default, 4, reduction: true, affine: false, AppendedBatchNorm.PoolsAndSkip);
         var states = new List<Tensor> { torch.randn(2, 4, 8, 8), torch.randn(2, 4, 8, 8), torch.randn(2, 4, 4, 4), torch.randn(2, 4, 4, 4) };
         var output = node.forward(states, new NodeWeights([], torch.zeros(0)), [2, 4, 4, 4], 0.0);
         Assert.Equal(new long[] { 2, 4, 4, 4 }, output.shape);
@@ -51,7 +51,7 @@ public class SearchNodeTests
     {
         using var scope = torch.NewDisposeScope();
         int k = Operations.Default.Count;
-        using var node = new SearchNode(1, Operations.Default, 4, reduction: true, affine: false, AppendedBatchNorm.None);
+        using var node = new SuperNetNode(1, Operations.Default, 4, reduction: true, affine: false, AppendedBatchNorm.None);
         var states = new List<Tensor> { torch.randn(2, 4, 8, 8), torch.randn(2, 4, 8, 8), torch.randn(2, 4, 4, 4) };
         // sep_conv_3x3 from input 1 (stride 2) and max_pool from node 0 (stride 1) both give 4 x 4.
         var output = node.forward(states, new NodeWeights([k + 3, 2 * k], torch.ones(2)), [2, 4, 4, 4], 0.0);

@@ -6,11 +6,11 @@ using static TorchSharp.torch;
 
 namespace IstaNas.Tests.Data;
 
-public class DataLoaderTests(ITestOutputHelper output)
+public class BatchLoaderTests(ITestOutputHelper output)
 {
     private static readonly ImageDataset Small = Synthetic.Create(50, seed: 4, new SyntheticOptions { ImageSize = 12 });
 
-    private static List<int> CollectOrder(DataLoader loader, int epoch)
+    private static List<int> CollectOrder(BatchLoader loader, int epoch)
     {
         var order = new List<int>();
         foreach (var batch in loader.GetEpoch(epoch))
@@ -27,7 +27,7 @@ public class DataLoaderTests(ITestOutputHelper output)
     [Fact]
     public void EachEpochCoversEverySampleOnceAndOrderDependsOnSeedAndEpoch()
     {
-        var loader = new DataLoader(Small, new DataLoaderOptions { BatchSize = 8, Seed = 3 });
+        var loader = new BatchLoader(Small, new BatchLoaderOptions { BatchSize = 8, Seed = 3 });
         Assert.Equal(7, loader.BatchesPerEpoch);
         var e0 = CollectOrder(loader, 0);
         var e1 = CollectOrder(loader, 1);
@@ -37,26 +37,26 @@ public class DataLoaderTests(ITestOutputHelper output)
         Assert.NotEqual(Enumerable.Range(0, 50), e0);
 
         // Same seed and epoch: same order, even from a fresh loader and after other epochs were read.
-        var fresh = new DataLoader(Small, new DataLoaderOptions { BatchSize = 8, Seed = 3 });
+        var fresh = new BatchLoader(Small, new BatchLoaderOptions { BatchSize = 8, Seed = 3 });
         Assert.Equal(e0, CollectOrder(fresh, 0));
         Assert.Equal(e1, CollectOrder(loader, 1));
         Assert.Equal(e0, loader.GetEpochOrder(0));
 
-        var otherSeed = new DataLoader(Small, new DataLoaderOptions { BatchSize = 8, Seed = 4 });
+        var otherSeed = new BatchLoader(Small, new BatchLoaderOptions { BatchSize = 8, Seed = 4 });
         Assert.NotEqual(e0, CollectOrder(otherSeed, 0));
 
-        var unshuffled = new DataLoader(Small, new DataLoaderOptions { BatchSize = 8, Shuffle = false });
+        var unshuffled = new BatchLoader(Small, new BatchLoaderOptions { BatchSize = 8, Shuffle = false });
         Assert.Equal(Enumerable.Range(0, 50), CollectOrder(unshuffled, 5));
     }
 
     [Fact]
     public void DropLastAndBatchSizes()
     {
-        var keep = new DataLoader(Small, new DataLoaderOptions { BatchSize = 8 });
+        var keep = new BatchLoader(Small, new BatchLoaderOptions { BatchSize = 8 });
         var sizes = keep.GetEpoch(0).Select(b => { using (b) { return (int)b.Images.shape[0]; } }).ToList();
         Assert.Equal([8, 8, 8, 8, 8, 8, 2], sizes);
 
-        var drop = new DataLoader(Small, new DataLoaderOptions { BatchSize = 8, DropLast = true });
+        var drop = new BatchLoader(Small, new BatchLoaderOptions { BatchSize = 8, DropLast = true });
         Assert.Equal(6, drop.BatchesPerEpoch);
         var dropped = CollectOrder(drop, 0);
         Assert.Equal(48, dropped.Count);
@@ -66,7 +66,7 @@ public class DataLoaderTests(ITestOutputHelper output)
     [Fact]
     public void BatchesHoldNormalisedImagesAndMatchingLabels()
     {
-        var loader = new DataLoader(Small, new DataLoaderOptions { BatchSize = 16, Seed = 1 });
+        var loader = new BatchLoader(Small, new BatchLoaderOptions { BatchSize = 16, Seed = 1 });
         using var batch = loader.GetBatch(epoch: 2, batchIndex: 1);
         Assert.Equal(float32, batch.Images.dtype);
         Assert.Equal(int64, batch.Labels.dtype);
@@ -83,9 +83,9 @@ public class DataLoaderTests(ITestOutputHelper output)
     [Fact]
     public void AugmentedBatchesAreReproducibleAndResumable()
     {
-        var options = new DataLoaderOptions { BatchSize = 8, Seed = 9, Augmentation = AugmentationPipeline.Standard(cutoutLength: 4) };
-        var a = new DataLoader(Small, options);
-        var b = new DataLoader(Small, options);
+        var options = new BatchLoaderOptions { BatchSize = 8, Seed = 9, Augmentation = AugmentationPipeline.Standard(cutoutLength: 4) };
+        var a = new BatchLoader(Small, options);
+        var b = new BatchLoader(Small, options);
         var full = a.GetEpoch(3).ToList();
         var resumed = b.GetEpoch(3, startBatch: 4).ToList();
         try
@@ -98,7 +98,7 @@ public class DataLoaderTests(ITestOutputHelper output)
             }
 
             // Augmentation is actually applied: the batch differs from the plain normalised images.
-            var plain = new DataLoader(Small, options with { Augmentation = null });
+            var plain = new BatchLoader(Small, options with { Augmentation = null });
             using var p = plain.GetBatch(3, 0);
             Assert.Equal(full[0].SampleIndices, p.SampleIndices);
             Assert.False(TensorCompare.Same(p.Images, full[0].Images));
@@ -113,7 +113,7 @@ public class DataLoaderTests(ITestOutputHelper output)
     [Fact]
     public void EnumeratingManyBatchesLeaksNoTensors()
     {
-        var loader = new DataLoader(Small, new DataLoaderOptions { BatchSize = 4, Augmentation = AugmentationPipeline.Standard(8) });
+        var loader = new BatchLoader(Small, new BatchLoaderOptions { BatchSize = 4, Augmentation = AugmentationPipeline.Standard(8) });
         // Warm up once so lazily created globals do not count.
         using (loader.GetBatch(0, 0))
         {
@@ -147,7 +147,7 @@ public class DataLoaderTests(ITestOutputHelper output)
     public void FullCifarSizedBatchesWithAugmentation()
     {
         var ds = Synthetic.Create(640, seed: 1);
-        var loader = new DataLoader(ds, new DataLoaderOptions { BatchSize = 64, Augmentation = AugmentationPipeline.Standard(16) });
+        var loader = new BatchLoader(ds, new BatchLoaderOptions { BatchSize = 64, Augmentation = AugmentationPipeline.Standard(16) });
         loader.GetBatch(0, 0).Dispose();
         var sw = Stopwatch.StartNew();
         int n = 0;

@@ -9,7 +9,7 @@ namespace IstaNas.Networks;
 /// intermediate node whose outputs are summed, drop path on non-identity operations in training, and the
 /// concatenation of the <see cref="CellTopology.Concat"/> states.
 /// </summary>
-public sealed class EvalCell : nn.Module
+public sealed class EvaluationCell : nn.Module
 {
     private readonly Operation preprocess0;
     private readonly Operation preprocess1;
@@ -25,9 +25,9 @@ public sealed class EvalCell : nn.Module
     /// <param name="reduction">Whether this is a reduction cell (stride 2 on edges from the cell inputs).</param>
     /// <param name="reductionPrevious">Whether the previous cell was a reduction cell.</param>
     /// <param name="batchNormAfterParameterFree">Append a BN to pools and the identity skip (one-stage form).</param>
-    public EvalCell(CellTopology topology, int prevPrevChannels, int prevChannels, int channels, bool reduction, bool reductionPrevious,
+    public EvaluationCell(CellTopology topology, int prevPrevChannels, int prevChannels, int channels, bool reduction, bool reductionPrevious,
         bool batchNormAfterParameterFree)
-        : base(nameof(EvalCell))
+        : base(nameof(EvaluationCell))
     {
         ArgumentNullException.ThrowIfNull(topology);
         IsReduction = reduction;

@@ -5,7 +5,7 @@ namespace IstaNas.Data;
 /// <summary>
 /// Produces mini-batches of normalised (optionally augmented) images and int64 labels from an <see cref="ImageDataset"/>.
 /// <para>
-/// Reproducibility: the sample order of epoch <c>e</c> depends only on (<see cref="DataLoaderOptions.Seed"/>, e), and
+/// Reproducibility: the sample order of epoch <c>e</c> depends only on (<see cref="BatchLoaderOptions.Seed"/>, e), and
 /// the augmentation of batch <c>k</c> of epoch <c>e</c> uses a <see cref="DeterministicRandom"/> derived only from
 /// (seed, e, k). The loader itself has no mutable state, so the "RNG state" needed to resume is just the position
 /// (epoch, next batch index): <see cref="GetEpoch"/> accepts a starting batch and replays exactly what an
@@ -18,14 +18,14 @@ namespace IstaNas.Data;
 /// <para>
 /// Data larger than memory: for a data set that <see cref="ImageDataset.DecodesOnDemand"/> (an
 /// <see cref="ImageFolderDataset"/> read lazily), <see cref="GetEpoch"/> reads the next
-/// <see cref="DataLoaderOptions.PrefetchBatches"/> batches on worker threads while the consumer works on the current
+/// <see cref="BatchLoaderOptions.PrefetchBatches"/> batches on worker threads while the consumer works on the current
 /// one; only those batches' bytes are held. Prefetching changes when images are read, never what a batch holds: the
 /// batches are bit-identical with and without it. A file that fails to decode surfaces as an exception from the
 /// enumeration, on the consumer's thread, naming the file; disposing the enumerator (leaving the <c>foreach</c>) stops
 /// and waits for the work under way.
 /// </para>
 /// </summary>
-public sealed class DataLoader
+public sealed class BatchLoader
 {
     private const long OrderSalt = 0x0DE7;
     private const long AugmentSalt = 0xA6A6;
@@ -33,19 +33,19 @@ public sealed class DataLoader
     /// <summary>Creates a loader.</summary>
     /// <param name="dataset">The data set to read.</param>
     /// <param name="options">Batch size, shuffle, seed, drop-last, augmentation, device; null for defaults.</param>
-    public DataLoader(ImageDataset dataset, DataLoaderOptions? options = null)
+    public BatchLoader(ImageDataset dataset, BatchLoaderOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(dataset);
-        options ??= new DataLoaderOptions();
+        options ??= new BatchLoaderOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(options.BatchSize, 1, nameof(options));
         if (options.PrefetchBatches is < 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(options), options.PrefetchBatches, "DataLoaderOptions.PrefetchBatches must be 0 (off) or positive.");
+            throw new ArgumentOutOfRangeException(nameof(options), options.PrefetchBatches, "BatchLoaderOptions.PrefetchBatches must be 0 (off) or positive.");
         }
 
         if (options.DecodeThreads is < 1)
         {
-            throw new ArgumentOutOfRangeException(nameof(options), options.DecodeThreads, "DataLoaderOptions.DecodeThreads must be at least 1.");
+            throw new ArgumentOutOfRangeException(nameof(options), options.DecodeThreads, "BatchLoaderOptions.DecodeThreads must be at least 1.");
         }
 
         Dataset = dataset;
@@ -56,21 +56,21 @@ public sealed class DataLoader
     public ImageDataset Dataset { get; }
 
     /// <summary>The settings.</summary>
-    public DataLoaderOptions Options { get; }
+    public BatchLoaderOptions Options { get; }
 
     /// <summary>
-    /// Batches read ahead by <see cref="GetEpoch"/>: <see cref="DataLoaderOptions.PrefetchBatches"/>, or when that is null
+    /// Batches read ahead by <see cref="GetEpoch"/>: <see cref="BatchLoaderOptions.PrefetchBatches"/>, or when that is null
     /// 2 for a data set that decodes on demand and 0 (read when asked for) for an in-memory one.
     /// </summary>
     public int PrefetchBatches => Options.PrefetchBatches ?? (Dataset.DecodesOnDemand ? 2 : 0);
 
     /// <summary>
-    /// Threads that read the images of one batch: <see cref="DataLoaderOptions.DecodeThreads"/>, or when that is null
+    /// Threads that read the images of one batch: <see cref="BatchLoaderOptions.DecodeThreads"/>, or when that is null
     /// the processor count (at most 8) for a data set that decodes on demand and 1 for an in-memory one.
     /// </summary>
     public int DecodeThreads => Options.DecodeThreads ?? (Dataset.DecodesOnDemand ? Math.Clamp(Environment.ProcessorCount, 1, 8) : 1);
 
-    /// <summary>Number of batches in each epoch (respecting <see cref="DataLoaderOptions.DropLast"/>).</summary>
+    /// <summary>Number of batches in each epoch (respecting <see cref="BatchLoaderOptions.DropLast"/>).</summary>
     public int BatchesPerEpoch => Options.DropLast
         ? Dataset.Count / Options.BatchSize
         : (Dataset.Count + Options.BatchSize - 1) / Options.BatchSize;
