@@ -74,16 +74,7 @@ public sealed class EvaluationTrainer
     public EvaluationNetworkOptions NetworkOptions(ImageDataset train)
     {
         ArgumentNullException.ThrowIfNull(train);
-        return new EvaluationNetworkOptions
-        {
-            Channels = Options.Channels,
-            Layers = Options.Layers,
-            StemMultiplier = Options.StemMultiplier,
-            Auxiliary = Options.Auxiliary,
-            InputChannels = train.Channels,
-            Classes = train.ClassCount,
-            BatchNormAfterParameterFree = Options.BatchNormAfterParameterFree,
-        };
+        return new EvaluationNetworkOptions(Options.NetworkShape(train, Options.Auxiliary)) { BatchNormAfterParameterFree = Options.BatchNormAfterParameterFree };
     }
 
     /// <summary>

@@ -62,7 +62,7 @@ public sealed class TrainedNetwork : IDisposable
     /// <summary>Per-channel standard deviation of pixel/255 that <see cref="Predict"/> divides raw pixels by.</summary>
     public IReadOnlyList<float> Std => _std;
 
-    /// <summary>Channels of the input images (the network's <see cref="EvaluationNetworkOptions.InputChannels"/>).</summary>
+    /// <summary>Channels of the input images (the network's <see cref="Networks.NetworkShape.InputChannels"/>).</summary>
     public int InputChannels => Network.Options.InputChannels;
 
     /// <summary>Height of the images the network was trained on, or null when unknown (then any size is accepted).</summary>

@@ -37,17 +37,7 @@ public static class BatchNormAbsorption
             [CellType.Normal] = Architecture(superNet, CellType.Normal),
             [CellType.Reduce] = Architecture(superNet, CellType.Reduce),
         };
-        var evalOptions = new EvaluationNetworkOptions
-        {
-            Channels = o.Channels,
-            Layers = o.Layers,
-            StemMultiplier = o.StemMultiplier,
-            Auxiliary = o.Auxiliary,
-            InputChannels = o.InputChannels,
-            Classes = o.Classes,
-            BatchNormAfterParameterFree = true,
-            DropPathProbability = superNet.DropPathProbability,
-        };
+        var evalOptions = new EvaluationNetworkOptions(o) { BatchNormAfterParameterFree = true, DropPathProbability = superNet.DropPathProbability };
         var net = new EvaluationNetwork(
             evalOptions,
             Topology(architectures[CellType.Normal], o),

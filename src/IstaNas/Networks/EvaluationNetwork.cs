@@ -93,7 +93,7 @@ public sealed class EvaluationNetwork : nn.Module<Tensor, Tensor>
     /// <summary>The cells, in order.</summary>
     public IReadOnlyList<EvaluationCell> Cells => [.. cells];
 
-    /// <summary>The auxiliary head, or null when <see cref="EvaluationNetworkOptions.Auxiliary"/> is false.</summary>
+    /// <summary>The auxiliary head, or null when <see cref="NetworkShape.Auxiliary"/> is false.</summary>
     public AuxiliaryHead? AuxiliaryHead => auxiliary_head;
 
     /// <summary>Index of the cell after which the auxiliary head reads (2L/3).</summary>

@@ -65,7 +65,7 @@ public sealed class SuperNet : nn.Module<Tensor, Tensor>, ISuperNet
     /// <summary>The cells, in order.</summary>
     public IReadOnlyList<SuperNetCell> Cells => [.. cells];
 
-    /// <summary>The auxiliary head, or null when <see cref="SuperNetOptions.Auxiliary"/> is false.</summary>
+    /// <summary>The auxiliary head, or null when <see cref="NetworkShape.Auxiliary"/> is false.</summary>
     public AuxiliaryHead? AuxiliaryHead => auxiliary_head;
 
     /// <summary>Index of the cell after which the auxiliary head reads (2L/3).</summary>

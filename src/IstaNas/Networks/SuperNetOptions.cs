@@ -2,9 +2,21 @@ using IstaNas.Architecture;
 
 namespace IstaNas.Networks;
 
-/// <summary>Configuration of the search super-net (<see cref="SuperNet"/>); defaults are the two-stage proxy network.</summary>
-public sealed record SuperNetOptions
+/// <summary>Configuration of the search super-net (<see cref="SuperNet"/>); defaults are the two-stage proxy network (C = 16, L = 8).</summary>
+public sealed record SuperNetOptions : NetworkShape
 {
+    /// <summary>The two-stage proxy network's super-net.</summary>
+    public SuperNetOptions()
+    {
+    }
+
+    /// <summary>A super-net of the given shape.</summary>
+    /// <param name="shape">Channels, cells, stem, input channels, classes, auxiliary head.</param>
+    public SuperNetOptions(NetworkShape shape)
+        : base(shape ?? throw new ArgumentNullException(nameof(shape)))
+    {
+    }
+
     /// <summary>Intermediate nodes per cell (N). Default 4.</summary>
     public int Nodes { get; init; } = 4;
 
@@ -13,21 +25,6 @@ public sealed record SuperNetOptions
     /// (the DARTS baseline may add <see cref="IstaNas.Architecture.Operations.None"/>). Default: all seven, in the paper's order.
     /// </summary>
     public IReadOnlyList<string> Operations { get; init; } = IstaNas.Architecture.Operations.Default;
-
-    /// <summary>Initial channels C. Default 16.</summary>
-    public int Channels { get; init; } = 16;
-
-    /// <summary>Number of cells L; reduction cells sit at L/3 and 2L/3. Default 8.</summary>
-    public int Layers { get; init; } = 8;
-
-    /// <summary>The stem outputs <c>StemMultiplier * Channels</c> channels. Default 3.</summary>
-    public int StemMultiplier { get; init; } = 3;
-
-    /// <summary>Channels of the input images, 1 or 3. Default 3.</summary>
-    public int InputChannels { get; init; } = 3;
-
-    /// <summary>Number of classes (at least 2). Default 10.</summary>
-    public int Classes { get; init; } = 10;
 
     /// <summary>Whether the BNs have learnable scale and shift. False for the two-stage search (the default).</summary>
     public bool Affine { get; init; }
@@ -39,9 +36,6 @@ public sealed record SuperNetOptions
     /// </summary>
     public AppendedBatchNorm AppendedBatchNorm { get; init; } = AppendedBatchNorm.Pools;
 
-    /// <summary>Add the DARTS auxiliary head after cell 2L/3 (the one-stage form trains with it). Default false.</summary>
-    public bool Auxiliary { get; init; }
-
     /// <summary>Number of candidate operations K.</summary>
     public int OperationCount => Operations.Count;
 
@@ -50,17 +44,11 @@ public sealed record SuperNetOptions
     /// <returns>The candidate count.</returns>
     public int CandidateCount(int node) => (node + 2) * Operations.Count;
 
-    /// <summary>Checks every option.</summary>
-    /// <exception cref="ArgumentException">An option is out of range; the message names the option and its value.</exception>
-    public void Validate()
+    /// <inheritdoc />
+    public override void Validate()
     {
+        base.Validate();
         NetworkValidation.AtLeast(Nodes, 1, nameof(Nodes));
-        NetworkValidation.AtLeast(Channels, 1, nameof(Channels));
-        NetworkValidation.AtLeast(Layers, 1, nameof(Layers));
-        NetworkValidation.AuxiliaryNeedsThreeCells(Auxiliary, Layers);
-        NetworkValidation.AtLeast(StemMultiplier, 1, nameof(StemMultiplier));
-        NetworkValidation.InputChannels(InputChannels, nameof(InputChannels));
-        NetworkValidation.AtLeast(Classes, 2, nameof(Classes));
         if (Operations is null || Operations.Count == 0)
         {
             throw new ArgumentException("Operations must list at least one operation.", nameof(Operations));

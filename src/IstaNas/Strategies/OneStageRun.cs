@@ -53,11 +53,10 @@ internal sealed class OneStageRun : SearchRun
         StepsPerEpoch = o.MaxStepsPerEpoch is int cap ? Math.Min(cap, _loader.BatchesPerEpoch) : _loader.BatchesPerEpoch;
         torch.random.manual_seed(context.Seed);
         _space = new CompressedSearchSpace(context.SearchSpace, SparseCoder.Create(context.SparseCoder), context.Seed, context.Device);
-        _net = new SuperNet(SearchSetup.Network(context, o, [.. context.SearchSpace.Operations]) with
+        _net = new SuperNet(SearchSetup.Network(context, o, [.. context.SearchSpace.Operations], o.Auxiliary) with
         {
             Affine = true,
             AppendedBatchNorm = AppendedBatchNorm.PoolsAndSkip,
-            Auxiliary = o.Auxiliary,
         });
         _net.to(context.Device);
         foreach (CellType cell in Cells)
@@ -214,17 +213,7 @@ internal sealed class OneStageRun : SearchRun
     {
         using var scope = NewDisposeScope();
         using var network = new EvaluationNetwork(
-            new EvaluationNetworkOptions
-            {
-                Channels = _o.Channels,
-                Layers = _o.Layers,
-                StemMultiplier = _o.StemMultiplier,
-                Auxiliary = false,
-                InputChannels = Context.Train.Channels,
-                Classes = Context.Train.ClassCount,
-                BatchNormAfterParameterFree = true,
-            },
-            genotype);
+            new EvaluationNetworkOptions(_net.Options with { Auxiliary = false }) { BatchNormAfterParameterFree = true }, genotype);
         return network.ParameterCount / 1e6;
     }
 

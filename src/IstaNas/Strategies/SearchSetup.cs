@@ -43,14 +43,6 @@ internal static class SearchSetup
     }
 
     /// <summary>The super-net of the context's data and search space at the options' size.</summary>
-    public static SuperNetOptions Network(SearchContext context, TrainingOptions o, IReadOnlyList<string> operations) => new()
-    {
-        Nodes = context.SearchSpace.Nodes,
-        Operations = operations,
-        Channels = o.Channels,
-        Layers = o.Layers,
-        StemMultiplier = o.StemMultiplier,
-        InputChannels = context.Train.Channels,
-        Classes = context.Train.ClassCount,
-    };
+    public static SuperNetOptions Network(SearchContext context, TrainingOptions o, IReadOnlyList<string> operations, bool auxiliary = false) =>
+        new(o.NetworkShape(context.Train, auxiliary)) { Nodes = context.SearchSpace.Nodes, Operations = operations };
 }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using IstaNas.Checkpoints;
 using IstaNas.Data;
+using IstaNas.Networks;
 
 namespace IstaNas.Training;
 
@@ -23,6 +24,17 @@ internal static class TrainingData
                 $"The {role} set '{data.Name}' ({data.Count} images) uses {(used.Length == 0 ? "no class" : $"only class {used[0]}")}; " +
                 "a classification search or training needs images of at least 2 classes.", nameof(data));
     }
+
+    /// <summary>The network shape a run trains: the options' size, the data's input channels and classes.</summary>
+    public static NetworkShape NetworkShape(this TrainingOptions o, ImageDataset data, bool auxiliary) => new()
+    {
+        Channels = o.Channels,
+        Layers = o.Layers,
+        StemMultiplier = o.StemMultiplier,
+        InputChannels = data.Channels,
+        Classes = data.ClassCount,
+        Auxiliary = auxiliary,
+    };
 
     /// <summary>
     /// Fingerprint parts of a data set, cheap to compute: its size, image shape, classes, and a hash of every label and
