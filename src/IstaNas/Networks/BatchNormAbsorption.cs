@@ -109,7 +109,7 @@ public static class BatchNormAbsorption
     private static CellTopology Topology(IReadOnlyList<NodeWeights> nodes, SuperNetOptions options)
     {
         int k = options.OperationCount;
-        var edges = nodes.SelectMany(n => n.Candidates.Select(c => (options.Operations[c % k], c / k))).ToArray();
+        var edges = nodes.SelectMany(n => n.Candidates.Select(c => (options.Operations[CandidateIndex.Operation(c, k)], CandidateIndex.Predecessor(c, k)))).ToArray();
         return CellTopology.FromEdges(edges);
     }
 

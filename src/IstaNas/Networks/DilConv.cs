@@ -39,6 +39,6 @@ public sealed class DilConv : Operation
     internal Conv2d Pointwise => pointwise;
 
     /// <inheritdoc />
-    protected override Tensor Apply(Tensor input) =>
+    public override Tensor forward(Tensor input) =>
         bn.forward(pointwise.forward(depthwise.forward(nn.functional.relu(input))));
 }

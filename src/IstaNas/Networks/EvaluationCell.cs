@@ -69,7 +69,7 @@ public sealed class EvaluationCell : nn.Module
     /// <returns>The cell output; intermediate tensors belong to the caller's dispose scope.</returns>
     public Tensor forward(Tensor s0, Tensor s1, double dropPathProbability)
     {
-        var states = new List<Tensor>(_inputs.Length / 2 + 2) { preprocess0.forward(s0), preprocess1.forward(s1) };
+        var states = new List<Tensor>(_inputs.Length / 2 + 2) { preprocess0.call(s0), preprocess1.call(s1) };
         for (int i = 0; i < _inputs.Length / 2; i++)
         {
             var h1 = Edge(2 * i, states, dropPathProbability);
@@ -83,7 +83,7 @@ public sealed class EvaluationCell : nn.Module
     private Tensor Edge(int edge, List<Tensor> states, double dropPathProbability)
     {
         var op = ops[edge];
-        var h = op.forward(states[_inputs[edge]]);
+        var h = op.call(states[_inputs[edge]]);
         return training && dropPathProbability > 0.0 && !op.IsBareIdentity ? DropPath.Apply(h, dropPathProbability) : h;
     }
 }

@@ -42,7 +42,7 @@ public sealed class FactorizedReduce : Operation
     internal Conv2d Conv2 => conv_2;
 
     /// <inheritdoc />
-    protected override Tensor Apply(Tensor input)
+    public override Tensor forward(Tensor input)
     {
         var x = nn.functional.relu(input);
         var shifted = x[TensorIndex.Colon, TensorIndex.Colon, TensorIndex.Slice(1), TensorIndex.Slice(1)];

@@ -49,7 +49,7 @@ public sealed class Pool : Operation
     internal nn.Module<Tensor, Tensor> Pooling => pool;
 
     /// <inheritdoc />
-    protected override Tensor Apply(Tensor input)
+    public override Tensor forward(Tensor input)
     {
         var pooled = pool.forward(input);
         return bn is null ? pooled : bn.forward(pooled);

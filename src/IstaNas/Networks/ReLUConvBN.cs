@@ -32,5 +32,5 @@ public sealed class ReLUConvBN : Operation
     internal Conv2d Conv => conv;
 
     /// <inheritdoc />
-    protected override Tensor Apply(Tensor input) => bn.forward(conv.forward(nn.functional.relu(input)));
+    public override Tensor forward(Tensor input) => bn.forward(conv.forward(nn.functional.relu(input)));
 }

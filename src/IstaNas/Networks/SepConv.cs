@@ -43,7 +43,7 @@ public sealed class SepConv : Operation
     internal (Conv2d Depthwise, Conv2d Pointwise, BatchNorm2d BatchNorm)[] Stages => [(depthwise1, pointwise1, bn1), (depthwise2, pointwise2, bn2)];
 
     /// <inheritdoc />
-    protected override Tensor Apply(Tensor input)
+    public override Tensor forward(Tensor input)
     {
         var x = bn1.forward(pointwise1.forward(depthwise1.forward(nn.functional.relu(input))));
         return bn2.forward(pointwise2.forward(depthwise2.forward(nn.functional.relu(x))));

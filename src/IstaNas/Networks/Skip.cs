@@ -34,5 +34,5 @@ public sealed class Skip : Operation
     public override bool IsBareIdentity => bn is null;
 
     /// <inheritdoc />
-    protected override Tensor Apply(Tensor input) => bn is null ? input.alias() : bn.forward(input);
+    public override Tensor forward(Tensor input) => bn is null ? input.alias() : bn.forward(input);
 }

@@ -69,7 +69,7 @@ public sealed class SuperNetCell : nn.Module
     /// <returns>The cell output; intermediate tensors belong to the caller's dispose scope.</returns>
     public Tensor forward(Tensor s0, Tensor s1, IReadOnlyList<NodeWeights> architecture, double dropPathProbability)
     {
-        var states = new List<Tensor>(nodes.Count + 2) { preprocess0.forward(s0), preprocess1.forward(s1) };
+        var states = new List<Tensor>(nodes.Count + 2) { preprocess0.call(s0), preprocess1.call(s1) };
         var p = states[1];
         long[] outputShape = IsReduction
             ? [p.shape[0], Channels, (p.shape[2] + 1) / 2, (p.shape[3] + 1) / 2]

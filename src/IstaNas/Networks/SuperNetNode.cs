@@ -28,7 +28,7 @@ public sealed class SuperNetNode : nn.Module
         ArgumentNullException.ThrowIfNull(operations);
         Index = index;
         _operationCount = operations.Count;
-        var list = new List<Operation>((index + 2) * operations.Count);
+        var list = new List<Operation>(CandidateIndex.Count(index, operations.Count));
         for (int predecessor = 0; predecessor < index + 2; predecessor++)
         {
             int stride = reduction && predecessor < 2 ? 2 : 1;
@@ -73,7 +73,7 @@ public sealed class SuperNetNode : nn.Module
         {
             int candidate = weights.Candidates[j];
             var op = ops[candidate];
-            var h = op.forward(states[candidate / _operationCount]);
+            var h = op.call(states[CandidateIndex.Predecessor(candidate, _operationCount)]);
             if (training && dropPathProbability > 0.0 && !op.IsBareIdentity)
             {
                 h = DropPath.Apply(h, dropPathProbability);

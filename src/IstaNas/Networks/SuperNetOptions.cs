@@ -42,7 +42,7 @@ public sealed record SuperNetOptions : NetworkShape
     /// <summary>Number of candidates of intermediate node <paramref name="node"/>: <c>(node + 2) * K</c>.</summary>
     /// <param name="node">0-based intermediate node index.</param>
     /// <returns>The candidate count.</returns>
-    public int CandidateCount(int node) => (node + 2) * Operations.Count;
+    public int CandidateCount(int node) => CandidateIndex.Count(node, Operations.Count);
 
     /// <inheritdoc />
     public override void Validate()

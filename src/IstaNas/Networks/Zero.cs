@@ -29,7 +29,7 @@ public sealed class Zero : Operation
     internal long Stride => _stride;
 
     /// <inheritdoc />
-    protected override Tensor Apply(Tensor input)
+    public override Tensor forward(Tensor input)
     {
         // Zeros of the output shape, outside the autograd graph: DARTS' x.mul(0.) gives the same values and the same
         // gradients (zero for the input; zero for the edge weight, which multiplies zeros), but runs a multiplication

@@ -207,7 +207,7 @@ public sealed class CompressedSearchSpace : ICompressedSearchSpace
         if (candidate < 0 || candidate >= n)
             throw new ArgumentOutOfRangeException(nameof(candidate), candidate, $"Node {node} has candidates 0..{n - 1}.");
         int k = Options.Operations.Count;
-        return new GenotypeEdge(Options.Operations[candidate % k], candidate / k);
+        return new GenotypeEdge(Options.Operations[CandidateIndex.Operation(candidate, k)], CandidateIndex.Predecessor(candidate, k));
     }
 
     /// <inheritdoc />

@@ -114,7 +114,7 @@ public sealed class DartsSearchSpace : IArchitectureSource, IDisposable
         for (int i = 0; i < nodes; i++)
         {
             int edges = i + 2;
-            result[i] = new NodeWeights(Enumerable.Range(0, edges * k).ToArray(), weights.narrow(0, start, edges).reshape(-1));
+            result[i] = new NodeWeights(Enumerable.Range(0, CandidateIndex.Count(i, k)).ToArray(), weights.narrow(0, start, edges).reshape(-1));
             start += edges;
         }
         return result;

@@ -32,7 +32,7 @@ public sealed class SearchSpaceOptions : IValidatableObject
     public double LatentInitScale { get; set; } = 1e-3;
 
     /// <summary>Number of candidates of node <paramref name="node"/>: (node + 2) * K.</summary>
-    public int CandidateCount(int node) => (node + 2) * Operations.Count;
+    public int CandidateCount(int node) => CandidateIndex.Count(node, Operations.Count);
 
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)

@@ -25,6 +25,4 @@ internal static class NetworkTestHelpers
         return result;
     }
 
-    public static long TotalInvocations(SuperNet net) =>
-        net.Cells.SelectMany(c => c.Nodes).SelectMany(n => n.Candidates).Sum(o => o.Invocations);
 }

@@ -141,19 +141,6 @@ public class OperationTests
         Assert.Equal(0f, zero.forward(x).abs().sum().item<float>());
     }
 
-    [Fact]
-    public void InvocationsAreCountedAndReset()
-    {
-        using var scope = torch.NewDisposeScope();
-        using var op = OperationFactory.Create(Operations.MaxPool3x3, 4, 1, affine: false, AppendedBatchNorm.None);
-        var x = torch.randn(1, 4, 4, 4);
-        op.forward(x);
-        op.forward(x);
-        Assert.Equal(2, op.Invocations);
-        op.ResetInvocations();
-        Assert.Equal(0, op.Invocations);
-    }
-
     [Theory]
     [InlineData("conv_7x7", 4, 1, "name")]
     [InlineData(Operations.SepConv3x3, 0, 1, "channels")]

@@ -48,8 +48,9 @@ public class SuperNetTests
         torch.manual_seed(8);
         var options = Tiny();
         using var net = Build(options);
+        using var calls = CallCounter.Candidates(net);
         net.forward(torch.randn(2, 3, 8, 8));
-        Assert.Equal(options.Layers * options.Nodes * 2, NetworkTestHelpers.TotalInvocations(net));
+        Assert.Equal(options.Layers * options.Nodes * 2, calls.Total);
     }
 
     [Fact]
@@ -64,11 +65,12 @@ public class SuperNetTests
         net.SetArchitecture(CellType.Normal, normal);
         net.eval();
         var x = torch.randn(2, 3, 8, 8);
+        using var calls = CallCounter.Candidates(net);
         var logits = net.forward(x);
         Assert.Equal(new long[] { 2, 5 }, logits.shape);
         foreach (var cell in net.Cells.Where(c => !c.IsReduction))
         {
-            Assert.All(cell.Nodes[1].Candidates, op => Assert.Equal(0, op.Invocations));
+            Assert.All(cell.Nodes[1].Candidates, op => Assert.Equal(0, calls[op]));
         }
 
         // Zero weights on the same node's candidates give the same output: an empty node is the zero contribution.
