@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using IstaNas.Architecture;
+using IstaNas.Checkpoints;
 using IstaNas.Evaluation;
 using IstaNas.Training;
 using IstaNas.Visualization;
@@ -116,7 +117,7 @@ internal static class EvaluateCommand
             if (p.GetResult(GenotypeOption) is { Implicit: false })
                 throw new ArgumentException("--genotype and --resume exclude each other: the checkpoint holds its genotype.");
             planned = EvaluationTrainer.FromCheckpoint(resume, Configure);
-            stored = EvaluationTrainer.ReadAnnotations(resume);
+            stored = CheckpointInfo.Read(resume).Annotations;
             if (!Given(DataOption))
                 dataSpec = stored.GetValueOrDefault("data") ?? throw new ArgumentException($"--resume '{resume}' does not say which data it used; give --data.");
         }

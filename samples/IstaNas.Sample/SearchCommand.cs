@@ -103,11 +103,12 @@ internal static class SearchCommand
         if (resume is not null)
         {
             builder.ContinueFrom(resume); // fails with a one-line CheckpointException before any output is made
-            string kind = Checkpoint.Load(resume).Metadata.Kind;
+            CheckpointInfo info = CheckpointInfo.Read(resume);
+            string kind = info.Kind;
             if (p.GetResult(Strategy) is { Implicit: false } && strategy != kind)
                 throw new ArgumentException($"--resume '{resume}' is a {kind} checkpoint, not {strategy}.");
             strategy = kind;
-            stored = SearchBuilder.ReadAnnotations(resume);
+            stored = info.Annotations;
             if (!Given(DataOption))
                 dataSpec = stored.GetValueOrDefault("data") ?? throw new ArgumentException($"--resume '{resume}' does not say which data it used; give --data.");
             if (!Given(Seed) && int.TryParse(stored.GetValueOrDefault("dataSeed"), out int storedSeed)) dataSeed = storedSeed;
@@ -171,8 +172,8 @@ internal static class SearchCommand
             .WithProgress(new InlineProgress<EpochReport>(console.Epoch))
             .WithStepProgress(new InlineProgress<StepReport>(console.Step));
         Search search = builder.Build();
-        console.Header($"{search.Strategy.Name} search on {search.Context.Train.Name} ({search.Context.Train.Count} images, " +
-                       $"{search.Context.Train.ClassCount} classes); output: {run.Directory}");
+        console.Header($"{search.StrategyName} search on {search.TrainingSet.Name} ({search.TrainingSet.Count} images, " +
+                       $"{search.TrainingSet.ClassCount} classes); output: {run.Directory}");
 
         SearchResult result = console.Run(() => search.Run(cancellationToken));
         using (result.Network)

@@ -143,8 +143,8 @@ public sealed class SearchBuilder
     /// <summary>The first-order DARTS baseline (dense super-net with <c>none</c> and softmax weights).</summary>
     public SearchBuilder UseDarts(Action<DartsOptions>? configure = null) => Use(_darts, configure, o => new DartsStrategy(o));
 
-    /// <summary>Any strategy, including your own.</summary>
-    public SearchBuilder UseStrategy(IStrategy strategy)
+    /// <summary>A strategy object (tests).</summary>
+    internal SearchBuilder UseStrategy(IStrategy strategy)
     {
         ArgumentNullException.ThrowIfNull(strategy);
         _strategy = () => strategy;
@@ -208,7 +208,7 @@ public sealed class SearchBuilder
         return this;
     }
 
-    /// <summary>Stores a free-form value in every checkpoint of the run (read it back with <see cref="ReadAnnotations"/>).</summary>
+    /// <summary>Stores a free-form value in every checkpoint of the run (read it back with <see cref="CheckpointInfo.Read"/>).</summary>
     public SearchBuilder Annotate(string key, string value)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(key);
@@ -260,12 +260,6 @@ public sealed class SearchBuilder
             throw new CheckpointException(checkpointPath, $"its {settings.Strategy} options are unreadable: {ex.Message}", ex);
         }
     }
-
-    /// <summary>The free-form values a run stored with <see cref="Annotate"/> in a checkpoint.</summary>
-    /// <param name="checkpointPath">A search checkpoint.</param>
-    /// <returns>The values; empty when none were stored.</returns>
-    public static IReadOnlyDictionary<string, string> ReadAnnotations(string checkpointPath) =>
-        TrainingLoop.ReadAnnotations(Checkpoint.Load(checkpointPath));
 
     /// <summary>Validates every option, loads the data and returns a runnable search.</summary>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is invalid (the message names it and its value).</exception>
@@ -335,10 +329,25 @@ public sealed class Search
     }
 
     /// <summary>The strategy that will run.</summary>
-    public IStrategy Strategy { get; }
+    internal IStrategy Strategy { get; }
 
-    /// <summary>Data, space, recovery, device and seed.</summary>
-    public SearchContext Context { get; }
+    /// <summary>Data, space, sparse coder, device and seed.</summary>
+    internal SearchContext Context { get; }
+
+    /// <summary>The strategy that will run: "two-stage", "one-stage", "darts", ...</summary>
+    public string StrategyName => Strategy.Name;
+
+    /// <summary>The training set (the strategies split it as they need).</summary>
+    public ImageDataset TrainingSet => Context.Train;
+
+    /// <summary>The test set, if one was given (for reports only).</summary>
+    public ImageDataset? TestSet => Context.Test;
+
+    /// <summary>The search space's shape.</summary>
+    public SearchSpaceOptions SearchSpace => Context.SearchSpace;
+
+    /// <summary>The seed of everything random.</summary>
+    public long Seed => Context.Seed;
 
     /// <summary>Runs the search; cancellation stops at the next step and returns what was reached.</summary>
     public SearchResult Run(CancellationToken cancellationToken = default) => Strategy.Run(Context, cancellationToken);

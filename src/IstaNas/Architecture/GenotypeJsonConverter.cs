@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace IstaNas.Architecture;
 
 /// <summary>Lets System.Text.Json read and write a <see cref="Genotype"/> (nested in other objects) in its own schema.</summary>
-public sealed class GenotypeJsonConverter : JsonConverter<Genotype>
+internal sealed class GenotypeJsonConverter : JsonConverter<Genotype>
 {
     /// <inheritdoc />
     public override Genotype Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)

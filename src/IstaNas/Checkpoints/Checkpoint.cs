@@ -12,7 +12,7 @@ namespace IstaNas.Checkpoints;
 /// restores modules, optimisers and the torch generator from them. The whole file is read into memory, so a
 /// checkpoint is limited to 2 GB (a 20-cell, 36-channel network with SGD momentum takes about 30 MB).
 /// </summary>
-public sealed class Checkpoint
+internal sealed class Checkpoint
 {
     private readonly byte[] _bytes;
     private readonly Dictionary<string, (int Offset, int Length)> _sections;

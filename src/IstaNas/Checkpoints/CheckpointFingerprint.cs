@@ -7,7 +7,7 @@ namespace IstaNas.Checkpoints;
 /// key/value pairs, so that a checkpoint is only resumed by a run of the same shape and a mismatch can say which
 /// part differs. Immutable; <see cref="With"/> returns a new instance.
 /// </summary>
-public sealed class CheckpointFingerprint : IEquatable<CheckpointFingerprint>
+internal sealed class CheckpointFingerprint : IEquatable<CheckpointFingerprint>
 {
     private readonly KeyValuePair<string, string>[] _parts;
 

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace IstaNas.Checkpoints;
 
 /// <summary>The JSON metadata document of a checkpoint: what kind of run, its fingerprint, position, history and named values.</summary>
-public sealed class CheckpointMetadata
+internal sealed class CheckpointMetadata
 {
     /// <summary>Creates metadata (used by <see cref="Checkpoint.Load"/>).</summary>
     /// <param name="kind">Kind of run, such as "evaluation", "two-stage" or "one-stage".</param>

@@ -13,7 +13,7 @@ namespace IstaNas.Checkpoints;
 /// written to a temporary file beside the target, flushed to disk and renamed over it, so a crash at any moment
 /// leaves the previous checkpoint intact. Sections given as callbacks run during <see cref="Save"/>.
 /// </summary>
-public sealed class CheckpointWriter
+internal sealed class CheckpointWriter
 {
     /// <summary>Conventional section name of the network weights.</summary>
     public const string NetworkSection = "network";

@@ -9,7 +9,7 @@ namespace IstaNas.Data;
 /// The pipeline itself is stateless; all randomness comes from the <see cref="DeterministicRandom"/> passed to
 /// <see cref="Apply"/>, whose <see cref="DeterministicRandom.State"/> can be saved and restored.
 /// </summary>
-public sealed class AugmentationPipeline
+internal sealed class AugmentationPipeline
 {
     /// <summary>Creates a pipeline.</summary>
     /// <param name="beforeNormalization">Transforms applied to images in [0, 1], in order.</param>

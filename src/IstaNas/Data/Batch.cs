@@ -7,7 +7,7 @@ namespace IstaNas.Data;
 /// the batch (for example with <c>using var batch = …</c> inside the <c>foreach</c>) or move the tensors elsewhere.
 /// The tensors are not attached to any dispose scope.
 /// </summary>
-public sealed class Batch : IDisposable
+internal sealed class Batch : IDisposable
 {
     /// <summary>Creates a batch that takes ownership of <paramref name="images"/> and <paramref name="labels"/>.</summary>
     /// <param name="images">Float32 images [B, C, H, W].</param>

@@ -25,7 +25,7 @@ namespace IstaNas.Data;
 /// and waits for the work under way.
 /// </para>
 /// </summary>
-public sealed class BatchLoader
+internal sealed class BatchLoader
 {
     private const long OrderSalt = 0x0DE7;
     private const long AugmentSalt = 0xA6A6;

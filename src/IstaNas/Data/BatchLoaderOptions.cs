@@ -3,7 +3,7 @@ using TorchSharp;
 namespace IstaNas.Data;
 
 /// <summary>Settings of a <see cref="BatchLoader"/>.</summary>
-public sealed record BatchLoaderOptions
+internal sealed record BatchLoaderOptions
 {
     /// <summary>Samples per batch (at least 1).</summary>
     public int BatchSize { get; init; } = 64;

@@ -54,7 +54,7 @@ public static class Cifar10
     /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
     /// <exception cref="FileNotFoundException">A batch file is missing, or the folder holds neither version.</exception>
     /// <exception cref="DataFormatException">A batch file is empty, truncated, not the expected pickle, or has a label above 9.</exception>
-    public static InMemoryImageDataset LoadTrain(string directory) =>
+    public static ImageDataset LoadTrain(string directory) =>
         IsPython(directory, TrainFiles[0], PythonTrainFiles[0])
             ? LoadPython(directory, PythonTrainFiles, "cifar10-train")
             : LoadFiles(directory, TrainFiles, "cifar10-train");
@@ -65,7 +65,7 @@ public static class Cifar10
     /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
     /// <exception cref="FileNotFoundException">The test file is missing.</exception>
     /// <exception cref="DataFormatException">The test file is empty, truncated, not the expected pickle, or has a label above 9.</exception>
-    public static InMemoryImageDataset LoadTest(string directory) =>
+    public static ImageDataset LoadTest(string directory) =>
         IsPython(directory, TestFile, PythonTestFile)
             ? LoadPython(directory, [PythonTestFile], "cifar10-test")
             : LoadFiles(directory, [TestFile], "cifar10-test");
@@ -93,7 +93,7 @@ public static class Cifar10
     /// <param name="fileNames">File names relative to <paramref name="directory"/>.</param>
     /// <param name="name">Name of the resulting data set.</param>
     /// <returns>The data set with the standard mean/std and the class names.</returns>
-    public static InMemoryImageDataset LoadFiles(string directory, IReadOnlyList<string> fileNames, string name)
+    internal static InMemoryImageDataset LoadFiles(string directory, IReadOnlyList<string> fileNames, string name)
     {
         DataFiles.RequireDirectory(directory);
         ArgumentNullException.ThrowIfNull(fileNames);
@@ -108,7 +108,7 @@ public static class Cifar10
     /// <param name="name">Name of the resulting data set.</param>
     /// <returns>The data set with the standard mean/std and the class names.</returns>
     /// <exception cref="DataFormatException">A file is not a pickled CIFAR batch (the message names the file and the problem).</exception>
-    public static InMemoryImageDataset LoadPython(string directory, IReadOnlyList<string> fileNames, string name)
+    internal static InMemoryImageDataset LoadPython(string directory, IReadOnlyList<string> fileNames, string name)
     {
         DataFiles.RequireDirectory(directory);
         ArgumentNullException.ThrowIfNull(fileNames);

@@ -71,7 +71,7 @@ public static class Cifar100
     /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
     /// <exception cref="FileNotFoundException">The file is missing.</exception>
     /// <exception cref="DataFormatException">The file is empty, truncated or has a label out of range.</exception>
-    public static InMemoryImageDataset LoadTrain(string directory, Cifar100LabelKind labels = Cifar100LabelKind.Fine) =>
+    public static ImageDataset LoadTrain(string directory, Cifar100LabelKind labels = Cifar100LabelKind.Fine) =>
         Load(directory, TrainFile, PythonTrainFile, labels, "train");
 
     /// <summary>Loads <c>test.bin</c> (or the Python <c>test</c>) from <paramref name="directory"/>.</summary>
@@ -81,7 +81,7 @@ public static class Cifar100
     /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
     /// <exception cref="FileNotFoundException">The file is missing.</exception>
     /// <exception cref="DataFormatException">The file is empty, truncated or has a label out of range.</exception>
-    public static InMemoryImageDataset LoadTest(string directory, Cifar100LabelKind labels = Cifar100LabelKind.Fine) =>
+    public static ImageDataset LoadTest(string directory, Cifar100LabelKind labels = Cifar100LabelKind.Fine) =>
         Load(directory, TestFile, PythonTestFile, labels, "test");
 
     /// <summary>The test file of the CIFAR-100 folder <paramref name="directory"/> (binary or Python version), or null when it has none.</summary>

@@ -9,7 +9,7 @@ namespace IstaNas.Data;
 /// In the standard pipeline it runs after normalisation, so the square is zero in normalised units.
 /// Random draws per image, in batch order: centre row, then centre column.
 /// </summary>
-public sealed class Cutout : IBatchTransform
+internal sealed class Cutout : IBatchTransform
 {
     /// <summary>Creates the transform.</summary>
     /// <param name="length">Side of the square (at least 1); 16 for CIFAR.</param>

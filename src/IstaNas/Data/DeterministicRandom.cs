@@ -6,7 +6,7 @@ namespace IstaNas.Data;
 /// between runtime versions, and its <see cref="State"/> can be saved and restored for checkpoint/resume.
 /// Not thread-safe: use one instance per thread.
 /// </summary>
-public sealed class DeterministicRandom
+internal sealed class DeterministicRandom
 {
     private const ulong Golden = 0x9E3779B97F4A7C15UL;
 

@@ -5,7 +5,7 @@ namespace IstaNas.Data;
 /// <summary>
 /// A random (or deterministic) transformation of a whole batch of images at once.
 /// </summary>
-public interface IBatchTransform
+internal interface IBatchTransform
 {
     /// <summary>
     /// Transforms <paramref name="images"/>, a float tensor [B, C, H, W], drawing any randomness from

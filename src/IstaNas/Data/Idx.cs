@@ -24,7 +24,7 @@ public static class Idx
     /// A file is empty, has the wrong magic number, is shorter (or longer) than its header says, the label count differs
     /// from the image count, or a label is not below <see cref="IdxLoadOptions.ClassCount"/>.
     /// </exception>
-    public static InMemoryImageDataset Load(string imagesPath, string labelsPath, IdxLoadOptions? options = null)
+    public static ImageDataset Load(string imagesPath, string labelsPath, IdxLoadOptions? options = null)
     {
         options ??= new IdxLoadOptions();
         if (options.Channels is not (1 or 3))

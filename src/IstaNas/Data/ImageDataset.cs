@@ -279,7 +279,7 @@ public abstract class ImageDataset
     /// <returns>The in-memory data set.</returns>
     /// <exception cref="NotSupportedException">The pixels do not fit in one array.</exception>
     /// <exception cref="IOException">An image could not be read (the first failing one in index order is reported).</exception>
-    public InMemoryImageDataset ToInMemory(string? name = null)
+    internal InMemoryImageDataset ToInMemory(string? name = null)
     {
         if (this is InMemoryImageDataset self && (name is null || name == Name))
         {
@@ -390,7 +390,7 @@ public abstract class ImageDataset
     /// <param name="classNames">One name per class; null names the classes "0", "1", … .</param>
     /// <returns>The data set.</returns>
     /// <exception cref="ArgumentException">The sizes, labels, statistics or class names do not fit together.</exception>
-    public static InMemoryImageDataset FromPixels(string name, byte[] pixels, int[] labels, int channels, int height, int width, int classCount,
+    public static ImageDataset FromPixels(string name, byte[] pixels, int[] labels, int channels, int height, int width, int classCount,
         IReadOnlyList<float>? mean = null, IReadOnlyList<float>? std = null, IReadOnlyList<string>? classNames = null)
     {
         ArgumentNullException.ThrowIfNull(pixels);

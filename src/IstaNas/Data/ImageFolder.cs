@@ -44,7 +44,7 @@ public static class ImageFolder
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
     /// <exception cref="DataFolderException">The folder's layout is wrong (the message says how).</exception>
     /// <exception cref="DataFormatException">An image cannot be read and <see cref="ImageFolderOptions.SkipInvalidImages"/> is off.</exception>
-    public static ImageFolderDataset Load(string root, ImageFolderOptions? options = null, ILogger? logger = null)
+    public static ImageDataset Load(string root, ImageFolderOptions? options = null, ILogger? logger = null)
     {
         options ??= new ImageFolderOptions();
         Validate(options);
@@ -77,7 +77,7 @@ public static class ImageFolder
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
     /// <exception cref="DataFolderException">The layout is wrong, or too few images are left to hold out a test set.</exception>
     /// <exception cref="DataFormatException">An image cannot be read and <see cref="ImageFolderOptions.SkipInvalidImages"/> is off.</exception>
-    public static (ImageFolderDataset Train, ImageFolderDataset Test) LoadTrainTest(string root, ImageFolderOptions? options = null, ILogger? logger = null)
+    public static (ImageDataset Train, ImageDataset Test) LoadTrainTest(string root, ImageFolderOptions? options = null, ILogger? logger = null)
     {
         options ??= new ImageFolderOptions();
         Validate(options);

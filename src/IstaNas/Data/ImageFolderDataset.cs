@@ -8,7 +8,7 @@ namespace IstaNas.Data;
 /// read (<see cref="ImageDataset.DecodesOnDemand"/>); both give the same bytes. A file that fails to decode on demand
 /// throws a <see cref="DataFormatException"/> naming it.
 /// </summary>
-public sealed class ImageFolderDataset : ImageDataset
+internal sealed class ImageFolderDataset : ImageDataset
 {
     private readonly string[] _files;
     private readonly byte[]? _pixels;

@@ -5,7 +5,7 @@ namespace IstaNas.Data;
 /// columns), which keeps CIFAR-10's 50,000 training images at about 150 MB. Made by
 /// <see cref="ImageDataset.FromPixels"/>, <see cref="ImageDataset.ToInMemory"/> and the CIFAR, IDX and synthetic readers.
 /// </summary>
-public sealed class InMemoryImageDataset : ImageDataset
+internal sealed class InMemoryImageDataset : ImageDataset
 {
     private readonly byte[] _pixels;
 

@@ -3,7 +3,7 @@ using TorchSharp;
 namespace IstaNas.Data;
 
 /// <summary>Per-channel normalisation of image batches.</summary>
-public static class Normalization
+internal static class Normalization
 {
     /// <summary>
     /// Returns (<paramref name="images"/> − mean[c]) / std[c] per channel. The input is expected in [0, 1]

@@ -8,7 +8,7 @@ namespace IstaNas.Data;
 /// axis). With padding 4 on 32×32 images this is the standard CIFAR "RandomCrop(32, padding=4)".
 /// Random draws per image, in batch order: row offset, then column offset.
 /// </summary>
-public sealed class RandomCrop : IBatchTransform
+internal sealed class RandomCrop : IBatchTransform
 {
     /// <summary>Creates the transform.</summary>
     /// <param name="padding">Zero padding on each side (at least 0).</param>

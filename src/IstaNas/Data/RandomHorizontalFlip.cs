@@ -6,7 +6,7 @@ namespace IstaNas.Data;
 /// Mirrors each image left-right independently with probability <see cref="Probability"/>, batched.
 /// One random draw per image, in batch order.
 /// </summary>
-public sealed class RandomHorizontalFlip : IBatchTransform
+internal sealed class RandomHorizontalFlip : IBatchTransform
 {
     /// <summary>Creates the transform.</summary>
     /// <param name="probability">Probability of flipping each image, in [0, 1].</param>

@@ -23,7 +23,7 @@ public static class Synthetic
     /// <param name="seed">Seed; the same seed gives byte-identical data.</param>
     /// <param name="options">Classes, size, channels, noise; null for 10 classes of 32×32×3.</param>
     /// <returns>The data set, with mean/std computed from its pixels.</returns>
-    public static InMemoryImageDataset Create(int count, int seed, SyntheticOptions? options = null)
+    public static ImageDataset Create(int count, int seed, SyntheticOptions? options = null)
     {
         options ??= new SyntheticOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);

@@ -84,7 +84,7 @@ public sealed class EvaluationTrainer
     /// <param name="train">The training set.</param>
     /// <param name="test">The test set.</param>
     /// <returns>The fingerprint stored in and checked against checkpoints.</returns>
-    public CheckpointFingerprint Fingerprint(ImageDataset train, ImageDataset test)
+    internal CheckpointFingerprint Fingerprint(ImageDataset train, ImageDataset test)
     {
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(test);
@@ -152,12 +152,6 @@ public sealed class EvaluationTrainer
         configure?.Invoke(settings.Options);
         return new EvaluationTrainer(settings.Genotype, settings.Options, device, logger);
     }
-
-    /// <summary>The annotations (free-form values) stored in a checkpoint written by a trainer with <see cref="Annotations"/>.</summary>
-    /// <param name="checkpointPath">An <c>evaluation.ckpt</c>.</param>
-    /// <returns>The values; empty when none were stored.</returns>
-    public static IReadOnlyDictionary<string, string> ReadAnnotations(string checkpointPath) =>
-        TrainingLoop.ReadAnnotations(Checkpoint.Load(checkpointPath));
 
     private void CheckData(ImageDataset train, ImageDataset test)
     {

@@ -260,7 +260,7 @@ public sealed class TrainedNetwork : IDisposable
     /// <param name="genotype">The genotype.</param>
     /// <param name="options">The network options.</param>
     /// <returns>The fingerprint.</returns>
-    public static CheckpointFingerprint Fingerprint(Genotype genotype, EvaluationNetworkOptions options)
+    internal static CheckpointFingerprint Fingerprint(Genotype genotype, EvaluationNetworkOptions options)
     {
         ArgumentNullException.ThrowIfNull(genotype);
         ArgumentNullException.ThrowIfNull(options);

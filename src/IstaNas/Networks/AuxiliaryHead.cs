@@ -8,7 +8,7 @@ namespace IstaNas.Networks;
 /// DARTS <c>AuxiliaryHeadCIFAR</c>: ReLU, 5 x 5 average pooling with stride 3, 1 x 1 convolution to 128 channels, BN,
 /// ReLU, 2 x 2 convolution to 768 channels, BN, ReLU, linear classifier. Expects an 8 x 8 feature map (32 x 32 images).
 /// </summary>
-public sealed class AuxiliaryHead : nn.Module<Tensor, Tensor>
+internal sealed class AuxiliaryHead : nn.Module<Tensor, Tensor>
 {
     private readonly nn.Module<Tensor, Tensor> features;
     private readonly Linear classifier;

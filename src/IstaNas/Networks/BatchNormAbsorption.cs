@@ -9,7 +9,7 @@ namespace IstaNas.Networks;
 /// Turns a one-stage super-net with a fixed architecture into a plain <see cref="EvaluationNetwork"/> by folding each
 /// architecture weight into the last BN of its operation: <c>alpha * (gamma * x_hat + beta) = (alpha * gamma) * x_hat + alpha * beta</c>.
 /// </summary>
-public static class BatchNormAbsorption
+internal static class BatchNormAbsorption
 {
     /// <summary>
     /// Builds the evaluation network of the super-net's current architecture (exactly two candidates per node, constant

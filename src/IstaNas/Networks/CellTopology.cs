@@ -9,7 +9,7 @@ namespace IstaNas.Networks;
 /// </summary>
 /// <param name="Edges">(operation name, predecessor state) pairs, two per intermediate node, nodes in order.</param>
 /// <param name="Concat">The states concatenated to form the cell output (DARTS: all intermediate nodes).</param>
-public sealed record CellTopology(IReadOnlyList<(string Op, int Input)> Edges, IReadOnlyList<int> Concat)
+internal sealed record CellTopology(IReadOnlyList<(string Op, int Input)> Edges, IReadOnlyList<int> Concat)
 {
     /// <summary>Number of intermediate nodes (<c>Edges.Count / 2</c>).</summary>
     public int Nodes => Edges.Count / 2;

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace IstaNas.Networks;
 
 /// <summary>ReLU, dilated depthwise convolution, pointwise convolution, BN (DARTS <c>DilConv</c>).</summary>
-public sealed class DilConv : Operation
+internal sealed class DilConv : Operation
 {
     private readonly Conv2d depthwise;
     private readonly Conv2d pointwise;

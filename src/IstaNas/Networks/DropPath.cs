@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace IstaNas.Networks;
 
 /// <summary>Drop path (DARTS <c>drop_path</c>): zeroes whole samples of an operation's output and rescales the rest.</summary>
-public static class DropPath
+internal static class DropPath
 {
     /// <summary>
     /// Multiplies each sample of <paramref name="x"/> by an independent Bernoulli(1 - p) mask divided by 1 - p.

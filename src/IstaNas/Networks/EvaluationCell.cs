@@ -9,7 +9,7 @@ namespace IstaNas.Networks;
 /// intermediate node whose outputs are summed, drop path on non-identity operations in training, and the
 /// concatenation of the <see cref="CellTopology.Concat"/> states.
 /// </summary>
-public sealed class EvaluationCell : nn.Module
+internal sealed class EvaluationCell : nn.Module
 {
     private readonly Operation preprocess0;
     private readonly Operation preprocess1;

@@ -27,7 +27,7 @@ public sealed class EvaluationNetwork : nn.Module<Tensor, Tensor>
     /// <param name="normal">The normal cell.</param>
     /// <param name="reduce">The reduction cell.</param>
     /// <exception cref="ArgumentException">An option or a cell description is invalid.</exception>
-    public EvaluationNetwork(EvaluationNetworkOptions options, CellTopology normal, CellTopology reduce) : base(nameof(EvaluationNetwork))
+    internal EvaluationNetwork(EvaluationNetworkOptions options, CellTopology normal, CellTopology reduce) : base(nameof(EvaluationNetwork))
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(normal);
@@ -67,10 +67,10 @@ public sealed class EvaluationNetwork : nn.Module<Tensor, Tensor>
     public EvaluationNetworkOptions Options { get; }
 
     /// <summary>The normal cell description.</summary>
-    public CellTopology Normal { get; }
+    internal CellTopology Normal { get; }
 
     /// <summary>The reduction cell description.</summary>
-    public CellTopology Reduce { get; }
+    internal CellTopology Reduce { get; }
 
     /// <summary>Drop-path probability applied to non-identity operations in training; set it per epoch.</summary>
     /// <exception cref="ArgumentException">The value is outside [0, 1).</exception>
@@ -91,10 +91,10 @@ public sealed class EvaluationNetwork : nn.Module<Tensor, Tensor>
     internal Linear Classifier => classifier;
 
     /// <summary>The cells, in order.</summary>
-    public IReadOnlyList<EvaluationCell> Cells => [.. cells];
+    internal IReadOnlyList<EvaluationCell> Cells => [.. cells];
 
     /// <summary>The auxiliary head, or null when <see cref="NetworkShape.Auxiliary"/> is false.</summary>
-    public AuxiliaryHead? AuxiliaryHead => auxiliary_head;
+    internal AuxiliaryHead? AuxiliaryHead => auxiliary_head;
 
     /// <summary>Index of the cell after which the auxiliary head reads (2L/3).</summary>
     public int AuxiliaryPosition => CellStack.AuxiliaryPosition(Options.Layers);

@@ -8,7 +8,7 @@ namespace IstaNas.Networks;
 /// Halves the spatial size with two offset 1 x 1 stride-2 convolutions whose outputs are concatenated, then BN
 /// (DARTS <c>FactorizedReduce</c>). The skip connection on a stride-2 edge and the preprocessing after a reduction cell.
 /// </summary>
-public sealed class FactorizedReduce : Operation
+internal sealed class FactorizedReduce : Operation
 {
     private readonly Conv2d conv_1;
     private readonly Conv2d conv_2;

@@ -7,7 +7,7 @@ namespace IstaNas.Networks;
 /// <summary>
 /// Base class of the candidate operations of the DARTS cell space (the modules of DARTS' <c>operations.py</c>).
 /// </summary>
-public abstract class Operation : nn.Module<Tensor, Tensor>
+internal abstract class Operation : nn.Module<Tensor, Tensor>
 {
     /// <summary>Creates the operation with the given module name.</summary>
     /// <param name="name">The module name (the class name, as in TorchSharp's own modules).</param>

@@ -3,7 +3,7 @@ using IstaNas.Architecture;
 namespace IstaNas.Networks;
 
 /// <summary>Builds candidate operations by name (DARTS' <c>OPS</c> table).</summary>
-public static class OperationFactory
+internal static class OperationFactory
 {
     /// <summary>True for the names <see cref="Create"/> accepts: the seven candidates and <see cref="Operations.None"/>.</summary>
     /// <param name="name">An operation name.</param>

@@ -3,7 +3,7 @@ using TorchSharp;
 namespace IstaNas.Networks;
 
 /// <summary>Parameter counts as DARTS reports them.</summary>
-public static class ParameterCounting
+internal static class ParameterCounting
 {
     /// <summary>
     /// Number of scalar parameters of <paramref name="module"/> (DARTS <c>count_parameters_in_MB</c> times 1e6):

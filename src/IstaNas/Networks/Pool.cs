@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace IstaNas.Networks;
 
 /// <summary>The kind of pooling of a <see cref="Pool"/> operation.</summary>
-public enum PoolKind
+internal enum PoolKind
 {
     /// <summary>3 x 3 max pooling, padding 1.</summary>
     Max = 0,
@@ -15,7 +15,7 @@ public enum PoolKind
 }
 
 /// <summary>3 x 3 pooling with padding 1, optionally followed by a BN (DARTS pooling candidates; <c>PoolBN</c> in the one-stage form).</summary>
-public sealed class Pool : Operation
+internal sealed class Pool : Operation
 {
     private readonly nn.Module<Tensor, Tensor> pool;
     private readonly BatchNorm2d? bn;

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace IstaNas.Networks;
 
 /// <summary>ReLU, convolution without bias, batch normalisation (DARTS <c>ReLUConvBN</c>).</summary>
-public sealed class ReLUConvBN : Operation
+internal sealed class ReLUConvBN : Operation
 {
     private readonly Conv2d conv;
     private readonly BatchNorm2d bn;

@@ -8,7 +8,7 @@ namespace IstaNas.Networks;
 /// Separable convolution applied twice: (ReLU, depthwise k x k, pointwise 1 x 1, BN) with the given stride, then the
 /// same with stride 1 (DARTS <c>SepConv</c>).
 /// </summary>
-public sealed class SepConv : Operation
+internal sealed class SepConv : Operation
 {
     private readonly Conv2d depthwise1;
     private readonly Conv2d pointwise1;

@@ -8,7 +8,7 @@ namespace IstaNas.Networks;
 /// The skip connection on a stride-1 edge: the identity, optionally followed by a BN (the one-stage form, where
 /// every candidate ends with a BN into which the architecture weight is absorbed).
 /// </summary>
-public sealed class Skip : Operation
+internal sealed class Skip : Operation
 {
     private readonly BatchNorm2d? bn;
 

@@ -63,10 +63,10 @@ public sealed class SuperNet : nn.Module<Tensor, Tensor>, ISuperNet
     internal Linear Classifier => classifier;
 
     /// <summary>The cells, in order.</summary>
-    public IReadOnlyList<SuperNetCell> Cells => [.. cells];
+    internal IReadOnlyList<SuperNetCell> Cells => [.. cells];
 
     /// <summary>The auxiliary head, or null when <see cref="NetworkShape.Auxiliary"/> is false.</summary>
-    public AuxiliaryHead? AuxiliaryHead => auxiliary_head;
+    internal AuxiliaryHead? AuxiliaryHead => auxiliary_head;
 
     /// <summary>Index of the cell after which the auxiliary head reads (2L/3).</summary>
     public int AuxiliaryPosition => CellStack.AuxiliaryPosition(Options.Layers);

@@ -10,7 +10,7 @@ namespace IstaNas.Networks;
 /// (<see cref="FactorizedReduce"/> for s0 after a reduction cell, else <see cref="ReLUConvBN"/> 1 x 1; 1 x 1
 /// <see cref="ReLUConvBN"/> for s1), N <see cref="SuperNetNode"/>s, and the concatenation of all intermediate nodes.
 /// </summary>
-public sealed class SuperNetCell : nn.Module
+internal sealed class SuperNetCell : nn.Module
 {
     private readonly Operation preprocess0;
     private readonly Operation preprocess1;

@@ -10,7 +10,7 @@ namespace IstaNas.Networks;
 /// candidate order (candidate <c>c</c> = predecessor <c>c / K</c>, operation <c>c % K</c>), and sums
 /// <c>alpha_j * op_j(state)</c> over the listed candidates only. Unlisted candidates do not run. No softmax.
 /// </summary>
-public sealed class SuperNetNode : nn.Module
+internal sealed class SuperNetNode : nn.Module
 {
     private readonly ModuleList<Operation> ops;
     private readonly int _operationCount;

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace IstaNas.Networks;
 
 /// <summary>The DARTS <c>none</c> operation: zeros of the output shape (spatially subsampled on a stride-2 edge).</summary>
-public sealed class Zero : Operation
+internal sealed class Zero : Operation
 {
     private readonly long _stride;
 

@@ -22,7 +22,7 @@ namespace IstaNas.SparseCoding;
 /// Cost per pivot is O(m n + m k^2 + k^3) for k active columns, so it is meant for small m (tens) and n (thousands).
 /// </para>
 /// </summary>
-public sealed class ActiveSetSparseCoder : ISparseCoder
+internal sealed class ActiveSetSparseCoder : ISparseCoder
 {
     // Scaled KKT residual above which a warm result is recomputed cold (and the better one kept).
     private const double ExactThreshold = 1e-12;

@@ -11,7 +11,7 @@ namespace IstaNas.SparseCoding;
 /// (<see cref="TensorSparseCoder"/>) otherwise (large problems, CUDA tensors, lambda = 0). Deciding per solve keeps
 /// one coder valid for any problem it is given; the choice costs a few comparisons.
 /// </summary>
-public sealed class AutoSparseCoder : ISparseCoder
+internal sealed class AutoSparseCoder : ISparseCoder
 {
     /// <summary>Largest nMax solved by the active-set coder.</summary>
     public const int MaxActiveSetColumns = 2048;

@@ -10,7 +10,7 @@ namespace IstaNas.SparseCoding;
 /// the residual is max_j of that, divided by scale = max(||A^T b||_inf, lambda, 1e-300).
 /// It is 0 exactly at the solution and is invariant to a common rescaling of b and lambda.
 /// </summary>
-public static class KktResidual
+internal static class KktResidual
 {
     /// <summary>Smallest scale, so that b = 0 and lambda = 0 do not divide by zero.</summary>
     internal const double MinScale = 1e-300;

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace IstaNas.SparseCoding;
 
 /// <summary>Copies between TorchSharp tensors and MathNet float64 matrices and vectors.</summary>
-public static class TensorConversions
+internal static class TensorConversions
 {
     /// <summary>Copies a 2-D tensor [m, n] (any device, float32/float64) to a dense MathNet matrix.</summary>
     /// <param name="t">The tensor.</param>

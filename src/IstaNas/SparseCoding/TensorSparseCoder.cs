@@ -14,7 +14,7 @@ namespace IstaNas.SparseCoding;
 /// ISTA uses y = z, FISTA y = z + ((t_k - 1) / t_{k+1}) (z - z_prev), optionally with adaptive restart.
 /// <see cref="SparseCoderOptions.Method"/> Ista selects ISTA; every other value (Fista, ActiveSet, Auto) runs FISTA.
 /// </summary>
-public sealed class TensorSparseCoder : ISparseCoder
+internal sealed class TensorSparseCoder : ISparseCoder
 {
     // Per-problem size (m * nMax) above which products use bmm (BLAS gemv per problem); below it a broadcast
     // multiply-and-sum is much faster on CPU, where bmm pays a per-matrix call overhead (measured ~10x at B = 256,

@@ -11,7 +11,7 @@ namespace IstaNas.Strategies;
 /// the validation loss, no unrolling) alternates with a W-step (SGD, cosine schedule, gradient clipping). Checkpoints
 /// (<c>darts.ckpt</c>) and resume work as for the ISTA-NAS strategies.
 /// </summary>
-public sealed class DartsStrategy : IStrategy
+internal sealed class DartsStrategy : IStrategy
 {
     /// <summary>Creates the strategy.</summary>
     /// <param name="options">The options; validated here.</param>

@@ -1,7 +1,7 @@
 namespace IstaNas.Strategies;
 
 /// <summary>A way to search (and possibly train) an architecture on the data of a <see cref="SearchContext"/>.</summary>
-public interface IStrategy
+internal interface IStrategy
 {
     /// <summary>Short name for logs and file names ("two-stage", "one-stage", "darts").</summary>
     string Name { get; }

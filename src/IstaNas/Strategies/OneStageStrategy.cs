@@ -15,7 +15,7 @@ namespace IstaNas.Strategies;
 /// the network trains for <see cref="Training.TrainingOptions.Epochs"/> more epochs under a cosine schedule. The result
 /// holds the genotype and the trained network with every alpha absorbed into its BN.
 /// </summary>
-public sealed class OneStageStrategy : IStrategy
+internal sealed class OneStageStrategy : IStrategy
 {
     /// <summary>Creates the strategy.</summary>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is invalid.</exception>

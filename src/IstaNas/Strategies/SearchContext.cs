@@ -9,7 +9,7 @@ using static TorchSharp.torch;
 namespace IstaNas.Strategies;
 
 /// <summary>Everything a strategy needs besides its own options.</summary>
-public sealed class SearchContext
+internal sealed class SearchContext
 {
     /// <summary>The training set (strategies split it as they need).</summary>
     public required ImageDataset Train { get; init; }

@@ -12,7 +12,7 @@ namespace IstaNas.Strategies;
 /// With <see cref="TrainingOptions.CheckpointDirectory"/> set, <c>two-stage.ckpt</c> is replaced after every epoch and on
 /// cancellation; <see cref="SearchContext.ResumeFrom"/> continues such a run exactly where it stopped.
 /// </summary>
-public sealed class TwoStageStrategy : IStrategy
+internal sealed class TwoStageStrategy : IStrategy
 {
     /// <summary>Creates the strategy.</summary>
     /// <param name="options">The options; validated here.</param>

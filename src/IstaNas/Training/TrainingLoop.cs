@@ -23,7 +23,6 @@ internal abstract class TrainingLoop
     private const string TrainMetricsValue = "trainMetrics";
     private const string ValidMetricsValue = "validMetrics";
     private const string SettingsValue = "settings";
-    private const string AnnotationsValue = "annotations";
 
     private readonly List<string> _warnings = [];
     private readonly List<EpochReport> _history = [];
@@ -221,7 +220,7 @@ internal abstract class TrainingLoop
             var writer = new CheckpointWriter(Kind, Fingerprint()) { Epoch = epoch, Step = step }
                 .SetHistory(_history);
             if (Settings is object settings) writer.SetValue(SettingsValue, settings);
-            if (Annotations is { Count: > 0 } annotations) writer.SetValue(AnnotationsValue, annotations);
+            if (Annotations is { Count: > 0 } annotations) writer.SetValue(CheckpointInfo.AnnotationsValue, annotations);
             if (train is not null) writer.SetValue(TrainMetricsValue, train.Snapshot());
             if (valid is not null) writer.SetValue(ValidMetricsValue, valid.Snapshot());
             SaveState(writer);
@@ -268,10 +267,4 @@ internal abstract class TrainingLoop
             throw new CheckpointException(checkpoint.Path, $"its settings are unreadable: {ex.Message}", ex);
         }
     }
-
-    /// <summary>The annotations stored in a checkpoint of this loop.</summary>
-    internal static IReadOnlyDictionary<string, string> ReadAnnotations(Checkpoint checkpoint) =>
-        checkpoint.Metadata.TryGetValue(AnnotationsValue, out Dictionary<string, string>? values) && values is not null
-            ? values
-            : new Dictionary<string, string>();
 }

@@ -10,7 +10,7 @@ public class ImageFolderTests
     private static (byte R, byte G, byte B) Rgb(ImageDataset ds, int index, int row, int column) =>
         (ds.GetPixel(index, 0, row, column), ds.GetPixel(index, 1, row, column), ds.GetPixel(index, 2, row, column));
 
-    private static int IndexOf(ImageFolderDataset ds, string fileName) =>
+    private static int IndexOf(ImageDataset ds, string fileName) =>
         ds.Files.Select((f, i) => (f, i)).Single(x => Path.GetFileName(x.f) == fileName).i;
 
     [Fact]
@@ -148,7 +148,7 @@ public class ImageFolderTests
         Assert.Equal(a.Labels, b.Labels);
         Assert.Equal(a.Mean, b.Mean);
         Assert.Equal(a.Std, b.Std);
-        Assert.True(a.Pixels().SequenceEqual(b.Pixels()));
+        Assert.True(a.AllPixels().SequenceEqual(b.AllPixels()));
         Assert.Equal((3, 32, 32), (a.Channels, a.Height, a.Width)); // the default size
 
         // Stored in a seeded random order, not class by class, so the strategies' Split(0.5) sees every class in both halves.
@@ -289,7 +289,7 @@ public class ImageFolderTests
         }
 
         // ToInMemory decodes the same bytes.
-        Assert.True(eager.Pixels().SequenceEqual(lazy.ToInMemory().Pixels));
+        Assert.True(eager.AllPixels().SequenceEqual(lazy.ToInMemory().Pixels));
     }
 
     [Fact]
@@ -331,5 +331,5 @@ public class ImageFolderTests
 internal static class ImageFolderDatasetExtensions
 {
     /// <summary>All pixels, decoded if needed.</summary>
-    public static byte[] Pixels(this ImageDataset ds) => ds.ToInMemory().Pixels.ToArray();
+    public static byte[] AllPixels(this ImageDataset ds) => ds.ToInMemory().Pixels.ToArray();
 }

@@ -82,7 +82,7 @@ public class MeaninglessSettingsTests
     [Fact]
     public void LabelsOfASingleClassAreRejected()
     {
-        InMemoryImageDataset one = TinySearch.Data(count: 96);
+        ImageDataset one = TinySearch.Data(count: 96);
         var labels = new int[one.Count]; // every image labelled 0, though the set declares 10 classes
         ImageDataset single = ImageDataset.FromPixels("one-class", one.Pixels.ToArray(), labels, one.Channels, one.Height, one.Width, one.ClassCount, one.Mean, one.Std);
         var search = Assert.Throws<ArgumentException>(() => new SearchBuilder().UseDataset(single)

@@ -6,7 +6,7 @@ namespace IstaNas.Tests.Strategies;
 /// <summary>Tiny settings that make a search run in seconds on 2 cores.</summary>
 internal static class TinySearch
 {
-    public static InMemoryImageDataset Data(int count = 192, int size = 16, int seed = 5) =>
+    public static ImageDataset Data(int count = 192, int size = 16, int seed = 5) =>
         Synthetic.Create(count, seed, new SyntheticOptions { ImageSize = size, NoiseStd = 0.05 });
 
     public static void Configure(TrainingOptions o, int epochs = 2, int steps = 3)
