@@ -20,7 +20,7 @@ namespace IstaNas.Data;
 /// whatever the thread scheduling.</item>
 /// </list>
 /// Problems are reported with the folder or file they concern: a <see cref="DirectoryNotFoundException"/> for a missing
-/// root, a <see cref="DataFolderException"/> for a wrong layout (no class folders, an empty class folder, a single class,
+/// root, a <see cref="DataFormatException"/> for a wrong layout (no class folders, an empty class folder, a single class,
 /// no images, images of different sizes without a target size), a <see cref="DataFormatException"/> for an unreadable
 /// image; empty class folders and unreadable images can be skipped with a warning instead
 /// (<see cref="ImageFolderOptions.SkipEmptyClassFolders"/>, <see cref="ImageFolderOptions.SkipInvalidImages"/>).
@@ -42,7 +42,7 @@ public static class ImageFolder
     /// <returns>The data set.</returns>
     /// <exception cref="ArgumentException">An option is invalid (the message names it and its value).</exception>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
-    /// <exception cref="DataFolderException">The folder's layout is wrong (the message says how).</exception>
+    /// <exception cref="DataFormatException">The folder's layout is wrong (the message says how).</exception>
     /// <exception cref="DataFormatException">An image cannot be read and <see cref="ImageFolderOptions.SkipInvalidImages"/> is off.</exception>
     public static ImageDataset Load(string root, ImageFolderOptions? options = null, ILogger? logger = null)
     {
@@ -52,7 +52,7 @@ public static class ImageFolder
         RequireFolder(root);
         if (FindTrainTestFolders(root) is var (train, test))
         {
-            throw new DataFolderException(root,
+            throw DataFormatException.Folder(root,
                 $"it holds '{Path.GetFileName(train)}' and '{Path.GetFileName(test)}' folders, a train/test layout: load it with " +
                 $"ImageFolder.LoadTrainTest, or point at '{train}' for its training images alone.");
         }
@@ -75,7 +75,7 @@ public static class ImageFolder
     /// <returns>The training set (named "…-train") and the test set (named "…-test").</returns>
     /// <exception cref="ArgumentException">An option is invalid.</exception>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
-    /// <exception cref="DataFolderException">The layout is wrong, or too few images are left to hold out a test set.</exception>
+    /// <exception cref="DataFormatException">The layout is wrong, or too few images are left to hold out a test set.</exception>
     /// <exception cref="DataFormatException">An image cannot be read and <see cref="ImageFolderOptions.SkipInvalidImages"/> is off.</exception>
     public static (ImageDataset Train, ImageDataset Test) LoadTrainTest(string root, ImageFolderOptions? options = null, ILogger? logger = null)
     {
@@ -93,7 +93,7 @@ public static class ImageFolder
                 Entry a = trainListing.Entries[0], b = testListing.Entries[0];
                 if (a.Header.Width != b.Header.Width || a.Header.Height != b.Header.Height)
                 {
-                    throw new DataFolderException(root,
+                    throw DataFormatException.Folder(root,
                         $"its training and test images have different sizes: '{a.Path}' is {a.Header} and '{b.Path}' is {b.Header}; " +
                         "set an image size (ImageFolderOptions.ImageSize) to resize them all.");
                 }
@@ -109,7 +109,7 @@ public static class ImageFolder
         var (train, test) = SplitByPortion(listing.Entries, listing.ClassNames.Count, options);
         if (test.Count == 0)
         {
-            throw new DataFolderException(folder,
+            throw DataFormatException.Folder(folder,
                 $"its {listing.Entries.Count} images are too few to hold out a test portion of {options.TestPortion} per class " +
                 "(each class keeps at least one training image).");
         }
@@ -238,7 +238,7 @@ public static class ImageFolder
         if (classFolders.Length == 0)
         {
             int looseImages = Directory.GetFiles(folder).Count(f => !IsHidden(f) && IsImageFile(f));
-            throw new DataFolderException(folder, looseImages > 0
+            throw DataFormatException.Folder(folder, looseImages > 0
                 ? $"its {looseImages} images lie directly in it; an image folder needs one subfolder per class: '{Path.Combine(folder, "<class>", "<image>")}'."
                 : $"it has no class subfolders; an image folder needs one subfolder per class: '{Path.Combine(folder, "<class>", "<image>")}'.");
         }
@@ -277,7 +277,7 @@ public static class ImageFolder
 
         if (files.Count == 0)
         {
-            throw new DataFolderException(folder,
+            throw DataFormatException.Folder(folder,
                 $"its {classFolders.Length} class folders hold no image files ({string.Join(", ", Extensions)})" +
                 (totalIgnored > 0 ? $"; {totalIgnored} files with other extensions were ignored" : string.Empty) +
                 (hasSubfolders.Any(h => h) ? "; images in subfolders of a class folder are not read" : string.Empty) + ".");
@@ -334,7 +334,7 @@ public static class ImageFolder
                       (hasSubfolders[k] ? "; images in its subfolders are not read" : string.Empty);
                 if (!options.SkipEmptyClassFolders)
                 {
-                    throw new DataFolderException(folder, $"class folder '{classFolders[k]}' is empty: {why} (set SkipEmptyClassFolders to leave the class out).");
+                    throw DataFormatException.Folder(folder, $"class folder '{classFolders[k]}' is empty: {why} (set SkipEmptyClassFolders to leave the class out).");
                 }
 
                 logger.LogWarning("Skipping class folder {Folder}: {Problem}", classFolders[k], why);
@@ -352,7 +352,7 @@ public static class ImageFolder
                 label = IndexOf(knownClasses, className);
                 if (label < 0)
                 {
-                    throw new DataFolderException(folder,
+                    throw DataFormatException.Folder(folder,
                         $"its class folder '{className}' has no counterpart among the {knownClasses.Count} training classes ({Abbreviate(knownClasses)}).");
                 }
             }
@@ -364,18 +364,18 @@ public static class ImageFolder
         {
             if (classNames.Count == 0)
             {
-                throw new DataFolderException(folder, "none of its class folders holds a readable image.");
+                throw DataFormatException.Folder(folder, "none of its class folders holds a readable image.");
             }
 
             if (classNames.Count == 1)
             {
-                throw new DataFolderException(folder,
+                throw DataFormatException.Folder(folder,
                     $"it has only one class ('{classNames[0]}'); a classifier needs at least two class folders, '{Path.Combine(folder, "<class>", "<image>")}'.");
             }
         }
         else if (entries.Count == 0)
         {
-            throw new DataFolderException(folder, "none of its class folders holds a readable image.");
+            throw DataFormatException.Folder(folder, "none of its class folders holds a readable image.");
         }
 
         if (options.ImageSize is null)
@@ -383,7 +383,7 @@ public static class ImageFolder
             Entry first = entries[0];
             if (entries.FirstOrDefault(e => e.Header.Width != first.Header.Width || e.Header.Height != first.Header.Height) is Entry other)
             {
-                throw new DataFolderException(folder,
+                throw DataFormatException.Folder(folder,
                     $"its images have different sizes: '{first.Path}' is {first.Header} and '{other.Path}' is {other.Header}; " +
                     "set an image size (ImageFolderOptions.ImageSize) to resize them all.");
             }
@@ -403,7 +403,7 @@ public static class ImageFolder
         if (what is not null)
         {
             string reader = what.Contains("CIFAR-10 ", StringComparison.Ordinal) ? "Cifar10.LoadTrain (the sample: --data cifar10:DIR)" : "Cifar100.LoadTrain (the sample: --data cifar100:DIR)";
-            throw new DataFolderException(folder, $"it holds {what}, not class folders of images: read it with {reader}.");
+            throw DataFormatException.Folder(folder, $"it holds {what}, not class folders of images: read it with {reader}.");
         }
     }
 
@@ -478,7 +478,7 @@ public static class ImageFolder
         long imageSize = (long)channels * height * width;
         if (imageSize > int.MaxValue)
         {
-            throw new DataFolderException(root, $"its images of {channels}x{height}x{width} are too large to handle (more than {int.MaxValue} bytes each).");
+            throw DataFormatException.Folder(root, $"its images of {channels}x{height}x{width} are too large to handle (more than {int.MaxValue} bytes each).");
         }
 
         mean ??= options.Mean;
@@ -549,7 +549,7 @@ public static class ImageFolder
         var keptIndices = Enumerable.Range(0, entries.Count).Where(i => !dropped.Contains(i)).ToArray();
         if (keptIndices.Length == 0)
         {
-            throw new DataFolderException(root, "none of its images could be decoded.");
+            throw DataFormatException.Folder(root, "none of its images could be decoded.");
         }
 
         if (dropped.Count > 0)

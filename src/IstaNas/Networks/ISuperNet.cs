@@ -26,11 +26,6 @@ public interface ISuperNet
     /// <exception cref="ArgumentException">Wrong node count, candidate out of range or repeated, or weights of the wrong shape.</exception>
     void SetArchitecture(CellType cell, IReadOnlyList<NodeWeights> nodes);
 
-    /// <summary>Sets the architecture of both cell types from a search space (ISTA-NAS' alpha, DARTS' softmax weights).</summary>
-    /// <param name="source">The search space.</param>
-    /// <exception cref="ArgumentException">The source's architecture does not fit the network.</exception>
-    void SetArchitecture(IArchitectureSource source);
-
     /// <summary>The current architecture of cell type <paramref name="cell"/>, or null if none was set.</summary>
     /// <param name="cell">Normal or reduction cells.</param>
     /// <returns>The node weights last passed to <see cref="SetArchitecture(CellType, IReadOnlyList{NodeWeights})"/>.</returns>

@@ -119,8 +119,10 @@ public sealed class SuperNet : nn.Module<Tensor, Tensor>, ISuperNet
         _architectures[cell] = [.. nodes];
     }
 
-    /// <inheritdoc />
-    public void SetArchitecture(IArchitectureSource source)
+    /// <summary>Sets the architecture of both cell types from a search space (ISTA-NAS' alpha, DARTS' softmax weights).</summary>
+    /// <param name="source">The search space.</param>
+    /// <exception cref="ArgumentException">The source's architecture does not fit the network.</exception>
+    internal void SetArchitecture(IArchitectureSource source)
     {
         ArgumentNullException.ThrowIfNull(source);
         SetArchitecture(CellType.Normal, source.ArchitectureWeights(CellType.Normal));

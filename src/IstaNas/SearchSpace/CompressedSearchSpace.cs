@@ -14,7 +14,7 @@ namespace IstaNas.SearchSpace;
 /// the seed and never changes; b is a parameter (float32 unless another dtype is asked for); z is recovered in float64 by an <see cref="ISparseCoder"/>
 /// that solves every node's LASSO problem in one batched computation.
 /// </summary>
-public sealed class CompressedSearchSpace : ICompressedSearchSpace
+public sealed class CompressedSearchSpace : ICompressedSearchSpace, IArchitectureSource
 {
     private readonly ISparseCoder _coder;
     private readonly NodeData[] _nodes; // index: (int)cell * Nodes + node

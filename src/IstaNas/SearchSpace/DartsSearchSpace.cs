@@ -12,7 +12,7 @@ namespace IstaNas.SearchSpace;
 /// (<c>[edges, K']</c>, initialised as <c>1e-3 * N(0, 1)</c> from torch's generator, as DARTS does). The genotype keeps,
 /// per node, the two incoming edges whose strongest non-<c>none</c> weight is largest, each with that operation.
 /// </summary>
-public sealed class DartsSearchSpace : IArchitectureSource, IDisposable
+internal sealed class DartsSearchSpace : IArchitectureSource, IDisposable
 {
     private readonly Parameter _alphaNormal;
     private readonly Parameter _alphaReduce;

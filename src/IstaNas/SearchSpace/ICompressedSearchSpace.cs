@@ -10,7 +10,7 @@ namespace IstaNas.SearchSpace;
 /// code z (length n_i), its support and the differentiable architecture weights alpha.
 /// It knows nothing about networks or training.
 /// </summary>
-public interface ICompressedSearchSpace : IArchitectureSource, IDisposable
+public interface ICompressedSearchSpace : IDisposable
 {
     /// <summary>The shape of the space.</summary>
     SearchSpaceOptions Options { get; }
@@ -40,7 +40,7 @@ public interface ICompressedSearchSpace : IArchitectureSource, IDisposable
     /// alpha for every node of a cell: <c>alpha_j = z_j + a_j^T (b - A z)</c> on the support (z the thresholded
     /// code, constant), absent elsewhere. Differentiable in b, except for frozen nodes, whose alpha is constant.
     /// </summary>
-    new IReadOnlyList<NodeWeights> ArchitectureWeights(CellType cell);
+    IReadOnlyList<NodeWeights> ArchitectureWeights(CellType cell);
 
     /// <summary>|z| per candidate of every node, keyed "normal/0" .. "reduce/3" (<see cref="NodeKeys"/>).</summary>
     IReadOnlyDictionary<string, double[]> ZMagnitudes();

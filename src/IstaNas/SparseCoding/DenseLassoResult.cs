@@ -7,4 +7,4 @@ namespace IstaNas.SparseCoding;
 /// <param name="Iterations">Homotopy steps (breakpoints of the path) taken.</param>
 /// <param name="Objective">1/2 ||A z - b||^2 + lambda ||z||_1.</param>
 /// <param name="KktResidual">Scaled KKT residual of z (see <see cref="SparseCoding.KktResidual"/>).</param>
-public sealed record DenseLassoResult(Vector<double> Z, int Iterations, double Objective, double KktResidual);
+internal sealed record DenseLassoResult(Vector<double> Z, int Iterations, double Objective, double KktResidual);

@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace IstaNas.SparseCoding;
 
 // The polishing half of DenseLassoSolver: feature-sign search from the homotopy result, with triangular solves.
-public sealed partial class DenseLassoSolver
+internal sealed partial class DenseLassoSolver
 {
     // Feature-sign search (Lee, Battle, Raina and Ng 2007) from z, in place; returns the number of steps.
     private int PolishWithFeatureSign(Matrix<double> a, Vector<double> b, Vector<double> z)

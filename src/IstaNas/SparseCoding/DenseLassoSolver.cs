@@ -18,7 +18,7 @@ namespace IstaNas.SparseCoding;
 /// <see cref="DenseLassoResult.KktResidual"/> reports and a warning logs. Cost grows like m k^2 per step for k
 /// active columns, so it is meant for small m.
 /// </summary>
-public sealed partial class DenseLassoSolver
+internal sealed partial class DenseLassoSolver
 {
     // Scaled KKT residual above which the homotopy result is polished by feature-sign search.
     private const double PolishThreshold = 1e-12;

@@ -34,11 +34,11 @@ public class ImageFolderErrorTests
         Directory.CreateDirectory(empty);
         File.WriteAllText(Path.Combine(empty, "readme.txt"), "no images here");
 
-        var e = Assert.Throws<DataFolderException>(() => ImageFolder.Load(dir.Path));
+        var e = Assert.Throws<DataFormatException>(() => ImageFolder.Load(dir.Path));
         Assert.Contains($"'{empty}'", e.Message);
         Assert.Contains("is empty", e.Message);
         Assert.Contains("1 files with other extensions were ignored", e.Message);
-        Assert.Equal(dir.Path, e.FolderPath);
+        Assert.Equal(dir.Path, e.FilePath);
 
         var log = new ListLogger();
         var ds = ImageFolder.Load(dir.Path, new ImageFolderOptions { SkipEmptyClassFolders = true }, log);
@@ -127,7 +127,7 @@ public class ImageFolderErrorTests
         using var dir = new TempDirectory();
         string small = TestImages.WritePng(Path.Combine(dir.Path, "a", "small.png"), TestImages.Solid(8, 6, Red), 8, 6);
         string large = TestImages.WriteJpeg(Path.Combine(dir.Path, "b", "large.jpg"), TestImages.Solid(10, 12, Red), 10, 12);
-        var e = Assert.Throws<DataFolderException>(() => ImageFolder.Load(dir.Path, new ImageFolderOptions { ImageSize = null }));
+        var e = Assert.Throws<DataFormatException>(() => ImageFolder.Load(dir.Path, new ImageFolderOptions { ImageSize = null }));
         Assert.Contains($"'{small}' is 8x6", e.Message);
         Assert.Contains($"'{large}' is 10x12", e.Message);
         Assert.Contains("ImageSize", e.Message);
@@ -140,7 +140,7 @@ public class ImageFolderErrorTests
         using var split = new TempDirectory();
         TestImages.WriteFolder(Path.Combine(split.Path, "train"), ["a", "b"], perClass: 1, size: 8);
         TestImages.WriteFolder(Path.Combine(split.Path, "test"), ["a", "b"], perClass: 1, size: 6);
-        var pair = Assert.Throws<DataFolderException>(() => ImageFolder.LoadTrainTest(split.Path, new ImageFolderOptions { ImageSize = null }));
+        var pair = Assert.Throws<DataFormatException>(() => ImageFolder.LoadTrainTest(split.Path, new ImageFolderOptions { ImageSize = null }));
         Assert.Contains("training and test images have different sizes", pair.Message);
         Assert.Contains("is 8x8", pair.Message);
         Assert.Contains("is 6x6", pair.Message);
@@ -151,40 +151,40 @@ public class ImageFolderErrorTests
     {
         using var dir = new TempDirectory();
         TestImages.WriteFolder(Path.Combine(dir.Path, "one"), ["only"], perClass: 2);
-        var one = Assert.Throws<DataFolderException>(() => ImageFolder.Load(Path.Combine(dir.Path, "one")));
+        var one = Assert.Throws<DataFormatException>(() => ImageFolder.Load(Path.Combine(dir.Path, "one")));
         Assert.Contains("only one class ('only')", one.Message);
 
         string none = Path.Combine(dir.Path, "none");
         Directory.CreateDirectory(Path.Combine(none, "a"));
         Directory.CreateDirectory(Path.Combine(none, "b"));
         File.WriteAllText(Path.Combine(none, "a", "x.gif"), "GIF89a");
-        var noImages = Assert.Throws<DataFolderException>(() => ImageFolder.Load(none));
+        var noImages = Assert.Throws<DataFormatException>(() => ImageFolder.Load(none));
         Assert.Contains("hold no image files (.png, .jpg, .jpeg, .bmp)", noImages.Message);
         Assert.Contains("1 files with other extensions were ignored", noImages.Message);
 
         string loose = Path.Combine(dir.Path, "loose");
         TestImages.WritePng(Path.Combine(loose, "x.png"), TestImages.Solid(4, 4, Red), 4, 4);
-        var flat = Assert.Throws<DataFolderException>(() => ImageFolder.Load(loose));
+        var flat = Assert.Throws<DataFormatException>(() => ImageFolder.Load(loose));
         Assert.Contains("lie directly in it", flat.Message);
         Assert.Contains("one subfolder per class", flat.Message);
 
         string nested = Path.Combine(dir.Path, "nested");
         TestImages.WriteFolder(nested, ["a"], perClass: 1);
         TestImages.WriteFolder(Path.Combine(nested, "b"), ["deeper"], perClass: 1);
-        var deep = Assert.Throws<DataFolderException>(() => ImageFolder.Load(nested));
+        var deep = Assert.Throws<DataFormatException>(() => ImageFolder.Load(nested));
         Assert.Contains(Path.Combine(nested, "b"), deep.Message);
         Assert.Contains("images in its subfolders are not read", deep.Message);
 
         string split = Path.Combine(dir.Path, "split");
         TestImages.WriteFolder(Path.Combine(split, "train"), ["a", "b"], perClass: 1);
         TestImages.WriteFolder(Path.Combine(split, "test"), ["a", "b"], perClass: 1);
-        var layout = Assert.Throws<DataFolderException>(() => ImageFolder.Load(split));
+        var layout = Assert.Throws<DataFormatException>(() => ImageFolder.Load(split));
         Assert.Contains("LoadTrainTest", layout.Message);
 
         string cifar = Path.Combine(dir.Path, "cifar-10-batches-py");
         Directory.CreateDirectory(cifar);
         File.WriteAllBytes(Path.Combine(cifar, "data_batch_1"), [0x80, 2]);
-        var notImages = Assert.Throws<DataFolderException>(() => ImageFolder.Load(cifar));
+        var notImages = Assert.Throws<DataFormatException>(() => ImageFolder.Load(cifar));
         Assert.Contains("Python (pickled) CIFAR-10", notImages.Message);
         Assert.Contains("Cifar10.LoadTrain", notImages.Message);
     }

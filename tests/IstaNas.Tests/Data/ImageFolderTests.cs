@@ -209,7 +209,7 @@ public class ImageFolderTests
 
         // A test class without a training counterpart is named.
         TestImages.WriteFolder(Path.Combine(dir.Path, "test"), ["yak"], perClass: 1);
-        var e = Assert.Throws<DataFolderException>(() => ImageFolder.LoadTrainTest(dir.Path));
+        var e = Assert.Throws<DataFormatException>(() => ImageFolder.LoadTrainTest(dir.Path));
         Assert.Contains("'yak'", e.Message);
         Assert.Contains("no counterpart", e.Message);
     }
@@ -236,7 +236,7 @@ public class ImageFolderTests
         // Each class keeps at least one training image.
         using var tiny = new TempDirectory();
         TestImages.WriteFolder(tiny.Path, ["a", "b"], perClass: 1);
-        var e = Assert.Throws<DataFolderException>(() => ImageFolder.LoadTrainTest(tiny.Path));
+        var e = Assert.Throws<DataFormatException>(() => ImageFolder.LoadTrainTest(tiny.Path));
         Assert.Contains("too few", e.Message);
     }
 
