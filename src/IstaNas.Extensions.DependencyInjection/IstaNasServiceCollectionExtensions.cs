@@ -18,9 +18,20 @@ public static class IstaNasServiceCollectionExtensions
     /// <c>ValidateOnStart</c>), the sparse coder and a transient <see cref="SearchBuilder"/> pre-filled from the options.
     /// </summary>
     /// <param name="services">The service collection.</param>
-    /// <param name="configure">Optional further set-up of the options.</param>
     /// <returns>A builder to configure the options further.</returns>
-    public static IstaNasBuilder AddIstaNas(this IServiceCollection services, Action<IstaNasBuilder>? configure = null)
+    public static IstaNasBuilder AddIstaNas(this IServiceCollection services) => AddCore(services, null);
+
+    /// <summary>Adds IstaNas as <see cref="AddIstaNas(IServiceCollection)"/> does, then configures the options.</summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Further set-up of the options.</param>
+    /// <returns>A builder to configure the options further.</returns>
+    public static IstaNasBuilder AddIstaNas(this IServiceCollection services, Action<IstaNasBuilder> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        return AddCore(services, configure);
+    }
+
+    private static IstaNasBuilder AddCore(IServiceCollection services, Action<IstaNasBuilder>? configure)
     {
         ArgumentNullException.ThrowIfNull(services);
         AddValidated<SearchSpaceOptions>(services);
@@ -46,16 +57,28 @@ public static class IstaNasServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Adds IstaNas as <see cref="AddIstaNas(IServiceCollection, Action{IstaNasBuilder}?)"/> does and binds every options class
+    /// Adds IstaNas as <see cref="AddIstaNas(IServiceCollection)"/> does and binds every options class
     /// from a configuration section: <c>SearchSpace</c>, <c>SparseCoder</c>, <c>TwoStage</c>, <c>OneStage</c>, <c>Darts</c> and
     /// <c>Evaluation</c> under <paramref name="configuration"/> (for example <c>configuration.GetSection("IstaNas")</c>).
     /// A list in the configuration (<c>SearchSpace:Operations</c>) replaces the default list instead of adding to it.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configuration">The section holding the IstaNas settings.</param>
-    /// <param name="configure">Optional further set-up of the options (applied after binding).</param>
     /// <returns>A builder to configure the options further.</returns>
-    public static IstaNasBuilder AddIstaNas(this IServiceCollection services, IConfiguration configuration, Action<IstaNasBuilder>? configure = null)
+    public static IstaNasBuilder AddIstaNas(this IServiceCollection services, IConfiguration configuration) => Bind(services, configuration, null);
+
+    /// <summary>Binds the options from configuration as <see cref="AddIstaNas(IServiceCollection, IConfiguration)"/> does, then configures them.</summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configuration">The section holding the IstaNas settings.</param>
+    /// <param name="configure">Further set-up of the options, applied after binding.</param>
+    /// <returns>A builder to configure the options further.</returns>
+    public static IstaNasBuilder AddIstaNas(this IServiceCollection services, IConfiguration configuration, Action<IstaNasBuilder> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        return Bind(services, configuration, configure);
+    }
+
+    private static IstaNasBuilder Bind(IServiceCollection services, IConfiguration configuration, Action<IstaNasBuilder>? configure)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
@@ -65,7 +88,7 @@ public static class IstaNasServiceCollectionExtensions
         Bind<OneStageOptions>(services, configuration.GetSection("OneStage"));
         Bind<DartsOptions>(services, configuration.GetSection("Darts"));
         Bind<EvaluationOptions>(services, configuration.GetSection("Evaluation"));
-        return services.AddIstaNas(configure);
+        return AddCore(services, configure);
     }
 
     private static void AddValidated<T>(IServiceCollection services)

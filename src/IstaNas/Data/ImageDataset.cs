@@ -320,7 +320,7 @@ public abstract class ImageDataset
     /// <param name="channels">C.</param>
     /// <param name="planeSize">H·W.</param>
     /// <returns>Mean and std arrays of length C; a zero std is replaced by 1 so normalisation stays finite.</returns>
-    public static (float[] Mean, float[] Std) ComputeChannelStatistics(ReadOnlySpan<byte> pixels, int count, int channels, int planeSize)
+    internal static (float[] Mean, float[] Std) ComputeChannelStatistics(ReadOnlySpan<byte> pixels, int count, int channels, int planeSize)
     {
         if (pixels.Length != (long)count * channels * planeSize)
         {
