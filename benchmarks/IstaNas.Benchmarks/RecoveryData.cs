@@ -1,6 +1,5 @@
 using IstaNas.SparseCoding;
 using MathNet.Numerics.LinearAlgebra;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace IstaNas.Benchmarks;

@@ -1,8 +1,5 @@
 using System.Text.Json;
-using IstaNas.Data;
 using Microsoft.Extensions.Options;
-
-using IstaNas.Validation;
 
 namespace IstaNas.Sample;
 

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using IstaNas.Architecture;
 using IstaNas.Checkpoints;
 using IstaNas.Evaluation;

@@ -4,7 +4,6 @@ using IstaNas.SearchSpace;
 using IstaNas.Strategies;
 using IstaNas.Training;
 using IstaNas.Visualization;
-using Spectre.Console;
 
 namespace IstaNas.Sample;
 

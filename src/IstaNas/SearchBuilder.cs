@@ -6,11 +6,10 @@ using IstaNas.SearchSpace;
 using IstaNas.SparseCoding;
 using IstaNas.Strategies;
 using IstaNas.Training;
+using IstaNas.Validation;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using static TorchSharp.torch;
-
-using IstaNas.Validation;
 
 namespace IstaNas;
 

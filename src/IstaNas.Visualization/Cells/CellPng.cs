@@ -1,5 +1,5 @@
-using ScottPlot;
 using IstaNas.Visualization.Drawing;
+using ScottPlot;
 
 namespace IstaNas.Visualization.Cells;
 

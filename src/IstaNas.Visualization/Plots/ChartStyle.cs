@@ -1,8 +1,7 @@
-using ScottPlot;
-using ScottPlot.Plottables;
-using ScottPlot.TickGenerators;
 using IstaNas.Training;
 using IstaNas.Visualization.Drawing;
+using ScottPlot;
+using ScottPlot.Plottables;
 
 namespace IstaNas.Visualization.Plots;
 

@@ -1,6 +1,6 @@
-using ScottPlot;
 using IstaNas.Training;
 using IstaNas.Visualization.Drawing;
+using ScottPlot;
 
 namespace IstaNas.Visualization.Plots;
 

@@ -1,8 +1,8 @@
-using ScottPlot;
-using SkiaSharp;
 using IstaNas.Architecture;
 using IstaNas.Training;
 using IstaNas.Visualization.Drawing;
+using ScottPlot;
+using SkiaSharp;
 
 namespace IstaNas.Visualization.Plots;
 

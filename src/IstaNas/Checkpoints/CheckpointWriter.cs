@@ -1,10 +1,9 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using IstaNas.IO;
 using TorchSharp;
 using TorchSharp.Modules;
-
-using IstaNas.IO;
 
 namespace IstaNas.Checkpoints;
 

@@ -187,22 +187,22 @@ internal static class Pickle
                     stack.Add(new Dictionary<string, object?>());
                     break;
                 case (byte)'d':
-                {
-                    var items = PopMark();
-                    if (items.Count % 2 != 0)
                     {
-                        throw Error("DICT with an odd number of items");
-                    }
+                        var items = PopMark();
+                        if (items.Count % 2 != 0)
+                        {
+                            throw Error("DICT with an odd number of items");
+                        }
 
-                    var dict = new Dictionary<string, object?>();
-                    for (int i = 0; i < items.Count; i += 2)
-                    {
-                        SetItem(dict, items[i], items[i + 1]);
-                    }
+                        var dict = new Dictionary<string, object?>();
+                        for (int i = 0; i < items.Count; i += 2)
+                        {
+                            SetItem(dict, items[i], items[i + 1]);
+                        }
 
-                    stack.Add(dict);
-                    break;
-                }
+                        stack.Add(dict);
+                        break;
+                    }
 
                 case (byte)']':
                     stack.Add(new List<object?>());
@@ -220,56 +220,56 @@ internal static class Pickle
                     stack.Add(new[] { Pop() });
                     break;
                 case 0x86:
-                {
-                    object? b = Pop(), a = Pop();
-                    stack.Add(new[] { a, b });
-                    break;
-                }
+                    {
+                        object? b = Pop(), a = Pop();
+                        stack.Add(new[] { a, b });
+                        break;
+                    }
 
                 case 0x87:
-                {
-                    object? c = Pop(), b = Pop(), a = Pop();
-                    stack.Add(new[] { a, b, c });
-                    break;
-                }
+                    {
+                        object? c = Pop(), b = Pop(), a = Pop();
+                        stack.Add(new[] { a, b, c });
+                        break;
+                    }
 
                 case (byte)'a':
-                {
-                    object? v = Pop();
-                    AsList(Top()).Add(v);
-                    break;
-                }
+                    {
+                        object? v = Pop();
+                        AsList(Top()).Add(v);
+                        break;
+                    }
 
                 case (byte)'e':
-                {
-                    var items = PopMark();
-                    AsList(Top()).AddRange(items);
-                    break;
-                }
+                    {
+                        var items = PopMark();
+                        AsList(Top()).AddRange(items);
+                        break;
+                    }
 
                 case (byte)'s':
-                {
-                    object? v = Pop(), k = Pop();
-                    SetItem(AsDict(Top()), k, v);
-                    break;
-                }
+                    {
+                        object? v = Pop(), k = Pop();
+                        SetItem(AsDict(Top()), k, v);
+                        break;
+                    }
 
                 case (byte)'u':
-                {
-                    var items = PopMark();
-                    if (items.Count % 2 != 0)
                     {
-                        throw Error("SETITEMS with an odd number of items");
-                    }
+                        var items = PopMark();
+                        if (items.Count % 2 != 0)
+                        {
+                            throw Error("SETITEMS with an odd number of items");
+                        }
 
-                    var dict = AsDict(Top());
-                    for (int i = 0; i < items.Count; i += 2)
-                    {
-                        SetItem(dict, items[i], items[i + 1]);
-                    }
+                        var dict = AsDict(Top());
+                        for (int i = 0; i < items.Count; i += 2)
+                        {
+                            SetItem(dict, items[i], items[i + 1]);
+                        }
 
-                    break;
-                }
+                        break;
+                    }
 
                 case (byte)'N':
                     stack.Add(null);
@@ -290,45 +290,45 @@ internal static class Pickle
                     stack.Add((long)BinaryPrimitives.ReadUInt16LittleEndian(Take(2)));
                     break;
                 case (byte)'I':
-                {
-                    string s = Line();
-                    stack.Add(s switch
                     {
-                        "01" => true,
-                        "00" => false,
-                        _ => long.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long v) ? v : throw Error($"INT '{s}' is not an integer"),
-                    });
-                    break;
-                }
+                        string s = Line();
+                        stack.Add(s switch
+                        {
+                            "01" => true,
+                            "00" => false,
+                            _ => long.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long v) ? v : throw Error($"INT '{s}' is not an integer"),
+                        });
+                        break;
+                    }
 
                 case (byte)'L':
-                {
-                    string s = Line().TrimEnd('L');
-                    stack.Add(BigInteger.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out BigInteger v)
-                        ? Narrow(v)
-                        : throw Error($"LONG '{s}' is not an integer"));
-                    break;
-                }
+                    {
+                        string s = Line().TrimEnd('L');
+                        stack.Add(BigInteger.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out BigInteger v)
+                            ? Narrow(v)
+                            : throw Error($"LONG '{s}' is not an integer"));
+                        break;
+                    }
 
                 case 0x8a: // LONG1
                     stack.Add(Narrow(new BigInteger(Take(Take(1)[0]), isUnsigned: false, isBigEndian: false)));
                     break;
                 case 0x8b: // LONG4
-                {
-                    int n = BinaryPrimitives.ReadInt32LittleEndian(Take(4));
-                    stack.Add(Narrow(new BigInteger(Take(Length32(n)), isUnsigned: false, isBigEndian: false)));
-                    break;
-                }
+                    {
+                        int n = BinaryPrimitives.ReadInt32LittleEndian(Take(4));
+                        stack.Add(Narrow(new BigInteger(Take(Length32(n)), isUnsigned: false, isBigEndian: false)));
+                        break;
+                    }
 
                 case (byte)'G':
                     stack.Add(BinaryPrimitives.ReadDoubleBigEndian(Take(8)));
                     break;
                 case (byte)'F':
-                {
-                    string s = Line();
-                    stack.Add(double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) ? v : throw Error($"FLOAT '{s}' is not a number"));
-                    break;
-                }
+                    {
+                        string s = Line();
+                        stack.Add(double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) ? v : throw Error($"FLOAT '{s}' is not a number"));
+                        break;
+                    }
 
                 case (byte)'U': // SHORT_BINSTRING (Python 2 str)
                 case (byte)'C': // SHORT_BINBYTES
@@ -379,37 +379,37 @@ internal static class Pickle
                     stack.Add(Get(BinaryPrimitives.ReadUInt32LittleEndian(Take(4))));
                     break;
                 case (byte)'c': // GLOBAL
-                {
-                    string module = Line(), name = Line();
-                    stack.Add(Resolve(module, name, Error));
-                    break;
-                }
-
-                case 0x93: // STACK_GLOBAL
-                {
-                    object? name = Pop(), module = Pop();
-                    if (name is not string n || module is not string m)
                     {
-                        throw Error("STACK_GLOBAL needs two strings");
+                        string module = Line(), name = Line();
+                        stack.Add(Resolve(module, name, Error));
+                        break;
                     }
 
-                    stack.Add(Resolve(m, n, Error));
-                    break;
-                }
+                case 0x93: // STACK_GLOBAL
+                    {
+                        object? name = Pop(), module = Pop();
+                        if (name is not string n || module is not string m)
+                        {
+                            throw Error("STACK_GLOBAL needs two strings");
+                        }
+
+                        stack.Add(Resolve(m, n, Error));
+                        break;
+                    }
 
                 case (byte)'R': // REDUCE
-                {
-                    object? args = Pop(), callable = Pop();
-                    stack.Add(Reduce(callable, args as object?[] ?? throw Error("REDUCE arguments are not a tuple"), Error));
-                    break;
-                }
+                    {
+                        object? args = Pop(), callable = Pop();
+                        stack.Add(Reduce(callable, args as object?[] ?? throw Error("REDUCE arguments are not a tuple"), Error));
+                        break;
+                    }
 
                 case (byte)'b': // BUILD
-                {
-                    object? state = Pop();
-                    Build(Top(), state, Error);
-                    break;
-                }
+                    {
+                        object? state = Pop();
+                        Build(Top(), state, Error);
+                        break;
+                    }
 
                 case (byte)'0':
                     Pop();
@@ -582,18 +582,18 @@ internal static class Pickle
                     i += 2;
                     break;
                 case >= '0' and <= '7':
-                {
-                    int n = 0, len = 0;
-                    while (len < 3 && i + len < body.Length && body[i + len] is >= '0' and <= '7')
                     {
-                        n = n * 8 + (body[i + len] - '0');
-                        len++;
-                    }
+                        int n = 0, len = 0;
+                        while (len < 3 && i + len < body.Length && body[i + len] is >= '0' and <= '7')
+                        {
+                            n = n * 8 + (body[i + len] - '0');
+                            len++;
+                        }
 
-                    bytes.Add((byte)n);
-                    i += len - 1;
-                    break;
-                }
+                        bytes.Add((byte)n);
+                        i += len - 1;
+                        break;
+                    }
 
                 default: bytes.Add((byte)e); break;
             }

@@ -1,4 +1,3 @@
-using IstaNas.Architecture;
 using IstaNas.Checkpoints;
 using IstaNas.Data;
 using IstaNas.Networks;

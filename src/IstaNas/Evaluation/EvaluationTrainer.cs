@@ -3,11 +3,10 @@ using IstaNas.Checkpoints;
 using IstaNas.Data;
 using IstaNas.Networks;
 using IstaNas.Training;
+using IstaNas.Validation;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using static TorchSharp.torch;
-
-using IstaNas.Validation;
 
 namespace IstaNas.Evaluation;
 

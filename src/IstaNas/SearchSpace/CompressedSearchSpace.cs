@@ -1,11 +1,8 @@
 using IstaNas.Architecture;
-using IstaNas.SparseCoding;
-using TorchSharp;
-using static TorchSharp.torch;
-
 using IstaNas.IO;
-
+using IstaNas.SparseCoding;
 using IstaNas.Validation;
+using static TorchSharp.torch;
 
 namespace IstaNas.SearchSpace;
 

@@ -1,5 +1,4 @@
 using IstaNas.Architecture;
-using TorchSharp;
 using static TorchSharp.torch;
 using Parameter = TorchSharp.Modules.Parameter;
 

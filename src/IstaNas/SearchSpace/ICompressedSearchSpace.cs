@@ -1,5 +1,4 @@
 using IstaNas.Architecture;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace IstaNas.SearchSpace;

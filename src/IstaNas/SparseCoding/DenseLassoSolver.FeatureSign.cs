@@ -1,7 +1,5 @@
 using MathNet.Numerics.LinearAlgebra;
 using MathNet.Numerics.LinearAlgebra.Factorization;
-using Microsoft.Extensions.Logging;
-using static TorchSharp.torch;
 
 namespace IstaNas.SparseCoding;
 

@@ -1,10 +1,8 @@
 using IstaNas.Data;
 using IstaNas.Networks;
-using TorchSharp;
+using IstaNas.Training;
 using static TorchSharp.torch;
 using Parameter = TorchSharp.Modules.Parameter;
-
-using IstaNas.Training;
 
 namespace IstaNas.Strategies;
 

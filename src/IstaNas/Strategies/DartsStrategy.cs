@@ -1,7 +1,6 @@
 using IstaNas.SearchSpace;
-using Microsoft.Extensions.Logging;
-
 using IstaNas.Validation;
+using Microsoft.Extensions.Logging;
 
 namespace IstaNas.Strategies;
 

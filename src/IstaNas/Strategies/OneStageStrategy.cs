@@ -1,6 +1,5 @@
-using Microsoft.Extensions.Logging;
-
 using IstaNas.Validation;
+using Microsoft.Extensions.Logging;
 
 namespace IstaNas.Strategies;
 

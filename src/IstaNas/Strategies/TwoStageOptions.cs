@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace IstaNas.Strategies;
 
 /// <summary>
-/// Two-stage ISTA-NAS (algorithm.md section 4). Defaults are the authors': proxy network of 8 cells and
+/// Two-stage ISTA-NAS (docs/concepts.md, "Two-stage search"). Defaults are the authors': proxy network of 8 cells and
 /// 16 channels, batch 64, 50 epochs, half of the training set for W and half for b.
 /// </summary>
 public sealed class TwoStageOptions : SearchTrainingOptions

@@ -1,7 +1,6 @@
 using IstaNas.Training;
-using Microsoft.Extensions.Logging;
-
 using IstaNas.Validation;
+using Microsoft.Extensions.Logging;
 
 namespace IstaNas.Strategies;
 

@@ -1,6 +1,5 @@
 using IstaNas.Checkpoints;
 using IstaNas.Tests.Data;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace IstaNas.Tests.Checkpoints;

@@ -1,5 +1,4 @@
 using IstaNas.Data;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace IstaNas.Tests.Data;

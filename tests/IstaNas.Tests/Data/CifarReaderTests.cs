@@ -1,5 +1,4 @@
 using IstaNas.Data;
-using TorchSharp;
 
 namespace IstaNas.Tests.Data;
 

@@ -9,8 +9,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
-using IstaNas.Validation;
-
 namespace IstaNas.Tests.DependencyInjection;
 
 /// <summary>services.AddIstaNas(configuration) as Microsoft.Extensions users expect it.</summary>

@@ -3,12 +3,9 @@ using IstaNas.Checkpoints;
 using IstaNas.Data;
 using IstaNas.Evaluation;
 using IstaNas.Networks;
-using IstaNas.Strategies;
 using IstaNas.Tests.Data;
 using Microsoft.Extensions.Options;
 using TorchSharp;
-
-using IstaNas.Validation;
 
 namespace IstaNas.Tests.Evaluation;
 

@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using IstaNas.Architecture;
 using IstaNas.Evaluation.Onnx;
 using IstaNas.Networks;
@@ -5,7 +6,6 @@ using IstaNas.Tests.Data;
 using Microsoft.ML.OnnxRuntime;
 using TorchSharp;
 using Xunit.Abstractions;
-using Google.Protobuf;
 using static TorchSharp.torch;
 
 namespace IstaNas.Tests.Evaluation;

@@ -4,13 +4,10 @@ using IstaNas.Evaluation;
 using IstaNas.Networks;
 using IstaNas.SearchSpace;
 using IstaNas.SparseCoding;
-using IstaNas.Strategies;
 using IstaNas.Tests.Strategies;
 using MathNet.Numerics.LinearAlgebra;
 using Microsoft.Extensions.Options;
 using TorchSharp;
-
-using IstaNas.Validation;
 
 namespace IstaNas.Tests.Fidelity;
 

@@ -1,5 +1,4 @@
 using IstaNas.Networks;
-using TorchSharp;
 
 namespace IstaNas.Tests.Networks;
 

@@ -1,7 +1,6 @@
 using IstaNas.Architecture;
 using IstaNas.Networks;
 using TorchSharp;
-using static TorchSharp.torch;
 
 namespace IstaNas.Tests.Networks;
 

@@ -2,10 +2,7 @@ using IstaNas.Architecture;
 using IstaNas.SearchSpace;
 using IstaNas.SparseCoding;
 using Microsoft.Extensions.Options;
-using TorchSharp;
 using static TorchSharp.torch;
-
-using IstaNas.Validation;
 
 namespace IstaNas.Tests.SearchSpace;
 

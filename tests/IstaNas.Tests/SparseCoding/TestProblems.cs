@@ -1,6 +1,5 @@
-using MathNet.Numerics.LinearAlgebra;
 using IstaNas.SparseCoding;
-using TorchSharp;
+using MathNet.Numerics.LinearAlgebra;
 using static TorchSharp.torch;
 
 namespace IstaNas.Tests.SparseCoding;

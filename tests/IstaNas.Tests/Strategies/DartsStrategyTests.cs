@@ -1,13 +1,10 @@
 using IstaNas.Architecture;
 using IstaNas.Data;
 using IstaNas.Networks;
+using IstaNas.SearchSpace;
 using IstaNas.Strategies;
 using TorchSharp;
 using static TorchSharp.torch;
-
-using IstaNas.SearchSpace;
-
-using IstaNas.Validation;
 
 namespace IstaNas.Tests.Strategies;
 

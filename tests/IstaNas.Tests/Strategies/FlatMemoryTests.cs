@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using IstaNas.Architecture;
 using IstaNas.Evaluation;
-using IstaNas.Strategies;
 using TorchSharp;
 using Xunit.Abstractions;
 

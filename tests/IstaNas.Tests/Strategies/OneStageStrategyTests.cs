@@ -1,4 +1,3 @@
-using IstaNas.Architecture;
 using IstaNas.Evaluation;
 using IstaNas.Networks;
 using IstaNas.Strategies;

@@ -1,9 +1,4 @@
-using IstaNas.SearchSpace;
-using IstaNas.SparseCoding;
-using IstaNas.Strategies;
 using Microsoft.Extensions.Options;
-
-using IstaNas.Validation;
 
 namespace IstaNas.Tests.Strategies;
 

@@ -1,5 +1,4 @@
 using IstaNas.Data;
-using IstaNas.Strategies;
 
 namespace IstaNas.Tests.Strategies;
 

@@ -1,6 +1,6 @@
+using IstaNas.Visualization.Plots;
 using ScottPlot;
 using ScottPlot.Plottables;
-using IstaNas.Visualization.Plots;
 
 namespace IstaNas.Tests.Visualization;
 

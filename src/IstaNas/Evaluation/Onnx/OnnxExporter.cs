@@ -1,11 +1,10 @@
 using System.Reflection;
+using IstaNas.IO;
 using IstaNas.Networks;
 using TorchSharp;
 using TorchSharp.Modules;
 using Skip = IstaNas.Networks.Skip;
 using Tensor = TorchSharp.torch.Tensor;
-
-using IstaNas.IO;
 
 namespace IstaNas.Evaluation.Onnx;
 
@@ -182,39 +181,39 @@ internal static class OnnxExporter
                 case ReLUConvBN r:
                     return ConvBatchNorm(r.Conv, r.OutputBatchNorm, Relu(path + ".relu", x));
                 case SepConv s:
-                {
-                    string h = x;
-                    var stages = s.Stages;
-                    for (int k = 0; k < stages.Length; k++)
                     {
-                        h = Relu($"{path}.relu{k + 1}", h);
-                        h = ConvBatchNorm(stages[k].Depthwise, null, h);
-                        h = ConvBatchNorm(stages[k].Pointwise, stages[k].BatchNorm, h);
-                    }
+                        string h = x;
+                        var stages = s.Stages;
+                        for (int k = 0; k < stages.Length; k++)
+                        {
+                            h = Relu($"{path}.relu{k + 1}", h);
+                            h = ConvBatchNorm(stages[k].Depthwise, null, h);
+                            h = ConvBatchNorm(stages[k].Pointwise, stages[k].BatchNorm, h);
+                        }
 
-                    return h;
-                }
+                        return h;
+                    }
 
                 case DilConv d:
                     return ConvBatchNorm(d.Pointwise, d.OutputBatchNorm, ConvBatchNorm(d.Depthwise, null, Relu(path + ".relu", x)));
                 case FactorizedReduce f:
                     return FactorizedReduce(f, path, x);
                 case Pool p:
-                {
-                    string pooled = Pooling(p.Pooling, x);
-                    return p.OutputBatchNorm is null ? pooled : BatchNormalization(p.OutputBatchNorm, pooled);
-                }
+                    {
+                        string pooled = Pooling(p.Pooling, x);
+                        return p.OutputBatchNorm is null ? pooled : BatchNormalization(p.OutputBatchNorm, pooled);
+                    }
 
                 case Skip id:
                     return id.OutputBatchNorm is null ? x : BatchNormalization(id.OutputBatchNorm, x);
                 case Zero z:
-                {
-                    // Zeros of the output shape: Shape of the (subsampled) input, then ConstantOfShape 0.
-                    string source = z.Stride == 1 ? x : _b.Node("Slice", path + ".subsample",
-                        [x, Int64(0, 0), Int64(long.MaxValue, long.MaxValue), Int64(2, 3), Int64(z.Stride, z.Stride)]);
-                    string shape = _b.Node("Shape", path + ".shape", [source]);
-                    return _b.Node("ConstantOfShape", path, [shape], OnnxGraphBuilder.FloatScalarTensor("value", 0f));
-                }
+                    {
+                        // Zeros of the output shape: Shape of the (subsampled) input, then ConstantOfShape 0.
+                        string source = z.Stride == 1 ? x : _b.Node("Slice", path + ".subsample",
+                            [x, Int64(0, 0), Int64(long.MaxValue, long.MaxValue), Int64(2, 3), Int64(z.Stride, z.Stride)]);
+                        string shape = _b.Node("Shape", path + ".shape", [source]);
+                        return _b.Node("ConstantOfShape", path, [shape], OnnxGraphBuilder.FloatScalarTensor("value", 0f));
+                    }
 
                 default:
                     throw new NotSupportedException($"ONNX export does not know the operation {op.GetType().Name} ('{path}').");
@@ -326,30 +325,30 @@ internal static class OnnxExporter
             switch (pool)
             {
                 case MaxPool2d max:
-                {
-                    long[] kernel = Pair(max.kernel_size, 1, path, "kernel_size");
-                    long[] padding = Pair(max.padding, 0, path, "padding");
-                    return _b.Node("MaxPool", path, [x],
-                        OnnxGraphBuilder.Ints("kernel_shape", kernel),
-                        OnnxGraphBuilder.Ints("strides", max.stride is null ? kernel : Pair(max.stride, 1, path, "stride")),
-                        OnnxGraphBuilder.Ints("pads", padding[0], padding[1], padding[0], padding[1]),
-                        OnnxGraphBuilder.Ints("dilations", Pair(max.dilation, 1, path, "dilation")),
-                        OnnxGraphBuilder.Int("ceil_mode", max.ceil_mode ? 1 : 0));
-                }
+                    {
+                        long[] kernel = Pair(max.kernel_size, 1, path, "kernel_size");
+                        long[] padding = Pair(max.padding, 0, path, "padding");
+                        return _b.Node("MaxPool", path, [x],
+                            OnnxGraphBuilder.Ints("kernel_shape", kernel),
+                            OnnxGraphBuilder.Ints("strides", max.stride is null ? kernel : Pair(max.stride, 1, path, "stride")),
+                            OnnxGraphBuilder.Ints("pads", padding[0], padding[1], padding[0], padding[1]),
+                            OnnxGraphBuilder.Ints("dilations", Pair(max.dilation, 1, path, "dilation")),
+                            OnnxGraphBuilder.Int("ceil_mode", max.ceil_mode ? 1 : 0));
+                    }
 
                 case AvgPool2d average:
-                {
-                    if (average.divisor_override is not null)
-                        throw new NotSupportedException($"ONNX export does not support the divisor override of '{path}'.");
-                    long[] kernel = Pair(average.kernel_size, 1, path, "kernel_size");
-                    long[] padding = Pair(average.padding, 0, path, "padding");
-                    return _b.Node("AveragePool", path, [x],
-                        OnnxGraphBuilder.Ints("kernel_shape", kernel),
-                        OnnxGraphBuilder.Ints("strides", average.stride is null ? kernel : Pair(average.stride, 1, path, "stride")),
-                        OnnxGraphBuilder.Ints("pads", padding[0], padding[1], padding[0], padding[1]),
-                        OnnxGraphBuilder.Int("count_include_pad", average.count_include_pad ? 1 : 0),
-                        OnnxGraphBuilder.Int("ceil_mode", average.ceil_mode ? 1 : 0));
-                }
+                    {
+                        if (average.divisor_override is not null)
+                            throw new NotSupportedException($"ONNX export does not support the divisor override of '{path}'.");
+                        long[] kernel = Pair(average.kernel_size, 1, path, "kernel_size");
+                        long[] padding = Pair(average.padding, 0, path, "padding");
+                        return _b.Node("AveragePool", path, [x],
+                            OnnxGraphBuilder.Ints("kernel_shape", kernel),
+                            OnnxGraphBuilder.Ints("strides", average.stride is null ? kernel : Pair(average.stride, 1, path, "stride")),
+                            OnnxGraphBuilder.Ints("pads", padding[0], padding[1], padding[0], padding[1]),
+                            OnnxGraphBuilder.Int("count_include_pad", average.count_include_pad ? 1 : 0),
+                            OnnxGraphBuilder.Int("ceil_mode", average.ceil_mode ? 1 : 0));
+                    }
 
                 default:
                     throw new NotSupportedException($"ONNX export does not know the pooling module {pool.GetType().Name} ('{path}').");
