@@ -21,7 +21,7 @@ public sealed record EvaluationNetworkOptions : NetworkShape
     /// <summary>Append a BN to pools and the identity skip (the one-stage form, after BN absorption). Default false.</summary>
     public bool BatchNormAfterParameterFree { get; init; }
 
-    /// <summary>Initial drop-path probability; the network's <see cref="EvaluationNetwork.DropPathProbability"/> can change it per epoch. Default 0.</summary>
+    /// <summary>Initial drop-path probability; the network's <see cref="CellNetwork.DropPathProbability"/> can change it per epoch. Default 0.</summary>
     public double DropPathProbability { get; init; }
 
     /// <inheritdoc />

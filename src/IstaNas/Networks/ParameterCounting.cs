@@ -8,7 +8,7 @@ internal static class ParameterCounting
     /// <summary>
     /// Number of scalar parameters of <paramref name="module"/> (DARTS <c>count_parameters_in_MB</c> times 1e6):
     /// every parameter, except, unless <paramref name="includeAuxiliary"/>, those whose name contains
-    /// <see cref="EvaluationNetwork.AuxiliaryParameterPrefix"/>.
+    /// <see cref="CellNetwork.AuxiliaryParameterPrefix"/>.
     /// </summary>
     /// <param name="module">The network.</param>
     /// <param name="includeAuxiliary">Whether to count the auxiliary head.</param>
@@ -17,7 +17,7 @@ internal static class ParameterCounting
     {
         ArgumentNullException.ThrowIfNull(module);
         return module.named_parameters()
-            .Where(p => includeAuxiliary || !p.name.Contains(EvaluationNetwork.AuxiliaryParameterPrefix, StringComparison.Ordinal))
+            .Where(p => includeAuxiliary || !p.name.Contains(CellNetwork.AuxiliaryParameterPrefix, StringComparison.Ordinal))
             .Sum(p => p.parameter.numel());
     }
 }

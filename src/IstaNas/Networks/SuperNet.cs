@@ -10,65 +10,27 @@ namespace IstaNas.Networks;
 /// 2L/3 doubling the channels, optional auxiliary head after cell 2L/3, global average pooling and a linear classifier.
 /// Each forward pass uses the <see cref="NodeWeights"/> last given to <see cref="SetArchitecture(CellType, IReadOnlyList{NodeWeights})"/>.
 /// </summary>
-public sealed class SuperNet : nn.Module<Tensor, Tensor>, ISuperNet
+public sealed class SuperNet : CellNetwork, ISuperNet
 {
-    private readonly nn.Module<Tensor, Tensor> stem;
-    private readonly ModuleList<SuperNetCell> cells;
-    private readonly AuxiliaryHead? auxiliary_head;
-    private readonly AdaptiveAvgPool2d global_pooling;
-    private readonly Linear classifier;
     private readonly Dictionary<CellType, NodeWeights[]> _architectures = [];
-    private double _dropPathProbability;
+    private NodeWeights[] _normal = [], _reduce = [];
 
     /// <summary>Builds the super-net.</summary>
     /// <param name="options">The options; validated here.</param>
     /// <exception cref="ArgumentException">An option is invalid (the message names it).</exception>
-    public SuperNet(SuperNetOptions options) : base(nameof(SuperNet))
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        Options = options;
-        int stemChannels = options.StemMultiplier * options.Channels;
-        stem = Stem.Create(options.InputChannels, stemChannels);
-        var (list, auxiliaryChannels, prev) = CellStack.Build(
-            options.Layers, stemChannels, options.Channels,
+    public SuperNet(SuperNetOptions options)
+        : base(nameof(SuperNet), Validated(options),
             slot => new SuperNetCell(options, slot.PrevPrevChannels, slot.PrevChannels, slot.Channels, slot.Reduction, slot.ReductionPrevious),
-            cell => cell.OutputChannels);
-        cells = nn.ModuleList(list);
-        auxiliary_head = options.Auxiliary ? new AuxiliaryHead(auxiliaryChannels, options.Classes) : null;
-        global_pooling = nn.AdaptiveAvgPool2d(1);
-        classifier = nn.Linear(prev, options.Classes);
-        RegisterComponents();
+            cell => ((SuperNetCell)cell).OutputChannels)
+    {
+        Options = options;
     }
 
     /// <inheritdoc />
     public SuperNetOptions Options { get; }
 
-    /// <inheritdoc />
-    public double DropPathProbability
-    {
-        get => _dropPathProbability;
-        set
-        {
-            NetworkValidation.Probability(value, nameof(DropPathProbability));
-            _dropPathProbability = value;
-        }
-    }
-
-    /// <summary>The stem (shared structure with the other network, for weight transfer).</summary>
-    internal nn.Module<Tensor, Tensor> StemModule => stem;
-
-    /// <summary>The classifier (for weight transfer).</summary>
-    internal Linear Classifier => classifier;
-
     /// <summary>The cells, in order.</summary>
-    internal IReadOnlyList<SuperNetCell> Cells => [.. cells];
-
-    /// <summary>The auxiliary head, or null when <see cref="NetworkShape.Auxiliary"/> is false.</summary>
-    internal AuxiliaryHead? AuxiliaryHead => auxiliary_head;
-
-    /// <summary>Index of the cell after which the auxiliary head reads (2L/3).</summary>
-    public int AuxiliaryPosition => CellStack.AuxiliaryPosition(Options.Layers);
+    internal IReadOnlyList<SuperNetCell> Cells => [.. CellModules.Cast<SuperNetCell>()];
 
     /// <inheritdoc />
     public void SetArchitecture(CellType cell, IReadOnlyList<NodeWeights> nodes)
@@ -153,7 +115,7 @@ public sealed class SuperNet : nn.Module<Tensor, Tensor>, ISuperNet
             if (c < 0 || c >= Options.CandidateCount(node))
                 throw new ArgumentOutOfRangeException(nameof(candidates), c, $"Node {node} has candidates 0..{Options.CandidateCount(node) - 1}.");
         using var noGrad = no_grad();
-        foreach (SuperNetCell searchCell in cells.Where(c => c.IsReduction == (cell == CellType.Reduce)))
+        foreach (SuperNetCell searchCell in Cells.Where(c => c.IsReduction == (cell == CellType.Reduce)))
         {
             foreach (int candidate in chosen)
             {
@@ -177,37 +139,28 @@ public sealed class SuperNet : nn.Module<Tensor, Tensor>, ISuperNet
     /// <inheritdoc />
     public IEnumerable<Parameter> WeightParameters() => parameters();
 
-    /// <inheritdoc />
-    public override Tensor forward(Tensor input) => ForwardWithAuxiliary(input).Logits;
-
-    /// <inheritdoc />
-    public (Tensor Logits, Tensor? Auxiliary) ForwardWithAuxiliary(Tensor input)
+    private protected override void BeforeForward()
     {
-        NetworkValidation.Images(input, Options.InputChannels, nameof(input));
-        var normal = RequireArchitecture(CellType.Normal);
-        var reduce = RequireArchitecture(CellType.Reduce);
-        Tensor? auxiliary = null;
-        var s0 = stem.forward(input);
-        var s1 = s0;
-        for (int i = 0; i < cells.Count; i++)
-        {
-            var cell = cells[i];
-            var next = cell.forward(s0, s1, cell.IsReduction ? reduce : normal, _dropPathProbability);
-            s0 = s1;
-            s1 = next;
-            if (i == AuxiliaryPosition && auxiliary_head is not null && training)
-            {
-                auxiliary = auxiliary_head.forward(s1);
-            }
-        }
+        _normal = RequireArchitecture(CellType.Normal);
+        _reduce = RequireArchitecture(CellType.Reduce);
+    }
 
-        var pooled = global_pooling.forward(s1);
-        return (classifier.forward(pooled.view(pooled.shape[0], -1)), auxiliary);
+    private protected override Tensor CellForward(nn.Module cell, Tensor s0, Tensor s1, double dropPathProbability)
+    {
+        var c = (SuperNetCell)cell;
+        return c.forward(s0, s1, c.IsReduction ? _reduce : _normal, dropPathProbability);
+    }
+
+    private static SuperNetOptions Validated(SuperNetOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        return options;
     }
 
     private NodeWeights[] RequireArchitecture(CellType cell)
     {
-        bool used = cells.Any(c => c.IsReduction == (cell == CellType.Reduce));
+        bool used = Cells.Any(c => c.IsReduction == (cell == CellType.Reduce));
         if (_architectures.TryGetValue(cell, out var nodes))
         {
             return nodes;
