@@ -46,7 +46,7 @@ internal static class BatchNormAbsorption
         {
             using (torch.no_grad())
             {
-                CopyState(superNet.StemModule, net.StemModule, "stem");
+                CopyState(superNet.StemModules[0], net.StemModules[0], "stem");
                 CopyState(superNet.Classifier, net.Classifier, "classifier");
                 if (superNet.AuxiliaryHead is not null && net.AuxiliaryHead is not null)
                 {

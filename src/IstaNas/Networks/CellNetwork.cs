@@ -4,17 +4,19 @@ using static TorchSharp.torch;
 namespace IstaNas.Networks;
 
 /// <summary>
-/// What the DARTS-space networks share, the super-net and the evaluation network alike (DARTS' <c>Network</c> and
-/// <c>NetworkCIFAR</c>): a stem 3 x 3 convolution and BN with <c>StemMultiplier * C</c> channels, L cells with reductions
-/// at L/3 and 2L/3 doubling the channels, an optional auxiliary head after cell 2L/3 (computed in training only), global
-/// average pooling and a linear classifier. The cells are what the two differ in.
+/// What the DARTS-space networks share, the super-net and the evaluation network alike (DARTS' <c>Network</c>,
+/// <c>NetworkCIFAR</c> and <c>NetworkImageNet</c>): a stem (see <see cref="NetworkLayout"/>), L cells with reductions at
+/// L/3 and 2L/3 doubling the channels, an optional auxiliary head after cell 2L/3 (computed in training only), global
+/// average pooling and a linear classifier. The cells are what the networks differ in.
 /// </summary>
 public abstract class CellNetwork : nn.Module<Tensor, Tensor>
 {
     /// <summary>Parameters whose name contains this string belong to the auxiliary head (as in DARTS' <c>count_parameters_in_MB</c>).</summary>
     public const string AuxiliaryParameterPrefix = "auxiliary";
 
-    private readonly nn.Module<Tensor, Tensor> stem;
+    private readonly nn.Module<Tensor, Tensor>? stem;
+    private readonly nn.Module<Tensor, Tensor>? stem0;
+    private readonly nn.Module<Tensor, Tensor>? stem1;
     private readonly ModuleList<nn.Module> cells;
     private readonly AuxiliaryHead? auxiliary_head;
     private readonly AdaptiveAvgPool2d global_pooling;
@@ -23,15 +25,29 @@ public abstract class CellNetwork : nn.Module<Tensor, Tensor>
     private double _dropPathProbability;
 
     /// <summary>Builds the stem, the cells (made by <paramref name="createCell"/>), the auxiliary head and the classifier.</summary>
-    private protected CellNetwork(string name, NetworkShape shape, Func<CellStack.Slot, nn.Module> createCell, Func<nn.Module, int> outputChannels)
+    private protected CellNetwork(string name, NetworkShape shape, NetworkLayout layout, Func<CellStack.Slot, nn.Module> createCell,
+        Func<nn.Module, int> outputChannels)
         : base(name)
     {
         _shape = shape;
-        int stemChannels = shape.StemMultiplier * shape.Channels;
-        stem = Stem.Create(shape.InputChannels, stemChannels);
-        var (list, auxiliaryChannels, prev) = CellStack.Build(shape.Layers, stemChannels, shape.Channels, createCell, outputChannels);
+        Layout = layout;
+        int stemChannels;
+        if (layout == NetworkLayout.ImageNet)
+        {
+            stemChannels = shape.Channels;
+            stem0 = Stem.ImageNetFirst(shape.InputChannels, stemChannels);
+            stem1 = Stem.ImageNetSecond(stemChannels);
+        }
+        else
+        {
+            stemChannels = shape.StemMultiplier * shape.Channels;
+            stem = Stem.Create(shape.InputChannels, stemChannels);
+        }
+
+        var (list, auxiliaryChannels, prev) = CellStack.Build(shape.Layers, stemChannels, shape.Channels, createCell, outputChannels,
+            stemHalves: layout == NetworkLayout.ImageNet);
         cells = nn.ModuleList(list);
-        auxiliary_head = shape.Auxiliary ? new AuxiliaryHead(auxiliaryChannels, shape.Classes) : null;
+        auxiliary_head = shape.Auxiliary ? new AuxiliaryHead(auxiliaryChannels, shape.Classes, layout) : null;
         global_pooling = nn.AdaptiveAvgPool2d(1);
         classifier = nn.Linear(prev, shape.Classes);
         RegisterComponents();
@@ -49,6 +65,9 @@ public abstract class CellNetwork : nn.Module<Tensor, Tensor>
         }
     }
 
+    /// <summary>The stem and auxiliary head: DARTS' CIFAR or ImageNet network.</summary>
+    public NetworkLayout Layout { get; }
+
     /// <summary>Index of the cell after which the auxiliary head reads (2L/3).</summary>
     public int AuxiliaryPosition => CellStack.AuxiliaryPosition(_shape.Layers);
 
@@ -58,8 +77,8 @@ public abstract class CellNetwork : nn.Module<Tensor, Tensor>
     /// <summary>Parameters of the auxiliary head alone (0 without it).</summary>
     public long AuxiliaryParameterCount => ParameterCounting.Count(this, includeAuxiliary: true) - ParameterCount;
 
-    /// <summary>The stem (for weight transfer between the two networks).</summary>
-    internal nn.Module<Tensor, Tensor> StemModule => stem;
+    /// <summary>The stem modules in forward order: one for the CIFAR layout (its output feeds both inputs of the first cell), two for ImageNet.</summary>
+    internal IReadOnlyList<nn.Module<Tensor, Tensor>> StemModules => stem is not null ? [stem] : [stem0!, stem1!];
 
     /// <summary>The classifier (for weight transfer).</summary>
     internal Linear Classifier => classifier;
@@ -81,10 +100,21 @@ public abstract class CellNetwork : nn.Module<Tensor, Tensor>
     public (Tensor Logits, Tensor? Auxiliary) ForwardWithAuxiliary(Tensor input)
     {
         NetworkValidation.Images(input, _shape.InputChannels, nameof(input));
+        NetworkValidation.ImageSide(input, Layout, _shape.Layers, nameof(input));
         BeforeForward();
         Tensor? auxiliary = null;
-        var s0 = stem.call(input);
-        var s1 = s0;
+        Tensor s0, s1;
+        if (stem is not null)
+        {
+            s0 = stem.call(input);
+            s1 = s0;
+        }
+        else
+        {
+            s0 = stem0!.call(input);
+            s1 = stem1!.call(s0);
+        }
+
         for (int i = 0; i < cells.Count; i++)
         {
             var next = CellForward(cells[i], s0, s1, _dropPathProbability);

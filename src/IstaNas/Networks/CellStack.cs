@@ -17,12 +17,14 @@ internal static class CellStack
     /// <summary>
     /// Builds <paramref name="layers"/> cells after a stem of <paramref name="stemChannels"/> channels; returns them with
     /// the channels after cell 2L/3 (what the auxiliary head reads) and after the last cell (what the classifier reads).
+    /// With <paramref name="stemHalves"/> (the ImageNet stem, whose first output has twice the side of its second), the
+    /// first cell treats its first input as the output of a reduction.
     /// </summary>
     public static (TCell[] Cells, int AuxiliaryChannels, int OutputChannels) Build<TCell>(
-        int layers, int stemChannels, int channels, Func<Slot, TCell> create, Func<TCell, int> outputChannels)
+        int layers, int stemChannels, int channels, Func<Slot, TCell> create, Func<TCell, int> outputChannels, bool stemHalves = false)
     {
         int prevPrev = stemChannels, prev = stemChannels, current = channels, auxiliaryChannels = 0;
-        bool reductionPrevious = false;
+        bool reductionPrevious = stemHalves;
         var cells = new TCell[layers];
         for (int i = 0; i < layers; i++)
         {

@@ -5,9 +5,10 @@ using static TorchSharp.torch;
 namespace IstaNas.Networks;
 
 /// <summary>
-/// The evaluation network of a fixed architecture (DARTS <c>NetworkCIFAR</c>): stem 3 x 3 convolution and BN with
-/// <c>StemMultiplier * C</c> channels, L <see cref="EvaluationCell"/>s with reductions at L/3 and 2L/3 doubling the
-/// channels, optional auxiliary head after cell 2L/3 (training only), global average pooling and a linear classifier.
+/// The evaluation network of a fixed architecture (DARTS <c>NetworkCIFAR</c>, or <c>NetworkImageNet</c> with
+/// <see cref="EvaluationNetworkOptions.Layout"/>): the stem, L <see cref="EvaluationCell"/>s with reductions at L/3 and
+/// 2L/3 doubling the channels, optional auxiliary head after cell 2L/3 (training only), global average pooling and a
+/// linear classifier.
 /// </summary>
 public sealed class EvaluationNetwork : CellNetwork
 {
@@ -17,7 +18,7 @@ public sealed class EvaluationNetwork : CellNetwork
     /// <param name="reduce">The reduction cell.</param>
     /// <exception cref="ArgumentException">An option or a cell description is invalid.</exception>
     internal EvaluationNetwork(EvaluationNetworkOptions options, CellTopology normal, CellTopology reduce)
-        : base(nameof(EvaluationNetwork), Validated(options, normal, reduce),
+        : base(nameof(EvaluationNetwork), Validated(options, normal, reduce), options.Layout,
             slot => new EvaluationCell(slot.Reduction ? reduce : normal, slot.PrevPrevChannels, slot.PrevChannels, slot.Channels, slot.Reduction,
                 slot.ReductionPrevious, options.BatchNormAfterParameterFree),
             cell => ((EvaluationCell)cell).OutputChannels)

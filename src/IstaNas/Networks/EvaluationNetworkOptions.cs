@@ -1,6 +1,9 @@
 namespace IstaNas.Networks;
 
-/// <summary>Configuration of the evaluation network (<see cref="EvaluationNetwork"/>, DARTS <c>NetworkCIFAR</c>); defaults are the CIFAR-10 protocol.</summary>
+/// <summary>
+/// Configuration of the evaluation network (<see cref="EvaluationNetwork"/>, DARTS <c>NetworkCIFAR</c> or
+/// <c>NetworkImageNet</c>); defaults are the CIFAR-10 protocol.
+/// </summary>
 public sealed record EvaluationNetworkOptions : NetworkShape
 {
     /// <summary>The CIFAR-10 protocol's network: C = 36, L = 20, auxiliary head.</summary>
@@ -18,6 +21,12 @@ public sealed record EvaluationNetworkOptions : NetworkShape
     {
     }
 
+    /// <summary>
+    /// DARTS' CIFAR network (the default) or its ImageNet network: two-part stem to 1/8 of the image side with C channels
+    /// (<see cref="NetworkShape.StemMultiplier"/> does not apply), ImageNet auxiliary head. See <see cref="NetworkLayout"/>.
+    /// </summary>
+    public NetworkLayout Layout { get; init; }
+
     /// <summary>Append a BN to pools and the identity skip (the one-stage form, after BN absorption). Default false.</summary>
     public bool BatchNormAfterParameterFree { get; init; }
 
@@ -28,6 +37,10 @@ public sealed record EvaluationNetworkOptions : NetworkShape
     public override void Validate()
     {
         base.Validate();
+        if (!Enum.IsDefined(Layout))
+            throw new ArgumentException($"Layout must be {string.Join(" or ", Enum.GetNames<NetworkLayout>())}, got {(int)Layout}.", nameof(Layout));
+        if (Layout == NetworkLayout.ImageNet && Channels < 2)
+            throw new ArgumentException($"Channels must be at least 2 for the ImageNet layout (its stem starts with C/2 channels), got {Channels}.", nameof(Channels));
         NetworkValidation.Probability(DropPathProbability, nameof(DropPathProbability));
     }
 }

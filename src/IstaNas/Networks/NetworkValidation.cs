@@ -59,6 +59,30 @@ internal static class NetworkValidation
         }
     }
 
+    /// <summary>
+    /// Checks that the image side halves evenly wherever the network halves it with a pair of offset convolutions
+    /// (FactorizedReduce) or a stride-2 cell: before each reduction cell and, for the ImageNet layout, after the stem.
+    /// An odd side there makes the two halves of the reduction differ by a pixel, which the concatenation cannot join.
+    /// </summary>
+    public static void ImageSide(torch.Tensor input, NetworkLayout layout, int layers, string name)
+    {
+        int reductions = layers / 3 == 2 * layers / 3 ? 1 : 2;
+        foreach ((long side, string what) in new[] { (input.shape[2], "height"), (input.shape[3], "width") })
+        {
+            // Sides that must be even: the ImageNet stem's 1/4 output (the first cell reduces it), then each reduction cell's input.
+            long s = layout == NetworkLayout.ImageNet ? (((side + 1) / 2) + 1) / 2 : side;
+            int halvings = reductions + (layout == NetworkLayout.ImageNet ? 1 : 0);
+            if (s % (1L << halvings) == 0) continue;
+            string rule = layout == NetworkLayout.ImageNet
+                ? "for the ImageNet layout the side after the stem's first two stride-2 convolutions (about side/4) must be a multiple of " +
+                  $"{1L << halvings}, as for 224 or any multiple of {4L << halvings}"
+                : $"for the CIFAR layout it must be a multiple of {1L << halvings}";
+            throw new ArgumentException(
+                $"The image {what} {side} does not halve evenly through the network's {reductions} reduction cell(s): {rule}. " +
+                "Resize the images (ImageFolderOptions.ImageSize, --image-size) or crop them (--crop-size).", name);
+        }
+    }
+
     /// <summary>True when cell <paramref name="index"/> of <paramref name="layers"/> is a reduction cell (L/3 and 2L/3).</summary>
     public static bool IsReduction(int index, int layers) => index == layers / 3 || index == 2 * layers / 3;
 }

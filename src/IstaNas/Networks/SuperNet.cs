@@ -19,7 +19,7 @@ public sealed class SuperNet : CellNetwork, ISuperNet
     /// <param name="options">The options; validated here.</param>
     /// <exception cref="ArgumentException">An option is invalid (the message names it).</exception>
     public SuperNet(SuperNetOptions options)
-        : base(nameof(SuperNet), Validated(options),
+        : base(nameof(SuperNet), Validated(options), NetworkLayout.Cifar,
             slot => new SuperNetCell(options, slot.PrevPrevChannels, slot.PrevChannels, slot.Channels, slot.Reduction, slot.ReductionPrevious),
             cell => ((SuperNetCell)cell).OutputChannels)
     {

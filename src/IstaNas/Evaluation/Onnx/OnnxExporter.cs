@@ -128,8 +128,9 @@ internal static class OnnxExporter
 
         public GraphProto Write()
         {
-            string stem = Stem(InputName);
-            string s0 = stem, s1 = stem;
+            IReadOnlyList<torch.nn.Module<Tensor, Tensor>> stems = _network.StemModules;
+            string s0 = Stem(stems[0], InputName);
+            string s1 = stems.Count == 1 ? s0 : Stem(stems[1], s0);
             IReadOnlyList<EvaluationCell> cells = _network.Cells;
             for (int i = 0; i < cells.Count; i++)
             {
@@ -148,12 +149,28 @@ internal static class OnnxExporter
             return _b.Graph;
         }
 
-        private string Stem(string x)
+        /// <summary>A stem: convolutions (each followed by its BN) and ReLUs, in order.</summary>
+        private string Stem(torch.nn.Module<Tensor, Tensor> stem, string x)
         {
-            var parts = _network.StemModule.children().ToArray();
-            if (parts is not [Conv2d conv, BatchNorm2d bn])
-                throw new NotSupportedException($"The stem is expected to be Conv2d then BatchNorm2d; it holds {string.Join(", ", parts.Select(p => p.GetType().Name))}.");
-            return ConvBatchNorm(conv, bn, x);
+            var parts = stem.children().ToArray();
+            for (int i = 0; i < parts.Length; i++)
+            {
+                switch (parts[i])
+                {
+                    case Conv2d conv when i + 1 < parts.Length && parts[i + 1] is BatchNorm2d bn:
+                        x = ConvBatchNorm(conv, bn, x);
+                        i++;
+                        break;
+                    case ReLU relu:
+                        x = Relu(Path(relu), x);
+                        break;
+                    default:
+                        throw new NotSupportedException(
+                            $"The stem '{Path(stem)}' is expected to hold convolutions each followed by a BatchNorm2d, and ReLUs; it holds {string.Join(", ", parts.Select(p => p.GetType().Name))}.");
+                }
+            }
+
+            return x;
         }
 
         private string Cell(EvaluationCell cell, int index, string s0, string s1)
