@@ -36,6 +36,7 @@ public sealed class SearchBuilder
     private readonly TwoStageOptions _twoStage = new();
     private readonly OneStageOptions _oneStage = new();
     private readonly DartsOptions _darts = new();
+    private readonly RandomOptions _random = new();
     private Func<IStrategy>? _strategy;
     private Device _device = CPU;
     private long _seed;
@@ -132,6 +133,9 @@ public sealed class SearchBuilder
     /// <summary>Changes the DARTS options without choosing the strategy.</summary>
     public SearchBuilder ConfigureDarts(Action<DartsOptions> configure) => Configure(_darts, configure);
 
+    /// <summary>Changes the random baseline's options without choosing the strategy.</summary>
+    public SearchBuilder ConfigureRandom(Action<RandomOptions> configure) => Configure(_random, configure);
+
     /// <summary>Two-stage ISTA-NAS (the default), with the options configured so far, then <paramref name="configure"/>.</summary>
     public SearchBuilder UseTwoStage(Action<TwoStageOptions>? configure = null) => Use(_twoStage, configure, o => new TwoStageStrategy(o));
 
@@ -140,6 +144,9 @@ public sealed class SearchBuilder
 
     /// <summary>The first-order DARTS baseline (dense super-net with <c>none</c> and softmax weights).</summary>
     public SearchBuilder UseDarts(Action<DartsOptions>? configure = null) => Use(_darts, configure, o => new DartsStrategy(o));
+
+    /// <summary>The random baseline: a seeded uniform draw of the space's sparsity, or with <see cref="RandomOptions.WeightSharing"/> random search with weight sharing.</summary>
+    public SearchBuilder UseRandom(Action<RandomOptions>? configure = null) => Use(_random, configure, o => new RandomStrategy(o));
 
     /// <summary>Any strategy, including your own.</summary>
     public SearchBuilder UseStrategy(IStrategy strategy)
@@ -250,6 +257,7 @@ public sealed class SearchBuilder
                 case "two-stage": Copy(settings.Options.Deserialize<TwoStageOptions>(JsonFormat.Compact)!, _twoStage); return UseTwoStage();
                 case "one-stage": Copy(settings.Options.Deserialize<OneStageOptions>(JsonFormat.Compact)!, _oneStage); return UseOneStage();
                 case "darts": Copy(settings.Options.Deserialize<DartsOptions>(JsonFormat.Compact)!, _darts); return UseDarts();
+                case RandomStrategy.Kind: Copy(settings.Options.Deserialize<RandomOptions>(JsonFormat.Compact)!, _random); return UseRandom();
                 default: throw new CheckpointException(checkpointPath, $"its strategy '{settings.Strategy}' is not one this builder knows.");
             }
         }
