@@ -46,25 +46,29 @@ internal sealed class SuperNetCheckpoint : IDisposable
         ArgumentNullException.ThrowIfNull(train);
         if (!File.Exists(path)) throw new FileNotFoundException($"Super-net checkpoint '{path}' does not exist.", path);
         Checkpoint checkpoint = Checkpoint.Load(path);
-        SearchSettings settings = TrainingLoop.ReadSettings<SearchSettings>(checkpoint)
-            ?? throw new CheckpointException(path, "it stores no search settings (an evaluation checkpoint, or one written by an older IstaNas).");
+        string kind = checkpoint.Metadata.Kind;
+        if (kind == "one-stage")
+            throw new CheckpointException(path,
+                "it is a one-stage search, whose candidates are scaled by alpha and whose BNs train as they freeze; score a two-stage, DARTS or random (weight-sharing) super-net.");
+        if (kind is not ("two-stage" or "darts" or RandomStrategy.Kind))
+            throw new CheckpointException(path, $"it is a '{kind}' checkpoint, which holds no search super-net; give a two-stage, darts or random (weight-sharing) search checkpoint.");
+        SearchSettings settings = TrainingLoop.ReadSettings<SearchSettings>(checkpoint) is { Strategy: not null } read
+            ? read
+            : throw new CheckpointException(path, "it stores no search settings (written by an older IstaNas).");
         SearchTrainingOptions options;
         double portion;
         try
         {
-            (options, portion) = settings.Strategy switch
+            (options, portion) = kind switch
             {
                 "two-stage" => Read<TwoStageOptions>(settings.Options, o => o.TrainPortion),
                 "darts" => Read<DartsOptions>(settings.Options, o => o.TrainPortion),
-                RandomStrategy.Kind => Read<RandomOptions>(settings.Options, o => o.TrainPortion),
-                "one-stage" => throw new CheckpointException(path,
-                    "it is a one-stage search, whose candidates are scaled by alpha and whose BNs train as they freeze; score a two-stage, DARTS or random (weight-sharing) super-net."),
-                string other => throw new CheckpointException(path, $"its strategy '{other}' has no super-net to score."),
+                _ => Read<RandomOptions>(settings.Options, o => o.TrainPortion),
             };
         }
         catch (JsonException ex)
         {
-            throw new CheckpointException(path, $"its {settings.Strategy} options are unreadable: {ex.Message}", ex);
+            throw new CheckpointException(path, $"its {kind} options are unreadable: {ex.Message}", ex);
         }
 
         CheckpointFingerprint data = TrainingData.Fingerprint(CheckpointFingerprint.Empty, "data.train", train);
@@ -73,7 +77,7 @@ internal sealed class SuperNetCheckpoint : IDisposable
         if (differences.Count > 0)
             throw new CheckpointException(path, $"its super-net was trained on other data than '{train.Name}' ({string.Join("; ", differences)}).");
 
-        IReadOnlyList<string> operations = settings.Strategy == "darts"
+        IReadOnlyList<string> operations = kind == "darts"
             ? DartsSearchSpace.DenseOperations([.. settings.SearchSpace.Operations])
             : [.. settings.SearchSpace.Operations];
         var network = new SearchNetwork(new SuperNetOptions
@@ -98,7 +102,7 @@ internal sealed class SuperNetCheckpoint : IDisposable
             throw;
         }
 
-        return new SuperNetCheckpoint(network, settings.Strategy, checkpoint.Metadata.Epoch, portion, settings.SearchSpace);
+        return new SuperNetCheckpoint(network, kind, checkpoint.Metadata.Epoch, portion, settings.SearchSpace);
     }
 
     public void Dispose() => Network.Dispose();
