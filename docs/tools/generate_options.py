@@ -5,12 +5,14 @@ root = os.path.join(here, '..', '..', 'src', 'IstaNas')
 classes = [
   ('SearchSpaceOptions', 'SearchSpace/SearchSpaceOptions.cs', '`SearchBuilder.ConfigureSearchSpace`, `IstaNasBuilder.ConfigureSearchSpace`'),
   ('SparseCoderOptions', 'SparseCoding/SparseCoderOptions.cs', '`SearchBuilder.ConfigureRecovery`, `IstaNasBuilder.ConfigureRecovery`'),
-  ('TrainingOptions', 'Strategies/TrainingOptions.cs', 'the base of every training options class: `TwoStageOptions`, `OneStageOptions`, `DartsOptions` and `EvaluationOptions` (each sets its own defaults where the table says so below)'),
+  ('TrainingOptions', 'Training/TrainingOptions.cs', 'the base of every training options class: `TwoStageOptions`, `OneStageOptions`, `DartsOptions` and `EvaluationOptions` (each sets its own defaults where the table says so below)'),
   ('SearchTrainingOptions', 'Strategies/SearchTrainingOptions.cs', 'the base of `TwoStageOptions`, `OneStageOptions` and `DartsOptions`'),
   ('TwoStageOptions', 'Strategies/TwoStageOptions.cs', '`SearchBuilder.UseTwoStage`'),
   ('OneStageOptions', 'Strategies/OneStageOptions.cs', '`SearchBuilder.UseOneStage`'),
   ('DartsOptions', 'Strategies/DartsOptions.cs', '`SearchBuilder.UseDarts`'),
+  ('RandomOptions', 'Strategies/RandomOptions.cs', '`SearchBuilder.UseRandom`, `IstaNasBuilder.ConfigureRandom`'),
   ('EvaluationOptions', 'Evaluation/EvaluationOptions.cs', '`new EvaluationTrainer(genotype, options)`'),
+  ('ConsistencyOptions', 'Quality/ConsistencyOptions.cs', '`new ConsistencyStudy(options)` (docs/search-quality.md)'),
 ]
 out = ["# Options reference", "",
        "Every options class is validated when it is used (`SearchBuilder.Build`, a strategy's constructor, `AddIstaNas`",

@@ -189,7 +189,7 @@ internal static class SweepCommand
 
     private static int RunLocally(QualityConsole console, SweepPlan plan, int parallel, string output, CancellationToken cancellationToken)
     {
-        console.Line($"Sweep of {plan.Tasks.Count} tasks ({plan.Seeds.Count} seeds x {string.Join(", ", plan.Strategies)}) in {output}, {parallel} at a time.");
+        console.Line($"Sweep of {Describe(plan)} in {output}, {parallel} at a time.");
         LocalRunner.Outcome outcome = LocalRunner.Run(plan, parallel, console, cancellationToken);
         SweepAggregate aggregate = SweepAggregate.Read(output);
         SavedFiles saved = aggregate.Write(output);
@@ -221,10 +221,14 @@ internal static class SweepCommand
             ["tasks"] = plan.Tasks.Count,
             ["files"] = JsonSerializer.SerializeToNode(files),
         });
-        console.Result($"Wrote {string.Join(" and ", files)}: {plan.Tasks.Count} tasks ({plan.Seeds.Count} seeds x {string.Join(", ", plan.Strategies)}).");
+        console.Result($"Wrote {string.Join(" and ", files)}: {Describe(plan)}.");
         console.Result(next);
         return 0;
     }
+
+    /// <summary>"4 tasks (2 seeds x two-stage, random)".</summary>
+    private static string Describe(SweepPlan plan) =>
+        $"{plan.Tasks.Count} task{(plan.Tasks.Count == 1 ? string.Empty : "s")} ({plan.Seeds.Count} seed{(plan.Seeds.Count == 1 ? string.Empty : "s")} x {string.Join(", ", plan.Strategies)})";
 
     /// <summary>The explicitly given options, as arguments of the same names.</summary>
     private static List<string> Given(ParseResult p, IEnumerable<Option> options)

@@ -22,7 +22,7 @@ internal static class TaskScript
         int last = plan.Tasks.Count - 1;
         string indexLine = "INDEX=\"${" + indexVariable + ":-${1:-}}\"";
         sb.Append(CultureInfo.InvariantCulture, $$"""
-            # IstaNas sweep: {{plan.Tasks.Count}} tasks ({{plan.Seeds.Count}} seeds x {{plan.Strategies.Count}} strategies: {{string.Join(", ", plan.Strategies)}}).
+            # IstaNas sweep: {{plan.Tasks.Count}} task(s): {{plan.Seeds.Count}} seed(s) x {{string.Join(", ", plan.Strategies)}}.
             # Task i searches, then evaluates the genotype it found; a step whose result.json says it finished is skipped,
             # one with a checkpoint is continued with --resume. Run the array again to continue it. Written by `istanas sweep`.
             set -uo pipefail

@@ -41,11 +41,12 @@ internal static class ConsistencyPlot
 
     private static string Format(double v) => double.IsFinite(v) ? v.ToString("0.00", CultureInfo.InvariantCulture) : "n/a";
 
-    /// <summary>The values' range with a margin (and room on the right for the labels); at least one percentage point wide.</summary>
+    /// <summary>The values' range (percent) with a margin, and room on the right for the labels; at least one percentage point wide.</summary>
     internal static (double Low, double High) Range(double[] values)
     {
         double low = values.Min(), high = values.Max();
         double span = Math.Max(high - low, 1);
-        return (Math.Max(low - 0.12 * span, -1), Math.Min(high + 0.15 * span, 101));
+        // Accuracies lie in [0, 100]: the margin may reach a little beyond, not to a tick of its own (such as -1).
+        return (Math.Max(low - 0.12 * span, Math.Min(low, 0) - 0.04 * span), Math.Min(high + 0.15 * span, Math.Max(high, 100) + 0.04 * span));
     }
 }

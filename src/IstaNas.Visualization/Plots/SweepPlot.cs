@@ -17,6 +17,7 @@ internal static class SweepPlot
         string[] strategies = [.. finite.Select(r => r.Strategy).Distinct(StringComparer.Ordinal)];
         Plot plot = ChartStyle.Create("test accuracy per strategy (every run, labelled by its seed; bar: mean \u00b1 1 std)", "", "test top-1 accuracy (%)");
         var labels = new string[strategies.Length];
+        var extent = new List<double>();
         for (int s = 0; s < strategies.Length; s++)
         {
             RunAccuracy[] group = [.. finite.Where(r => r.Strategy == strategies[s]).OrderBy(r => r.Seed)];
@@ -38,7 +39,8 @@ internal static class SweepPlot
             double mean = ys.Average();
             double std = ys.Length > 1 ? Math.Sqrt(ys.Sum(y => (y - mean) * (y - mean)) / (ys.Length - 1)) : 0;
             Line(plot, s - Spread - 0.08, mean, s + Spread + 0.08, mean, 2.5f);
-            if (ys.Length > 1)
+            extent.AddRange([.. ys, mean - std, mean + std]);
+            if (std > 0)
             {
                 double x = s - Spread - 0.12;
                 Line(plot, x, mean - std, x, mean + std, 1.5f);
@@ -54,8 +56,7 @@ internal static class SweepPlot
         plot.Axes.Bottom.TickLabelStyle.FontName = EmbeddedFonts.Name;
         plot.Axes.Bottom.TickLabelStyle.FontSize = 14;
         plot.HideLegend();
-        double[] all = [.. finite.Select(r => 100 * r.TestAccuracy)];
-        (double low, double high) = ConsistencyPlot.Range(all);
+        (double low, double high) = ConsistencyPlot.Range([.. extent]); // every point and every whisker
         plot.Axes.SetLimits(-0.6, strategies.Length - 0.4, low, high);
         return plot;
     }

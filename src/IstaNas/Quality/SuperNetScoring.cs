@@ -15,8 +15,9 @@ namespace IstaNas.Quality;
 /// then the top-1 accuracy on validation batches in evaluation mode is the score.
 /// <para>
 /// Afterwards the network keeps the recalibrated statistics of the scored genotype (they are not restored: a search
-/// network trains in training mode, where running statistics are not used, and every score recalibrates from scratch),
-/// and the genotype's architecture; its training mode and drop-path probability are restored.
+/// network trains in training mode, where running statistics are not used, and every score recalibrates from scratch);
+/// its training mode and drop-path probability are restored. The weight tensors of the scored architecture are disposed
+/// on return, so set the network's architecture again before its next forward pass (as every training step does).
 /// </para>
 /// </summary>
 public static class SuperNetScoring

@@ -11,7 +11,7 @@ public class OptionsDocumentationTests
 {
     public static TheoryData<Type> OptionTypes() =>
         new(typeof(SearchSpaceOptions), typeof(SparseCoderOptions), typeof(TrainingOptions), typeof(SearchTrainingOptions), typeof(TwoStageOptions),
-            typeof(OneStageOptions), typeof(DartsOptions), typeof(EvaluationOptions));
+            typeof(OneStageOptions), typeof(DartsOptions), typeof(RandomOptions), typeof(EvaluationOptions), typeof(IstaNas.Quality.ConsistencyOptions));
 
     [Theory]
     [MemberData(nameof(OptionTypes))]
