@@ -66,7 +66,16 @@ internal static class LocalRunner
             Report(console, task, name, step, resume ? "continued" : "started", resume ? "continuing from its checkpoint" : "started");
             var clock = Stopwatch.StartNew();
             string log = Path.Combine(task.Folder, "sweep.log");
-            int exit = RunChild(command, log, cancellationToken);
+            int exit;
+            try
+            {
+                exit = RunChild(command, log, cancellationToken);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.ComponentModel.Win32Exception)
+            {
+                return $"{step} could not start ('{command[0]}'): {ex.Message}";
+            }
+
             if (exit == 130 || cancellationToken.IsCancellationRequested) return "cancelled";
             if (exit != 0) return $"{step} exited with code {exit}; see {log}";
             if (!SweepTask.Finished(folder)) return $"{step} ended without a finished result.json in {folder}; see {log}";

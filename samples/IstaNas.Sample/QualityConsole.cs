@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using IstaNas.IO;
 using IstaNas.Training;
-using Spectre.Console;
 
 namespace IstaNas.Sample;
 
@@ -16,7 +15,7 @@ internal sealed class QualityConsole(bool quiet, bool json)
     /// <summary>A progress line (not with --quiet or --json).</summary>
     public void Line(string text)
     {
-        if (!quiet && !json) AnsiConsole.MarkupLine(Markup.Escape(text));
+        if (!quiet && !json) Console.Out.WriteLine(text);
     }
 
     /// <summary>A result line: printed unless --json.</summary>
