@@ -5,7 +5,8 @@ internal static class DataSpec
 {
     public const string Help =
         "synthetic[:COUNT] (default), cifar10:DIR (binary or Python version), cifar100:DIR, idx:IMAGES,LABELS or folder:DIR " +
-        "(your own images, DIR/<class>/<image>.png|jpg|bmp; with DIR/train and DIR/test or DIR/val, the search uses train and reports on test)";
+        "(your own images, DIR/<class>/<image>.png|jpg|bmp, of which a fixed, seeded fifth of every class is held out for testing, the same fifth " +
+        "evaluate holds out; or DIR/train/<class>/... with DIR/test/... or DIR/val/...)";
 
     /// <summary>Applies the data choice to the builder; throws ArgumentException with a one-line reason.</summary>
     public static SearchBuilder Apply(SearchBuilder builder, string spec, int seed, Data.ImageFolderOptions? folder = null)

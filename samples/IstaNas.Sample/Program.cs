@@ -8,6 +8,9 @@ Command search = SearchCommand.Create();
 root.Subcommands.Add(search);
 root.Subcommands.Add(EvaluateCommand.Create());
 root.Subcommands.Add(ExportCommand.Create());
+root.Subcommands.Add(ConsistencyCommand.Create());
+root.Subcommands.Add(SweepCommand.Create());
+root.Subcommands.Add(AggregateCommand.Create());
 root.SetAction((parse, ct) => SearchCommand.RunAsync(search.Parse([]), ct));
 
 ParseResult parsed = root.Parse(args);

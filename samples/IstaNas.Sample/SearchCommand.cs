@@ -12,7 +12,8 @@ internal static class SearchCommand
 {
     private static readonly Option<string> Strategy = new("--strategy", "-s")
     {
-        Description = "Search strategy: two-stage (ISTA-NAS), one-stage (search and train in one run) or darts (first-order DARTS baseline).",
+        Description = "Search strategy: two-stage (ISTA-NAS), one-stage (search and train in one run), darts (first-order DARTS baseline) or random " +
+                      "(the chance baseline: a seeded uniform draw; with --weight-sharing, random search with weight sharing).",
         DefaultValueFactory = _ => "two-stage",
     };
 
@@ -61,6 +62,8 @@ internal static class SearchCommand
 
     private static readonly FolderOptions Folder = new();
 
+    private static readonly RandomSearchOptions Random = new();
+
     private static readonly Option<string?> Resume = new("--resume")
     {
         Description = "Continue the run saved in this checkpoint with the options stored in it (give --epochs to extend it; other options must match).",
@@ -78,7 +81,7 @@ internal static class SearchCommand
                      Seed, Output, Resume,
                  })
             command.Options.Add(o);
-        foreach (Option o in Folder.All)
+        foreach (Option o in Folder.All.Concat(Random.All))
             command.Options.Add(o);
         CommonOptions.AddTo(command);
         command.SetAction(RunAsync);
@@ -112,10 +115,12 @@ internal static class SearchCommand
                 dataSpec = stored.GetValueOrDefault("data") ?? throw new ArgumentException($"--resume '{resume}' does not say which data it used; give --data.");
             if (!Given(Seed) && int.TryParse(stored.GetValueOrDefault("dataSeed"), out int storedSeed)) dataSeed = storedSeed;
         }
-        else if (strategy is not ("two-stage" or "one-stage" or "darts"))
+        else if (strategy is not ("two-stage" or "one-stage" or "darts" or "random"))
         {
-            throw new ArgumentException($"--strategy '{strategy}' is not known; use two-stage, one-stage or darts.");
+            throw new ArgumentException($"--strategy '{strategy}' is not known; use two-stage, one-stage, darts or random.");
         }
+
+        Random.Check(p, strategy);
 
         int epochs = p.GetValue(Epochs);
         if (Given(Epochs) && epochs <= 0) throw new ArgumentException($"--epochs must be positive, not {epochs}.");
@@ -161,6 +166,13 @@ internal static class SearchCommand
                     Configure(o);
                     if (resume is null) o.Auxiliary = true;
                     if (Given(MaxSearchEpochs) || resume is null) o.MaxSearchEpochs = p.GetValue(MaxSearchEpochs) ?? Math.Max(1, o.Epochs);
+                });
+                break;
+            case "random":
+                builder.UseRandom(o =>
+                {
+                    Configure(o);
+                    Random.Apply(p, o);
                 });
                 break;
             default: builder.UseDarts(Configure); break;

@@ -28,6 +28,9 @@ public sealed class IstaNasBuilder
     /// <summary>Configures the DARTS baseline.</summary>
     public IstaNasBuilder ConfigureDarts(Action<DartsOptions> configure) => Configure(configure);
 
+    /// <summary>Configures the random baseline.</summary>
+    public IstaNasBuilder ConfigureRandom(Action<RandomOptions> configure) => Configure(configure);
+
     /// <summary>Configures the evaluation trainer's options.</summary>
     public IstaNasBuilder ConfigureEvaluation(Action<EvaluationOptions> configure) => Configure(configure);
 

@@ -39,6 +39,7 @@ public static class IstaNasServiceCollectionExtensions
         AddValidated<TwoStageOptions>(services);
         AddValidated<OneStageOptions>(services);
         AddValidated<DartsOptions>(services);
+        AddValidated<RandomOptions>(services);
         AddValidated<EvaluationOptions>(services);
         services.TryAddSingleton<ISparseCoder>(sp => SparseCoder.Create(sp.GetRequiredService<IOptions<SparseCoderOptions>>().Value));
         services.TryAddTransient(sp =>
@@ -48,7 +49,8 @@ public static class IstaNasServiceCollectionExtensions
                 .ConfigureSparseCoder(o => OptionsCopy.Into(sp.GetRequiredService<IOptions<SparseCoderOptions>>().Value, o))
                 .ConfigureTwoStage(o => OptionsCopy.Into(sp.GetRequiredService<IOptions<TwoStageOptions>>().Value, o))
                 .ConfigureOneStage(o => OptionsCopy.Into(sp.GetRequiredService<IOptions<OneStageOptions>>().Value, o))
-                .ConfigureDarts(o => OptionsCopy.Into(sp.GetRequiredService<IOptions<DartsOptions>>().Value, o));
+                .ConfigureDarts(o => OptionsCopy.Into(sp.GetRequiredService<IOptions<DartsOptions>>().Value, o))
+                .ConfigureRandom(o => OptionsCopy.Into(sp.GetRequiredService<IOptions<RandomOptions>>().Value, o));
             return builder;
         });
         var istaNas = new IstaNasBuilder(services);
@@ -58,7 +60,7 @@ public static class IstaNasServiceCollectionExtensions
 
     /// <summary>
     /// Adds IstaNas as <see cref="AddIstaNas(IServiceCollection)"/> does and binds every options class
-    /// from a configuration section: <c>SearchSpace</c>, <c>SparseCoder</c>, <c>TwoStage</c>, <c>OneStage</c>, <c>Darts</c> and
+    /// from a configuration section: <c>SearchSpace</c>, <c>SparseCoder</c>, <c>TwoStage</c>, <c>OneStage</c>, <c>Darts</c>, <c>Random</c> and
     /// <c>Evaluation</c> under <paramref name="configuration"/> (for example <c>configuration.GetSection("IstaNas")</c>).
     /// A list in the configuration (<c>SearchSpace:Operations</c>) replaces the default list instead of adding to it.
     /// </summary>
@@ -87,6 +89,7 @@ public static class IstaNasServiceCollectionExtensions
         Bind<TwoStageOptions>(services, configuration.GetSection("TwoStage"));
         Bind<OneStageOptions>(services, configuration.GetSection("OneStage"));
         Bind<DartsOptions>(services, configuration.GetSection("Darts"));
+        Bind<RandomOptions>(services, configuration.GetSection("Random"));
         Bind<EvaluationOptions>(services, configuration.GetSection("Evaluation"));
         return AddCore(services, configure);
     }

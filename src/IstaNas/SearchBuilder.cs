@@ -37,6 +37,7 @@ public sealed class SearchBuilder
     private readonly TwoStageOptions _twoStage = new();
     private readonly OneStageOptions _oneStage = new();
     private readonly DartsOptions _darts = new();
+    private readonly RandomOptions _random = new();
     private Func<IStrategy>? _strategy;
     private Device _device = CPU;
     private long _seed;
@@ -90,7 +91,10 @@ public sealed class SearchBuilder
     /// <summary>
     /// Searches on your own images, <c>root/&lt;class&gt;/&lt;image&gt;</c> (see <see cref="ImageFolder"/>). When the folder has
     /// <c>train</c> and <c>test</c> (or <c>val</c>) subfolders, the search uses the training images and reports on the
-    /// test images; otherwise it searches on all of them. Skipped files are logged through the builder's logging.
+    /// test images; otherwise it holds out the seeded <see cref="ImageFolderOptions.TestPortion"/> of every class for
+    /// testing exactly as <see cref="ImageFolder.LoadTrainTest"/> does, so a search and a later evaluation of its
+    /// genotype on the same folder never train on the images the evaluation tests on. Skipped files are logged through
+    /// the builder's logging.
     /// </summary>
     public SearchBuilder UseImageFolder(string root, ImageFolderOptions? options = null)
     {
@@ -98,13 +102,8 @@ public sealed class SearchBuilder
         _data = () =>
         {
             ILogger logger = _loggerFactory.CreateLogger(typeof(ImageFolder).FullName!);
-            if (Directory.Exists(root) && ImageFolder.FindTrainTestFolders(root) is not null)
-            {
-                var (train, test) = ImageFolder.LoadTrainTest(root, options, logger);
-                return (train, test);
-            }
-
-            return (ImageFolder.Load(root, options, logger), null);
+            var (train, test) = ImageFolder.LoadTrainTest(root, options, logger);
+            return (train, test);
         };
         return this;
     }
@@ -133,6 +132,9 @@ public sealed class SearchBuilder
     /// <summary>Changes the DARTS options without choosing the strategy.</summary>
     public SearchBuilder ConfigureDarts(Action<DartsOptions> configure) => Configure(_darts, configure);
 
+    /// <summary>Changes the random baseline's options without choosing the strategy.</summary>
+    public SearchBuilder ConfigureRandom(Action<RandomOptions> configure) => Configure(_random, configure);
+
     /// <summary>Two-stage ISTA-NAS (the default), with the options configured so far, then <paramref name="configure"/>.</summary>
     public SearchBuilder UseTwoStage(Action<TwoStageOptions>? configure = null) => Use(_twoStage, configure, o => new TwoStageStrategy(o));
 
@@ -141,6 +143,9 @@ public sealed class SearchBuilder
 
     /// <summary>The first-order DARTS baseline (dense super-net with <c>none</c> and softmax weights).</summary>
     public SearchBuilder UseDarts(Action<DartsOptions>? configure = null) => Use(_darts, configure, o => new DartsStrategy(o));
+
+    /// <summary>The random baseline: a seeded uniform draw of the space's sparsity, or with <see cref="RandomOptions.WeightSharing"/> random search with weight sharing.</summary>
+    public SearchBuilder UseRandom(Action<RandomOptions>? configure = null) => Use(_random, configure, o => new RandomStrategy(o));
 
     /// <summary>A strategy object (tests).</summary>
     internal SearchBuilder UseStrategy(IStrategy strategy)
@@ -241,16 +246,17 @@ public sealed class SearchBuilder
         Checkpoint checkpoint = Checkpoint.Load(checkpointPath);
         SearchSettings settings = TrainingLoop.ReadSettings<SearchSettings>(checkpoint)
             ?? throw new CheckpointException(checkpointPath, "it stores no search settings (an evaluation checkpoint, or one written by an older IstaNas).");
-        Copy(settings.SearchSpace, _space);
-        Copy(settings.SparseCoder, _sparseCoder);
+        JsonFormat.CopyInto(settings.SearchSpace, _space);
+        JsonFormat.CopyInto(settings.SparseCoder, _sparseCoder);
         _seed = settings.Seed;
         try
         {
             switch (settings.Strategy)
             {
-                case "two-stage": Copy(settings.Options.Deserialize<TwoStageOptions>(JsonFormat.Compact)!, _twoStage); return UseTwoStage();
-                case "one-stage": Copy(settings.Options.Deserialize<OneStageOptions>(JsonFormat.Compact)!, _oneStage); return UseOneStage();
-                case "darts": Copy(settings.Options.Deserialize<DartsOptions>(JsonFormat.Compact)!, _darts); return UseDarts();
+                case "two-stage": JsonFormat.CopyInto(settings.Options.Deserialize<TwoStageOptions>(JsonFormat.Compact)!, _twoStage); return UseTwoStage();
+                case "one-stage": JsonFormat.CopyInto(settings.Options.Deserialize<OneStageOptions>(JsonFormat.Compact)!, _oneStage); return UseOneStage();
+                case "darts": JsonFormat.CopyInto(settings.Options.Deserialize<DartsOptions>(JsonFormat.Compact)!, _darts); return UseDarts();
+                case RandomStrategy.Kind: JsonFormat.CopyInto(settings.Options.Deserialize<RandomOptions>(JsonFormat.Compact)!, _random); return UseRandom();
                 default: throw new CheckpointException(checkpointPath, $"its strategy '{settings.Strategy}' is not one this builder knows.");
             }
         }
@@ -267,7 +273,7 @@ public sealed class SearchBuilder
     {
         OptionsValidation.Validate(_space, "SearchSpace");
         OptionsValidation.Validate(_sparseCoder, "SparseCoder");
-        IStrategy strategy = (_strategy ?? (() => new TwoStageStrategy(Clone(_twoStage))))();
+        IStrategy strategy = (_strategy ?? (() => new TwoStageStrategy(JsonFormat.DeepCopy(_twoStage))))();
         if (_data is null)
             throw new InvalidOperationException("No data set: call UseSyntheticDataset, UseCifar10, UseCifar100, UseIdx, UseImageFolder or UseDataset before Build.");
         (ImageDataset train, ImageDataset? test) = _data();
@@ -275,7 +281,7 @@ public sealed class SearchBuilder
         {
             Train = train,
             Test = test,
-            SearchSpace = Clone(_space),
+            SearchSpace = JsonFormat.DeepCopy(_space),
             SparseCoder = _sparseCoder.Clone(),
             Device = _device,
             Seed = _seed,
@@ -299,22 +305,8 @@ public sealed class SearchBuilder
         where T : class
     {
         configure?.Invoke(options);
-        _strategy = () => create(Clone(options)); // the strategy gets its own copy: later changes to the builder do not leak into it
+        _strategy = () => create(JsonFormat.DeepCopy(options)); // the strategy gets its own copy: later changes to the builder do not leak into it
         return this;
-    }
-
-    /// <summary>A deep copy of an options object (through the library's JSON form, which every options class round-trips).</summary>
-    internal static T Clone<T>(T options)
-        where T : class =>
-        JsonSerializer.SerializeToElement(options, JsonFormat.Compact).Deserialize<T>(JsonFormat.Compact)!;
-
-    /// <summary>Copies every settable property of <paramref name="from"/> into <paramref name="to"/> (lists are copied, not shared).</summary>
-    internal static void Copy<T>(T from, T to)
-        where T : class
-    {
-        T copy = Clone(from);
-        foreach (var p in typeof(T).GetProperties().Where(p => p.CanRead && p.CanWrite))
-            p.SetValue(to, p.GetValue(copy));
     }
 }
 

@@ -4,6 +4,7 @@ using System.Reflection;
 using System.Text;
 using IstaNas.Data;
 using IstaNas.Evaluation;
+using IstaNas.Quality;
 using IstaNas.SearchSpace;
 using IstaNas.SparseCoding;
 using IstaNas.Strategies;
@@ -20,13 +21,15 @@ public static class OptionsDocument
         (typeof(SearchSpaceOptions), "`SearchBuilder.ConfigureSearchSpace`; configuration section `IstaNas:SearchSpace`."),
         (typeof(SparseCoderOptions), "`SearchBuilder.ConfigureSparseCoder`, `SparseCoder.Create`; configuration section `IstaNas:SparseCoder`."),
         (typeof(TrainingOptions), "the base of every training options class below."),
-        (typeof(SearchTrainingOptions), "the base of `TwoStageOptions` and `DartsOptions`."),
+        (typeof(SearchTrainingOptions), "the base of `TwoStageOptions`, `DartsOptions` and `RandomOptions`."),
         (typeof(TargetTrainingOptions), "the base of `OneStageOptions` and `EvaluationOptions`."),
         (typeof(ArchitectureOptimizerOptions), "the `Architecture` option of every search strategy; configuration `IstaNas:TwoStage:Architecture:LearningRate` and so on."),
         (typeof(TwoStageOptions), "`SearchBuilder.UseTwoStage` / `ConfigureTwoStage`; configuration section `IstaNas:TwoStage`."),
         (typeof(OneStageOptions), "`SearchBuilder.UseOneStage` / `ConfigureOneStage`; configuration section `IstaNas:OneStage`."),
         (typeof(DartsOptions), "`SearchBuilder.UseDarts` / `ConfigureDarts`; configuration section `IstaNas:Darts`."),
+        (typeof(RandomOptions), "`SearchBuilder.UseRandom` / `ConfigureRandom`; configuration section `IstaNas:Random`."),
         (typeof(EvaluationOptions), "`new EvaluationTrainer(genotype, options)`; configuration section `IstaNas:Evaluation`."),
+        (typeof(ConsistencyOptions), "`new ConsistencyStudy(options)`; `StandAlone` is an `EvaluationOptions`."),
         (typeof(ImageFolderOptions), "`ImageFolder.Load`, `SearchBuilder.UseImageFolder`."),
     ];
 

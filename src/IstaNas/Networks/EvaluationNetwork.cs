@@ -1,5 +1,4 @@
 using IstaNas.Architecture;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace IstaNas.Networks;

@@ -17,7 +17,7 @@ public class ConfigurationTests
     private static readonly (string Section, Type Type)[] Sections =
     [
         ("SearchSpace", typeof(SearchSpaceOptions)), ("SparseCoder", typeof(SparseCoderOptions)), ("TwoStage", typeof(TwoStageOptions)),
-        ("OneStage", typeof(OneStageOptions)), ("Darts", typeof(DartsOptions)), ("Evaluation", typeof(EvaluationOptions)),
+        ("OneStage", typeof(OneStageOptions)), ("Darts", typeof(DartsOptions)), ("Random", typeof(RandomOptions)), ("Evaluation", typeof(EvaluationOptions)),
     ];
 
     /// <summary>A valid value different from the default for every settable property (nested options too), as configuration strings.</summary>

@@ -29,6 +29,11 @@ public partial class NamespaceLayersTests
             "IstaNas.Architecture", "IstaNas.Checkpoints", "IstaNas.Data", "IstaNas.Evaluation", "IstaNas.IO", "IstaNas.Networks", "IstaNas.SearchSpace",
             "IstaNas.SparseCoding", "IstaNas.Training", "IstaNas.Validation",
         ],
+        ["IstaNas.Quality"] =
+        [
+            "IstaNas.Architecture", "IstaNas.Checkpoints", "IstaNas.Data", "IstaNas.Evaluation", "IstaNas.IO", "IstaNas.Networks", "IstaNas.SearchSpace",
+            "IstaNas.SparseCoding", "IstaNas.Strategies", "IstaNas.Training", "IstaNas.Validation",
+        ],
     };
 
     private static IEnumerable<(string File, string Namespace, string Text)> Sources()

@@ -24,7 +24,11 @@ public class ImageFolderSearchTests
         Assert.True(train.DecodesOnDemand);
         Assert.Equal(["circle", "square", "star"], train.ClassNames);
         Assert.Equal((3, 16, 16), (train.Channels, train.Height, train.Width));
-        Assert.Null(search.Context.Test);
+        // The seeded fifth of every class is held out, exactly the images the sample's evaluate holds out.
+        var (_, heldOut) = ImageFolder.LoadTrainTest(dir.Path, new ImageFolderOptions { ImageSize = 16, InMemoryLimitBytes = 0 });
+        Assert.Equal(3 * 26, train.Count);
+        Assert.Equal(3 * 6, search.Context.Test!.Count);
+        Assert.Equal(((ImageFolderDataset)heldOut).Files, ((ImageFolderDataset)search.Context.Test).Files);
 
         SearchResult result = search.Run();
         Assert.False(result.Cancelled);

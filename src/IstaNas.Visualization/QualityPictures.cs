@@ -1,0 +1,60 @@
+using IstaNas.Quality;
+using IstaNas.Training;
+using IstaNas.Visualization.Plots;
+
+namespace IstaNas.Visualization;
+
+/// <summary>
+/// Pictures of the search-quality tools (docs/search-quality.md): the scatter of a consistency study and the accuracy of
+/// every run of a sweep, per strategy. PNG, drawn with ScottPlot in the embedded font.
+/// </summary>
+public static class QualityPictures
+{
+    /// <summary>File name of the consistency scatter.</summary>
+    public const string ConsistencyFileName = "consistency.png";
+
+    /// <summary>File name of the sweep plot.</summary>
+    public const string SweepFileName = "sweep_accuracy.png";
+
+    /// <summary>
+    /// Writes <c>consistency.png</c> into <paramref name="directory"/> (created when missing): stand-alone against
+    /// super-net accuracy, one numbered point per architecture, Kendall's tau and Spearman's rho in the title. Nothing is
+    /// written without points. Written atomically; nothing is thrown for drawing or I/O errors (see <see cref="SavedFiles.Failed"/>).
+    /// </summary>
+    /// <param name="directory">The output folder.</param>
+    /// <param name="result">The study.</param>
+    /// <returns>The file written, or the failure.</returns>
+    public static SavedFiles Write(string directory, ConsistencyResult result)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        ArgumentNullException.ThrowIfNull(result);
+        var writer = new PictureWriter(directory);
+        writer.Png(ConsistencyFileName, () =>
+        {
+            using ScottPlot.Plot? plot = ConsistencyPlot.Build(result);
+            return plot is null ? null : ChartStyle.Png(plot, ChartStyle.Width, 640);
+        });
+        return writer.Finish();
+    }
+
+    /// <summary>
+    /// Writes <c>sweep_accuracy.png</c> into <paramref name="directory"/> (created when missing): test accuracy per
+    /// strategy, every run a labelled point (its seed), the mean as a bar with plus and minus one standard deviation.
+    /// Nothing is written without runs. Written atomically; nothing is thrown for drawing or I/O errors.
+    /// </summary>
+    /// <param name="directory">The output folder.</param>
+    /// <param name="runs">The finished runs (non-finite accuracies are left out).</param>
+    /// <returns>The file written, or the failure.</returns>
+    public static SavedFiles Write(string directory, IReadOnlyList<RunAccuracy> runs)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        ArgumentNullException.ThrowIfNull(runs);
+        var writer = new PictureWriter(directory);
+        writer.Png(SweepFileName, () =>
+        {
+            using ScottPlot.Plot? plot = SweepPlot.Build(runs);
+            return plot is null ? null : ChartStyle.Png(plot);
+        });
+        return writer.Finish();
+    }
+}
