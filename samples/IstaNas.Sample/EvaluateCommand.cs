@@ -2,6 +2,7 @@ using System.CommandLine;
 using IstaNas.Architecture;
 using IstaNas.Checkpoints;
 using IstaNas.Evaluation;
+using IstaNas.Networks;
 using IstaNas.Training;
 using IstaNas.Visualization;
 
@@ -11,6 +12,21 @@ namespace IstaNas.Sample;
 internal static class EvaluateCommand
 {
     private const string PaperSettings = "--channels 36 --layers 20 --epochs 600 --batch-size 96 (cutout 16, drop path 0.2, auxiliary 0.4)";
+
+    private const string ImageNetPaperSettings =
+        "--channels 48 --layers 14 --epochs 250 --batch-size 1024 (lr 0.5 linear with 5 warm-up epochs, label smoothing 0.1, auxiliary 0.4, 224 crops of 256 images)";
+
+    private static readonly Option<string?> Protocol = new("--protocol")
+    {
+        Description = "cifar (DARTS' CIFAR network and training) or imagenet (DARTS' ImageNet network and the authors' ImageNet training: linear learning rate " +
+                      "with warm-up, label smoothing 0.1, random resized 224 crops with colour jitter, images read at 256 x 256). Default: imagenet for " +
+                      "--genotype ista_imagenet, cifar otherwise.",
+    };
+
+    private static readonly Option<int?> CropSize = new("--crop-size")
+    {
+        Description = "With --protocol imagenet: side of the crops the network sees (default 224; --image-size, default 256 then, must be at least as large).",
+    };
 
     private static readonly Option<string?> GenotypeOption = new("--genotype", "-g")
     {
@@ -65,7 +81,7 @@ internal static class EvaluateCommand
             $"and plots. The defaults are sized for a 2-core CPU; the paper's settings are {PaperSettings}.");
         foreach (Option o in new Option[]
                  {
-                     GenotypeOption, DataOption, Epochs, BatchSize, Channels, Layers, LearningRate, NoAuxiliary, Cutout, DropPath, OneStageBatchNorm,
+                     GenotypeOption, DataOption, Protocol, CropSize, Epochs, BatchSize, Channels, Layers, LearningRate, NoAuxiliary, Cutout, DropPath, OneStageBatchNorm,
                      StepsPerEpoch, TestSteps, Seed, Output, Resume,
                  })
             command.Options.Add(o);
@@ -87,21 +103,35 @@ internal static class EvaluateCommand
         bool Given(Option option) => resume is null || p.GetResult(option) is { Implicit: false };
         int cutout = p.GetValue(Cutout);
         if (Given(Cutout) && cutout < 0) throw new ArgumentException($"--cutout must be 0 (off) or a positive side, not {cutout}.");
+        bool explicitlyGiven(Option option) => p.GetResult(option) is { Implicit: false };
+        string? protocolName = p.GetValue(Protocol)?.Trim().ToLowerInvariant();
+        if (protocolName is not (null or "cifar" or "imagenet"))
+            throw new ArgumentException($"--protocol must be cifar or imagenet, not '{p.GetValue(Protocol)}'.");
+        if (resume is not null && protocolName is not null)
+            throw new ArgumentException("--protocol and --resume exclude each other: the checkpoint holds its protocol.");
+        string? genotypeName = p.GetValue(GenotypeOption);
+        bool imageNet = protocolName == "imagenet" || (protocolName is null && genotypeName is not null && KnownGenotypes.TryGet(genotypeName, out Genotype? g) &&
+                                                        g == KnownGenotypes.IstaImageNet);
+        if (explicitlyGiven(CropSize) && !imageNet && resume is null)
+            throw new ArgumentException("--crop-size applies to --protocol imagenet only.");
         void Configure(EvaluationOptions o)
         {
+            // The ImageNet preset has its own learning rate, cutout and drop path: the CIFAR defaults of those options apply to cifar only.
+            bool cifarDefaults = o.Layout == NetworkLayout.Cifar;
             if (Given(Epochs)) o.Epochs = p.GetValue(Epochs);
             if (Given(BatchSize)) o.BatchSize = p.GetValue(BatchSize);
             if (Given(Channels)) o.Channels = p.GetValue(Channels);
             if (Given(Layers)) o.Layers = p.GetValue(Layers);
-            if (Given(LearningRate)) o.LearningRate = p.GetValue(LearningRate);
+            if (cifarDefaults ? Given(LearningRate) : explicitlyGiven(LearningRate)) o.LearningRate = p.GetValue(LearningRate);
             if (Given(NoAuxiliary)) o.Auxiliary = !p.GetValue(NoAuxiliary);
-            if (Given(Cutout))
+            if (cifarDefaults ? Given(Cutout) : explicitlyGiven(Cutout))
             {
                 o.Cutout = cutout > 0;
                 o.CutoutLength = Math.Max(cutout, 1);
             }
 
-            if (Given(DropPath)) o.DropPathProbability = p.GetValue(DropPath);
+            if (explicitlyGiven(CropSize)) o.CropSize = p.GetValue(CropSize);
+            if (cifarDefaults ? Given(DropPath) : explicitlyGiven(DropPath)) o.DropPathProbability = p.GetValue(DropPath);
             if (Given(OneStageBatchNorm)) o.BatchNormAfterParameterFree = p.GetValue(OneStageBatchNorm);
             if (Given(StepsPerEpoch)) o.MaxStepsPerEpoch = p.GetValue(StepsPerEpoch);
             if (Given(TestSteps)) o.MaxTestSteps = p.GetValue(TestSteps);
@@ -122,16 +152,22 @@ internal static class EvaluateCommand
         }
         else
         {
-            string genotype = p.GetValue(GenotypeOption)
+            string genotype = genotypeName
                 ?? throw new ArgumentException($"--genotype is required (a genotype JSON file or one of {string.Join(", ", KnownGenotypes.Names)}), unless --resume is given.");
-            var options = new EvaluationOptions();
+            EvaluationOptions options = imageNet ? EvaluationOptions.ImageNet() : new EvaluationOptions();
             Configure(options);
             planned = new EvaluationTrainer(LoadGenotype(genotype), options);
         }
 
-        Data.ImageFolderOptions folder = Folder.Read(p, dataSpec, stored);
+        bool imageNetRun = planned.Options.Layout == NetworkLayout.ImageNet;
+        // The ImageNet protocol reads images as torchvision's Resize(256) + CenterCrop(256) and crops 224 from them.
+        Data.ImageFolderOptions folder = Folder.Read(p, dataSpec, stored, imageNetRun ? (256, true) : null);
         var (train, test) = EvaluationData.Load(dataSpec, unchecked((int)planned.Options.Seed), folder,
             DataWarnings.Instance.CreateLogger(typeof(Data.ImageFolder).FullName!));
+        if (planned.Options.CropSize is int crop && (train.Height < crop || train.Width < crop))
+            throw new ArgumentException(
+                $"--protocol imagenet crops {crop} x {crop} from the images, but '{train.Name}' has {train.Height} x {train.Width} images: use --data folder:DIR " +
+                "(read at 256 x 256 by default, or --image-size N) or a smaller --crop-size.");
         common.ApplyThreads();
         string output = p.GetValue(Output)
             ?? (resume is not null ? Path.GetDirectoryName(Path.GetFullPath(resume))! : Path.Combine("runs", $"evaluate-{DateTime.Now:yyyyMMdd-HHmmss}"));
@@ -146,7 +182,9 @@ internal static class EvaluateCommand
         EvaluationOptions o = trainer.Options;
         console.Header($"evaluate on {train.Name} ({train.Count} training, {test.Count} test images, {train.ClassCount} classes): " +
                        $"C={o.Channels} L={o.Layers} batch {o.BatchSize}, {o.Epochs} epochs; output: {run.Directory}");
-        console.Line($"Small settings for a CPU; the paper's are {PaperSettings}.");
+        console.Line(imageNetRun
+            ? $"ImageNet protocol (DARTS' ImageNet network, crops of {o.CropSize ?? train.Height}); small settings for a CPU, the paper's are {ImageNetPaperSettings}."
+            : $"Small settings for a CPU; the paper's are {PaperSettings}.");
         console.Line(trainer.Genotype.ToString());
 
         var progress = new InlineProgress<EpochReport>(console.Epoch);

@@ -62,9 +62,13 @@ internal static class ExportCommand
             string size = trained.ImageHeight is int h && trained.ImageWidth is int w
                 ? string.Create(CultureInfo.InvariantCulture, $"{h}, {w}")
                 : "height, width";
+            ModelMetadata m = trained.Metadata;
+            string resize = m.ResizeSize is int r
+                ? string.Create(CultureInfo.InvariantCulture, $"bring each image to {r} x {r} ({(m.ResizeMode == Data.ImageResizeMode.CenterCrop ? "shorter side to " + r + ", central square" : "stretched")}) and keep its central {size.Replace(", ", " x ")}, then ")
+                : string.Empty;
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Wrote {onnx}: input 'images' [batch, {trained.InputChannels}, {size}], output 'logits' [batch, {trained.ClassNames.Count}]; " +
-                $"normalise pixels as (pixel / 255 - mean) / std with mean [{List(trained.Mean)}], std [{List(trained.Std)}]."));
+                $"{resize}normalise pixels as (pixel / 255 - mean) / std with mean [{List(trained.Mean)}], std [{List(trained.Std)}]."));
         }
 
         if (darts)

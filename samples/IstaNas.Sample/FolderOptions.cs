@@ -30,13 +30,23 @@ internal sealed class FolderOptions
     /// resumed run stored (<paramref name="stored"/>), else the defaults. Throws a one-line ArgumentException when they
     /// are invalid or given without a folder.
     /// </summary>
-    public ImageFolderOptions Read(ParseResult p, string dataSpec, IReadOnlyDictionary<string, string>? stored = null)
+    /// <param name="p">The parsed command line.</param>
+    /// <param name="dataSpec">The --data value.</param>
+    /// <param name="stored">The annotations of a resumed run, or null.</param>
+    /// <param name="defaults">The image size and center-crop mode when neither the command line nor the run gives them (32, stretched, when null).</param>
+    public ImageFolderOptions Read(ParseResult p, string dataSpec, IReadOnlyDictionary<string, string>? stored = null, (int Size, bool CenterCrop)? defaults = null)
     {
         bool Given(Option o) => p.GetResult(o) is { Implicit: false };
         bool Flag(Option<bool> o, string key) => Given(o) ? p.GetValue(o) : stored?.GetValueOrDefault(key) == "true";
         int? size = Given(ImageSize) ? p.GetValue(ImageSize) : int.TryParse(stored?.GetValueOrDefault("imageSize"), out int s) ? s : null;
         bool grey = Flag(Grayscale, "grayscale"), crop = Flag(CenterCrop, "centerCrop"), skip = Flag(SkipBadImages, "skipBadImages");
-        if (DataSpec.Split(dataSpec).Kind != "folder" && (size is not null || grey || crop || skip))
+        bool folder = DataSpec.Split(dataSpec).Kind == "folder";
+        if (folder && defaults is var (defaultSize, defaultCrop) && stored is null)
+        {
+            size ??= defaultSize;
+            crop |= !Given(CenterCrop) && defaultCrop;
+        }
+        if (!folder && (size is not null || grey || crop || skip))
         {
             string given = size is not null ? "--image-size" : grey ? "--grayscale" : crop ? "--center-crop" : "--skip-bad-images";
             throw new ArgumentException($"{given} applies to --data folder:DIR only.");

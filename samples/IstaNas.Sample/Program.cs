@@ -8,6 +8,7 @@ Command search = SearchCommand.Create();
 root.Subcommands.Add(search);
 root.Subcommands.Add(EvaluateCommand.Create());
 root.Subcommands.Add(ExportCommand.Create());
+root.Subcommands.Add(PredictCommand.Create());
 root.Subcommands.Add(ConsistencyCommand.Create());
 root.Subcommands.Add(SweepCommand.Create());
 root.Subcommands.Add(AggregateCommand.Create());

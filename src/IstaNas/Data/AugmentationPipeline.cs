@@ -46,6 +46,19 @@ internal sealed class AugmentationPipeline
     }
 
     /// <summary>
+    /// The ImageNet training augmentation of DARTS and ISTA-NAS: RandomResizedCrop(<paramref name="size"/>),
+    /// RandomHorizontalFlip and, when <paramref name="colorJitter"/> is set, ColorJitter(0.4, 0.4, 0.4, 0.2), then
+    /// normalisation.
+    /// </summary>
+    /// <param name="size">Side of the crops.</param>
+    /// <param name="colorJitter">Whether to jitter brightness, contrast, saturation and hue.</param>
+    /// <returns>The pipeline.</returns>
+    public static AugmentationPipeline ImageNet(int size, bool colorJitter) =>
+        new(colorJitter
+            ? [new RandomResizedCrop(size), new RandomHorizontalFlip(0.5), new ColorJitter()]
+            : [new RandomResizedCrop(size), new RandomHorizontalFlip(0.5)], []);
+
+    /// <summary>
     /// Runs the pipeline on a uint8 or float batch [B, C, H, W] (uint8 is divided by 255; float must already be in
     /// [0, 1]). The input is not disposed; the caller owns the float32 result.
     /// </summary>

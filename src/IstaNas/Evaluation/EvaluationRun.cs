@@ -31,13 +31,13 @@ internal sealed class EvaluationRun : TrainingLoop, IDisposable
         _train = train;
         _test = test;
         int seed = unchecked((int)_o.Seed);
-        AugmentationPipeline augmentation = _o.Augment ? AugmentationPipeline.Standard(_o.Cutout ? _o.CutoutLength : 0) : AugmentationPipeline.None;
+        var (augmentation, testPipeline) = Pipelines(_o, train.Height, train.Width);
         _trainLoader = new BatchLoader(train, new BatchLoaderOptions
         {
             BatchSize = _o.BatchSize, Shuffle = true, Seed = seed, DropLast = train.Count % _o.BatchSize == 1 && train.Count > 1,
             Augmentation = augmentation, Device = trainer.Device,
         });
-        _testLoader = new BatchLoader(test, new BatchLoaderOptions { BatchSize = _o.BatchSize, Shuffle = false, Augmentation = AugmentationPipeline.None, Device = trainer.Device });
+        _testLoader = new BatchLoader(test, new BatchLoaderOptions { BatchSize = _o.BatchSize, Shuffle = false, Augmentation = testPipeline, Device = trainer.Device });
         StepsPerEpoch = _o.MaxStepsPerEpoch is int cap ? Math.Min(cap, _trainLoader.BatchesPerEpoch) : _trainLoader.BatchesPerEpoch;
         _testSteps = _o.MaxTestSteps is int testCap ? Math.Min(testCap, _testLoader.BatchesPerEpoch) : _testLoader.BatchesPerEpoch;
 
@@ -67,7 +67,7 @@ internal sealed class EvaluationRun : TrainingLoop, IDisposable
 
     protected override EpochPlan BeginEpoch(int epoch)
     {
-        double lr = CosineSchedule.At(epoch, _o.Epochs, _o.LearningRate, _o.LearningRateMin);
+        double lr = EpochLearningRate.At(_o.Schedule, epoch, _o.Epochs, _o.LearningRate, _o.LearningRateMin, _o.WarmupEpochs);
         CosineSchedule.Apply(_optimizer, lr);
         double dropPath = _o.DropPathProbability * epoch / _o.Epochs;
         Network.DropPathProbability = dropPath;
@@ -125,8 +125,38 @@ internal sealed class EvaluationRun : TrainingLoop, IDisposable
             CheckpointPath = outcome.CheckpointPath,
             Elapsed = outcome.Elapsed,
             Warnings = [.. Warnings],
-            Metadata = ModelMetadata.FromDataset(_train),
+            Metadata = ModelMetadata.FromDataset(_train, _o.CropSize),
         };
+    }
+
+    /// <summary>
+    /// The training augmentation and the test transform. CIFAR layout: padded random crops and flips (DARTS). ImageNet
+    /// layout: random resized crops of <see cref="EvaluationOptions.CropSize"/> and flips for training, the central window
+    /// for testing (DARTS and ISTA-NAS, whose loaders do the same on the full images). Colour jitter and cutout when set.
+    /// </summary>
+    internal static (AugmentationPipeline Train, AugmentationPipeline Test) Pipelines(EvaluationOptions o, int height, int width)
+    {
+        int? crop = o.CropSize is int c && (c != height || c != width) ? c : null;
+        AugmentationPipeline test = crop is int testCrop ? new([new CenterCrop(testCrop)], []) : AugmentationPipeline.None;
+        var before = new List<IBatchTransform>();
+        if (!o.Augment)
+        {
+            if (crop is int trainCrop) before.Add(new CenterCrop(trainCrop));
+        }
+        else if (o.Layout == NetworkLayout.ImageNet)
+        {
+            before.Add(new RandomResizedCrop(o.CropSize ?? Math.Min(height, width)));
+            before.Add(new RandomHorizontalFlip(0.5));
+        }
+        else
+        {
+            before.Add(new RandomCrop(4));
+            before.Add(new RandomHorizontalFlip(0.5));
+        }
+
+        if (o.ColorJitter) before.Add(new ColorJitter());
+        IBatchTransform[] after = o.Augment && o.Cutout ? [new Cutout(o.CutoutLength)] : [];
+        return (new AugmentationPipeline(before, after), test);
     }
 
     public void Dispose()
@@ -149,9 +179,10 @@ internal sealed class EvaluationRun : TrainingLoop, IDisposable
             using (NewDisposeScope()) // release the forward's intermediates before backward: autograd keeps what it needs
             {
                 (logits, Tensor? auxiliary) = run.Network.ForwardWithAuxiliary(b.Images);
-                loss = nn.functional.cross_entropy(logits, b.Labels);
+                double smoothing = run._o.LabelSmoothing;
+                loss = nn.functional.cross_entropy(logits, b.Labels, label_smoothing: smoothing);
                 objective = auxiliary is not null && run._o.AuxiliaryWeight > 0
-                    ? loss + (run._o.AuxiliaryWeight * nn.functional.cross_entropy(auxiliary, b.Labels))
+                    ? loss + (run._o.AuxiliaryWeight * nn.functional.cross_entropy(auxiliary, b.Labels, label_smoothing: smoothing))
                     : loss.alias();
                 (logits, loss, objective) = (logits.MoveToOuterDisposeScope(), loss.MoveToOuterDisposeScope(), objective.MoveToOuterDisposeScope());
             }

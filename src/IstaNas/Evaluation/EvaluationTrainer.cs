@@ -73,7 +73,11 @@ public sealed class EvaluationTrainer
     public EvaluationNetworkOptions NetworkOptions(ImageDataset train)
     {
         ArgumentNullException.ThrowIfNull(train);
-        return new EvaluationNetworkOptions(Options.NetworkShape(train, Options.Auxiliary)) { BatchNormAfterParameterFree = Options.BatchNormAfterParameterFree };
+        return new EvaluationNetworkOptions(Options.NetworkShape(train, Options.Auxiliary))
+        {
+            BatchNormAfterParameterFree = Options.BatchNormAfterParameterFree,
+            Layout = Options.Layout,
+        };
     }
 
     /// <summary>
@@ -162,8 +166,12 @@ public sealed class EvaluationTrainer
             throw new ArgumentException(
                 $"The training set '{train.Name}' ({train.Channels}x{train.Height}x{train.Width}, {train.ClassCount} classes) and the test set " +
                 $"'{test.Name}' ({test.Channels}x{test.Height}x{test.Width}, {test.ClassCount} classes) differ in shape or classes.");
-        if (Options.Auxiliary && (train.Height != 32 || train.Width != 32))
-            throw new ArgumentException($"The auxiliary head needs 32x32 images; '{train.Name}' has {train.Height}x{train.Width}. Turn Auxiliary off.");
+        if (Options.CropSize is int crop && (crop > train.Height || crop > train.Width))
+            throw new ArgumentException($"CropSize {crop} exceeds the images of '{train.Name}' ({train.Height}x{train.Width}); bring them to at least {crop} x {crop} or crop less.");
+        int height = Options.CropSize ?? train.Height, width = Options.CropSize ?? train.Width;
+        NetworkValidation.ImageSide(height, width, Options.Layout, Options.Layers, "train");
+        if (Options.Auxiliary)
+            NetworkValidation.AuxiliaryInput(height, width, Options.Layout, Options.Layers, "train");
         TrainingData.RequireTwoClasses(train, "training");
     }
 

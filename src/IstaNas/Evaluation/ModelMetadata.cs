@@ -24,20 +24,38 @@ public sealed record ModelMetadata
     /// <summary>Width in pixels of the images the network was trained on; null when unknown.</summary>
     public int? ImageWidth { get; init; }
 
-    /// <summary>The metadata of a network trained on <paramref name="dataset"/>: its normalisation and image size.</summary>
+    /// <summary>
+    /// How an image file becomes the network's input, for <see cref="TrainedNetwork.PredictFiles"/>: the file is brought
+    /// to a <see cref="ResizeSize"/> square with this mode (as <see cref="ImageFolderOptions.ResizeMode"/>), then its
+    /// central <see cref="ImageHeight"/> x <see cref="ImageWidth"/> window is kept. Null: stretched.
+    /// </summary>
+    public ImageResizeMode? ResizeMode { get; init; }
+
+    /// <summary>Side of the square image files are first brought to (256 in the ImageNet protocol); null: straight to <see cref="ImageHeight"/> x <see cref="ImageWidth"/>.</summary>
+    public int? ResizeSize { get; init; }
+
+    /// <summary>
+    /// The metadata of a network trained on <paramref name="dataset"/>: its class names, normalisation and image size
+    /// (the central <paramref name="cropSize"/> window of its images, when given), and for an image folder how its files
+    /// were resized.
+    /// </summary>
     /// <param name="dataset">The training set.</param>
-    /// <param name="classNames">One name per class in label order, or null for "0" .. "k-1".</param>
+    /// <param name="cropSize">The side of the central window the network saw (<see cref="EvaluationOptions.CropSize"/>), or null for the whole image.</param>
     /// <returns>The metadata.</returns>
-    public static ModelMetadata FromDataset(ImageDataset dataset, IReadOnlyList<string>? classNames = null)
+    public static ModelMetadata FromDataset(ImageDataset dataset, int? cropSize = null)
     {
         ArgumentNullException.ThrowIfNull(dataset);
+        ImageFolderDataset? folder = dataset as ImageFolderDataset;
+        bool cropped = cropSize is int c && (c != dataset.Height || c != dataset.Width);
         return new ModelMetadata
         {
-            ClassNames = classNames?.ToArray(),
+            ClassNames = dataset.ClassNames.ToArray(),
             Mean = dataset.Mean.ToArray(),
             Std = dataset.Std.ToArray(),
-            ImageHeight = dataset.Height,
-            ImageWidth = dataset.Width,
+            ImageHeight = cropped ? cropSize : dataset.Height,
+            ImageWidth = cropped ? cropSize : dataset.Width,
+            ResizeMode = folder?.ResizeMode,
+            ResizeSize = cropped ? dataset.Height : null,
         };
     }
 }

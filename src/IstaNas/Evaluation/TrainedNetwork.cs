@@ -27,6 +27,8 @@ public sealed class TrainedNetwork : IDisposable
     private readonly string[] _classNames;
     private readonly float[] _mean;
     private readonly float[] _std;
+    private readonly ImageResizeMode? _resizeMode;
+    private readonly int? _resizeSize;
     private bool _disposed;
 
     /// <summary>Wraps a trained network; the new object owns it.</summary>
@@ -45,6 +47,8 @@ public sealed class TrainedNetwork : IDisposable
         Genotype = genotype;
         ImageHeight = metadata?.ImageHeight;
         ImageWidth = metadata?.ImageWidth;
+        _resizeMode = metadata?.ResizeMode;
+        _resizeSize = metadata?.ResizeSize;
     }
 
     /// <summary>The network.</summary>
@@ -79,6 +83,8 @@ public sealed class TrainedNetwork : IDisposable
         Std = _std,
         ImageHeight = ImageHeight,
         ImageWidth = ImageWidth,
+        ResizeMode = _resizeMode,
+        ResizeSize = _resizeSize,
     };
 
     /// <summary>Reads a network saved by <see cref="Save"/> (or by an older version, without metadata: defaults then).</summary>
@@ -169,6 +175,16 @@ public sealed class TrainedNetwork : IDisposable
             metadata.Add(new("image_width", width.ToString(CultureInfo.InvariantCulture)));
         }
 
+        if (_resizeSize is int resize)
+        {
+            metadata.Add(new("resize_size", resize.ToString(CultureInfo.InvariantCulture)));
+            metadata.Add(new("preprocessing", $"bring the image to {resize} x {resize} ({(_resizeMode == ImageResizeMode.CenterCrop ? "shorter side to " + resize.ToString(CultureInfo.InvariantCulture) + ", central square" : "stretched")}), keep the central {ImageHeight} x {ImageWidth}"));
+        }
+        else if (_resizeMode is ImageResizeMode mode)
+        {
+            metadata.Add(new("preprocessing", $"bring the image to {ImageHeight} x {ImageWidth} ({(mode == ImageResizeMode.CenterCrop ? "shorter side, central square" : "stretched")})"));
+        }
+
         OnnxExporter.Export(Network, path, new OnnxExportSettings
         {
             Height = ImageHeight,
@@ -232,6 +248,52 @@ public sealed class TrainedNetwork : IDisposable
         return predictions;
     }
 
+    /// <summary>
+    /// Classifies image files (PNG, JPEG, BMP) as the network saw its training images: each file is decoded, brought to
+    /// the size in <see cref="Metadata"/> (<see cref="ModelMetadata.ResizeSize"/> with <see cref="ModelMetadata.ResizeMode"/>,
+    /// then the central window; or straight to the image size), normalised and classified, 64 files at a time.
+    /// </summary>
+    /// <param name="paths">The files.</param>
+    /// <param name="topK">How many classes each prediction lists (at most the class count).</param>
+    /// <returns>One prediction per file, in order.</returns>
+    /// <exception cref="InvalidOperationException">The network does not record the image size it was trained on (decode the images yourself and call <see cref="Predict"/>).</exception>
+    /// <exception cref="DataFormatException">A file is not a readable PNG, JPEG or BMP image (the message names it).</exception>
+    /// <exception cref="FileNotFoundException">A file does not exist.</exception>
+    public IReadOnlyList<Prediction> PredictFiles(IEnumerable<string> paths, int topK = 5)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentNullException.ThrowIfNull(paths);
+        ArgumentOutOfRangeException.ThrowIfLessThan(topK, 1);
+        if (ImageHeight is not int height || ImageWidth is not int width)
+            throw new InvalidOperationException("The network does not record the image size it was trained on; decode the images to that size yourself and call Predict.");
+        int? side = _resizeSize ?? (height == width ? height : null);
+        int decodedHeight = side ?? height, decodedWidth = side ?? width, channels = InputChannels;
+        var results = new List<Prediction>();
+        foreach (string[] chunk in paths.Chunk(64))
+        {
+            var pixels = new byte[chunk.Length * channels * decodedHeight * decodedWidth];
+            int size = channels * decodedHeight * decodedWidth;
+            for (int i = 0; i < chunk.Length; i++)
+            {
+                ArgumentException.ThrowIfNullOrWhiteSpace(chunk[i], nameof(paths));
+                ImageDecoder.Decode(chunk[i], channels, side, _resizeMode ?? ImageResizeMode.Stretch, decodedHeight, decodedWidth,
+                    new ImageFolderOptions().MaxSourcePixels, pixels.AsSpan(i * size, size));
+            }
+
+            using var scope = torch.NewDisposeScope();
+            torch.Tensor batch = torch.tensor(pixels, [chunk.Length, channels, decodedHeight, decodedWidth]);
+            if (decodedHeight != height || decodedWidth != width)
+            {
+                long top = (long)Math.Round((decodedHeight - height) / 2.0, MidpointRounding.ToEven), left = (long)Math.Round((decodedWidth - width) / 2.0, MidpointRounding.ToEven);
+                batch = batch.narrow(2, top, height).narrow(3, left, width).contiguous();
+            }
+
+            results.AddRange(Predict(batch, topK));
+        }
+
+        return results;
+    }
+
     /// <summary>Disposes the network.</summary>
     public void Dispose()
     {
@@ -264,7 +326,7 @@ public sealed class TrainedNetwork : IDisposable
     {
         ArgumentNullException.ThrowIfNull(genotype);
         ArgumentNullException.ThrowIfNull(options);
-        return CheckpointFingerprint.Empty
+        CheckpointFingerprint f = CheckpointFingerprint.Empty
             .With("genotype.normal", CellKey(genotype, CellType.Normal))
             .With("genotype.reduce", CellKey(genotype, CellType.Reduce))
             .With("network.channels", options.Channels)
@@ -274,6 +336,8 @@ public sealed class TrainedNetwork : IDisposable
             .With("network.inputChannels", options.InputChannels)
             .With("network.classes", options.Classes)
             .With("network.batchNormAfterParameterFree", options.BatchNormAfterParameterFree);
+        // Only other layouts add a key, so that files of CIFAR networks written before layouts existed still match.
+        return options.Layout == NetworkLayout.Cifar ? f : f.With("network.layout", options.Layout.ToString());
     }
 
     /// <summary>Writes a network that the caller keeps owning (see <see cref="Save"/>); the metadata is checked as by the constructor.</summary>
@@ -325,6 +389,12 @@ public sealed class TrainedNetwork : IDisposable
             throw new ArgumentException(
                 $"The image size must be both positive or both unknown, not {metadata.ImageHeight?.ToString(CultureInfo.InvariantCulture) ?? "unknown"} x {metadata.ImageWidth?.ToString(CultureInfo.InvariantCulture) ?? "unknown"}.",
                 parameterName);
+        if (metadata.ResizeSize is int resize && (resize < 1 || metadata.ImageHeight is not int h || metadata.ImageWidth is not int w || resize < h || resize < w))
+            throw new ArgumentException(
+                $"The resize size {resize} must be positive and at least the image size ({metadata.ImageHeight?.ToString(CultureInfo.InvariantCulture) ?? "unknown"} x {metadata.ImageWidth?.ToString(CultureInfo.InvariantCulture) ?? "unknown"}), whose central window the network sees.",
+                parameterName);
+        if (metadata.ResizeMode is ImageResizeMode mode && !Enum.IsDefined(mode))
+            throw new ArgumentException($"Unknown resize mode {(int)mode}.", parameterName);
         return (classNames, mean, std);
     }
 

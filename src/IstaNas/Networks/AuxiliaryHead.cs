@@ -44,8 +44,8 @@ internal sealed class AuxiliaryHead : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    /// <summary>The sides of the feature map the head accepts: the pooling must leave 2 x 2 for the 2 x 2 convolution to end at 1 x 1.</summary>
-    public (int Min, int Max) AcceptedSide => _layout == NetworkLayout.ImageNet ? (6, 8) : (8, 10);
+    /// <summary>The sides of the feature map a head accepts: its pooling must leave 2 x 2 for the 2 x 2 convolution to end at 1 x 1.</summary>
+    public static (int Min, int Max) AcceptedSide(NetworkLayout layout) => layout == NetworkLayout.ImageNet ? (6, 8) : (8, 10);
 
     /// <summary>Computes auxiliary logits <c>[batch, classes]</c>.</summary>
     /// <param name="input">The feature map after cell 2L/3.</param>
@@ -53,7 +53,7 @@ internal sealed class AuxiliaryHead : nn.Module<Tensor, Tensor>
     /// <exception cref="ArgumentException">The map's side is outside <see cref="AcceptedSide"/>.</exception>
     public override Tensor forward(Tensor input)
     {
-        var (min, max) = AcceptedSide;
+        var (min, max) = AcceptedSide(_layout);
         long h = input.shape[2], w = input.shape[3];
         if (h < min || h > max || w < min || w > max)
         {

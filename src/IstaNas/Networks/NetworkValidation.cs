@@ -64,10 +64,14 @@ internal static class NetworkValidation
     /// (FactorizedReduce) or a stride-2 cell: before each reduction cell and, for the ImageNet layout, after the stem.
     /// An odd side there makes the two halves of the reduction differ by a pixel, which the concatenation cannot join.
     /// </summary>
-    public static void ImageSide(torch.Tensor input, NetworkLayout layout, int layers, string name)
+    public static void ImageSide(torch.Tensor input, NetworkLayout layout, int layers, string name) =>
+        ImageSide(input.shape[2], input.shape[3], layout, layers, name);
+
+    /// <summary>As <see cref="ImageSide(torch.Tensor, NetworkLayout, int, string)"/>, for images of the given size.</summary>
+    public static void ImageSide(long height, long width, NetworkLayout layout, int layers, string name)
     {
         int reductions = layers / 3 == 2 * layers / 3 ? 1 : 2;
-        foreach ((long side, string what) in new[] { (input.shape[2], "height"), (input.shape[3], "width") })
+        foreach ((long side, string what) in new[] { (height, "height"), (width, "width") })
         {
             // Sides that must be even: the ImageNet stem's 1/4 output (the first cell reduces it), then each reduction cell's input.
             long s = layout == NetworkLayout.ImageNet ? (((side + 1) / 2) + 1) / 2 : side;
@@ -81,6 +85,29 @@ internal static class NetworkValidation
                 $"The image {what} {side} does not halve evenly through the network's {reductions} reduction cell(s): {rule}. " +
                 "Resize the images (ImageFolderOptions.ImageSize, --image-size) or crop them (--crop-size).", name);
         }
+    }
+
+    /// <summary>
+    /// Checks, before training, that the auxiliary head will get the map it is built for from images of the given size
+    /// (<see cref="AuxiliaryHead.AcceptedSide"/>); the head itself checks again at every forward pass.
+    /// </summary>
+    public static void AuxiliaryInput(long height, long width, NetworkLayout layout, int layers, string name)
+    {
+        var (min, max) = AuxiliaryHead.AcceptedSide(layout);
+        long h = AuxiliaryMapSide(height, layout, layers), w = AuxiliaryMapSide(width, layout, layers);
+        if (h >= min && h <= max && w >= min && w <= max) return;
+        string images = layout == NetworkLayout.ImageNet ? "224 x 224 images" : "32 x 32 images";
+        throw new ArgumentException(
+            $"The auxiliary head reads a {min} to {max} pixel map after cell 2L/3, but {height} x {width} images give {h} x {w}: it is built for {images}. " +
+            "Train without the auxiliary head (Auxiliary = false, --no-auxiliary) or bring the images to that size.", name);
+    }
+
+    /// <summary>The side of the map after cell 2L/3 for images of side <paramref name="side"/> (stride-2 steps round up).</summary>
+    private static long AuxiliaryMapSide(long side, NetworkLayout layout, int layers)
+    {
+        int halvings = (layers / 3 == 2 * layers / 3 ? 1 : 2) + (layout == NetworkLayout.ImageNet ? 3 : 0);
+        for (int i = 0; i < halvings; i++) side = (side + 1) / 2;
+        return side;
     }
 
     /// <summary>True when cell <paramref name="index"/> of <paramref name="layers"/> is a reduction cell (L/3 and 2L/3).</summary>

@@ -205,7 +205,7 @@ public class EvaluationTrainerTests
 
         var small = Synthetic.Create(10, 3, new SyntheticOptions { ImageSize = 16 });
         var trainer = new EvaluationTrainer(KnownGenotypes.DartsV2, Tiny(null));
-        Assert.Contains("32x32", Assert.Throws<ArgumentException>(() => trainer.Train(small, small)).Message);
+        Assert.Contains("16 x 16 images give 4 x 4: it is built for 32 x 32 images", Assert.Throws<ArgumentException>(() => trainer.Train(small, small)).Message);
         Assert.Contains("differ", Assert.Throws<ArgumentException>(() => trainer.Train(Train, small)).Message);
     }
 

@@ -42,6 +42,19 @@ public class OnnxExportTests(ITestOutputHelper log)
     }
 
     [Theory]
+    [InlineData("ista_imagenet")]
+    [InlineData("darts_v2")]
+    public void TheImageNetNetworkRunsTheSameInOnnxRuntime(string genotype)
+    {
+        torch.manual_seed(13);
+        using var network = new EvaluationNetwork(
+            new EvaluationNetworkOptions { Layout = NetworkLayout.ImageNet, Channels = 8, Layers = 5, Classes = 10, Auxiliary = true }, KnownGenotypes.Get(genotype));
+        OnnxTestHelpers.RandomiseBatchNorms(network, 14);
+        double max = ExportAndCompare(network, genotype + "-imagenet", 64, 64);
+        Assert.True(max < Tolerance, $"{genotype} (ImageNet layout): max |ONNX - TorchSharp| = {max}");
+    }
+
+    [Theory]
     [InlineData("ista_twostage")]
     [InlineData("ista_onestage")]
     [InlineData("ista_imagenet")]
