@@ -7,17 +7,9 @@ namespace IstaNas.Visualization;
 /// Draws and writes pictures into one folder, each atomically. A picture that cannot be drawn or written is recorded
 /// with the reason and the others are still written; nothing is thrown for I/O or drawing errors.
 /// </summary>
-internal sealed class PictureWriter
+internal sealed class PictureWriter(string directory)
 {
-    private readonly string _directory;
-    private readonly List<string> _written = [];
-    private readonly List<FileFailure> _failed = [];
-
-    public PictureWriter(string directory)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
-        _directory = Path.GetFullPath(directory);
-    }
+    private readonly RunFileWriter _files = new(directory);
 
     /// <summary>Draws a PNG (null: nothing to draw, no file) and writes it.</summary>
     public void Png(string name, Func<byte[]?> draw) => Write(name, draw, (path, bytes) => AtomicFile.WriteAllBytes(path, bytes));
@@ -26,12 +18,11 @@ internal sealed class PictureWriter
     public void Text(string name, Func<string> draw) => Write(name, draw, AtomicFile.WriteAllText);
 
     /// <summary>What was written and what failed.</summary>
-    public SavedFiles Finish() => new([.. _written], [.. _failed]);
+    public SavedFiles Finish() => _files.Finish();
 
     private void Write<T>(string name, Func<T?> draw, Action<string, T> write)
         where T : class
     {
-        string path = Path.Combine(_directory, name);
         T? content;
         try
         {
@@ -39,18 +30,10 @@ internal sealed class PictureWriter
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            _failed.Add(new FileFailure(path, $"could not draw the picture: {ex.GetType().Name}: {ex.Message}"));
+            _files.Fail(name, $"could not draw the picture: {ex.GetType().Name}: {ex.Message}");
             return;
         }
-        if (content is null) return;
-        try
-        {
-            write(path, content);
-            _written.Add(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            _failed.Add(new FileFailure(path, ex.Message));
-        }
+
+        if (content is not null) _files.File(name, path => write(path, content));
     }
 }

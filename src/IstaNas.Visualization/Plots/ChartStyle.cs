@@ -89,6 +89,18 @@ internal static class ChartStyle
         plot.Legend.OutlineColor = Color.FromHex("#cccccc");
     }
 
+    /// <summary>A small label beside a data point (a seed, an architecture index) in the embedded font.</summary>
+    public static void PointLabel(Plot plot, string text, double x, double y, float size, Alignment alignment, float offsetY = 0)
+    {
+        var label = plot.Add.Text(text, x, y);
+        label.LabelStyle.FontName = EmbeddedFonts.Name;
+        label.LabelStyle.FontSize = size;
+        label.LabelStyle.ForeColor = Colours.Of(Colours.Ink);
+        label.LabelStyle.Alignment = alignment;
+        label.OffsetX = 6;
+        label.OffsetY = offsetY;
+    }
+
     /// <summary>Renders to PNG bytes.</summary>
     public static byte[] Png(Plot plot, int width = Width, int height = Height) => plot.GetImageBytes(width, height, ImageFormat.Png);
 

@@ -20,15 +20,7 @@ internal static class ConsistencyPlot
         var markers = plot.Add.ScatterPoints(xs, ys, Colours.Of(Colours.Train));
         markers.MarkerSize = 10;
         for (int i = 0; i < points.Length; i++)
-        {
-            var label = plot.Add.Text(points[i].Index.ToString(CultureInfo.InvariantCulture), xs[i], ys[i]);
-            label.LabelStyle.FontName = EmbeddedFonts.Name;
-            label.LabelStyle.FontSize = 12;
-            label.LabelStyle.ForeColor = Colours.Of(Colours.Ink);
-            label.LabelStyle.Alignment = Alignment.LowerLeft;
-            label.OffsetX = 6;
-            label.OffsetY = -4;
-        }
+            ChartStyle.PointLabel(plot, points[i].Index.ToString(CultureInfo.InvariantCulture), xs[i], ys[i], 12, Alignment.LowerLeft, offsetY: -4);
 
         plot.HideLegend();
         (double xLow, double xHigh) = Range(xs);

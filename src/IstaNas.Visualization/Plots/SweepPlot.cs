@@ -27,14 +27,7 @@ internal static class SweepPlot
             var points = plot.Add.ScatterPoints(xs, ys, Colours.Of(colour));
             points.MarkerSize = 9;
             for (int i = 0; i < group.Length; i++)
-            {
-                var seed = plot.Add.Text(group[i].Seed.ToString(CultureInfo.InvariantCulture), xs[i], ys[i]);
-                seed.LabelStyle.FontName = EmbeddedFonts.Name;
-                seed.LabelStyle.FontSize = 11;
-                seed.LabelStyle.ForeColor = Colours.Of(Colours.Ink);
-                seed.LabelStyle.Alignment = Alignment.MiddleLeft;
-                seed.OffsetX = 6;
-            }
+                ChartStyle.PointLabel(plot, group[i].Seed.ToString(CultureInfo.InvariantCulture), xs[i], ys[i], 11, Alignment.MiddleLeft);
 
             double mean = ys.Average();
             double std = ys.Length > 1 ? Math.Sqrt(ys.Sum(y => (y - mean) * (y - mean)) / (ys.Length - 1)) : 0;

@@ -73,20 +73,7 @@ public static class Cifar10
     /// <summary>The test file of the CIFAR-10 folder <paramref name="directory"/> (binary or Python version), or null when it has none.</summary>
     /// <param name="directory">The folder.</param>
     /// <returns>The path of <c>test_batch.bin</c> or <c>test_batch</c>, or null.</returns>
-    public static string? FindTestFile(string directory)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(directory);
-        foreach (string name in new[] { TestFile, PythonTestFile })
-        {
-            string path = Path.Combine(directory, name);
-            if (File.Exists(path))
-            {
-                return path;
-            }
-        }
-
-        return null;
-    }
+    public static string? FindTestFile(string directory) => DataFiles.FirstExisting(directory, TestFile, PythonTestFile);
 
     /// <summary>Loads any CIFAR-10 binary files, concatenated in the given order.</summary>
     /// <param name="directory">Directory holding the files.</param>

@@ -87,20 +87,7 @@ public static class Cifar100
     /// <summary>The test file of the CIFAR-100 folder <paramref name="directory"/> (binary or Python version), or null when it has none.</summary>
     /// <param name="directory">The folder.</param>
     /// <returns>The path of <c>test.bin</c> or <c>test</c>, or null.</returns>
-    public static string? FindTestFile(string directory)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(directory);
-        foreach (string name in new[] { TestFile, PythonTestFile })
-        {
-            string path = Path.Combine(directory, name);
-            if (File.Exists(path))
-            {
-                return path;
-            }
-        }
-
-        return null;
-    }
+    public static string? FindTestFile(string directory) => DataFiles.FirstExisting(directory, TestFile, PythonTestFile);
 
     private static InMemoryImageDataset Load(string directory, string file, string pythonFile, Cifar100LabelKind kind, string part)
     {

@@ -56,4 +56,11 @@ internal static class DataFiles
 
         return raw;
     }
+
+    /// <summary>The first of <paramref name="names"/> that exists as a file in <paramref name="directory"/>, or null.</summary>
+    public static string? FirstExisting(string directory, params string[] names)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        return names.Select(name => Path.Combine(directory, name)).FirstOrDefault(File.Exists);
+    }
 }

@@ -6,7 +6,7 @@ namespace IstaNas.Quality;
 /// orders agree, -1 when one reverses the other, about 0 when they are unrelated. Undefined (NaN) with fewer than two
 /// pairs or when one sample is constant.
 /// </summary>
-public static class RankCorrelation
+internal static class RankCorrelation
 {
     /// <summary>
     /// Kendall's tau-b: <c>(P - Q) / sqrt((n0 - n1) (n0 - n2))</c>, with P concordant and Q discordant pairs,

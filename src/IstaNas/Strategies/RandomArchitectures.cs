@@ -12,7 +12,7 @@ namespace IstaNas.Strategies;
 /// must beat, and the architecture sample of a consistency study. Draws are seeded with <see cref="DeterministicRandom"/>,
 /// so a seed gives the same architectures on every machine and runtime.
 /// </summary>
-public static class RandomArchitectures
+internal static class RandomArchitectures
 {
     private const long GenotypeSalt = 0x6A7E;
     private const int DrawsPerWanted = 64;

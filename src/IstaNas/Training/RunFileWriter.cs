@@ -8,14 +8,18 @@ namespace IstaNas.Training;
 /// <summary>
 /// Writes the result files of a run into one folder, each atomically, in the library's one JSON style. A file that
 /// fails (disk full, read-only folder, permission) is recorded and the others are still written; nothing is thrown for
-/// I/O errors, so a result already in memory is never lost to a failed write.
+/// I/O errors, so a result already in memory is never lost to a failed write. The library's results save through it
+/// (<see cref="SavedFiles"/> reports what was written), and so does IstaNas.Visualization; use it for files of your own
+/// that belong with a run.
 /// </summary>
-internal sealed class RunFileWriter
+public sealed class RunFileWriter
 {
     private readonly string _directory;
     private readonly List<string> _written = [];
     private readonly List<FileFailure> _failed = [];
 
+    /// <summary>A writer into <paramref name="directory"/> (created by the first write when missing).</summary>
+    /// <param name="directory">The folder.</param>
     public RunFileWriter(string directory)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
@@ -23,6 +27,8 @@ internal sealed class RunFileWriter
     }
 
     /// <summary>Writes one file with <paramref name="write"/> (given the full path); records success or failure.</summary>
+    /// <param name="name">The file name inside the folder.</param>
+    /// <param name="write">Writes the file at the path it is given (atomically, through <see cref="AtomicFile"/>).</param>
     public void File(string name, Action<string> write)
     {
         string path = Path.Combine(_directory, name);
@@ -37,13 +43,24 @@ internal sealed class RunFileWriter
         }
     }
 
+    /// <summary>Records that <paramref name="name"/> was not written, with the reason (a picture that could not be drawn, say).</summary>
+    /// <param name="name">The file name inside the folder.</param>
+    /// <param name="reason">Why it was not written.</param>
+    public void Fail(string name, string reason) => _failed.Add(new FileFailure(Path.Combine(_directory, name), reason));
+
     /// <summary>Writes a text file.</summary>
+    /// <param name="name">The file name inside the folder.</param>
+    /// <param name="contents">Its text.</param>
     public void Text(string name, string contents) => File(name, path => AtomicFile.WriteAllText(path, contents));
 
     /// <summary>Writes a JSON file (indented, the library's style).</summary>
+    /// <typeparam name="T">The value's type.</typeparam>
+    /// <param name="name">The file name inside the folder.</param>
+    /// <param name="value">The value.</param>
     public void Json<T>(string name, T value) => Text(name, JsonSerializer.Serialize(value, JsonFormat.Indented) + Environment.NewLine);
 
     /// <summary>Writes <c>history.json</c> and <c>history.csv</c>.</summary>
+    /// <param name="history">One report per epoch.</param>
     public void History(IReadOnlyList<EpochReport> history)
     {
         Json("history.json", history);
@@ -51,9 +68,12 @@ internal sealed class RunFileWriter
     }
 
     /// <summary>What was written and what failed.</summary>
+    /// <returns>The written files and the failures, in order.</returns>
     public SavedFiles Finish() => new([.. _written], [.. _failed]);
 
     /// <summary>The history as CSV, one row per epoch, with the JSON field names (empty cells for values not measured).</summary>
+    /// <param name="history">One report per epoch.</param>
+    /// <returns>The CSV text.</returns>
     public static string Csv(IReadOnlyList<EpochReport> history)
     {
         var sb = new StringBuilder(
