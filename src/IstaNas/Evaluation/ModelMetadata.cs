@@ -26,14 +26,14 @@ public sealed record ModelMetadata
 
     /// <summary>The metadata of a network trained on <paramref name="dataset"/>: its normalisation and image size.</summary>
     /// <param name="dataset">The training set.</param>
-    /// <param name="classNames">One name per class in label order, or null for "0" .. "k-1".</param>
+    /// <param name="classNames">One name per class in label order, or null for the data set's own (<see cref="ImageDataset.ClassNames"/>: an image folder's class folders, CIFAR's names, else "0" .. "k-1").</param>
     /// <returns>The metadata.</returns>
     public static ModelMetadata FromDataset(ImageDataset dataset, IReadOnlyList<string>? classNames = null)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         return new ModelMetadata
         {
-            ClassNames = classNames?.ToArray(),
+            ClassNames = (classNames ?? dataset.ClassNames).ToArray(),
             Mean = dataset.Mean.ToArray(),
             Std = dataset.Std.ToArray(),
             ImageHeight = dataset.Height,
