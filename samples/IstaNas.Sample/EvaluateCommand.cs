@@ -87,6 +87,7 @@ internal static class EvaluateCommand
             command.Options.Add(o);
         foreach (Option o in Folder.All)
             command.Options.Add(o);
+        command.Options.Add(TensorBoardOption.Option);
         CommonOptions.AddTo(command);
         command.SetAction(RunAsync);
         return command;
@@ -187,7 +188,8 @@ internal static class EvaluateCommand
             : $"Small settings for a CPU; the paper's are {PaperSettings}.");
         console.Line(trainer.Genotype.ToString());
 
-        var progress = new InlineProgress<EpochReport>(console.Epoch);
+        using TensorBoardProgress? tensorBoard = TensorBoardOption.Open(p, run.Loggers);
+        IProgress<EpochReport> progress = TensorBoardOption.Chain(console.Epoch, () => tensorBoard);
         EvaluationResult result = console.Run(() => resume is null
             ? trainer.Train(train, test, progress, cancellationToken)
             : trainer.Resume(resume, train, test, progress, cancellationToken));

@@ -83,6 +83,7 @@ internal static class SearchCommand
             command.Options.Add(o);
         foreach (Option o in Folder.All.Concat(Random.All))
             command.Options.Add(o);
+        command.Options.Add(TensorBoardOption.Option);
         CommonOptions.AddTo(command);
         command.SetAction(RunAsync);
         return command;
@@ -179,10 +180,12 @@ internal static class SearchCommand
         }
 
         var console = new RunConsole(common.Quiet, common.Json);
+        TensorBoardProgress? tensorBoard = null;
         builder.UseLogging(run.Loggers)
-            .WithProgress(new InlineProgress<EpochReport>(console.Epoch))
+            .WithProgress(TensorBoardOption.Chain(console.Epoch, () => tensorBoard))
             .WithStepProgress(new InlineProgress<StepReport>(console.Step));
         Search search = builder.Build();
+        using TensorBoardProgress? opened = tensorBoard = TensorBoardOption.Open(p, run.Loggers); // after Build: bad settings start no event file
         console.Header($"{search.StrategyName} search on {search.TrainingSet.Name} ({search.TrainingSet.Count} images, " +
                        $"{search.TrainingSet.ClassCount} classes); output: {run.Directory}");
 

@@ -48,6 +48,44 @@ internal static class TestImages
         return rgb;
     }
 
+    /// <summary>
+    /// Interleaved RGB of a shape a network can learn to tell apart whatever its colour: <c>"disc"</c>, a filled circle,
+    /// or <c>"bar"</c>, a long thin rectangle lying or standing; at a seeded place, size and colour, on a noisy dark
+    /// background.
+    /// </summary>
+    public static byte[] Shape(string shape, int size, int image)
+    {
+        bool disc = shape switch
+        {
+            "disc" => true,
+            "bar" => false,
+            _ => throw new ArgumentException($"Unknown shape '{shape}'; use disc or bar.", nameof(shape)),
+        };
+        var rng = DeterministicRandom.FromKeys(disc ? 1 : 2, image, size);
+        var (r, g, b) = ((byte)rng.NextInt(120, 256), (byte)rng.NextInt(120, 256), (byte)rng.NextInt(120, 256));
+        double radius = size * rng.NextDouble(0.22, 0.34);
+        double cx = rng.NextDouble(radius, size - radius), cy = rng.NextDouble(radius, size - radius);
+        bool lying = rng.NextInt(2) == 0;
+        int length = (int)(size * rng.NextDouble(0.6, 0.9)), thickness = Math.Max(2, size / 6);
+        int x0 = rng.NextInt(size - length + 1), y0 = rng.NextInt(size - thickness + 1);
+        var rgb = new byte[size * size * 3];
+        for (int y = 0; y < size; y++)
+        {
+            for (int x = 0; x < size; x++)
+            {
+                bool inside = disc
+                    ? (x + 0.5 - cx) * (x + 0.5 - cx) + (y + 0.5 - cy) * (y + 0.5 - cy) <= radius * radius
+                    : lying ? x >= x0 && x < x0 + length && y >= y0 && y < y0 + thickness : y >= x0 && y < x0 + length && x >= y0 && x < y0 + thickness;
+                int o = (y * size + x) * 3, noise = rng.NextInt(0, 30);
+                rgb[o] = inside ? r : (byte)noise;
+                rgb[o + 1] = inside ? g : (byte)noise;
+                rgb[o + 2] = inside ? b : (byte)noise;
+            }
+        }
+
+        return rgb;
+    }
+
     public static string WritePng(string path, byte[] rgb, int width, int height) =>
         Write(path, s => new ImageWriter().WritePng(rgb, width, height, ColorComponents.RedGreenBlue, s));
 
@@ -61,10 +99,12 @@ internal static class TestImages
         Write(path, s => new ImageWriter().WriteBmp(rgb, width, height, ColorComponents.RedGreenBlue, s));
 
     /// <summary>
-    /// Writes <c>root/&lt;class&gt;/img_NNN.&lt;ext&gt;</c> textured images: class k gets <paramref name="perClass"/> images, in
-    /// turn PNG, JPEG and (every fifth) BMP.
+    /// Writes <c>root/&lt;class&gt;/img_NNN.&lt;ext&gt;</c> images: class k gets <paramref name="perClass"/> images, in turn
+    /// PNG, JPEG and (every fifth) BMP. The pixels are <see cref="Textured"/> ones, or what <paramref name="draw"/> gives
+    /// for (class name, image index): interleaved RGB of <paramref name="size"/> × <paramref name="size"/>.
     /// </summary>
-    public static void WriteFolder(string root, IReadOnlyList<string> classes, int perClass, int size = 12, bool pngOnly = false)
+    public static void WriteFolder(string root, IReadOnlyList<string> classes, int perClass, int size = 12, bool pngOnly = false,
+        Func<string, int, byte[]>? draw = null)
     {
         for (int k = 0; k < classes.Count; k++)
         {
@@ -72,7 +112,7 @@ internal static class TestImages
             Directory.CreateDirectory(dir);
             for (int i = 0; i < perClass; i++)
             {
-                byte[] rgb = Textured(size, size, k, i);
+                byte[] rgb = draw?.Invoke(classes[k], i) ?? Textured(size, size, k, i);
                 string stem = Path.Combine(dir, $"img_{i:D3}");
                 if (pngOnly || i % 2 == 0)
                 {
