@@ -20,6 +20,10 @@ switch (args.FirstOrDefault())
     case "step-process":
         StepProcess.Run(args.Skip(1).ToArray());
         return;
+    case "supports":
+        // The supports every step process uses (they depend on the seed only), for running benchmarks/pytorch/search_step.py by hand.
+        using (var probe = new SearchStepHarness(StepKind.Sparse, 4, 3, 2)) Console.WriteLine(probe.SupportsJson());
+        return;
     case "vs-pytorch":
         PyTorchComparison.Run(args.Skip(1).ToArray());
         return;

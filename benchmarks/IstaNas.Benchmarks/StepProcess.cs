@@ -23,7 +23,11 @@ internal static class StepProcess
         {
             long start = Stopwatch.GetTimestamp();
             harness.Step();
-            Console.WriteLine(JsonSerializer.Serialize(new { step = i, seconds = Stopwatch.GetElapsedTime(start).TotalSeconds }));
+            Console.WriteLine(JsonSerializer.Serialize(new
+            {
+                step = i, seconds = Stopwatch.GetElapsedTime(start).TotalSeconds, rssMb = ProcessMemory.RssMegabytes(), peakRssMb = ProcessMemory.PeakRssMegabytes(),
+                heapInUseMb = ProcessMemory.Malloc().InUse, heapFreeKeptMb = ProcessMemory.Malloc().FreeKept, mappedMb = ProcessMemory.Malloc().Mapped,
+            }));
         }
 
         Console.WriteLine(JsonSerializer.Serialize(new { peakRssMb = ProcessMemory.PeakRssMegabytes(), minorFaults = ProcessMemory.MinorFaults(), threads = get_num_threads() }));

@@ -13,6 +13,7 @@ It prints one JSON object per measured step and a final one with the peak RSS an
 Not a test: CI needs no Python.
 """
 import argparse
+import ctypes
 import json
 import resource
 import time
@@ -139,6 +140,29 @@ class CompressedSpace:
                 for (c, support, a_s, b, z_s) in self.nodes if c == cell]
 
 
+class _MallInfo2(ctypes.Structure):
+    _fields_ = [(name, ctypes.c_size_t) for name in
+                ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks", "fordblks", "keepcost")]
+
+
+def malloc_mb():
+    """glibc's mallinfo2 in MB: in use in the heap, free but kept, in mmapped chunks."""
+    libc = ctypes.CDLL("libc.so.6")
+    libc.mallinfo2.restype = _MallInfo2
+    info = libc.mallinfo2()
+    mb = 1024.0 * 1024.0
+    return info.uordblks / mb, info.fordblks / mb, info.hblkhd / mb
+
+
+def rss_mb():
+    """VmRSS of /proc/self/status in MB (the resident set now)."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024.0
+    return float("nan")
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--channels", type=int, default=8)
@@ -181,7 +205,8 @@ def main():
     for i in range(args.steps):
         start = time.perf_counter()
         step()
-        print(json.dumps({"step": i, "seconds": time.perf_counter() - start}), flush=True)
+        print(json.dumps({"step": i, "seconds": time.perf_counter() - start, "rssMb": rss_mb(), "peakRssMb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
+                          "heapInUseMb": malloc_mb()[0], "heapFreeKeptMb": malloc_mb()[1], "mappedMb": malloc_mb()[2]}), flush=True)
     usage = resource.getrusage(resource.RUSAGE_SELF)
     print(json.dumps({"peakRssMb": usage.ru_maxrss / 1024.0, "minorFaults": usage.ru_minflt, "threads": torch.get_num_threads(),
                       "torch": torch.__version__}), flush=True)

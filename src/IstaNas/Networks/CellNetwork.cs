@@ -118,6 +118,8 @@ public abstract class CellNetwork : nn.Module<Tensor, Tensor>
         for (int i = 0; i < cells.Count; i++)
         {
             var next = CellForward(cells[i], s0, s1, _dropPathProbability);
+            // s0 was read for the last time: release it now, as Python would, rather than at the end of the pass.
+            if (!ReferenceEquals(s0, s1)) s0.Dispose();
             s0 = s1;
             s1 = next;
             if (i == AuxiliaryPosition && auxiliary_head is not null && training)

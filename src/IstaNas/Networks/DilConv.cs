@@ -38,6 +38,9 @@ internal sealed class DilConv : Operation
     internal Conv2d Pointwise => pointwise;
 
     /// <inheritdoc />
-    public override Tensor forward(Tensor input) =>
-        bn.forward(pointwise.forward(depthwise.forward(nn.functional.relu(input))));
+    public override Tensor forward(Tensor input)
+    {
+        using var scope = NewDisposeScope(); // intermediates die here, as in Python; autograd keeps what it needs
+        return bn.forward(pointwise.forward(depthwise.forward(nn.functional.relu(input)))).MoveToOuterDisposeScope();
+    }
 }

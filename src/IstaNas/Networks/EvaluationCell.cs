@@ -69,6 +69,7 @@ internal sealed class EvaluationCell : nn.Module
     /// <returns>The cell output; intermediate tensors belong to the caller's dispose scope.</returns>
     public Tensor forward(Tensor s0, Tensor s1, double dropPathProbability)
     {
+        using var scope = NewDisposeScope(); // the cell's states die with it, as in Python; autograd keeps what it needs
         var states = new List<Tensor>(_inputs.Length / 2 + 2) { preprocess0.call(s0), preprocess1.call(s1) };
         for (int i = 0; i < _inputs.Length / 2; i++)
         {
@@ -77,7 +78,7 @@ internal sealed class EvaluationCell : nn.Module
             states.Add(h1.add(h2));
         }
 
-        return torch.cat(_concat.Select(s => states[s]).ToArray(), 1);
+        return torch.cat(_concat.Select(s => states[s]).ToArray(), 1).MoveToOuterDisposeScope();
     }
 
     private Tensor Edge(int edge, List<Tensor> states, double dropPathProbability)

@@ -44,8 +44,13 @@ internal sealed class FactorizedReduce : Operation
     /// <inheritdoc />
     public override Tensor forward(Tensor input)
     {
+        using var scope = NewDisposeScope(); // intermediates die here, as in Python; autograd keeps what it needs
         var x = nn.functional.relu(input);
         var shifted = x[TensorIndex.Colon, TensorIndex.Colon, TensorIndex.Slice(1), TensorIndex.Slice(1)];
-        return bn.forward(torch.cat([conv_1.forward(x), conv_2.forward(shifted)], 1));
+        Tensor first = conv_1.forward(x), second = conv_2.forward(shifted);
+        Tensor joined = torch.cat([first, second], 1);
+        first.Dispose(); // cat saves neither input: free both halves before the BN allocates
+        second.Dispose();
+        return bn.forward(joined).MoveToOuterDisposeScope();
     }
 }

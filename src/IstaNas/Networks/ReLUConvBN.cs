@@ -31,5 +31,9 @@ internal sealed class ReLUConvBN : Operation
     internal Conv2d Conv => conv;
 
     /// <inheritdoc />
-    public override Tensor forward(Tensor input) => bn.forward(conv.forward(nn.functional.relu(input)));
+    public override Tensor forward(Tensor input)
+    {
+        using var scope = NewDisposeScope(); // intermediates die here, as in Python; autograd keeps what it needs
+        return bn.forward(conv.forward(nn.functional.relu(input))).MoveToOuterDisposeScope();
+    }
 }

@@ -44,7 +44,11 @@ internal sealed class SepConv : Operation
     /// <inheritdoc />
     public override Tensor forward(Tensor input)
     {
+        // Intermediates die with this scope, as Python frees them; autograd keeps what backward needs.
+        using var scope = NewDisposeScope();
         var x = bn1.forward(pointwise1.forward(depthwise1.forward(nn.functional.relu(input))));
-        return bn2.forward(pointwise2.forward(depthwise2.forward(nn.functional.relu(x))));
+        var activated = nn.functional.relu(x);
+        x.Dispose(); // the first BN's output is not saved for backward (ReLU saves its result): free it before the next allocations
+        return bn2.forward(pointwise2.forward(depthwise2.forward(activated))).MoveToOuterDisposeScope();
     }
 }

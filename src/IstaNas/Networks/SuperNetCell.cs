@@ -69,6 +69,7 @@ internal sealed class SuperNetCell : nn.Module
     /// <returns>The cell output; intermediate tensors belong to the caller's dispose scope.</returns>
     public Tensor forward(Tensor s0, Tensor s1, IReadOnlyList<NodeWeights> architecture, double dropPathProbability)
     {
+        using var scope = NewDisposeScope(); // the cell's states die with it, as in Python; autograd keeps what it needs
         var states = new List<Tensor>(nodes.Count + 2) { preprocess0.call(s0), preprocess1.call(s1) };
         var p = states[1];
         long[] outputShape = IsReduction
@@ -79,6 +80,6 @@ internal sealed class SuperNetCell : nn.Module
             states.Add(nodes[i].forward(states, architecture[i], outputShape, dropPathProbability));
         }
 
-        return torch.cat(states.Skip(2).ToArray(), 1);
+        return torch.cat(states.Skip(2).ToArray(), 1).MoveToOuterDisposeScope();
     }
 }

@@ -68,21 +68,39 @@ internal sealed class SuperNetNode : nn.Module
     /// <returns>The node output; intermediate tensors belong to the caller's dispose scope.</returns>
     public Tensor forward(IReadOnlyList<Tensor> states, NodeWeights weights, long[] outputShape, double dropPathProbability)
     {
+        using var scope = NewDisposeScope(); // candidate outputs and partial sums die here, as in Python
         Tensor? sum = null;
         for (int j = 0; j < weights.Candidates.Length; j++)
         {
             int candidate = weights.Candidates[j];
             var op = ops[candidate];
-            var h = op.call(states[CandidateIndex.Predecessor(candidate, _operationCount)]);
+            Tensor state = states[CandidateIndex.Predecessor(candidate, _operationCount)];
+            var h = op.call(state);
             if (training && dropPathProbability > 0.0 && !op.IsBareIdentity)
             {
-                h = DropPath.Apply(h, dropPathProbability);
+                var dropped = DropPath.Apply(h, dropPathProbability);
+                if (!ReferenceEquals(h, state)) h.Dispose();
+                h = dropped;
             }
 
-            var term = h.mul(weights.Weights[j]);
-            sum = sum is null ? term : sum.add(term);
+            // Free each short-lived tensor as soon as it is used, as Python does, so the next allocations reuse its
+            // memory; autograd holds its own reference to whatever backward needs (h, when the weight has a gradient).
+            using Tensor weight = weights.Weights[j];
+            var term = h.mul(weight);
+            if (!ReferenceEquals(h, state)) h.Dispose();
+            if (sum is null)
+            {
+                sum = term;
+            }
+            else
+            {
+                var next = sum.add(term);
+                sum.Dispose();
+                term.Dispose();
+                sum = next;
+            }
         }
 
-        return sum ?? torch.zeros(outputShape, dtype: states[0].dtype, device: states[0].device);
+        return (sum ?? torch.zeros(outputShape, dtype: states[0].dtype, device: states[0].device)).MoveToOuterDisposeScope();
     }
 }
