@@ -23,16 +23,4 @@ public class TorchThreadsTests
         Assert.Throws<ArgumentOutOfRangeException>(() => TorchThreads.SetOpenMpWaitPolicy(OpenMpWaitPolicy.Active, spinCount: -1));
         Assert.Throws<ArgumentOutOfRangeException>(() => TorchThreads.SetIntraOpThreads(0));
     }
-
-    [Fact]
-    public void TheSampleSetsThePolicyItIsAskedForBeforeTorchLoads()
-    {
-        var (exit, _, err) = Sample.CommandLineTests.Run("search", "--wait-policy", "sleepy");
-        Assert.Equal(2, exit);
-        Assert.Contains("--wait-policy 'sleepy' is not known", err);
-        using var dir = new Data.TempDirectory();
-        var (ok, _, okErr) = Sample.CommandLineTests.Run("search", "--wait-policy", "passive", "--spin-count", "1000", "--data", "synthetic:64", "--epochs", "1",
-            "--steps-per-epoch", "1", "--batch-size", "8", "--channels", "4", "--layers", "3", "--quiet", "--output", dir.File("out"));
-        Assert.True(ok == 0, okErr);
-    }
 }

@@ -114,9 +114,3 @@ public class TwoStageStrategyTests
         Assert.Contains("fewer than one batch of 16", ex.Message);
     }
 }
-
-/// <summary>Reports synchronously, in order.</summary>
-internal sealed class InlineProgress<T>(Action<T> report) : IProgress<T>
-{
-    public void Report(T value) => report(value);
-}

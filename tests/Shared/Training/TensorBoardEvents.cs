@@ -27,6 +27,10 @@ internal static class TensorBoardEvents
     public static List<(string Tag, long Step, float Value)> Scalars(IEnumerable<TensorBoardEvent> events) =>
         events.SelectMany(e => e.Values.Where(v => v.Scalar.HasValue).Select(v => (v.Tag, e.Step, v.Scalar!.Value))).ToList();
 
+    /// <summary>Tag → value of the scalars written at one step; fails if a tag was written twice at that step.</summary>
+    public static Dictionary<string, float> At(IEnumerable<(string Tag, long Step, float Value)> scalars, long step) =>
+        scalars.Where(s => s.Step == step).ToDictionary(s => s.Tag, s => s.Value);
+
     /// <summary>The texts of the events: (tag, step, text) in file order.</summary>
     public static List<(string Tag, long Step, string Text)> Texts(IEnumerable<TensorBoardEvent> events) =>
         events.SelectMany(e => e.Values.Where(v => v.Text is not null).Select(v => (v.Tag, e.Step, v.Text!))).ToList();
