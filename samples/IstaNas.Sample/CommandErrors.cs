@@ -22,6 +22,12 @@ internal static class CommandErrors
             // IOException covers FileNotFoundException, DirectoryNotFoundException and CheckpointException.
             return Fail(ex.Message);
         }
+        catch (System.Runtime.InteropServices.ExternalException ex)
+        {
+            // A LibTorch error (its message is a C++ backtrace): its first line, and how to go on from the last checkpoint.
+            string first = ex.Message.Split('\n', 2)[0].Trim();
+            return Fail($"LibTorch stopped: {first} (docs/troubleshooting.md). A search or evaluation continues from its last checkpoint with --resume.");
+        }
     }
 
     private static int Fail(string message)

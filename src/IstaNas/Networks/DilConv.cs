@@ -41,6 +41,6 @@ internal sealed class DilConv : Operation
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope(); // intermediates die here, as in Python; autograd keeps what it needs
-        return bn.forward(pointwise.forward(depthwise.forward(nn.functional.relu(input)))).MoveToOuterDisposeScope();
+        return BatchNorms.Forward(bn, pointwise.forward(depthwise.forward(nn.functional.relu(input)))).MoveToOuterDisposeScope();
     }
 }

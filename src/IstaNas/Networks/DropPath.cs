@@ -28,6 +28,7 @@ internal static class DropPath
 
         double keep = 1.0 - probability;
         var mask = torch.empty([x.shape[0], 1, 1, 1], dtype: x.dtype, device: x.device).bernoulli_(keep);
-        return x.div(keep).mul(mask);
+        using Scalar divisor = keep; // kept alive through the call (KeptScalars)
+        return x.div(divisor).mul(mask);
     }
 }

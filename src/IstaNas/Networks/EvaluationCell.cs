@@ -75,7 +75,7 @@ internal sealed class EvaluationCell : nn.Module
         {
             var h1 = Edge(2 * i, states, dropPathProbability);
             var h2 = Edge(2 * i + 1, states, dropPathProbability);
-            states.Add(h1.add(h2));
+            states.Add(h1.add(h2, KeptScalars.One));
         }
 
         return torch.cat(_concat.Select(s => states[s]).ToArray(), 1).MoveToOuterDisposeScope();

@@ -51,6 +51,6 @@ internal sealed class FactorizedReduce : Operation
         Tensor joined = torch.cat([first, second], 1);
         first.Dispose(); // cat saves neither input: free both halves before the BN allocates
         second.Dispose();
-        return bn.forward(joined).MoveToOuterDisposeScope();
+        return BatchNorms.Forward(bn, joined).MoveToOuterDisposeScope();
     }
 }

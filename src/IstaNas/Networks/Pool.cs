@@ -51,6 +51,6 @@ internal sealed class Pool : Operation
     public override Tensor forward(Tensor input)
     {
         var pooled = pool.forward(input);
-        return bn is null ? pooled : bn.forward(pooled);
+        return bn is null ? pooled : BatchNorms.Forward(bn, pooled);
     }
 }

@@ -34,6 +34,6 @@ internal sealed class ReLUConvBN : Operation
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope(); // intermediates die here, as in Python; autograd keeps what it needs
-        return bn.forward(conv.forward(nn.functional.relu(input))).MoveToOuterDisposeScope();
+        return BatchNorms.Forward(bn, conv.forward(nn.functional.relu(input))).MoveToOuterDisposeScope();
     }
 }

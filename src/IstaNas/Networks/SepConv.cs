@@ -46,9 +46,9 @@ internal sealed class SepConv : Operation
     {
         // Intermediates die with this scope, as Python frees them; autograd keeps what backward needs.
         using var scope = NewDisposeScope();
-        var x = bn1.forward(pointwise1.forward(depthwise1.forward(nn.functional.relu(input))));
+        var x = BatchNorms.Forward(bn1, pointwise1.forward(depthwise1.forward(nn.functional.relu(input))));
         var activated = nn.functional.relu(x);
         x.Dispose(); // the first BN's output is not saved for backward (ReLU saves its result): free it before the next allocations
-        return bn2.forward(pointwise2.forward(depthwise2.forward(activated))).MoveToOuterDisposeScope();
+        return BatchNorms.Forward(bn2, pointwise2.forward(depthwise2.forward(activated))).MoveToOuterDisposeScope();
     }
 }

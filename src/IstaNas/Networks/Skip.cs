@@ -33,5 +33,5 @@ internal sealed class Skip : Operation
     public override bool IsBareIdentity => bn is null;
 
     /// <inheritdoc />
-    public override Tensor forward(Tensor input) => bn is null ? input.alias() : bn.forward(input);
+    public override Tensor forward(Tensor input) => bn is null ? input.alias() : BatchNorms.Forward(bn, input);
 }

@@ -94,7 +94,7 @@ internal sealed class SuperNetNode : nn.Module
             }
             else
             {
-                var next = sum.add(term);
+                var next = sum.add(term, KeptScalars.One);
                 sum.Dispose();
                 term.Dispose();
                 sum = next;

@@ -1,3 +1,4 @@
+using IstaNas.Networks;
 using static TorchSharp.torch;
 
 namespace IstaNas.Training;
@@ -33,12 +34,13 @@ internal sealed class RunningMetrics : IDisposable
         using (NewDisposeScope())
         {
             long n = labels.shape[0];
-            _loss.add_(meanLoss.detach().to(float64) * n);
-            _correct.add_(logits.argmax(1).eq(labels).sum());
+            using TorchSharp.Scalar count = n; // kept alive through the native calls (KeptScalars)
+            _loss.add_(meanLoss.detach().to(float64).mul(count), KeptScalars.One);
+            _correct.add_(logits.argmax(1).eq(labels).sum(), KeptScalars.One);
             if (topFive)
             {
                 int k = (int)Math.Min(5, logits.shape[1]);
-                _top5.add_(logits.topk(k, 1).indexes.eq(labels.unsqueeze(1)).any(1).sum());
+                _top5.add_(logits.topk(k, 1).indexes.eq(labels.unsqueeze(1)).any(1).sum(), KeptScalars.One);
             }
             Samples += n;
         }
