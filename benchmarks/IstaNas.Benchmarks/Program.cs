@@ -27,6 +27,12 @@ switch (args.FirstOrDefault())
     case "vs-pytorch":
         PyTorchComparison.Run(args.Skip(1).ToArray());
         return;
+    case "ops-process":
+        OpTiming.Run(args.Skip(1).ToArray());
+        return;
+    case "vs-pytorch-ops":
+        PyTorchComparison.RunOps(args.Skip(1).ToArray());
+        return;
 }
 
 // In-process so that the libLibTorchSharp.so patched at build time in this output folder is the one loaded.
