@@ -1,0 +1,34 @@
+using System.Runtime.InteropServices;
+using IstaNas.Sample;
+
+namespace IstaNas.Tests.Sample;
+
+/// <summary>A LibTorch error reaches the user as one line that names it and says how to go on, not as a C++ backtrace.</summary>
+public class CommandErrorsTests
+{
+    [Fact]
+    public void ALibTorchErrorBecomesOneLineWithTheWayToResume()
+    {
+        const string native = "Unknown scalar type.\nException raised from type at /pytorch/c10/core/Scalar.h:339 (most recent call first):\n" +
+                              "frame #0: c10::Error::Error(c10::SourceLocation, std::string) + 0xb0";
+        var previous = Console.Error;
+        using var captured = new StringWriter();
+        Console.SetError(captured);
+        int code;
+        try
+        {
+            code = CommandErrors.Guard(() => throw new ExternalException(native));
+        }
+        finally
+        {
+            Console.SetError(previous);
+        }
+
+        Assert.Equal(2, code);
+        string[] lines = captured.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        string line = Assert.Single(lines);
+        Assert.StartsWith("error: LibTorch stopped: Unknown scalar type.", line);
+        Assert.Contains("--resume", line);
+        Assert.DoesNotContain("frame #0", line);
+    }
+}
