@@ -7,7 +7,10 @@ namespace IstaNas.Tests.Sample;
 /// <summary>Runs the sample app as a user would and checks what bad input gets: one line on stderr, exit code 2.</summary>
 public class CommandLineTests
 {
-    internal static (int Exit, string Out, string Err) Run(params string[] args)
+    internal static (int Exit, string Out, string Err) Run(params string[] args) => RunWithin(TimeSpan.FromMinutes(2), args);
+
+    /// <summary>Runs the sample with <paramref name="args"/>; fails the test if it has not finished within <paramref name="limit"/>.</summary>
+    internal static (int Exit, string Out, string Err) RunWithin(TimeSpan limit, params string[] args)
     {
         string dll = typeof(IstaNas.Sample.DataSpec).Assembly.Location;
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -15,11 +18,13 @@ public class CommandLineTests
         foreach (string a in args) psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;
         Task<string> stdout = p.StandardOutput.ReadToEndAsync(), stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(120_000))
+        if (!p.WaitForExit(limit))
         {
             p.Kill(entireProcessTree: true);
-            Assert.Fail($"istanas {string.Join(' ', args)} did not finish in 2 minutes");
+            Assert.Fail($"istanas {string.Join(' ', args)} did not finish in {limit.TotalMinutes:0} minutes");
         }
+
+        p.WaitForExit(); // the redirected streams are complete only after this
         return (p.ExitCode, stdout.Result, stderr.Result);
     }
 

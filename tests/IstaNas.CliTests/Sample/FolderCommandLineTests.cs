@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using IstaNas.Tests.Data;
 
 namespace IstaNas.Tests.Sample;
@@ -45,23 +44,7 @@ public sealed class FolderCommandLineTests : IClassFixture<FolderCommandLineTest
         public void Dispose() => _dir.Dispose();
     }
 
-    private static (int Exit, string Out, string Err) Run(params string[] args)
-    {
-        string dll = typeof(IstaNas.Sample.DataSpec).Assembly.Location;
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(dll);
-        foreach (string a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        Task<string> stdout = p.StandardOutput.ReadToEndAsync(), stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(180_000))
-        {
-            p.Kill(entireProcessTree: true);
-            Assert.Fail($"istanas {string.Join(' ', args)} did not finish in 3 minutes");
-        }
-
-        p.WaitForExit();
-        return (p.ExitCode, stdout.Result, stderr.Result);
-    }
+    private static (int Exit, string Out, string Err) Run(params string[] args) => CommandLineTests.RunWithin(TimeSpan.FromMinutes(3), args);
 
     [Theory]
     [InlineData("search", "nope", "does not exist")]
