@@ -127,7 +127,7 @@ internal static class ConsistencyCommand
         };
 
         Data.ImageFolderOptions folder = Folder.Read(p, dataSpec);
-        var (train, test) = EvaluationData.Load(dataSpec, seed, folder, DataWarnings.Instance.CreateLogger(typeof(Data.ImageFolder).FullName!));
+        var (train, test) = EvaluationData.Load(dataSpec, seed, folder, DataWarnings.Instance.CreateLogger(typeof(Data.ImageDataset).FullName!));
         common.ApplyThreads();
         string output = p.GetValue(Output) ?? Path.Combine("runs", $"consistency-{DateTime.Now:yyyyMMdd-HHmmss}");
         using var run = RunOutput.Open(output, "consistency.log");
@@ -205,7 +205,7 @@ internal static class ConsistencyCommand
         }
         else
         {
-            void Configure(SearchTrainingOptions o)
+            void Configure(TrainingOptions o)
             {
                 o.Epochs = p.GetValue(Epochs);
                 o.BatchSize = p.GetValue(BatchSize);

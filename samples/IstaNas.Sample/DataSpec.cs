@@ -31,7 +31,7 @@ internal static class DataSpec
                     throw new ArgumentException("--data idx:IMAGES,LABELS needs two paths separated by a comma.");
                 foreach (string p in parts)
                     if (!File.Exists(p)) throw new ArgumentException($"--data idx: file '{p}' does not exist.");
-                return builder.UseIdx(parts[0], parts[1], new Data.IdxLoadOptions { Channels = 3, PadTo = 32 });
+                return builder.UseIdx(parts[0], parts[1], channels: 3, padTo: 32);
             case "folder":
                 RequireDirectory(rest, "folder", "the image folder");
                 return builder.UseImageFolder(rest, folder);

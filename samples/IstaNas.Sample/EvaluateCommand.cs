@@ -30,7 +30,7 @@ internal static class EvaluateCommand
 
     private static readonly Option<string?> GenotypeOption = new("--genotype", "-g")
     {
-        Description = $"A genotype file (JSON, or DARTS form: Genotype(normal=[...], ...)) or a built-in name ({string.Join(", ", KnownGenotypes.Names)}). " +
+        Description = $"A genotype file (JSON, or DARTS form: Genotype(normal=[...], ...)) or a built-in name ({string.Join(", ", Genotype.KnownNames)}). " +
                       "Required unless --resume is given.",
     };
 
@@ -111,8 +111,8 @@ internal static class EvaluateCommand
         if (resume is not null && protocolName is not null)
             throw new ArgumentException("--protocol and --resume exclude each other: the checkpoint holds its protocol.");
         string? genotypeName = p.GetValue(GenotypeOption);
-        bool imageNet = protocolName == "imagenet" || (protocolName is null && genotypeName is not null && KnownGenotypes.TryGet(genotypeName, out Genotype? g) &&
-                                                        g == KnownGenotypes.IstaImageNet);
+        bool imageNet = protocolName == "imagenet" || (protocolName is null && genotypeName is not null && Genotype.TryGetKnown(genotypeName, out Genotype? g) &&
+                                                        g == Genotype.IstaImageNet);
         if (explicitlyGiven(CropSize) && !imageNet && resume is null)
             throw new ArgumentException("--crop-size applies to --protocol imagenet only.");
         void Configure(EvaluationOptions o)
@@ -154,7 +154,7 @@ internal static class EvaluateCommand
         else
         {
             string genotype = genotypeName
-                ?? throw new ArgumentException($"--genotype is required (a genotype JSON file or one of {string.Join(", ", KnownGenotypes.Names)}), unless --resume is given.");
+                ?? throw new ArgumentException($"--genotype is required (a genotype JSON file or one of {string.Join(", ", Genotype.KnownNames)}), unless --resume is given.");
             EvaluationOptions options = imageNet ? EvaluationOptions.ImageNet() : new EvaluationOptions();
             Configure(options);
             planned = new EvaluationTrainer(LoadGenotype(genotype), options);
@@ -164,7 +164,7 @@ internal static class EvaluateCommand
         // The ImageNet protocol reads images as torchvision's Resize(256) + CenterCrop(256) and crops 224 from them.
         Data.ImageFolderOptions folder = Folder.Read(p, dataSpec, stored, imageNetRun ? (256, true) : null);
         var (train, test) = EvaluationData.Load(dataSpec, unchecked((int)planned.Options.Seed), folder,
-            DataWarnings.Instance.CreateLogger(typeof(Data.ImageFolder).FullName!));
+            DataWarnings.Instance.CreateLogger(typeof(Data.ImageDataset).FullName!));
         if (planned.Options.CropSize is int crop && (train.Height < crop || train.Width < crop))
             throw new ArgumentException(
                 $"--protocol imagenet crops {crop} x {crop} from the images, but '{train.Name}' has {train.Height} x {train.Width} images: use --data folder:DIR " +
@@ -205,9 +205,9 @@ internal static class EvaluateCommand
 
     private static Genotype LoadGenotype(string value)
     {
-        if (KnownGenotypes.TryGet(value, out Genotype? known)) return known;
+        if (Genotype.TryGetKnown(value, out Genotype? known)) return known;
         if (File.Exists(value)) return Genotype.Load(value);
-        throw new ArgumentException($"--genotype '{value}' is neither a file nor a built-in genotype ({string.Join(", ", KnownGenotypes.Names)}).");
+        throw new ArgumentException($"--genotype '{value}' is neither a file nor a built-in genotype ({string.Join(", ", Genotype.KnownNames)}).");
     }
 
 }

@@ -22,19 +22,22 @@ internal static class EvaluationData
                 int count = 1000;
                 if (rest.Length > 0 && (!int.TryParse(rest, out count) || count < 10))
                     throw new ArgumentException($"--data synthetic:{rest}: the count must be an integer of at least 10.");
-                ImageDataset train = Synthetic.Create(count, seed, new SyntheticOptions { Name = $"synthetic-train-{count}" });
-                ImageDataset test = Synthetic.Create(Math.Max(count / 5, 2), unchecked(seed + 7919), new SyntheticOptions { Name = $"synthetic-test-{Math.Max(count / 5, 2)}" });
+                int testCount = Math.Max(count / 5, 2);
+                ImageDataset train = ImageDataset.CreateSynthetic(count, seed, name: $"synthetic-train-{count}");
+                ImageDataset test = ImageDataset.CreateSynthetic(testCount, unchecked(seed + 7919), name: $"synthetic-test-{testCount}");
                 return (train, WithStatistics(test, train));
             case "cifar10":
-                RequireTestFile(rest, Cifar10.FindTestFile, $"{Cifar10.TestFile} or {Cifar10.PythonTestFile}", "cifar10");
-                return (Cifar10.LoadTrain(rest), Cifar10.LoadTest(rest));
+                DataSpec.RequireDirectory(rest, "cifar10");
+                ImageDataset cifar10Train = ImageDataset.LoadCifar10(rest);
+                return (cifar10Train, TestSet(() => ImageDataset.LoadCifar10(rest, train: false), "cifar10"));
             case "cifar100":
-                RequireTestFile(rest, Cifar100.FindTestFile, $"{Cifar100.TestFile} or {Cifar100.PythonTestFile}", "cifar100");
-                return (Cifar100.LoadTrain(rest), Cifar100.LoadTest(rest));
+                DataSpec.RequireDirectory(rest, "cifar100");
+                ImageDataset cifar100Train = ImageDataset.LoadCifar100(rest);
+                return (cifar100Train, TestSet(() => ImageDataset.LoadCifar100(rest, train: false), "cifar100"));
             case "folder":
                 DataSpec.RequireDirectory(rest, "folder", "the image folder");
                 // The split seed is fixed, so runs with different --seed values hold out the same images.
-                var (folderTrain, folderTest) = ImageFolder.LoadTrainTest(rest, folder, warnings);
+                var (folderTrain, folderTest) = ImageDataset.LoadImageFolderTrainTest(rest, folder, warnings);
                 return (folderTrain, folderTest);
             case "idx":
                 string[] parts = rest.Split(',', StringSplitOptions.TrimEntries);
@@ -42,10 +45,9 @@ internal static class EvaluationData
                     throw new ArgumentException("--data idx: needs IMAGES,LABELS or IMAGES,LABELS,TEST_IMAGES,TEST_LABELS.");
                 foreach (string p in parts)
                     if (!File.Exists(p)) throw new ArgumentException($"--data idx: file '{p}' does not exist.");
-                var options = new IdxLoadOptions { Channels = 3, PadTo = 32 };
-                ImageDataset all = Idx.Load(parts[0], parts[1], options);
+                ImageDataset all = ImageDataset.LoadIdx(parts[0], parts[1], channels: 3, padTo: 32);
                 if (parts.Length == 4)
-                    return (all, WithStatistics(Idx.Load(parts[2], parts[3], options), all));
+                    return (all, WithStatistics(ImageDataset.LoadIdx(parts[2], parts[3], channels: 3, padTo: 32), all));
                 var (first, second) = all.Split(5.0 / 6.0);
                 if (first.Count == 0 || second.Count == 0)
                     throw new ArgumentException($"--data idx: {all.Count} images are too few to hold out a test set.");
@@ -58,10 +60,16 @@ internal static class EvaluationData
     /// <summary>The test set normalised with the training set's statistics, as the CIFAR readers do.</summary>
     private static ImageDataset WithStatistics(ImageDataset test, ImageDataset train) => test.WithNormalization(train.Mean, train.Std);
 
-    private static void RequireTestFile(string dir, Func<string, string?> find, string files, string kind)
+    /// <summary>The test set; a missing test file is reported as the evaluation's missing input, in one line.</summary>
+    private static ImageDataset TestSet(Func<ImageDataset> load, string kind)
     {
-        DataSpec.RequireDirectory(dir, kind);
-        if (find(dir) is null)
-            throw new ArgumentException($"--data {kind}: '{dir}' has no test file ({files}); evaluation needs it.");
+        try
+        {
+            return load();
+        }
+        catch (FileNotFoundException ex)
+        {
+            throw new ArgumentException($"--data {kind}: the folder has no test set, and evaluation needs it: {ex.Message}", ex);
+        }
     }
 }

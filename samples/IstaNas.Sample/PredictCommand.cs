@@ -70,12 +70,12 @@ internal static class PredictCommand
         if (File.Exists(images)) return [images];
         if (!Directory.Exists(images)) throw new ArgumentException($"--images '{images}': no such file or folder.");
         string[] files = Directory.EnumerateFiles(images, "*", SearchOption.AllDirectories)
-            .Where(f => ImageFolder.Extensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase) && !Path.GetFileName(f).StartsWith('.'))
+            .Where(f => ImageDataset.ImageFileExtensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase) && !Path.GetFileName(f).StartsWith('.'))
             .Order(StringComparer.Ordinal)
             .ToArray();
         return files.Length > 0
             ? files
-            : throw new ArgumentException($"--images '{images}' holds no image file ({string.Join(", ", ImageFolder.Extensions)}).");
+            : throw new ArgumentException($"--images '{images}' holds no image file ({string.Join(", ", ImageDataset.ImageFileExtensions)}).");
     }
 
     private static string TextLine(string file, Prediction prediction) =>

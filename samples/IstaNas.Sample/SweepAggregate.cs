@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using IstaNas.IO;
 using IstaNas.Training;
 using IstaNas.Visualization;
 
@@ -75,35 +74,21 @@ internal sealed class SweepAggregate
     /// </summary>
     public SavedFiles Write(string directory)
     {
-        var written = new List<string>();
-        var failed = new List<FileFailure>();
-        void Text(string name, string contents)
-        {
-            string path = Path.GetFullPath(Path.Combine(directory, name));
-            try
-            {
-                AtomicFile.WriteAllText(path, contents);
-                written.Add(path);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                failed.Add(new FileFailure(path, ex.Message));
-            }
-        }
-
-        Text("summary.md", Markdown());
-        Text("summary.csv", StrategyCsv());
-        Text("runs.csv", RunCsv());
-        Text("summary.json", JsonSerializer.Serialize(new
+        var files = new RunFileWriter(directory);
+        files.Text("summary.md", Markdown());
+        files.Text("summary.csv", StrategyCsv());
+        files.Text("runs.csv", RunCsv());
+        files.Json("summary.json", new
         {
             Root,
             Planned = Runs.Count,
             Finished = Runs.Count(r => r.Finished),
             Strategies,
             Runs,
-        }, JsonFormat.Indented) + Environment.NewLine);
+        });
+        SavedFiles written = files.Finish();
         SavedFiles picture = QualityPictures.Write(directory, [.. Runs.Where(r => r.Finished).Select(r => new RunAccuracy(r.Strategy, r.Seed, r.TestAccuracy))]);
-        return new SavedFiles([.. written, .. picture.Written], [.. failed, .. picture.Failed]);
+        return new SavedFiles([.. written.Written, .. picture.Written], [.. written.Failed, .. picture.Failed]);
     }
 
     /// <summary>The summary as Markdown: the per-strategy table, every run, and what was left out.</summary>

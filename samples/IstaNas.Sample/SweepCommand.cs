@@ -158,7 +158,7 @@ internal static class SweepCommand
         string json = plan.ToJson();
         if (File.Exists(planPath) && !SameTasks(File.ReadAllText(planPath), json))
             throw new ArgumentException($"'{output}' holds a sweep with other settings ({SweepPlan.FileName}); give the same options to continue it, or another --output.");
-        AtomicFile.WriteAllText(planPath, json);
+        WriteOrFail(planPath, json);
 
         switch (runner)
         {
@@ -166,7 +166,7 @@ internal static class SweepCommand
                 {
                     Directory.CreateDirectory(Path.Combine(output, "logs"));
                     string script = Path.Combine(output, SlurmScript.FileName);
-                    AtomicFile.WriteAllText(script, SlurmScript.Create(plan, p.GetValue(JobName)!, parallel, threads > 0 ? threads : null, p.GetValue(SlurmTime),
+                    WriteOrFail(script, SlurmScript.Create(plan, p.GetValue(JobName)!, parallel, threads > 0 ? threads : null, p.GetValue(SlurmTime),
                         p.GetValue(SlurmPartition), p.GetValue(SlurmOption) ?? []));
                     MakeExecutable(script);
                     return Written(console, "slurm", plan, [planPath, script],
@@ -176,7 +176,7 @@ internal static class SweepCommand
             case "kubernetes":
                 {
                     string manifest = Path.Combine(output, KubernetesManifest.FileName);
-                    AtomicFile.WriteAllText(manifest, KubernetesManifest.Create(plan, p.GetValue(JobName)!, image!, claim!, root, parallel, threads > 0 ? threads : null));
+                    WriteOrFail(manifest, KubernetesManifest.Create(plan, p.GetValue(JobName)!, image!, claim!, root, parallel, threads > 0 ? threads : null));
                     return Written(console, "kubernetes", plan, [planPath, manifest],
                         $"Apply with: kubectl apply -f {manifest}  (to continue: kubectl delete job {p.GetValue(JobName)}, then apply again); " +
                         $"then aggregate a copy of the volume: aggregate --input DIR");
@@ -343,5 +343,14 @@ internal static class SweepCommand
     {
         if (!OperatingSystem.IsWindows())
             File.SetUnixFileMode(path, File.GetUnixFileMode(path) | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+    }
+
+    /// <summary>Writes one file of the sweep atomically; a failure ends the command with a one-line error naming the file.</summary>
+    private static void WriteOrFail(string path, string contents)
+    {
+        var files = new RunFileWriter(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        files.Text(Path.GetFileName(path), contents);
+        if (files.Finish().Failed is [var failure, ..])
+            throw new IOException($"could not write '{failure.Path}': {failure.Reason}");
     }
 }

@@ -1,4 +1,3 @@
-using IstaNas.IO;
 using IstaNas.Training;
 
 namespace IstaNas.Visualization;
@@ -12,10 +11,10 @@ internal sealed class PictureWriter(string directory)
     private readonly RunFileWriter _files = new(directory);
 
     /// <summary>Draws a PNG (null: nothing to draw, no file) and writes it.</summary>
-    public void Png(string name, Func<byte[]?> draw) => Write(name, draw, (path, bytes) => AtomicFile.WriteAllBytes(path, bytes));
+    public void Png(string name, Func<byte[]?> draw) => Write(name, draw, _files.Bytes);
 
     /// <summary>Writes a text file (SVG, DOT).</summary>
-    public void Text(string name, Func<string> draw) => Write(name, draw, AtomicFile.WriteAllText);
+    public void Text(string name, Func<string> draw) => Write(name, draw, _files.Text);
 
     /// <summary>What was written and what failed.</summary>
     public SavedFiles Finish() => _files.Finish();
@@ -34,6 +33,6 @@ internal sealed class PictureWriter(string directory)
             return;
         }
 
-        if (content is not null) _files.File(name, path => write(path, content));
+        if (content is not null) write(name, content);
     }
 }

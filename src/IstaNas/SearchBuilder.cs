@@ -64,11 +64,17 @@ public sealed class SearchBuilder
         return this;
     }
 
-    /// <summary>Searches on the built-in synthetic image set, generated from <paramref name="seed"/>.</summary>
-    public SearchBuilder UseSyntheticDataset(int count = 2000, int seed = 0, SyntheticOptions? options = null)
+    /// <summary>
+    /// Searches on the built-in synthetic image set (10 classes of 32×32 colour images, see
+    /// <see cref="ImageDataset.CreateSynthetic"/>), generated from <paramref name="seed"/>. For another shape, pass
+    /// <see cref="ImageDataset.CreateSynthetic"/> to <see cref="UseDataset"/>.
+    /// </summary>
+    /// <param name="count">Number of images, at least 2.</param>
+    /// <param name="seed">The data's seed (not the search's: see <see cref="UseSeed"/>).</param>
+    public SearchBuilder UseSyntheticDataset(int count = 2000, int seed = 0)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 2);
-        _data = () => (Synthetic.Create(count, seed, options), null);
+        _data = () => (Synthetic.Create(count, seed), null);
         return this;
     }
 
@@ -81,18 +87,21 @@ public sealed class SearchBuilder
     }
 
     /// <summary>Searches on CIFAR-100 read from its binary folder (train.bin, test.bin) or its Python folder (train, test, meta).</summary>
-    public SearchBuilder UseCifar100(string directory, Cifar100LabelKind labels = Cifar100LabelKind.Fine)
+    /// <param name="directory">The folder.</param>
+    /// <param name="coarseLabels">False (default) for the 100 fine classes, true for the 20 coarse ones.</param>
+    public SearchBuilder UseCifar100(string directory, bool coarseLabels = false)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        var labels = coarseLabels ? Cifar100LabelKind.Coarse : Cifar100LabelKind.Fine;
         _data = () => (Cifar100.LoadTrain(directory, labels), Cifar100.FindTestFile(directory) is not null ? Cifar100.LoadTest(directory, labels) : null);
         return this;
     }
 
     /// <summary>
-    /// Searches on your own images, <c>root/&lt;class&gt;/&lt;image&gt;</c> (see <see cref="ImageFolder"/>). When the folder has
+    /// Searches on your own images, <c>root/&lt;class&gt;/&lt;image&gt;</c> (see <see cref="ImageDataset.LoadImageFolder"/>). When the folder has
     /// <c>train</c> and <c>test</c> (or <c>val</c>) subfolders, the search uses the training images and reports on the
     /// test images; otherwise it holds out the seeded <see cref="ImageFolderOptions.TestPortion"/> of every class for
-    /// testing exactly as <see cref="ImageFolder.LoadTrainTest"/> does, so a search and a later evaluation of its
+    /// testing exactly as <see cref="ImageDataset.LoadImageFolderTrainTest"/> does, so a search and a later evaluation of its
     /// genotype on the same folder never train on the images the evaluation tests on. Skipped files are logged through
     /// the builder's logging.
     /// </summary>
@@ -101,19 +110,23 @@ public sealed class SearchBuilder
         ArgumentException.ThrowIfNullOrWhiteSpace(root);
         _data = () =>
         {
-            ILogger logger = _loggerFactory.CreateLogger(typeof(ImageFolder).FullName!);
+            ILogger logger = _loggerFactory.CreateLogger(typeof(ImageDataset).FullName!);
             var (train, test) = ImageFolder.LoadTrainTest(root, options, logger);
             return (train, test);
         };
         return this;
     }
 
-    /// <summary>Searches on an MNIST-style IDX pair (images, labels; optionally .gz).</summary>
-    public SearchBuilder UseIdx(string imagesPath, string labelsPath, IdxLoadOptions? options = null)
+    /// <summary>Searches on an MNIST-style IDX pair (images, labels; optionally .gz), read as <see cref="ImageDataset.LoadIdx"/> does.</summary>
+    /// <param name="imagesPath">The images file.</param>
+    /// <param name="labelsPath">The labels file.</param>
+    /// <param name="channels">1 (default) keeps the grey image; 3 replicates it into R, G and B planes.</param>
+    /// <param name="padTo">When set, images are zero-padded to this square size (28×28 MNIST to 32×32); null keeps the size.</param>
+    public SearchBuilder UseIdx(string imagesPath, string labelsPath, int channels = 1, int? padTo = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(imagesPath);
         ArgumentException.ThrowIfNullOrWhiteSpace(labelsPath);
-        _data = () => (Idx.Load(imagesPath, labelsPath, options), null);
+        _data = () => (ImageDataset.LoadIdx(imagesPath, labelsPath, channels, padTo), null);
         return this;
     }
 

@@ -21,16 +21,15 @@ public static class OptionsDocument
         (typeof(SearchSpaceOptions), "`SearchBuilder.ConfigureSearchSpace`; configuration section `IstaNas:SearchSpace`."),
         (typeof(SparseCoderOptions), "`SearchBuilder.ConfigureSparseCoder`, `SparseCoder.Create`; configuration section `IstaNas:SparseCoder`."),
         (typeof(TrainingOptions), "the base of every training options class below."),
-        (typeof(SearchTrainingOptions), "the base of `TwoStageOptions`, `DartsOptions` and `RandomOptions`."),
         (typeof(TargetTrainingOptions), "the base of `OneStageOptions` and `EvaluationOptions`."),
-        (typeof(ArchitectureOptimizerOptions), "the `Architecture` option of every search strategy; configuration `IstaNas:TwoStage:Architecture:LearningRate` and so on."),
+        (typeof(ArchitectureOptimizerOptions), "the `Architecture` option of the two-stage, one-stage and DARTS searches; configuration `IstaNas:TwoStage:Architecture:LearningRate` and so on."),
         (typeof(TwoStageOptions), "`SearchBuilder.UseTwoStage` / `ConfigureTwoStage`; configuration section `IstaNas:TwoStage`."),
         (typeof(OneStageOptions), "`SearchBuilder.UseOneStage` / `ConfigureOneStage`; configuration section `IstaNas:OneStage`."),
         (typeof(DartsOptions), "`SearchBuilder.UseDarts` / `ConfigureDarts`; configuration section `IstaNas:Darts`."),
         (typeof(RandomOptions), "`SearchBuilder.UseRandom` / `ConfigureRandom`; configuration section `IstaNas:Random`."),
         (typeof(EvaluationOptions), "`new EvaluationTrainer(genotype, options)`; configuration section `IstaNas:Evaluation`."),
         (typeof(ConsistencyOptions), "`new ConsistencyStudy(options)`; `StandAlone` is an `EvaluationOptions`."),
-        (typeof(ImageFolderOptions), "`ImageFolder.Load`, `SearchBuilder.UseImageFolder`."),
+        (typeof(ImageFolderOptions), "`ImageDataset.LoadImageFolder`, `ImageDataset.LoadImageFolderTrainTest`, `SearchBuilder.UseImageFolder`."),
     ];
 
     /// <summary>The whole page.</summary>
@@ -92,7 +91,7 @@ public static class OptionsDocument
     /// changes none of its defaults.
     /// </summary>
     private static object Instance(Type type) => Activator.CreateInstance(
-        type == typeof(TrainingOptions) || type == typeof(SearchTrainingOptions) ? typeof(TwoStageOptions)
+        type == typeof(TrainingOptions) ? typeof(TwoStageOptions)
         : type == typeof(TargetTrainingOptions) ? typeof(OneStageOptions)
         : type)!;
 

@@ -11,7 +11,7 @@ namespace IstaNas.Architecture;
 /// concatenates for its output. Immutable and validated on construction.
 /// </summary>
 [System.Text.Json.Serialization.JsonConverter(typeof(GenotypeJsonConverter))]
-public sealed class Genotype : IEquatable<Genotype>
+public sealed partial class Genotype : IEquatable<Genotype>
 {
     /// <summary>Creates and validates a genotype.</summary>
     /// <param name="normal">Pairs of the normal cell, <paramref name="edgesPerNode"/> per node, node 0 first.</param>

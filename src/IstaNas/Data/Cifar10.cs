@@ -13,7 +13,7 @@ namespace IstaNas.Data;
 /// </list>
 /// The format is chosen by which files the folder holds (the binary one when both are there).
 /// </summary>
-public static class Cifar10
+internal static class Cifar10
 {
     /// <summary>Number of classes.</summary>
     public const int ClassCount = 10;

@@ -7,7 +7,7 @@ namespace IstaNas.Data;
 /// dicts <c>train</c>, <c>test</c> and <c>meta</c>, read by a small built-in reader that runs no Python code).
 /// Both labels are validated whichever is used. The format is chosen by which files the folder holds.
 /// </summary>
-public static class Cifar100
+internal static class Cifar100
 {
     /// <summary>Number of fine classes.</summary>
     public const int FineClassCount = 100;

@@ -1,7 +1,7 @@
 namespace IstaNas.Data;
 
 /// <summary>Which of the two CIFAR-100 labels to use.</summary>
-public enum Cifar100LabelKind
+internal enum Cifar100LabelKind
 {
     /// <summary>The 100 fine classes (second label byte); the usual choice.</summary>
     Fine,

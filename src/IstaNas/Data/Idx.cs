@@ -6,7 +6,7 @@ namespace IstaNas.Data;
 /// Files may be gzip-compressed (detected from the content, so the <c>.gz</c> suffix is optional). The mean and
 /// standard deviation are computed from the loaded (and padded) data.
 /// </summary>
-public static class Idx
+internal static class Idx
 {
     /// <summary>Magic number of an unsigned-byte, three-dimensional IDX file (images).</summary>
     public const int ImagesMagic = 0x00000803;
@@ -29,7 +29,7 @@ public static class Idx
         options ??= new IdxLoadOptions();
         if (options.Channels is not (1 or 3))
         {
-            throw new ArgumentException($"IdxLoadOptions.Channels must be 1 or 3, not {options.Channels}.", nameof(options));
+            throw new ArgumentOutOfRangeException("channels", options.Channels, $"IDX images load with 1 or 3 channels, not {options.Channels}.");
         }
 
         byte[] images = DataFiles.ReadAll(imagesPath);
@@ -72,7 +72,7 @@ public static class Idx
         {
             if (pad < rows || pad < cols)
             {
-                throw new ArgumentException($"IdxLoadOptions.PadTo ({pad}) is smaller than the {rows}x{cols} images.", nameof(options));
+                throw new ArgumentOutOfRangeException("padTo", pad, $"padTo ({pad}) is smaller than the {rows}x{cols} images of '{imagesPath}'.");
             }
 
             height = width = pad;

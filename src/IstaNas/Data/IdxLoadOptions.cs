@@ -1,7 +1,7 @@
 namespace IstaNas.Data;
 
 /// <summary>How <see cref="Idx.Load"/> turns grey IDX images into a data set.</summary>
-public sealed record IdxLoadOptions
+internal sealed record IdxLoadOptions
 {
     /// <summary>Output channels: 1 keeps the grey image, 3 replicates it into identical R, G and B planes.</summary>
     public int Channels { get; init; } = 1;

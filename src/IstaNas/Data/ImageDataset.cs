@@ -24,7 +24,7 @@ namespace IstaNas.Data;
 /// threads) and <see cref="GetSource"/> when images come from files.
 /// </para>
 /// </summary>
-public abstract class ImageDataset
+public abstract partial class ImageDataset
 {
     private readonly int[] _labels;
     private readonly float[] _mean;
@@ -375,45 +375,6 @@ public abstract class ImageDataset
         }
 
         return StatisticsFromSums(total, totalSquares, (double)indices.Length * plane);
-    }
-
-    /// <summary>Creates an in-memory data set from raw storage; the arrays are taken over, not copied.</summary>
-    /// <param name="name">Human-readable name, such as "cifar10-train".</param>
-    /// <param name="pixels">Pixel bytes in [N, C, H, W] order; length must be N·C·H·W.</param>
-    /// <param name="labels">One label per image, each in [0, <paramref name="classCount"/>).</param>
-    /// <param name="channels">C, the number of channels.</param>
-    /// <param name="height">H, the image height.</param>
-    /// <param name="width">W, the image width.</param>
-    /// <param name="classCount">Number of classes.</param>
-    /// <param name="mean">Per-channel mean of pixel/255 used for normalisation (length C); null computes it from the pixels.</param>
-    /// <param name="std">Per-channel standard deviation of pixel/255 (length C, all positive); null computes it from the pixels.</param>
-    /// <param name="classNames">One name per class; null names the classes "0", "1", … .</param>
-    /// <returns>The data set.</returns>
-    /// <exception cref="ArgumentException">The sizes, labels, statistics or class names do not fit together.</exception>
-    public static ImageDataset FromPixels(string name, byte[] pixels, int[] labels, int channels, int height, int width, int classCount,
-        IReadOnlyList<float>? mean = null, IReadOnlyList<float>? std = null, IReadOnlyList<string>? classNames = null)
-    {
-        ArgumentNullException.ThrowIfNull(pixels);
-        ArgumentNullException.ThrowIfNull(labels);
-        ArgumentOutOfRangeException.ThrowIfLessThan(channels, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(height, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
-        if (mean is null || std is null)
-        {
-            long imageSize = (long)channels * height * width;
-            if (pixels.LongLength != imageSize * labels.Length)
-            {
-                throw new ArgumentException(
-                    $"Pixel storage has {pixels.LongLength} bytes but {labels.Length} images of {channels}x{height}x{width} need {imageSize * labels.Length}.",
-                    nameof(pixels));
-            }
-
-            var (m, s) = ComputeChannelStatistics(pixels, labels.Length, channels, height * width);
-            mean ??= m;
-            std ??= s;
-        }
-
-        return new InMemoryImageDataset(name, pixels, labels, channels, height, width, classCount, mean, std, classNames);
     }
 
     /// <summary>"0", "1", …, "k−1".</summary>

@@ -25,7 +25,7 @@ namespace IstaNas.Data;
 /// image; empty class folders and unreadable images can be skipped with a warning instead
 /// (<see cref="ImageFolderOptions.SkipEmptyClassFolders"/>, <see cref="ImageFolderOptions.SkipInvalidImages"/>).
 /// </summary>
-public static class ImageFolder
+internal static class ImageFolder
 {
     private const long OrderSalt = 0x0F01DE;
     private const long SplitSalt = 0x5B1D;
@@ -54,7 +54,7 @@ public static class ImageFolder
         {
             throw DataFormatException.Folder(root,
                 $"it holds '{Path.GetFileName(train)}' and '{Path.GetFileName(test)}' folders, a train/test layout: load it with " +
-                $"ImageFolder.LoadTrainTest, or point at '{train}' for its training images alone.");
+                $"ImageDataset.LoadImageFolderTrainTest, or point at '{train}' for its training images alone.");
         }
 
         var listing = Scan(root, null, options, logger);
@@ -402,7 +402,7 @@ public static class ImageFolder
             : null;
         if (what is not null)
         {
-            string reader = what.Contains("CIFAR-10 ", StringComparison.Ordinal) ? "Cifar10.LoadTrain (the sample: --data cifar10:DIR)" : "Cifar100.LoadTrain (the sample: --data cifar100:DIR)";
+            string reader = what.Contains("CIFAR-10 ", StringComparison.Ordinal) ? "ImageDataset.LoadCifar10 (the sample: --data cifar10:DIR)" : "ImageDataset.LoadCifar100 (the sample: --data cifar100:DIR)";
             throw DataFormatException.Folder(folder, $"it holds {what}, not class folders of images: read it with {reader}.");
         }
     }

@@ -1,6 +1,6 @@
 namespace IstaNas.Data;
 
-/// <summary>How <see cref="ImageFolder"/> turns a folder of images into a data set.</summary>
+/// <summary>How the image folder readers turn a folder of images into a data set.</summary>
 public sealed record ImageFolderOptions
 {
     /// <summary>
@@ -73,7 +73,7 @@ public sealed record ImageFolderOptions
     public int Seed { get; init; }
 
     /// <summary>
-    /// Fraction of each class held out as the test set by <see cref="ImageFolder.LoadTrainTest"/> when the folder has no
+    /// Fraction of each class held out as the test set by <see cref="ImageDataset.LoadImageFolderTrainTest"/> when the folder has no
     /// <c>train</c>/<c>val</c> (or <c>test</c>) subfolders: round(portion·n) of a class's n images, at most n − 1,
     /// chosen with <see cref="Seed"/>. In (0, 1); 0.2 by default.
     /// </summary>

@@ -9,7 +9,7 @@ namespace IstaNas.Data;
 /// Image <c>i</c> has label <c>i % ClassCount</c>, so classes are balanced to within one image; each image depends only
 /// on (seed, i), so the output is identical for a given seed regardless of thread scheduling.
 /// </summary>
-public static class Synthetic
+internal static class Synthetic
 {
     private const int PatternCount = 10;
 
@@ -29,22 +29,22 @@ public static class Synthetic
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         if (options.ClassCount < 2)
         {
-            throw new ArgumentException($"SyntheticOptions.ClassCount must be at least 2, not {options.ClassCount}.", nameof(options));
+            throw new ArgumentOutOfRangeException("classCount", options.ClassCount, $"Synthetic data needs at least 2 classes, not {options.ClassCount}.");
         }
 
         if (options.ImageSize < 8)
         {
-            throw new ArgumentException($"SyntheticOptions.ImageSize must be at least 8, not {options.ImageSize}.", nameof(options));
+            throw new ArgumentOutOfRangeException("imageSize", options.ImageSize, $"Synthetic images must be at least 8 pixels wide, not {options.ImageSize}.");
         }
 
         if (options.Channels is not (1 or 3))
         {
-            throw new ArgumentException($"SyntheticOptions.Channels must be 1 or 3, not {options.Channels}.", nameof(options));
+            throw new ArgumentOutOfRangeException("channels", options.Channels, $"Synthetic images have 1 or 3 channels, not {options.Channels}.");
         }
 
         if (!(options.NoiseStd >= 0) || !double.IsFinite(options.NoiseStd))
         {
-            throw new ArgumentException($"SyntheticOptions.NoiseStd must be finite and non-negative, not {options.NoiseStd}.", nameof(options));
+            throw new ArgumentOutOfRangeException("noiseStd", options.NoiseStd, $"The noise's standard deviation must be finite and non-negative, not {options.NoiseStd}.");
         }
 
         int size = options.ImageSize;

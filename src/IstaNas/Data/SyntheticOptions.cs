@@ -1,7 +1,7 @@
 namespace IstaNas.Data;
 
 /// <summary>Shape of the data produced by <see cref="Synthetic.Create"/>.</summary>
-public sealed record SyntheticOptions
+internal sealed record SyntheticOptions
 {
     /// <summary>
     /// Number of classes (at least 2). Class <c>k</c> uses shape <c>k % 10</c> and a hue derived from <c>k</c>; with one

@@ -8,7 +8,7 @@ namespace IstaNas.IO;
 /// target. A failed write removes its temporary file and leaves the target as it was; a killed one leaves a temporary
 /// file that <see cref="RemoveStaleTemporaries"/> removes on the next start.
 /// </summary>
-public static class AtomicFile
+internal static class AtomicFile
 {
     /// <summary>Test hook: when set and it returns true for a full path, the write fails with an <see cref="IOException"/> halfway.</summary>
     internal static Func<string, bool>? FailWritesForTesting { get; set; }

@@ -1,7 +1,7 @@
 namespace IstaNas.Networks;
 
 /// <summary>Which parameter-free candidate operations get a <c>BatchNorm2d</c> appended.</summary>
-public enum AppendedBatchNorm
+internal enum AppendedBatchNorm
 {
     /// <summary>None: the plain DARTS operations (the two-stage evaluation network).</summary>
     None = 0,

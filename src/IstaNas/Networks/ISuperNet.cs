@@ -8,7 +8,7 @@ namespace IstaNas.Networks;
 /// The search super-net seen by the search algorithms: the architecture weights come from outside at every step
 /// (they are functions of the learnable codes), the network runs only the listed candidates.
 /// </summary>
-public interface ISuperNet
+internal interface ISuperNet
 {
     /// <summary>The options the super-net was built with.</summary>
     SuperNetOptions Options { get; }

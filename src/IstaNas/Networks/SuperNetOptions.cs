@@ -32,9 +32,9 @@ public sealed record SuperNetOptions : NetworkShape
     /// <summary>
     /// Which parameter-free candidates get a BN appended. Default <see cref="AppendedBatchNorm.Pools"/>, as in the
     /// search super-nets of the authors and of DARTS (two-stage, DARTS baseline); the one-stage super-net uses
-    /// <see cref="AppendedBatchNorm.PoolsAndSkip"/>.
+    /// <see cref="AppendedBatchNorm.PoolsAndSkip"/>. Internal: the strategy that builds the super-net chooses it.
     /// </summary>
-    public AppendedBatchNorm AppendedBatchNorm { get; init; } = AppendedBatchNorm.Pools;
+    internal AppendedBatchNorm AppendedBatchNorm { get; init; } = AppendedBatchNorm.Pools;
 
     /// <summary>Number of candidate operations K.</summary>
     public int OperationCount => Operations.Count;

@@ -55,7 +55,7 @@ internal sealed class SuperNetCheckpoint : IDisposable
         SearchSettings settings = TrainingLoop.ReadSettings<SearchSettings>(checkpoint) is { Strategy: not null } read
             ? read
             : throw new CheckpointException(path, "it stores no search settings (written by an older IstaNas).");
-        SearchTrainingOptions options;
+        TrainingOptions options;
         double portion;
         try
         {
@@ -107,8 +107,8 @@ internal sealed class SuperNetCheckpoint : IDisposable
 
     public void Dispose() => Network.Dispose();
 
-    private static (SearchTrainingOptions, double) Read<T>(JsonElement json, Func<T, double> portion)
-        where T : SearchTrainingOptions
+    private static (TrainingOptions, double) Read<T>(JsonElement json, Func<T, double> portion)
+        where T : TrainingOptions
     {
         T o = json.Deserialize<T>(JsonFormat.Compact) ?? throw new JsonException("the options are null");
         return (o, portion(o));

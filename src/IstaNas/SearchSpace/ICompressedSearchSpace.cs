@@ -9,7 +9,7 @@ namespace IstaNas.SearchSpace;
 /// code z (length n_i), its support and the differentiable architecture weights alpha.
 /// It knows nothing about networks or training.
 /// </summary>
-public interface ICompressedSearchSpace : IDisposable
+internal interface ICompressedSearchSpace : IDisposable
 {
     /// <summary>The shape of the space.</summary>
     SearchSpaceOptions Options { get; }

@@ -20,7 +20,8 @@ internal abstract class BilevelRun : SearchRun
 {
     private const string WeightsOptimizer = "w-optimizer";
 
-    private readonly SearchTrainingOptions _o;
+    private readonly TrainingOptions _o;
+    private readonly ArchitectureOptimizerOptions _architectureOptions;
     private readonly BatchLoader _trainLoader;
     private readonly BatchLoader _validLoader;
     private readonly Parameter[] _weights;
@@ -30,11 +31,12 @@ internal abstract class BilevelRun : SearchRun
     private IReadOnlyList<Parameter> _architecture = [];
 
     /// <summary>Splits the data, seeds torch's generator and builds the super-net (a subclass then calls <see cref="UseSearchSpace"/>).</summary>
-    protected BilevelRun(string kind, SearchContext context, SearchTrainingOptions o, double trainPortion, string architectureName,
+    protected BilevelRun(string kind, SearchContext context, TrainingOptions o, ArchitectureOptimizerOptions architecture, double trainPortion, string architectureName,
         Func<IReadOnlyList<string>> operations, ILogger log)
         : base(kind, context, o, log)
     {
         _o = o;
+        _architectureOptions = architecture;
         (_trainLoader, _validLoader, StepsPerEpoch) = SearchSetup.BilevelLoaders(context, o, trainPortion, architectureName);
         torch.random.manual_seed(context.Seed);
         BeforeNetwork();
@@ -66,7 +68,7 @@ internal abstract class BilevelRun : SearchRun
     {
         _space = space;
         _architecture = parameters;
-        _architectureOptimizer = optim.Adam(parameters, _o.Architecture.LearningRate, _o.Architecture.Beta1, _o.Architecture.Beta2, weight_decay: _o.Architecture.WeightDecay);
+        _architectureOptimizer = optim.Adam(parameters, _architectureOptions.LearningRate, _architectureOptions.Beta1, _architectureOptions.Beta2, weight_decay: _architectureOptions.WeightDecay);
     }
 
     protected sealed override bool ShouldRunEpoch(int epoch) => epoch < _o.Epochs;

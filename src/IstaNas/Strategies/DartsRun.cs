@@ -13,7 +13,7 @@ internal sealed class DartsRun : BilevelRun
     private DartsSearchSpace _space = null!;
 
     public DartsRun(SearchContext context, DartsOptions o, ILogger log)
-        : base("darts", context, o, o.TrainPortion, "alpha", () => DartsSearchSpace.DenseOperations([.. context.SearchSpace.Operations]), log)
+        : base("darts", context, o, o.Architecture, o.TrainPortion, "alpha", () => DartsSearchSpace.DenseOperations([.. context.SearchSpace.Operations]), log)
     {
         UseSearchSpace(_space, _space.Parameters);
         log.LogInformation(

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using IstaNas.Training;
 
 namespace IstaNas.Strategies;
 
@@ -7,10 +8,10 @@ namespace IstaNas.Strategies;
 /// the genotype is a seeded uniform draw of the space's sparsity, and every training option is unused. With it, the
 /// sparse super-net of the two-stage search trains for <see cref="Training.TrainingOptions.Epochs"/> epochs on a uniformly
 /// drawn support per step (Li and Talwalkar, 2019), then <see cref="Candidates"/> drawn genotypes are ranked by their
-/// super-net validation accuracy. The architecture optimiser's options (Arch*) are unused: nothing learns an architecture.
+/// super-net validation accuracy.
 /// Defaults are the two-stage proxy settings: 8 cells, 16 channels, batch 64, 50 epochs, half of the training set for W.
 /// </summary>
-public sealed class RandomOptions : SearchTrainingOptions
+public sealed class RandomOptions : TrainingOptions
 {
     /// <summary>
     /// Train a weight-sharing super-net and return the best of <see cref="Candidates"/> genotypes by super-net accuracy

@@ -16,7 +16,7 @@ internal sealed class TwoStageRun : BilevelRun
     private CompressedSearchSpace _space = null!;
 
     public TwoStageRun(SearchContext context, TwoStageOptions o, ILogger log)
-        : base("two-stage", context, o, o.TrainPortion, "b", () => [.. context.SearchSpace.Operations], log)
+        : base("two-stage", context, o, o.Architecture, o.TrainPortion, "b", () => [.. context.SearchSpace.Operations], log)
     {
         UseSearchSpace(_space, _space.LatentParameters);
         log.LogInformation(

@@ -6,7 +6,8 @@ using IstaNas.IO;
 namespace IstaNas.Training;
 
 /// <summary>
-/// Writes the result files of a run into one folder, each atomically, in the library's one JSON style. A file that
+/// Writes the result files of a run into one folder, each atomically (to a temporary file beside it, flushed, then renamed
+/// over the target, so a crash leaves the old file or the new one, never a torn one), in the library's one JSON style. A file that
 /// fails (disk full, read-only folder, permission) is recorded and the others are still written; nothing is thrown for
 /// I/O errors, so a result already in memory is never lost to a failed write. The library's results save through it
 /// (<see cref="SavedFiles"/> reports what was written), and so does IstaNas.Visualization; use it for files of your own
@@ -28,7 +29,7 @@ public sealed class RunFileWriter
 
     /// <summary>Writes one file with <paramref name="write"/> (given the full path); records success or failure.</summary>
     /// <param name="name">The file name inside the folder.</param>
-    /// <param name="write">Writes the file at the path it is given (atomically, through <see cref="AtomicFile"/>).</param>
+    /// <param name="write">Writes the file at the path it is given; an <see cref="IOException"/> or <see cref="UnauthorizedAccessException"/> it throws is recorded as a failure.</param>
     public void File(string name, Action<string> write)
     {
         string path = Path.Combine(_directory, name);
@@ -52,6 +53,11 @@ public sealed class RunFileWriter
     /// <param name="name">The file name inside the folder.</param>
     /// <param name="contents">Its text.</param>
     public void Text(string name, string contents) => File(name, path => AtomicFile.WriteAllText(path, contents));
+
+    /// <summary>Writes a binary file (a PNG picture, say).</summary>
+    /// <param name="name">The file name inside the folder.</param>
+    /// <param name="contents">Its bytes.</param>
+    public void Bytes(string name, byte[] contents) => File(name, path => AtomicFile.WriteAllBytes(path, contents));
 
     /// <summary>Writes a JSON file (indented, the library's style).</summary>
     /// <typeparam name="T">The value's type.</typeparam>

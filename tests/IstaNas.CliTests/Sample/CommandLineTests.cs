@@ -57,11 +57,14 @@ public class CommandLineTests
         File.WriteAllBytes(Path.Combine(cifar, "data_batch_1.bin"), new byte[100]); // not a whole record
         string genotype = dir.File("bad.json");
         File.WriteAllText(genotype, """{"normal":[null],"reduce":[]}""");
+        Directory.CreateDirectory(dir.File("no-test"));
+        for (int i = 1; i <= 5; i++) dir.WriteCifar($"no-test/data_batch_{i}.bin", [[(byte)i]]); // training batches, no test_batch.bin
         foreach (var (expected, args) in new (string, string[])[]
                  {
                      ("not an IstaNas checkpoint", ["search", "--resume", corrupt]),
                      ("does not exist", ["evaluate", "--resume", dir.File("missing.ckpt")]),
                      ("data_batch_1.bin", ["search", "--data", "cifar10:" + cifar]),
+                     ("no test set, and evaluation needs it", ["evaluate", "--genotype", "darts_v2", "--data", "cifar10:" + dir.File("no-test")]),
                      ("is null", ["evaluate", "--genotype", genotype]),
                      ("--genotype is required", ["evaluate"]),
                      ("Layers", ["search", "--layers", "2", "--output", dir.File("layers")]),

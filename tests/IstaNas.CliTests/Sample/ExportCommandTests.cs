@@ -14,9 +14,9 @@ public class ExportCommandTests
     private static string SaveModel(TempDirectory dir, out TrainedNetwork trained)
     {
         torch.manual_seed(50);
-        var network = new EvaluationNetwork(new EvaluationNetworkOptions { Channels = 4, Layers = 3, Classes = 4, InputChannels = 1 }, KnownGenotypes.IstaOneStage);
+        var network = new EvaluationNetwork(new EvaluationNetworkOptions { Channels = 4, Layers = 3, Classes = 4, InputChannels = 1 }, Genotype.IstaOneStage);
         OnnxTestHelpers.RandomiseBatchNorms(network, 51);
-        trained = new TrainedNetwork(network, KnownGenotypes.IstaOneStage,
+        trained = new TrainedNetwork(network, Genotype.IstaOneStage,
             new ModelMetadata { ClassNames = ["zero", "one", "two", "three"], Mean = [0.13f], Std = [0.31f], ImageHeight = 12, ImageWidth = 12 });
         string path = dir.File("run/model.ckpt");
         trained.Save(path);
@@ -36,7 +36,7 @@ public class ExportCommandTests
             Assert.Contains("input 'images' [batch, 1, 12, 12], output 'logits' [batch, 4]", output);
             Assert.Contains("mean [0.13], std [0.31]", output);
             string darts = output.Trim().Split('\n')[^1].Trim();
-            Assert.Equal(KnownGenotypes.IstaOneStage, Genotype.ParseDarts(darts));
+            Assert.Equal(Genotype.IstaOneStage, Genotype.ParseDarts(darts));
 
             using var session = OnnxTestHelpers.Session(onnx);
             using var scope = NewDisposeScope();
@@ -54,7 +54,7 @@ public class ExportCommandTests
         trained.Dispose();
         var (exit, output, err) = CommandLineTests.Run("export", "--model", model, "--darts-string");
         Assert.True(exit == 0, $"exit {exit}: {err}");
-        Assert.Equal(KnownGenotypes.IstaOneStage.ToDartsString(), output.Trim());
+        Assert.Equal(Genotype.IstaOneStage.ToDartsString(), output.Trim());
     }
 
     [Fact]
@@ -62,7 +62,7 @@ public class ExportCommandTests
     {
         using var dir = new TempDirectory();
         string notACheckpoint = dir.File("genotype.json");
-        KnownGenotypes.DartsV2.Save(notACheckpoint);
+        Genotype.DartsV2.Save(notACheckpoint);
         string model = SaveModel(dir, out TrainedNetwork trained);
         trained.Dispose();
         File.WriteAllText(dir.File("file"), "");

@@ -47,7 +47,7 @@ public class EvaluationTrainerTests
         using var dir = new TempDirectory();
         var reports = new List<EpochReport>();
         var steps = new List<StepReport>();
-        var trainer = new EvaluationTrainer(KnownGenotypes.IstaTwoStage, Tiny(dir.Path, epochs: 2)) { StepProgress = new Inline<StepReport>(steps.Add) };
+        var trainer = new EvaluationTrainer(Genotype.IstaTwoStage, Tiny(dir.Path, epochs: 2)) { StepProgress = new Inline<StepReport>(steps.Add) };
         EvaluationResult result = trainer.Train(Train, Test, new Inline<EpochReport>(reports.Add));
         using var net = result.Network;
         Assert.False(result.Cancelled);
@@ -61,7 +61,7 @@ public class EvaluationTrainerTests
         Assert.Equal(reports[^1].TestAccuracy, result.TestAccuracy);
         Assert.Equal(net.ParameterCount, result.ParameterCount);
         Assert.True(result.AuxiliaryParameterCount > 0);
-        Assert.Equal(result.ParameterCount, new EvaluationNetwork(trainer.NetworkOptions(Train), KnownGenotypes.IstaTwoStage).ParameterCount);
+        Assert.Equal(result.ParameterCount, new EvaluationNetwork(trainer.NetworkOptions(Train), Genotype.IstaTwoStage).ParameterCount);
         Checkpoint c = Checkpoint.Load(Path.Combine(dir.Path, EvaluationTrainer.CheckpointFileName));
         Assert.Equal(2, c.Metadata.Epoch);
         Assert.Equal(0, c.Metadata.Step);
@@ -74,7 +74,7 @@ public class EvaluationTrainerTests
         using var dirA = new TempDirectory();
         using var dirB = new TempDirectory();
         using var dirC = new TempDirectory();
-        Genotype g = KnownGenotypes.IstaOneStage;
+        Genotype g = Genotype.IstaOneStage;
 
         // Uninterrupted: 3 epochs.
         EvaluationResult a = new EvaluationTrainer(g, Tiny(dirA.Path)).Train(Train, Test);
@@ -123,14 +123,14 @@ public class EvaluationTrainerTests
         using var dir = new TempDirectory();
         var options = Tiny(dir.Path, epochs: 1);
         options.MaxStepsPerEpoch = 1;
-        EvaluationResult stopped = new EvaluationTrainer(KnownGenotypes.DartsV2, options).Train(Train, Test, null, new CancellationToken(true));
+        EvaluationResult stopped = new EvaluationTrainer(Genotype.DartsV2, options).Train(Train, Test, null, new CancellationToken(true));
         stopped.Network.Dispose();
         Assert.True(stopped.Cancelled);
         Assert.Empty(stopped.History);
         Assert.True(double.IsNaN(stopped.TestAccuracy));
         Checkpoint c = Checkpoint.Load(stopped.CheckpointPath!);
         Assert.Equal((0, 0), (c.Metadata.Epoch, c.Metadata.Step));
-        EvaluationResult resumed = new EvaluationTrainer(KnownGenotypes.DartsV2, options).Resume(stopped.CheckpointPath!, Train, Test);
+        EvaluationResult resumed = new EvaluationTrainer(Genotype.DartsV2, options).Resume(stopped.CheckpointPath!, Train, Test);
         using var net = resumed.Network;
         Assert.Single(resumed.History);
         Assert.False(resumed.Cancelled);
@@ -142,20 +142,20 @@ public class EvaluationTrainerTests
         using var dir = new TempDirectory();
         var options = Tiny(dir.Path, epochs: 1);
         options.MaxStepsPerEpoch = 1;
-        new EvaluationTrainer(KnownGenotypes.DartsV2, options).Train(Train, Test).Network.Dispose();
+        new EvaluationTrainer(Genotype.DartsV2, options).Train(Train, Test).Network.Dispose();
         string path = Path.Combine(dir.Path, EvaluationTrainer.CheckpointFileName);
         byte[] before = File.ReadAllBytes(path);
 
         var wider = Tiny(dir.Path, epochs: 1);
         wider.MaxStepsPerEpoch = 1;
         wider.Channels = 6;
-        var ex = Assert.Throws<CheckpointException>(() => new EvaluationTrainer(KnownGenotypes.DartsV2, wider).Resume(path, Train, Test));
+        var ex = Assert.Throws<CheckpointException>(() => new EvaluationTrainer(Genotype.DartsV2, wider).Resume(path, Train, Test));
         Assert.Contains("network.channels: checkpoint '4', expected '6'", ex.Message);
 
-        var other = Assert.Throws<CheckpointException>(() => new EvaluationTrainer(KnownGenotypes.IstaImageNet, options).Resume(path, Train, Test));
+        var other = Assert.Throws<CheckpointException>(() => new EvaluationTrainer(Genotype.IstaImageNet, options).Resume(path, Train, Test));
         Assert.Contains("genotype.normal", other.Message);
         Assert.Equal(before, File.ReadAllBytes(path));
-        Assert.Throws<FileNotFoundException>(() => new EvaluationTrainer(KnownGenotypes.DartsV2, options).Resume(dir.File("none.ckpt"), Train, Test));
+        Assert.Throws<FileNotFoundException>(() => new EvaluationTrainer(Genotype.DartsV2, options).Resume(dir.File("none.ckpt"), Train, Test));
     }
 
     [Fact]
@@ -165,16 +165,16 @@ public class EvaluationTrainerTests
         var options = Tiny(null, epochs: 1);
         options.MaxStepsPerEpoch = 1;
         options.BatchNormAfterParameterFree = true;
-        EvaluationResult result = new EvaluationTrainer(KnownGenotypes.IstaOneStage, options).Train(Train, Test);
+        EvaluationResult result = new EvaluationTrainer(Genotype.IstaOneStage, options).Train(Train, Test);
         using var net = result.Network;
         IReadOnlyList<string> files = result.Save(dir.Path).Written;
         Assert.Equal(["model.ckpt", "genotype.json", "network.json", "history.json", "history.csv", "result.json"], files.Select(Path.GetFileName));
-        Assert.Equal(KnownGenotypes.IstaOneStage, Genotype.Load(files[1]));
+        Assert.Equal(Genotype.IstaOneStage, Genotype.Load(files[1]));
 
         using (TrainedNetwork trained = TrainedNetwork.Load(files[0]))
         {
             EvaluationNetwork loaded = trained.Network;
-            Assert.Equal(KnownGenotypes.IstaOneStage, trained.Genotype);
+            Assert.Equal(Genotype.IstaOneStage, trained.Genotype);
             Assert.True(loaded.Options.BatchNormAfterParameterFree);
             AssertSameWeights(net, loaded);
             using var scope = torch.NewDisposeScope();
@@ -183,13 +183,13 @@ public class EvaluationTrainerTests
             Assert.True(net.forward(x).equal(loaded.forward(x)).all().item<bool>());
         }
 
-        using var wrongGenotype = new EvaluationNetwork(net.Options, KnownGenotypes.DartsV2);
-        var ex = Assert.Throws<CheckpointException>(() => TrainedNetwork.LoadInto(files[0], wrongGenotype, KnownGenotypes.DartsV2));
+        using var wrongGenotype = new EvaluationNetwork(net.Options, Genotype.DartsV2);
+        var ex = Assert.Throws<CheckpointException>(() => TrainedNetwork.LoadInto(files[0], wrongGenotype, Genotype.DartsV2));
         Assert.Contains("genotype.normal", ex.Message);
-        using var wrongOptions = new EvaluationNetwork(net.Options with { BatchNormAfterParameterFree = false }, KnownGenotypes.IstaOneStage);
-        ex = Assert.Throws<CheckpointException>(() => TrainedNetwork.LoadInto(files[0], wrongOptions, KnownGenotypes.IstaOneStage));
+        using var wrongOptions = new EvaluationNetwork(net.Options with { BatchNormAfterParameterFree = false }, Genotype.IstaOneStage);
+        ex = Assert.Throws<CheckpointException>(() => TrainedNetwork.LoadInto(files[0], wrongOptions, Genotype.IstaOneStage));
         Assert.Contains("network.batchNormAfterParameterFree: checkpoint 'true', expected 'false'", ex.Message);
-        Assert.Throws<ArgumentException>(() => TrainedNetwork.LoadInto(files[0], wrongOptions, KnownGenotypes.DartsV2));
+        Assert.Throws<ArgumentException>(() => TrainedNetwork.LoadInto(files[0], wrongOptions, Genotype.DartsV2));
     }
 
     [Fact]
@@ -197,14 +197,14 @@ public class EvaluationTrainerTests
     {
         var bad = Tiny(null);
         bad.Epochs = 0;
-        var ex = Assert.Throws<OptionsValidationException>(() => new EvaluationTrainer(KnownGenotypes.DartsV2, bad));
+        var ex = Assert.Throws<OptionsValidationException>(() => new EvaluationTrainer(Genotype.DartsV2, bad));
         Assert.Contains("Epochs", string.Join(";", ex.Failures));
         var lr = Tiny(null);
         lr.LearningRateMin = 1;
-        Assert.Throws<OptionsValidationException>(() => new EvaluationTrainer(KnownGenotypes.DartsV2, lr));
+        Assert.Throws<OptionsValidationException>(() => new EvaluationTrainer(Genotype.DartsV2, lr));
 
         var small = Synthetic.Create(10, 3, new SyntheticOptions { ImageSize = 16 });
-        var trainer = new EvaluationTrainer(KnownGenotypes.DartsV2, Tiny(null));
+        var trainer = new EvaluationTrainer(Genotype.DartsV2, Tiny(null));
         Assert.Contains("16 x 16 images give 4 x 4: it is built for 32 x 32 images", Assert.Throws<ArgumentException>(() => trainer.Train(small, small)).Message);
         Assert.Contains("differ", Assert.Throws<ArgumentException>(() => trainer.Train(Train, small)).Message);
     }
@@ -217,7 +217,7 @@ public class EvaluationTrainerTests
         options.Auxiliary = false;
         options.Cutout = true;
         options.CutoutLength = 8;
-        EvaluationResult result = new EvaluationTrainer(KnownGenotypes.DartsV2, options).Train(small, small);
+        EvaluationResult result = new EvaluationTrainer(Genotype.DartsV2, options).Train(small, small);
         using var net = result.Network;
         Assert.Equal(0, result.AuxiliaryParameterCount);
         Assert.Single(result.History);

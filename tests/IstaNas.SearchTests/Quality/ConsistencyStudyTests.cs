@@ -124,7 +124,7 @@ public sealed class ConsistencyStudyTests : IDisposable
         string evaluation = Path.Combine(_dir, "evaluation");
         var options = Options(null).StandAlone;
         options.CheckpointDirectory = evaluation;
-        using (new EvaluationTrainer(IstaNas.Architecture.KnownGenotypes.Get("darts_v2"), options).Train(_train, _test).Network) { }
+        using (new EvaluationTrainer(IstaNas.Architecture.Genotype.Known("darts_v2"), options).Train(_train, _test).Network) { }
         var notSearch = Assert.Throws<CheckpointException>(() => study.Run(Path.Combine(evaluation, "evaluation.ckpt"), _train, _test));
         Assert.Contains("'evaluation' checkpoint, which holds no search super-net", notSearch.Message);
         Assert.Throws<FileNotFoundException>(() => study.Run(Path.Combine(_dir, "missing.ckpt"), _train, _test));

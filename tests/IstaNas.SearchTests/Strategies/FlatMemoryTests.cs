@@ -52,7 +52,7 @@ public class FlatMemoryTests(ITestOutputHelper output)
             {
                 Epochs = Epochs, MaxStepsPerEpoch = Steps, MaxTestSteps = 1, BatchSize = 8, Channels = 4, Layers = 3, Auxiliary = false, Seed = 2,
             };
-            using var network = new EvaluationTrainer(KnownGenotypes.DartsV2, options) { StepProgress = steps }
+            using var network = new EvaluationTrainer(Genotype.DartsV2, options) { StepProgress = steps }
                 .Train(TinySearch.Data(count: 128), TinySearch.Data(count: 16, seed: 9), epochs).Network;
             return;
         }

@@ -35,13 +35,13 @@ public class GenotypeDartsStringTests
         }
     }
 
-    public static TheoryData<string> KnownNames => new(KnownGenotypes.Names);
+    public static TheoryData<string> KnownNames => new(Genotype.KnownNames);
 
     [Theory]
     [MemberData(nameof(KnownNames))]
     public void EveryKnownGenotypeRoundTrips(string name)
     {
-        Genotype genotype = KnownGenotypes.Get(name);
+        Genotype genotype = Genotype.Known(name);
         string text = genotype.ToDartsString();
         Assert.StartsWith("Genotype(normal=[('", text);
         Assert.EndsWith(", reduce_concat=range(2, 6))", text);
@@ -55,7 +55,7 @@ public class GenotypeDartsStringTests
     [InlineData(IstaImageNet, "ista_imagenet")]
     public void PublishedStringsParseToTheKnownGenotypes(string text, string name)
     {
-        AssertSameArchitecture(KnownGenotypes.Get(name), Genotype.ParseDarts(text));
+        AssertSameArchitecture(Genotype.Known(name), Genotype.ParseDarts(text));
     }
 
     [Fact]
@@ -63,7 +63,7 @@ public class GenotypeDartsStringTests
     {
         // The authors print a node's pairs strongest-second first; swapping them is the same architecture.
         Genotype swapped = Genotype.ParseDarts(IstaTwoStage.Replace("('skip_connect', 0), ('dil_conv_3x3', 1)", "('dil_conv_3x3', 1), ('skip_connect', 0)"));
-        AssertSameArchitecture(KnownGenotypes.IstaTwoStage, swapped);
+        AssertSameArchitecture(Genotype.IstaTwoStage, swapped);
     }
 
     [Fact]
@@ -71,8 +71,8 @@ public class GenotypeDartsStringTests
     {
         Assert.Equal(
             "Genotype(normal=[('sep_conv_3x3', 0), ('sep_conv_3x3', 1), ('sep_conv_3x3', 0), ('sep_conv_3x3', 1), ('sep_conv_3x3', 1), ('skip_connect', 0), ('skip_connect', 0), ('dil_conv_3x3', 2)], normal_concat=range(2, 6), reduce=[('max_pool_3x3', 0), ('max_pool_3x3', 1), ('skip_connect', 2), ('max_pool_3x3', 1), ('max_pool_3x3', 0), ('skip_connect', 2), ('skip_connect', 2), ('max_pool_3x3', 1)], reduce_concat=range(2, 6))",
-            KnownGenotypes.DartsV2.ToDartsString());
-        var partial = new Genotype(KnownGenotypes.DartsV2.Normal, KnownGenotypes.DartsV2.Reduce, [2, 4, 5], [3, 4, 5]);
+            Genotype.DartsV2.ToDartsString());
+        var partial = new Genotype(Genotype.DartsV2.Normal, Genotype.DartsV2.Reduce, [2, 4, 5], [3, 4, 5]);
         string text = partial.ToDartsString();
         Assert.Contains("normal_concat=[2, 4, 5]", text);
         Assert.Contains("reduce_concat=range(3, 6)", text);
@@ -86,7 +86,7 @@ public class GenotypeDartsStringTests
     [InlineData("Genotype([('sep_conv_3x3', 0), ('sep_conv_3x3', 1), ('sep_conv_3x3', 0), ('sep_conv_3x3', 1), ('sep_conv_3x3', 1), ('skip_connect', 0), ('skip_connect', 0), ('dil_conv_3x3', 2)], range(2, 6), [('max_pool_3x3', 0), ('max_pool_3x3', 1), ('skip_connect', 2), ('max_pool_3x3', 1), ('max_pool_3x3', 0), ('skip_connect', 2), ('skip_connect', 2), ('max_pool_3x3', 1)], reduce_concat=range(2, 6))")]
     public void AcceptsQuotesWhitespaceTrailingCommasPrefixesAndArgumentOrders(string text)
     {
-        Assert.Equal(KnownGenotypes.DartsV2, Genotype.ParseDarts(text));
+        Assert.Equal(Genotype.DartsV2, Genotype.ParseDarts(text));
     }
 
     [Theory]
@@ -116,11 +116,11 @@ public class GenotypeDartsStringTests
     {
         using var dir = new TempDirectory();
         string json = dir.File("genotype.json"), darts = dir.File("genotype.txt"), broken = dir.File("broken.txt");
-        KnownGenotypes.IstaOneStage.Save(json);
+        Genotype.IstaOneStage.Save(json);
         File.WriteAllText(darts, "\n\n  " + IstaOneStage + "\n");
         File.WriteAllText(broken, "Genotype(normal=[('sep_conv_3x3', 0)");
-        Assert.Equal(KnownGenotypes.IstaOneStage, Genotype.Load(json));
-        AssertSameArchitecture(KnownGenotypes.IstaOneStage, Genotype.Load(darts));
+        Assert.Equal(Genotype.IstaOneStage, Genotype.Load(json));
+        AssertSameArchitecture(Genotype.IstaOneStage, Genotype.Load(darts));
         var ex = Assert.Throws<FormatException>(() => Genotype.Load(broken));
         Assert.Contains(broken, ex.Message);
         Assert.Contains("found the end of the text", ex.Message);

@@ -4,13 +4,13 @@ namespace IstaNas.Tests.Architecture;
 
 public class GenotypeTests
 {
-    public static TheoryData<string> BuiltIn() => new(KnownGenotypes.Names);
+    public static TheoryData<string> BuiltIn() => new(Genotype.KnownNames);
 
     [Theory]
     [MemberData(nameof(BuiltIn))]
     public void JsonRoundTripsEveryBuiltInGenotype(string name)
     {
-        Genotype g = KnownGenotypes.Get(name);
+        Genotype g = Genotype.Known(name);
         Genotype back = Genotype.FromJson(g.ToJson());
         Assert.Equal(g, back);
         Assert.Equal(g.GetHashCode(), back.GetHashCode());
@@ -21,18 +21,18 @@ public class GenotypeTests
     [Fact]
     public void TwoStageGenotypeMatchesThePaper()
     {
-        Genotype g = KnownGenotypes.IstaTwoStage;
+        Genotype g = Genotype.IstaTwoStage;
         Assert.Equal(new GenotypeEdge("skip_connect", 0), g.Normal[0]);
         Assert.Equal(new GenotypeEdge("dil_conv_3x3", 2), g.Normal[3]);
         Assert.Equal(new GenotypeEdge("sep_conv_5x5", 1), g.Reduce[7]);
         Assert.Equal([new GenotypeEdge("dil_conv_5x5", 4), new GenotypeEdge("sep_conv_5x5", 1)], g.NodeEdges(CellType.Reduce, 3));
-        Assert.NotEqual(KnownGenotypes.IstaTwoStage, KnownGenotypes.IstaOneStage);
+        Assert.NotEqual(Genotype.IstaTwoStage, Genotype.IstaOneStage);
     }
 
     [Fact]
     public void TextFormNamesNodesOpsAndInputs()
     {
-        string text = KnownGenotypes.IstaTwoStage.ToString();
+        string text = Genotype.IstaTwoStage.ToString();
         Assert.Contains("normal cell:", text);
         Assert.Contains("n0 = skip_connect(c_{k-2}) + dil_conv_3x3(c_{k-1})", text);
         Assert.Contains("n3 = dil_conv_5x5(n2) + sep_conv_5x5(c_{k-1})", text);
@@ -42,9 +42,9 @@ public class GenotypeTests
     [Fact]
     public void UnknownOperationIsRejectedWithItsName()
     {
-        var edges = KnownGenotypes.DartsV2.Normal.ToArray();
+        var edges = Genotype.DartsV2.Normal.ToArray();
         edges[3] = new GenotypeEdge("conv_7x7", 1);
-        var ex = Assert.Throws<ArgumentException>(() => new Genotype(edges, KnownGenotypes.DartsV2.Reduce));
+        var ex = Assert.Throws<ArgumentException>(() => new Genotype(edges, Genotype.DartsV2.Reduce));
         Assert.Contains("conv_7x7", ex.Message);
         Assert.Equal("normal", ex.ParamName);
     }
@@ -52,9 +52,9 @@ public class GenotypeTests
     [Fact]
     public void PredecessorOutOfRangeIsRejected()
     {
-        var edges = KnownGenotypes.DartsV2.Reduce.ToArray();
+        var edges = Genotype.DartsV2.Reduce.ToArray();
         edges[0] = new GenotypeEdge("max_pool_3x3", 2); // node 0 may read only 0 and 1
-        var ex = Assert.Throws<ArgumentException>(() => new Genotype(KnownGenotypes.DartsV2.Normal, edges));
+        var ex = Assert.Throws<ArgumentException>(() => new Genotype(Genotype.DartsV2.Normal, edges));
         Assert.Contains("predecessor 2", ex.Message);
         Assert.Equal("reduce", ex.ParamName);
     }
@@ -62,9 +62,9 @@ public class GenotypeTests
     [Fact]
     public void WrongNumberOfPairsIsRejected()
     {
-        var ex = Assert.Throws<ArgumentException>(() => new Genotype(KnownGenotypes.DartsV2.Normal.Take(7), KnownGenotypes.DartsV2.Reduce));
+        var ex = Assert.Throws<ArgumentException>(() => new Genotype(Genotype.DartsV2.Normal.Take(7), Genotype.DartsV2.Reduce));
         Assert.Contains("7", ex.Message);
-        var ex2 = Assert.Throws<ArgumentException>(() => new Genotype(KnownGenotypes.DartsV2.Normal, KnownGenotypes.DartsV2.Reduce.Take(6)));
+        var ex2 = Assert.Throws<ArgumentException>(() => new Genotype(Genotype.DartsV2.Normal, Genotype.DartsV2.Reduce.Take(6)));
         Assert.Contains("same number", ex2.Message);
     }
 
@@ -73,7 +73,7 @@ public class GenotypeTests
     {
         Assert.Throws<FormatException>(() => Genotype.FromJson("{ not json"));
         Assert.Throws<FormatException>(() => Genotype.FromJson("{\"normal\": []}"));
-        string bad = KnownGenotypes.DartsV2.ToJson().Replace("\"sep_conv_3x3\"", "\"sep_conv_9x9\"", StringComparison.Ordinal);
+        string bad = Genotype.DartsV2.ToJson().Replace("\"sep_conv_3x3\"", "\"sep_conv_9x9\"", StringComparison.Ordinal);
         var ex = Assert.Throws<FormatException>(() => Genotype.FromJson(bad));
         Assert.Contains("sep_conv_9x9", ex.Message);
         Assert.Throws<FormatException>(() => Genotype.FromJson("{\"normal\":[],\"reduce\":[],\"extra\":1}"));
@@ -86,8 +86,8 @@ public class GenotypeTests
         try
         {
             string path = Path.Combine(dir, "sub", "genotype.json");
-            KnownGenotypes.IstaOneStage.Save(path);
-            Assert.Equal(KnownGenotypes.IstaOneStage, Genotype.Load(path));
+            Genotype.IstaOneStage.Save(path);
+            Assert.Equal(Genotype.IstaOneStage, Genotype.Load(path));
             Assert.Single(Directory.GetFiles(Path.GetDirectoryName(path)!)); // no temporary file left behind
             var missing = Assert.Throws<FileNotFoundException>(() => Genotype.Load(Path.Combine(dir, "nope.json")));
             Assert.Contains("nope.json", missing.Message);
@@ -104,8 +104,8 @@ public class GenotypeTests
     [Fact]
     public void UnknownBuiltInNameListsTheKnownOnes()
     {
-        var ex = Assert.Throws<ArgumentException>(() => KnownGenotypes.Get("nasnet"));
+        var ex = Assert.Throws<ArgumentException>(() => Genotype.Known("nasnet"));
         Assert.Contains("ista_twostage", ex.Message);
-        Assert.Same(KnownGenotypes.IstaTwoStage, KnownGenotypes.Get("ISTA_TwoStage"));
+        Assert.Same(Genotype.IstaTwoStage, Genotype.Known("ISTA_TwoStage"));
     }
 }

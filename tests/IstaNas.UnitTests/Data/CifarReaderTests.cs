@@ -53,7 +53,7 @@ public class CifarReaderTests
     {
         using var dir = new TempDirectory();
         WriteCifar10(dir);
-        var ds = Cifar10.LoadTest(dir.Path);
+        var ds = ImageDataset.LoadCifar10(dir.Path, train: false);
         Assert.Equal(3, ds.Count);
         Assert.Equal([9, 8, 7], ds.Labels);
         Assert.Equal(TempDirectory.PixelValue(2, 2, 31, 31), ds.GetPixel(2, 2, 31, 31));
@@ -120,7 +120,7 @@ public class CifarReaderTests
         dir.WriteCifar("train.bin", [[19, 99], [0, 42], [7, 0]]);
         dir.WriteCifar("test.bin", [[1, 2]]);
 
-        var fine = Cifar100.LoadTrain(dir.Path);
+        var fine = ImageDataset.LoadCifar100(dir.Path);
         Assert.Equal(100, fine.ClassCount);
         Assert.Equal([99, 42, 0], fine.Labels);
         Assert.Equal(TempDirectory.PixelValue(1, 0, 0, 1), fine.GetPixel(1, 0, 0, 1));
@@ -128,12 +128,13 @@ public class CifarReaderTests
         Assert.Equal([0.5071f, 0.4865f, 0.4409f], fine.Mean);
         Assert.Equal([0.2673f, 0.2564f, 0.2762f], fine.Std);
 
-        var coarse = Cifar100.LoadTrain(dir.Path, Cifar100LabelKind.Coarse);
+        var coarse = ImageDataset.LoadCifar100(dir.Path, coarseLabels: true);
         Assert.Equal(20, coarse.ClassCount);
         Assert.Equal([19, 0, 7], coarse.Labels);
 
-        var test = Cifar100.LoadTest(dir.Path);
+        var test = ImageDataset.LoadCifar100(dir.Path, train: false);
         Assert.Equal([2], test.Labels);
+        Assert.Equal([1], ImageDataset.LoadCifar100(dir.Path, train: false, coarseLabels: true).Labels);
     }
 
     [Fact]

@@ -41,13 +41,28 @@ public class IdxReaderTests
     }
 
     [Fact]
+    public void BadChannelsAndTooSmallPaddingNameTheArgument()
+    {
+        using var dir = new TempDirectory();
+        string images = dir.WriteBytes("img", TempDirectory.IdxImages(4, 5, 6));
+        string labels = dir.WriteBytes("lbl", TempDirectory.IdxLabels(FourLabels));
+
+        var channels = Assert.Throws<ArgumentOutOfRangeException>(() => ImageDataset.LoadIdx(images, labels, channels: 2));
+        Assert.Equal("channels", channels.ParamName);
+        var pad = Assert.Throws<ArgumentOutOfRangeException>(() => ImageDataset.LoadIdx(images, labels, padTo: 5));
+        Assert.Equal("padTo", pad.ParamName);
+        Assert.Contains("5x6", pad.Message, StringComparison.Ordinal);
+        Assert.Contains(images, pad.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ReplicatesToThreeChannelsAndZeroPads()
     {
         using var dir = new TempDirectory();
         string images = dir.WriteBytes("img", TempDirectory.IdxImages(4, 5, 6));
         string labels = dir.WriteBytes("lbl", TempDirectory.IdxLabels(FourLabels));
 
-        var ds = Idx.Load(images, labels, new IdxLoadOptions { Channels = 3, PadTo = 10, ClassCount = 12, Name = "tiny" });
+        var ds = ImageDataset.LoadIdx(images, labels, channels: 3, padTo: 10, classCount: 12, name: "tiny");
         Assert.Equal((3, 10, 10), (ds.Channels, ds.Height, ds.Width));
         Assert.Equal(12, ds.ClassCount);
         Assert.Equal("tiny", ds.Name);

@@ -179,14 +179,14 @@ public class ImageFolderErrorTests
         TestImages.WriteFolder(Path.Combine(split, "train"), ["a", "b"], perClass: 1);
         TestImages.WriteFolder(Path.Combine(split, "test"), ["a", "b"], perClass: 1);
         var layout = Assert.Throws<DataFormatException>(() => ImageFolder.Load(split));
-        Assert.Contains("LoadTrainTest", layout.Message);
+        Assert.Contains("ImageDataset.LoadImageFolderTrainTest", layout.Message);
 
         string cifar = Path.Combine(dir.Path, "cifar-10-batches-py");
         Directory.CreateDirectory(cifar);
         File.WriteAllBytes(Path.Combine(cifar, "data_batch_1"), [0x80, 2]);
         var notImages = Assert.Throws<DataFormatException>(() => ImageFolder.Load(cifar));
         Assert.Contains("Python (pickled) CIFAR-10", notImages.Message);
-        Assert.Contains("Cifar10.LoadTrain", notImages.Message);
+        Assert.Contains("ImageDataset.LoadCifar10", notImages.Message);
     }
 
     [Fact]

@@ -136,8 +136,25 @@ public class SyntheticTests(ITestOutputHelper output)
     public void InvalidOptionsAreRejected()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => Synthetic.Create(0, 1));
-        Assert.Throws<ArgumentException>(() => Synthetic.Create(10, 1, new SyntheticOptions { Channels = 2 }));
-        Assert.Throws<ArgumentException>(() => Synthetic.Create(10, 1, new SyntheticOptions { ClassCount = 1 }));
-        Assert.Throws<ArgumentException>(() => Synthetic.Create(10, 1, new SyntheticOptions { ImageSize = 4 }));
+        // Each message names the public argument and its value.
+        Assert.Equal("channels", Assert.Throws<ArgumentOutOfRangeException>(() => ImageDataset.CreateSynthetic(10, 1, channels: 2)).ParamName);
+        Assert.Equal("classCount", Assert.Throws<ArgumentOutOfRangeException>(() => ImageDataset.CreateSynthetic(10, 1, classCount: 1)).ParamName);
+        Assert.Equal("imageSize", Assert.Throws<ArgumentOutOfRangeException>(() => ImageDataset.CreateSynthetic(10, 1, imageSize: 4)).ParamName);
+        var noise = Assert.Throws<ArgumentOutOfRangeException>(() => ImageDataset.CreateSynthetic(10, 1, noiseStd: double.NaN));
+        Assert.Equal("noiseStd", noise.ParamName);
+        Assert.Contains("NaN", noise.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ThePublicFactoryKeepsTheDefaultsOfWhatItIsNotGiven()
+    {
+        ImageDataset viaFactory = ImageDataset.CreateSynthetic(20, 3, imageSize: 16, name: "mine");
+        ImageDataset viaOptions = Synthetic.Create(20, 3, new SyntheticOptions { ImageSize = 16, Name = "mine" });
+        Assert.Equal("mine", viaFactory.Name);
+        Assert.Equal((10, 3, 16), (viaFactory.ClassCount, viaFactory.Channels, viaFactory.Height));
+        using var a = viaOptions.ToTensor();
+        using var b = viaFactory.ToTensor();
+        Assert.True(a.eq(b).all().item<bool>());
+        Assert.Equal(viaOptions.Labels, viaFactory.Labels);
     }
 }

@@ -26,7 +26,7 @@ public class ImageNetProtocolTests
         Assert.Equal((LearningRateSchedule.Linear, 5), (o.Schedule, o.WarmupEpochs));
         Assert.Equal((0.1, true, 0.4, 0.0), (o.LabelSmoothing, o.Auxiliary, o.AuxiliaryWeight, o.DropPathProbability));
         Assert.Equal((224, true, false), (o.CropSize!.Value, o.ColorJitter, o.Cutout));
-        _ = new EvaluationTrainer(KnownGenotypes.IstaImageNet, o); // valid
+        _ = new EvaluationTrainer(Genotype.IstaImageNet, o); // valid
     }
 
     [Fact]
@@ -62,16 +62,16 @@ public class ImageNetProtocolTests
     public void SettingsThatCannotWorkAreRejectedBeforeTraining()
     {
         var cifarCrop = new EvaluationOptions { CropSize = 24 };
-        Assert.Contains("CropSize", Assert.Throws<OptionsValidationException>(() => new EvaluationTrainer(KnownGenotypes.DartsV2, cifarCrop)).Message);
+        Assert.Contains("CropSize", Assert.Throws<OptionsValidationException>(() => new EvaluationTrainer(Genotype.DartsV2, cifarCrop)).Message);
 
         ImageDataset train = Synthetic.Create(8, 1), test = Synthetic.Create(4, 2);
         var tooLarge = new EvaluationOptions { Layout = NetworkLayout.ImageNet, CropSize = 64, Auxiliary = false, Channels = 4, Layers = 3 };
-        Assert.Contains("CropSize 64 exceeds", Assert.Throws<ArgumentException>(() => new EvaluationTrainer(KnownGenotypes.DartsV2, tooLarge).Train(train, test)).Message);
+        Assert.Contains("CropSize 64 exceeds", Assert.Throws<ArgumentException>(() => new EvaluationTrainer(Genotype.DartsV2, tooLarge).Train(train, test)).Message);
         var auxiliary = new EvaluationOptions { Layout = NetworkLayout.ImageNet, Auxiliary = true, Channels = 4, Layers = 3 };
-        Assert.Contains("auxiliary head", Assert.Throws<ArgumentException>(() => new EvaluationTrainer(KnownGenotypes.DartsV2, auxiliary).Train(train, test)).Message);
+        Assert.Contains("auxiliary head", Assert.Throws<ArgumentException>(() => new EvaluationTrainer(Genotype.DartsV2, auxiliary).Train(train, test)).Message);
         var odd = new EvaluationOptions { Auxiliary = false, Channels = 4, Layers = 3 };
         ImageDataset oddTrain = Synthetic.Create(8, 1, new SyntheticOptions { ImageSize = 30 }), oddTest = Synthetic.Create(4, 2, new SyntheticOptions { ImageSize = 30 });
-        Assert.Contains("multiple of 4", Assert.Throws<ArgumentException>(() => new EvaluationTrainer(KnownGenotypes.DartsV2, odd).Train(oddTrain, oddTest)).Message);
+        Assert.Contains("multiple of 4", Assert.Throws<ArgumentException>(() => new EvaluationTrainer(Genotype.DartsV2, odd).Train(oddTrain, oddTest)).Message);
     }
 
     [Fact]
@@ -90,7 +90,7 @@ public class ImageNetProtocolTests
         o.MaxStepsPerEpoch = 2;
         o.Seed = 3;
         var reports = new List<EpochReport>();
-        EvaluationResult result = new EvaluationTrainer(KnownGenotypes.IstaImageNet, o).Train(train, test, new InlineProgress<EpochReport>(reports.Add));
+        EvaluationResult result = new EvaluationTrainer(Genotype.IstaImageNet, o).Train(train, test, new InlineProgress<EpochReport>(reports.Add));
         using var network = result.Network;
         Assert.Equal(NetworkLayout.ImageNet, network.Layout);
         Assert.Equal(2, reports.Count);

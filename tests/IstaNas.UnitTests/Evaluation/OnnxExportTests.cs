@@ -48,7 +48,7 @@ public class OnnxExportTests(ITestOutputHelper log)
     {
         torch.manual_seed(13);
         using var network = new EvaluationNetwork(
-            new EvaluationNetworkOptions { Layout = NetworkLayout.ImageNet, Channels = 8, Layers = 5, Classes = 10, Auxiliary = true }, KnownGenotypes.Get(genotype));
+            new EvaluationNetworkOptions { Layout = NetworkLayout.ImageNet, Channels = 8, Layers = 5, Classes = 10, Auxiliary = true }, Genotype.Known(genotype));
         OnnxTestHelpers.RandomiseBatchNorms(network, 14);
         double max = ExportAndCompare(network, genotype + "-imagenet", 64, 64);
         Assert.True(max < Tolerance, $"{genotype} (ImageNet layout): max |ONNX - TorchSharp| = {max}");
@@ -62,7 +62,7 @@ public class OnnxExportTests(ITestOutputHelper log)
     public void KnownGenotypeRunsTheSameInOnnxRuntime(string genotype)
     {
         torch.manual_seed(11);
-        using var network = new EvaluationNetwork(Small(), KnownGenotypes.Get(genotype));
+        using var network = new EvaluationNetwork(Small(), Genotype.Known(genotype));
         OnnxTestHelpers.RandomiseBatchNorms(network, 12);
         double max = ExportAndCompare(network, genotype, 32, 32);
         Assert.True(max < Tolerance, $"{genotype}: max |ONNX - TorchSharp| = {max}");
@@ -74,7 +74,7 @@ public class OnnxExportTests(ITestOutputHelper log)
     public void OneStageFormWithBatchNormAfterPoolsAndSkipsRunsTheSame(string genotype)
     {
         torch.manual_seed(13);
-        using var network = new EvaluationNetwork(Small(oneStage: true), KnownGenotypes.Get(genotype));
+        using var network = new EvaluationNetwork(Small(oneStage: true), Genotype.Known(genotype));
         OnnxTestHelpers.RandomiseBatchNorms(network, 14);
         double max = ExportAndCompare(network, genotype + "-onestage", 32, 32);
         Assert.True(max < Tolerance, $"{genotype} (one-stage form): max |ONNX - TorchSharp| = {max}");
@@ -132,7 +132,7 @@ public class OnnxExportTests(ITestOutputHelper log)
     public void UnfoldedBatchNormsRunTheSameWithoutRuntimeOptimisations()
     {
         torch.manual_seed(17);
-        using var network = new EvaluationNetwork(Small(oneStage: true), KnownGenotypes.IstaTwoStage);
+        using var network = new EvaluationNetwork(Small(oneStage: true), Genotype.IstaTwoStage);
         OnnxTestHelpers.RandomiseBatchNorms(network, 18);
         var settings = new OnnxExportSettings { FoldBatchNorm = false };
         // ONNX Runtime would fold Conv + BatchNormalization itself; without its optimisations our nodes run as written.
@@ -146,7 +146,7 @@ public class OnnxExportTests(ITestOutputHelper log)
     public void GreyImagesSevenClassesAndAFixedImageSize()
     {
         torch.manual_seed(19);
-        using var network = new EvaluationNetwork(Small() with { InputChannels = 1, Classes = 7, Auxiliary = false }, KnownGenotypes.IstaTwoStage);
+        using var network = new EvaluationNetwork(Small() with { InputChannels = 1, Classes = 7, Auxiliary = false }, Genotype.IstaTwoStage);
         OnnxTestHelpers.RandomiseBatchNorms(network, 20);
         var settings = new OnnxExportSettings { Height = 28, Width = 28 };
         double max = ExportAndCompare(network, "grey", 28, 28, settings);
@@ -178,7 +178,7 @@ public class OnnxExportTests(ITestOutputHelper log)
     public void GraphUsesStandardOperatorsReadableNamesAndNoAuxiliaryHead()
     {
         torch.manual_seed(23);
-        using var network = new EvaluationNetwork(Small(), KnownGenotypes.IstaTwoStage);
+        using var network = new EvaluationNetwork(Small(), Genotype.IstaTwoStage);
         ModelProto model = OnnxExporter.Build(network);
         Assert.Equal(7, model.IrVersion);
         Assert.Equal(13, Assert.Single(model.OpsetImport).Version);
@@ -214,7 +214,7 @@ public class OnnxExportTests(ITestOutputHelper log)
     {
         // Guards the guard: the same model with one BN after a pool bypassed must fail the comparison.
         torch.manual_seed(25);
-        using var network = new EvaluationNetwork(Small(oneStage: true), KnownGenotypes.DartsV2);
+        using var network = new EvaluationNetwork(Small(oneStage: true), Genotype.DartsV2);
         OnnxTestHelpers.RandomiseBatchNorms(network, 26);
         ModelProto model = OnnxExporter.Build(network);
         using var scope = NewDisposeScope();

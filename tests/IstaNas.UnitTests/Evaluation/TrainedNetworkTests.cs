@@ -25,9 +25,9 @@ public class TrainedNetworkTests
     private static TrainedNetwork Make(ModelMetadata? metadata = null, int seed = 40)
     {
         torch.manual_seed(seed);
-        var network = new EvaluationNetwork(Options, KnownGenotypes.DartsV2);
+        var network = new EvaluationNetwork(Options, Genotype.DartsV2);
         OnnxTestHelpers.RandomiseBatchNorms(network, seed + 1);
-        return new TrainedNetwork(network, KnownGenotypes.DartsV2, metadata);
+        return new TrainedNetwork(network, Genotype.DartsV2, metadata);
     }
 
     private static Tensor Pixels(int n, int size = 16, int seed = 42) =>
@@ -41,7 +41,7 @@ public class TrainedNetworkTests
         string path = dir.File("model.ckpt");
         trained.Save(path);
         using var loaded = TrainedNetwork.Load(path);
-        Assert.Equal(KnownGenotypes.DartsV2, loaded.Genotype);
+        Assert.Equal(Genotype.DartsV2, loaded.Genotype);
         Assert.Equal(["cat", "dog", "bird"], loaded.ClassNames);
         Assert.Equal([0.5f, 0.4f, 0.3f], loaded.Mean);
         Assert.Equal([0.25f, 0.2f, 0.3f], loaded.Std);
@@ -62,10 +62,10 @@ public class TrainedNetworkTests
         using var dir = new TempDirectory();
         string path = dir.File("old.ckpt");
         torch.manual_seed(43);
-        using (var network = new EvaluationNetwork(Options with { InputChannels = 1 }, KnownGenotypes.DartsV2))
+        using (var network = new EvaluationNetwork(Options with { InputChannels = 1 }, Genotype.DartsV2))
         {
-            new CheckpointWriter(TrainedNetwork.Kind, TrainedNetwork.Fingerprint(KnownGenotypes.DartsV2, network.Options))
-                .SetValue("genotype", KnownGenotypes.DartsV2.ToJson())
+            new CheckpointWriter(TrainedNetwork.Kind, TrainedNetwork.Fingerprint(Genotype.DartsV2, network.Options))
+                .SetValue("genotype", Genotype.DartsV2.ToJson())
                 .SetValue("options", network.Options)
                 .AddModule(network)
                 .Save(path);
@@ -84,19 +84,19 @@ public class TrainedNetworkTests
     public void MetadataThatDoesNotFitTheNetworkIsRejected()
     {
         torch.manual_seed(44);
-        using var network = new EvaluationNetwork(Options, KnownGenotypes.DartsV2);
-        Assert.Contains("3 classes but 2 class names", Assert.Throws<ArgumentException>(() => new TrainedNetwork(network, KnownGenotypes.DartsV2, Pets with { ClassNames = ["a", "b"] })).Message);
-        Assert.Contains("Class name 1 is empty", Assert.Throws<ArgumentException>(() => new TrainedNetwork(network, KnownGenotypes.DartsV2, Pets with { ClassNames = ["a", " ", "c"] })).Message);
-        Assert.Contains("3 input channel(s) but the normalisation has 1 mean", Assert.Throws<ArgumentException>(() => new TrainedNetwork(network, KnownGenotypes.DartsV2, Pets with { Mean = [0.5f] })).Message);
-        Assert.Contains("Channel 2 has normalisation mean 0.3 and std 0", Assert.Throws<ArgumentException>(() => new TrainedNetwork(network, KnownGenotypes.DartsV2, Pets with { Std = [1f, 1f, 0f] })).Message);
-        Assert.Contains("both positive or both unknown", Assert.Throws<ArgumentException>(() => new TrainedNetwork(network, KnownGenotypes.DartsV2, Pets with { ImageWidth = null })).Message);
-        Assert.Contains("does not describe", Assert.Throws<ArgumentException>(() => new TrainedNetwork(network, KnownGenotypes.IstaOneStage)).Message);
+        using var network = new EvaluationNetwork(Options, Genotype.DartsV2);
+        Assert.Contains("3 classes but 2 class names", Assert.Throws<ArgumentException>(() => new TrainedNetwork(network, Genotype.DartsV2, Pets with { ClassNames = ["a", "b"] })).Message);
+        Assert.Contains("Class name 1 is empty", Assert.Throws<ArgumentException>(() => new TrainedNetwork(network, Genotype.DartsV2, Pets with { ClassNames = ["a", " ", "c"] })).Message);
+        Assert.Contains("3 input channel(s) but the normalisation has 1 mean", Assert.Throws<ArgumentException>(() => new TrainedNetwork(network, Genotype.DartsV2, Pets with { Mean = [0.5f] })).Message);
+        Assert.Contains("Channel 2 has normalisation mean 0.3 and std 0", Assert.Throws<ArgumentException>(() => new TrainedNetwork(network, Genotype.DartsV2, Pets with { Std = [1f, 1f, 0f] })).Message);
+        Assert.Contains("both positive or both unknown", Assert.Throws<ArgumentException>(() => new TrainedNetwork(network, Genotype.DartsV2, Pets with { ImageWidth = null })).Message);
+        Assert.Contains("does not describe", Assert.Throws<ArgumentException>(() => new TrainedNetwork(network, Genotype.IstaOneStage)).Message);
 
         // A file whose metadata does not fit is a bad checkpoint.
         using var dir = new TempDirectory();
         string path = dir.File("bad.ckpt");
-        new CheckpointWriter(TrainedNetwork.Kind, TrainedNetwork.Fingerprint(KnownGenotypes.DartsV2, network.Options))
-            .SetValue("genotype", KnownGenotypes.DartsV2.ToJson())
+        new CheckpointWriter(TrainedNetwork.Kind, TrainedNetwork.Fingerprint(Genotype.DartsV2, network.Options))
+            .SetValue("genotype", Genotype.DartsV2.ToJson())
             .SetValue("options", network.Options)
             .SetValue("data", new ModelMetadata { ClassNames = ["only one"] })
             .AddModule(network)
@@ -176,7 +176,7 @@ public class TrainedNetworkTests
         Assert.Equal(["cat", "dog", "bird"], JsonSerializer.Deserialize<string[]>(metadata.CustomMetadataMap["class_names"])!);
         Assert.Equal([0.5f, 0.4f, 0.3f], JsonSerializer.Deserialize<float[]>(metadata.CustomMetadataMap["mean"])!);
         Assert.Equal([0.25f, 0.2f, 0.3f], JsonSerializer.Deserialize<float[]>(metadata.CustomMetadataMap["std"])!);
-        Assert.Equal(KnownGenotypes.DartsV2, Genotype.ParseDarts(metadata.CustomMetadataMap["genotype"]));
+        Assert.Equal(Genotype.DartsV2, Genotype.ParseDarts(metadata.CustomMetadataMap["genotype"]));
         Assert.Equal("16", metadata.CustomMetadataMap["image_height"]);
         Assert.Contains("pixel values divided by 255, then per channel c (x - mean[c]) / std[c] with mean [0.5,0.4,0.3]", metadata.Description);
         Assert.Equal(new[] { -1, 3, 16, 16 }, session.InputMetadata["images"].Dimensions);

@@ -12,9 +12,9 @@ public class GenotypeEqualityTests
     public void EqualityIgnoresTheOrderOfThePairsWithinANode()
     {
         // The authors print a node's two pairs second-largest first; a searched genotype must still equal the published one.
-        foreach (string name in KnownGenotypes.Names)
+        foreach (string name in Genotype.KnownNames)
         {
-            Genotype published = KnownGenotypes.Get(name), printed = SwapPairsWithinEveryNode(published);
+            Genotype published = Genotype.Known(name), printed = SwapPairsWithinEveryNode(published);
             Assert.Equal(published, printed);
             Assert.Equal(published.GetHashCode(), printed.GetHashCode());
         }
@@ -23,7 +23,7 @@ public class GenotypeEqualityTests
     [Fact]
     public void PairsMovedAcrossNodesOrCellsAreDifferent()
     {
-        Genotype g = KnownGenotypes.DartsV2;
+        Genotype g = Genotype.DartsV2;
         var normal = g.Normal.ToArray();
         (normal[1], normal[2]) = (normal[2], normal[1]); // node 0 and node 1 exchange a pair
         Assert.NotEqual(g, new Genotype(normal, g.Reduce));

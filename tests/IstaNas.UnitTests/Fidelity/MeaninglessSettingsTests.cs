@@ -33,9 +33,9 @@ public class MeaninglessSettingsTests
         Assert.Contains("Layers", search.Message);
         Assert.Contains("collide", search.Message);
         var evaluation = Assert.Throws<OptionsValidationException>(() =>
-            new EvaluationTrainer(KnownGenotypes.DartsV2, new EvaluationOptions { Layers = layers }));
+            new EvaluationTrainer(Genotype.DartsV2, new EvaluationOptions { Layers = layers }));
         Assert.Contains("Layers", evaluation.Message);
-        var network = Assert.Throws<ArgumentException>(() => new EvaluationNetwork(new EvaluationNetworkOptions { Layers = layers, Auxiliary = true }, KnownGenotypes.DartsV2));
+        var network = Assert.Throws<ArgumentException>(() => new EvaluationNetwork(new EvaluationNetworkOptions { Layers = layers, Auxiliary = true }, Genotype.DartsV2));
         Assert.Contains("auxiliary", network.Message);
     }
 
@@ -86,7 +86,7 @@ public class MeaninglessSettingsTests
             .UseTwoStage(o => TinySearch.Configure(o, epochs: 1, steps: 1)).Build().Run());
         Assert.Contains("only class 0", search.Message);
         var evaluation = Assert.Throws<ArgumentException>(() =>
-            new EvaluationTrainer(KnownGenotypes.DartsV2, new EvaluationOptions { Layers = 3, Channels = 4, Auxiliary = false }).Train(single, single));
+            new EvaluationTrainer(Genotype.DartsV2, new EvaluationOptions { Layers = 3, Channels = 4, Auxiliary = false }).Train(single, single));
         Assert.Contains("only class 0", evaluation.Message);
     }
 

@@ -12,7 +12,7 @@ public class GenotypeAdapterTests
     [InlineData("ista_imagenet", "ista_imagenet", 4_017_862, 4_021_750)]
     public void BuiltInGenotypesBuildWithTheKnownParameterCounts(string name, string topologyName, long expected, long expectedWithBatchNorm)
     {
-        Genotype genotype = KnownGenotypes.Get(name);
+        Genotype genotype = Genotype.Known(name);
         using var net = new EvaluationNetwork(new EvaluationNetworkOptions { Auxiliary = true }, genotype);
         using var withBatchNorm = new EvaluationNetwork(new EvaluationNetworkOptions { Auxiliary = true, BatchNormAfterParameterFree = true }, genotype);
         Assert.Equal(expected, net.ParameterCount);

@@ -20,7 +20,7 @@ public class ImageNetNetworkTests
     [InlineData("darts_v2", 8, 5, 5, 36_177, 449_878)]
     public void ParameterCountsEqualDartsNetworkImageNet(string genotype, int channels, int layers, int classes, long withoutAuxiliary, long withAuxiliary)
     {
-        using var net = new EvaluationNetwork(ImageNet(channels, layers, classes, auxiliary: true), KnownGenotypes.Get(genotype));
+        using var net = new EvaluationNetwork(ImageNet(channels, layers, classes, auxiliary: true), Genotype.Known(genotype));
         Assert.Equal(withoutAuxiliary, net.ParameterCount);
         Assert.Equal(withAuxiliary, net.ParameterCount + net.AuxiliaryParameterCount);
         Assert.Equal(NetworkLayout.ImageNet, net.Layout);
@@ -29,7 +29,7 @@ public class ImageNetNetworkTests
     [Fact]
     public void DartsV2OnImageNetHasTheReportedFourPointSevenMillionParameters()
     {
-        using var net = new EvaluationNetwork(ImageNet(48, 14, 1000, auxiliary: true), KnownGenotypes.Get("darts_v2"));
+        using var net = new EvaluationNetwork(ImageNet(48, 14, 1000, auxiliary: true), Genotype.Known("darts_v2"));
         Assert.Equal(4.7, Math.Round(net.ParameterCount / 1e6, 1));
     }
 
@@ -38,7 +38,7 @@ public class ImageNetNetworkTests
     {
         using var scope = NewDisposeScope();
         torch.manual_seed(3);
-        using var net = new EvaluationNetwork(ImageNet(8, 5, 5, auxiliary: true), KnownGenotypes.Get("darts_v2"));
+        using var net = new EvaluationNetwork(ImageNet(8, 5, 5, auxiliary: true), Genotype.Known("darts_v2"));
         var stems = net.StemModules;
         Assert.Equal(2, stems.Count);
         Tensor x = torch.randn(2, 3, 224, 224);
@@ -59,7 +59,7 @@ public class ImageNetNetworkTests
     public void WithoutTheAuxiliaryHeadSmallImagesWork()
     {
         using var scope = NewDisposeScope();
-        using var net = new EvaluationNetwork(ImageNet(4, 3, 3, auxiliary: false), KnownGenotypes.Get("ista_imagenet"));
+        using var net = new EvaluationNetwork(ImageNet(4, 3, 3, auxiliary: false), Genotype.Known("ista_imagenet"));
         Assert.Equal(new long[] { 1, 3 }, net.forward(torch.randn(1, 3, 64, 64)).shape);
     }
 
@@ -67,7 +67,7 @@ public class ImageNetNetworkTests
     public void AnAuxiliaryHeadOnTheWrongImageSizeIsAClearError()
     {
         using var scope = NewDisposeScope();
-        using var net = new EvaluationNetwork(ImageNet(4, 3, 3, auxiliary: true), KnownGenotypes.Get("darts_v2"));
+        using var net = new EvaluationNetwork(ImageNet(4, 3, 3, auxiliary: true), Genotype.Known("darts_v2"));
         net.train();
         var ex = Assert.Throws<ArgumentException>(() => net.ForwardWithAuxiliary(torch.randn(1, 3, 64, 64)));
         Assert.Contains("auxiliary head", ex.Message);
@@ -83,7 +83,7 @@ public class ImageNetNetworkTests
     {
         using var scope = NewDisposeScope();
         using var net = new EvaluationNetwork(
-            new EvaluationNetworkOptions { Layout = layout, Channels = 4, Layers = 3, Classes = 3, Auxiliary = false }, KnownGenotypes.Get("darts_v2"));
+            new EvaluationNetworkOptions { Layout = layout, Channels = 4, Layers = 3, Classes = 3, Auxiliary = false }, Genotype.Known("darts_v2"));
         var ex = Assert.Throws<ArgumentException>(() => net.forward(torch.randn(1, 3, side, side)));
         Assert.Contains($"height {side}", ex.Message);
         Assert.Contains("multiple of", ex.Message);
@@ -92,7 +92,7 @@ public class ImageNetNetworkTests
     [Fact]
     public void TheImageNetLayoutNeedsTwoChannels()
     {
-        var ex = Assert.Throws<ArgumentException>(() => new EvaluationNetwork(ImageNet(1, 3, 3, false), KnownGenotypes.Get("darts_v2")));
+        var ex = Assert.Throws<ArgumentException>(() => new EvaluationNetwork(ImageNet(1, 3, 3, false), Genotype.Known("darts_v2")));
         Assert.Contains("Channels", ex.Message);
     }
 }

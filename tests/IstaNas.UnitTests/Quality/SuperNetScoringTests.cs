@@ -38,7 +38,7 @@ public sealed class SuperNetScoringTests : IDisposable
     [Fact]
     public void TheGenotypesPairsBecomeItsCandidatesWithWeightOne()
     {
-        Genotype g = KnownGenotypes.Get("darts_v2");
+        Genotype g = Genotype.Known("darts_v2");
         NodeWeights[] normal = SuperNetScoring.Architecture(_net, g, CellType.Normal);
         int k = Operations.Default.Count;
         for (int node = 0; node < 4; node++)

@@ -128,7 +128,7 @@ public class TensorBoardProgressTests
         var options = new EvaluationOptions { Epochs = 2, BatchSize = 8, Channels = 4, Layers = 3, MaxStepsPerEpoch = 2, MaxTestSteps = 1, Seed = 5, LearningRate = 0.05 };
         EvaluationResult result;
         using (var tensorBoard = new TensorBoardProgress(dir.Path))
-            result = new EvaluationTrainer(KnownGenotypes.IstaTwoStage, options).Train(Synthetic.Create(40, 1), Synthetic.Create(20, 2), tensorBoard);
+            result = new EvaluationTrainer(Genotype.IstaTwoStage, options).Train(Synthetic.Create(40, 1), Synthetic.Create(20, 2), tensorBoard);
         using var network = result.Network;
 
         var scalars = TensorBoardEvents.Scalars(TensorBoardEvents.ReadDirectory(dir.Path));

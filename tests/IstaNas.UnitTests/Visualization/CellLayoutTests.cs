@@ -150,7 +150,7 @@ public class CellLayoutTests
     {
         CellLayout chain = CellLayout.Create(CellCases.Chain, CellType.Normal);
         CellLayout flat = CellLayout.Create(CellCases.Flat, CellType.Normal);
-        CellLayout darts = CellLayout.Create(KnownGenotypes.DartsV2, CellType.Normal);
+        CellLayout darts = CellLayout.Create(Genotype.DartsV2, CellType.Normal);
         Assert.True(chain.Width > flat.Width + 300, $"chain {chain.Width} vs flat {flat.Width}");
         Assert.True(flat.Height > chain.Height, $"flat {flat.Height} vs chain {chain.Height}");
         // The pictures users saw were 2204x544, mostly empty; a DARTS cell now fits a screen at 100 %.

@@ -22,7 +22,7 @@ public sealed class CellPictureTests : IDisposable
     public static TheoryData<string, CellType> Known()
     {
         var data = new TheoryData<string, CellType>();
-        foreach (string name in KnownGenotypes.Names.Append("parallel"))
+        foreach (string name in Genotype.KnownNames.Append("parallel"))
         {
             data.Add(name, CellType.Normal);
             data.Add(name, CellType.Reduce);
@@ -100,7 +100,7 @@ public sealed class CellPictureTests : IDisposable
     [Fact]
     public void WriteWritesSixFilesAtomically()
     {
-        SavedFiles saved = CellPicture.Write(_dir, KnownGenotypes.DartsV2);
+        SavedFiles saved = CellPicture.Write(_dir, Genotype.DartsV2);
         Assert.True(saved.AllWritten);
         Assert.Equal(["normal.png", "normal.svg", "normal.dot", "reduce.png", "reduce.svg", "reduce.dot"], saved.Written.Select(Path.GetFileName));
         Assert.Equal(saved.Written.Order(StringComparer.Ordinal), Directory.GetFiles(_dir).Order(StringComparer.Ordinal)); // no temporary files left
@@ -115,7 +115,7 @@ public sealed class CellPictureTests : IDisposable
         AtomicFile.FailWritesForTesting = path => path == failing || (previous?.Invoke(path) ?? false);
         try
         {
-            SavedFiles saved = CellPicture.Write(_dir, KnownGenotypes.IstaOneStage);
+            SavedFiles saved = CellPicture.Write(_dir, Genotype.IstaOneStage);
             FileFailure failure = Assert.Single(saved.Failed);
             Assert.Equal(failing, failure.Path);
             Assert.Contains("Injected", failure.Reason, StringComparison.Ordinal);

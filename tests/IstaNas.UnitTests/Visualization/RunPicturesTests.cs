@@ -48,7 +48,7 @@ public sealed class RunPicturesTests : IDisposable
     [Fact]
     public void AnEmptyHistoryGetsOnlyTheCells()
     {
-        var result = new SearchResult { Genotype = IstaNas.Architecture.KnownGenotypes.DartsV2, History = [], Elapsed = TimeSpan.Zero };
+        var result = new SearchResult { Genotype = IstaNas.Architecture.Genotype.DartsV2, History = [], Elapsed = TimeSpan.Zero };
         Assert.Equal(CellFiles, RunPictures.Write(_dir, result).Written.Select(Path.GetFileName));
         Assert.Equal(CellFiles, RunPictures.Write(Path.Combine(_dir, "eval"), FakeHistories.Evaluation() with { History = [] }).Written.Select(Path.GetFileName));
     }

@@ -3,7 +3,7 @@ using static IstaNas.Architecture.Operations;
 
 namespace IstaNas.Tests.Networks;
 
-/// <summary>Genotypes as (operation, predecessor) pairs, two per node: DARTS V2 and the ISTA-NAS ones the authors published (KnownGenotypes).</summary>
+/// <summary>Genotypes as (operation, predecessor) pairs, two per node: DARTS V2 and the ISTA-NAS ones the authors published (Genotype.Known).</summary>
 internal static class KnownTopologies
 {
     public static readonly (CellTopology Normal, CellTopology Reduce) DartsV2 = (

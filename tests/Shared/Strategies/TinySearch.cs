@@ -6,7 +6,7 @@ namespace IstaNas.Tests.Strategies;
 internal static class TinySearch
 {
     public static ImageDataset Data(int count = 192, int size = 16, int seed = 5) =>
-        Synthetic.Create(count, seed, new SyntheticOptions { ImageSize = size, NoiseStd = 0.05 });
+        ImageDataset.CreateSynthetic(count, seed, imageSize: size, noiseStd: 0.05);
 
     public static void Configure(TrainingOptions o, int epochs = 2, int steps = 3)
     {

@@ -47,7 +47,7 @@ internal static class CellCases
     /// <summary>(name, genotype) for every case above plus 30 random genotypes.</summary>
     public static IEnumerable<(string Name, Genotype Genotype)> All()
     {
-        foreach (string name in KnownGenotypes.Names) yield return (name, KnownGenotypes.Get(name));
+        foreach (string name in Genotype.KnownNames) yield return (name, Genotype.Known(name));
         yield return ("parallel", Parallel);
         yield return ("one-input", OneInput);
         yield return ("chain", Chain);

@@ -34,7 +34,7 @@ internal static class FakeHistories
                 Elapsed = TimeSpan.FromSeconds(1),
             });
         }
-        return new SearchResult { Strategy = "one-stage", Genotype = KnownGenotypes.IstaOneStage, History = history, Elapsed = TimeSpan.FromSeconds(15) };
+        return new SearchResult { Strategy = "one-stage", Genotype = Genotype.IstaOneStage, History = history, Elapsed = TimeSpan.FromSeconds(15) };
     }
 
     /// <summary>The epoch after which node k of <see cref="NodeKeys"/> froze in <see cref="OneStage"/> (past the search: never).</summary>
@@ -80,7 +80,7 @@ internal static class FakeHistories
         return new EvaluationResult
         {
             Network = null!, // pictures never touch the network
-            Genotype = KnownGenotypes.DartsV2,
+            Genotype = Genotype.DartsV2,
             Options = new EvaluationOptions(),
             TestLoss = history[^1].TestLoss,
             TestAccuracy = history[^1].TestAccuracy,

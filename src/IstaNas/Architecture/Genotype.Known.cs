@@ -1,7 +1,7 @@
 namespace IstaNas.Architecture;
 
-/// <summary>Genotypes reported by the ISTA-NAS authors (and DARTS V2 for comparison).</summary>
-public static class KnownGenotypes
+/// <summary>The genotypes reported by the ISTA-NAS authors (and DARTS V2 for comparison), by property and by name.</summary>
+public sealed partial class Genotype
 {
     /// <summary>Two-stage ISTA-NAS on CIFAR-10 (2.54% test error reported).</summary>
     public static Genotype IstaTwoStage { get; } = Make(
@@ -23,17 +23,22 @@ public static class KnownGenotypes
         "sep_conv_3x3 0, sep_conv_3x3 1, sep_conv_3x3 0, sep_conv_3x3 1, sep_conv_3x3 1, skip_connect 0, skip_connect 0, dil_conv_3x3 2",
         "max_pool_3x3 0, max_pool_3x3 1, skip_connect 2, max_pool_3x3 1, max_pool_3x3 0, skip_connect 2, skip_connect 2, max_pool_3x3 1");
 
-    /// <summary>Names accepted by <see cref="Get"/>.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["ista_twostage", "ista_onestage", "ista_imagenet", "darts_v2"];
+    /// <summary>The names <see cref="Known"/> accepts.</summary>
+    public static IReadOnlyList<string> KnownNames { get; } = ["ista_twostage", "ista_onestage", "ista_imagenet", "darts_v2"];
 
     /// <summary>A built-in genotype by name (case-insensitive): ista_twostage, ista_onestage, ista_imagenet, darts_v2.</summary>
-    /// <exception cref="ArgumentException">The name is not one of <see cref="Names"/>.</exception>
-    public static Genotype Get(string name) => TryGet(name, out Genotype? g)
+    /// <param name="name">The name.</param>
+    /// <returns>The genotype.</returns>
+    /// <exception cref="ArgumentException">The name is not one of <see cref="KnownNames"/>.</exception>
+    public static Genotype Known(string name) => TryGetKnown(name, out Genotype? g)
         ? g
-        : throw new ArgumentException($"Unknown genotype '{name}'; built in: {string.Join(", ", Names)}.", nameof(name));
+        : throw new ArgumentException($"Unknown genotype '{name}'; built in: {string.Join(", ", KnownNames)}.", nameof(name));
 
     /// <summary>Looks up a built-in genotype by name (case-insensitive).</summary>
-    public static bool TryGet(string? name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Genotype? genotype)
+    /// <param name="name">The name (see <see cref="KnownNames"/>); null finds nothing.</param>
+    /// <param name="genotype">The genotype, or null.</param>
+    /// <returns>Whether the name is known.</returns>
+    public static bool TryGetKnown(string? name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Genotype? genotype)
     {
         genotype = name?.Trim().ToLowerInvariant() switch
         {
