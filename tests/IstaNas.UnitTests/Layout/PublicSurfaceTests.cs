@@ -1,0 +1,59 @@
+using System.Reflection;
+
+namespace IstaNas.Tests.Layout;
+
+/// <summary>
+/// The core package's public surface stays what a user composes (issue "a lean core package and a deliberate public
+/// API"): at most the current number of types, and none of the pieces that are internal on purpose. PublicApiAnalyzers
+/// holds every member; this holds the size and the layers, so a new public type is a decision, not an accident.
+/// </summary>
+public class PublicSurfaceTests
+{
+    /// <summary>The core's public types today (8 of them enums); raise it only with a reason in docs/api.md.</summary>
+    private const int MaxPublicTypes = 63;
+
+    private static readonly Type[] Exported = typeof(SearchBuilder).Assembly.GetExportedTypes();
+
+    [Fact]
+    public void TheCoreHasAtMostTheTrackedNumberOfPublicTypes()
+    {
+        Assert.True(Exported.Length <= MaxPublicTypes,
+            $"{Exported.Length} public types (at most {MaxPublicTypes}): {string.Join(", ", Exported.Select(t => t.Name).Order(StringComparer.Ordinal))}");
+    }
+
+    [Theory]
+    [InlineData("IstaNas.Networks.ISuperNet")]
+    [InlineData("IstaNas.Networks.OperationFactory")]
+    [InlineData("IstaNas.Networks.SuperNetCell")]
+    [InlineData("IstaNas.Networks.SuperNetNode")]
+    [InlineData("IstaNas.Networks.EvaluationCell")]
+    [InlineData("IstaNas.Networks.AppendedBatchNorm")]
+    [InlineData("IstaNas.SearchSpace.ICompressedSearchSpace")]
+    [InlineData("IstaNas.Architecture.NodeKeys")]
+    [InlineData("IstaNas.Checkpoints.Checkpoint")]
+    [InlineData("IstaNas.Checkpoints.CheckpointWriter")]
+    [InlineData("IstaNas.Training.TrainingLoop")]
+    [InlineData("IstaNas.Strategies.TwoStageStrategy")]
+    [InlineData("IstaNas.Strategies.IStrategy")]
+    [InlineData("IstaNas.IO.AtomicFile")]
+    [InlineData("IstaNas.Data.Cifar10")]
+    [InlineData("IstaNas.Data.ImageFolder")]
+    [InlineData("IstaNas.Data.Synthetic")]
+    public void InternalPiecesStayInternal(string fullName)
+    {
+        Type? type = typeof(SearchBuilder).Assembly.GetType(fullName);
+        Assert.True(type is not null, $"{fullName} no longer exists: update this list");
+        Assert.False(type!.IsVisible, $"{fullName} is public");
+    }
+
+    [Fact]
+    public void EveryPublicTypeIsInANamespaceThatEqualsAFolder()
+    {
+        string[] namespaces = [.. Exported.Select(t => t.Namespace!).Distinct().Order(StringComparer.Ordinal)];
+        Assert.Equal(
+            ["IstaNas", "IstaNas.Architecture", "IstaNas.Checkpoints", "IstaNas.Data", "IstaNas.Evaluation", "IstaNas.IO", "IstaNas.Networks",
+                "IstaNas.Quality", "IstaNas.Runtime", "IstaNas.SearchSpace", "IstaNas.SparseCoding", "IstaNas.Strategies", "IstaNas.Training"],
+            namespaces);
+        Assert.All(Exported.Where(t => t.Namespace == "IstaNas"), t => Assert.Contains(t.Name, new[] { nameof(SearchBuilder), nameof(Search) }));
+    }
+}
