@@ -1,5 +1,3 @@
-using System.Reflection;
-
 namespace IstaNas.Tests.Layout;
 
 /// <summary>
