@@ -92,8 +92,8 @@ public sealed class SearchBuilder
     public SearchBuilder UseCifar100(string directory, bool coarseLabels = false)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
-        var labels = coarseLabels ? Cifar100LabelKind.Coarse : Cifar100LabelKind.Fine;
-        _data = () => (Cifar100.LoadTrain(directory, labels), Cifar100.FindTestFile(directory) is not null ? Cifar100.LoadTest(directory, labels) : null);
+        _data = () => (ImageDataset.LoadCifar100(directory, coarseLabels: coarseLabels),
+            Cifar100.FindTestFile(directory) is not null ? ImageDataset.LoadCifar100(directory, train: false, coarseLabels) : null);
         return this;
     }
 
