@@ -20,6 +20,7 @@ public partial class NamespaceLayersTests
         ["IstaNas.Data"] = [],
         ["IstaNas.Architecture"] = ["IstaNas.IO"],
         ["IstaNas.Checkpoints"] = ["IstaNas.IO"],
+        ["IstaNas.Choices"] = ["IstaNas.Architecture"],
         ["IstaNas.Networks"] = ["IstaNas.Architecture"],
         ["IstaNas.SearchSpace"] = ["IstaNas.Architecture", "IstaNas.SparseCoding", "IstaNas.IO", "IstaNas.Validation"],
         ["IstaNas.Training"] = ["IstaNas.Architecture", "IstaNas.Checkpoints", "IstaNas.Data", "IstaNas.IO", "IstaNas.Networks", "IstaNas.Validation"],
