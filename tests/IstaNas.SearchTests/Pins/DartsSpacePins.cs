@@ -44,7 +44,7 @@ internal static class DartsSpacePins
             .Build().Run();
         var s = new StringBuilder();
         s.Append("strategy ").AppendLine(r.Strategy);
-        s.Append("genotype ").AppendLine(r.Genotype.ToJson());
+        s.Append("genotype ").AppendLine(r.Genotype!.ToJson());
         foreach (EpochReport h in r.History)
         {
             s.Append(CultureInfo.InvariantCulture, $"epoch {h.Epoch}/{h.Epochs} {h.Phase} steps {h.Steps} lr {Bits(h.LearningRate)} dp {Bits(h.DropPathProbability)}");
