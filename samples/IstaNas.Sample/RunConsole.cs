@@ -113,7 +113,7 @@ internal sealed class RunConsole
 
         if (_quiet)
         {
-            Console.Out.WriteLine(result.Genotype.ToString());
+            Console.Out.WriteLine(result.Genotype?.ToString() ?? result.Architecture?.ToString() ?? string.Empty);
             Failures(failed);
             return;
         }
@@ -128,7 +128,7 @@ internal sealed class RunConsole
                 r.ZChange.Count > 0 ? $"{r.ZChange.Values.Max():0.##e0}" : "-", $"{r.Elapsed.TotalSeconds:0.0}");
         if (result.History.Count > 0) AnsiConsole.Write(table);
         AnsiConsole.MarkupLine($"[bold]Genotype[/]{(result.Cancelled ? " [yellow](run cancelled; best so far)[/]" : string.Empty)}:");
-        AnsiConsole.WriteLine(result.Genotype.ToString());
+        AnsiConsole.WriteLine(result.Genotype?.ToString() ?? result.Architecture?.ToString() ?? string.Empty);
         Warnings(result.Warnings);
         Files(files, failed, result.Elapsed, result.Cancelled ? result.CheckpointPath : null);
     }

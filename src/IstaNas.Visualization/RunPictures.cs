@@ -12,8 +12,8 @@ namespace IstaNas.Visualization;
 public static class RunPictures
 {
     /// <summary>
-    /// Writes the pictures of a search into <paramref name="directory"/> (created when missing): <c>normal.png</c>,
-    /// <c>normal.svg</c>, <c>normal.dot</c>, <c>reduce.png</c>, <c>reduce.svg</c>, <c>reduce.dot</c>; when the history
+    /// Writes the pictures of a search into <paramref name="directory"/> (created when missing): for the DARTS cell space
+    /// <c>normal.png</c>, <c>normal.svg</c>, <c>normal.dot</c>, <c>reduce.png</c>, <c>reduce.svg</c>, <c>reduce.dot</c>; when the history
     /// has epochs, <c>loss.png</c> and <c>accuracy.png</c> (train and valid, test when measured) and
     /// <c>learning_rate.png</c>; <c>z_magnitude.png</c> (|z| per candidate of every node across epochs) when epochs report
     /// |z|; <c>freeze_timeline.png</c> when nodes froze (one-stage search). Each file is written atomically; a picture that
@@ -27,9 +27,9 @@ public static class RunPictures
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         ArgumentNullException.ThrowIfNull(result);
         var writer = new PictureWriter(directory);
-        CellPicture.Write(writer, result.Genotype);
+        if (result.Genotype is not null) CellPicture.Write(writer, result.Genotype); // a search of a model's choices has no cells to draw
         History(writer, result.History);
-        int strongest = result.SearchSpace?.Sparsity is int s and > 0 ? s : result.Genotype.EdgesPerNode;
+        int strongest = result.SearchSpace?.Sparsity is int s and > 0 ? s : result.Genotype?.EdgesPerNode ?? 1;
         writer.Png("z_magnitude.png", () => ZMagnitudePlot.Render(result.History, result.SearchSpace?.Operations, strongest));
         writer.Png("freeze_timeline.png", () =>
         {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using IstaNas.Architecture;
 using IstaNas.Checkpoints;
 using IstaNas.Data;
 using IstaNas.IO;
@@ -32,13 +33,15 @@ namespace IstaNas;
 public sealed class SearchBuilder
 {
     private Func<(ImageDataset Train, ImageDataset? Test)>? _data;
-    private readonly SearchSpaceOptions _space = new();
+    private readonly SearchSpaceOptions _searchSpace = new();
+    private IReadOnlyList<Decision>? _checkpointChoices;
     private readonly SparseCoderOptions _sparseCoder = new();
     private readonly TwoStageOptions _twoStage = new();
     private readonly OneStageOptions _oneStage = new();
     private readonly DartsOptions _darts = new();
     private readonly RandomOptions _random = new();
     private Func<IStrategy>? _strategy;
+    private Func<nn.Module<Tensor, Tensor>>? _space;
     private Device _device = CPU;
     private long _seed;
     private ILoggerFactory _loggerFactory = NullLoggerFactory.Instance;
@@ -130,8 +133,26 @@ public sealed class SearchBuilder
         return this;
     }
 
+    /// <summary>
+    /// Searches your own model instead of the DARTS cell: any <c>Module&lt;Tensor, Tensor&gt;</c> that holds
+    /// <see cref="Choices.Choice"/> modules is a search space, one decision per choice (found in <c>named_modules()</c>
+    /// order). <paramref name="factory"/> is called for every network the search needs (once to check the space at
+    /// <see cref="Build"/>, once per run), so it must build the same model each time. ISTA-NAS gives every choice of K
+    /// candidates its own compressed space with m = min(<see cref="SearchSpaceOptions.ProjectionDims"/>, K - 1), or
+    /// <see cref="SearchSpaceOptions.ProjectionDimsByChoice"/>'s entry; the result's <see cref="SearchResult.Architecture"/>
+    /// holds the picks and <see cref="Choices.Architecture.Fix"/> turns a fresh model into the searched network.
+    /// </summary>
+    /// <param name="factory">Builds the model with choices.</param>
+    /// <returns>This builder.</returns>
+    public SearchBuilder UseSpace(Func<nn.Module<Tensor, Tensor>> factory)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        _space = factory;
+        return this;
+    }
+
     /// <summary>Shapes the compressed search space (nodes, operations, m, s, matrix kind).</summary>
-    public SearchBuilder ConfigureSearchSpace(Action<SearchSpaceOptions> configure) => Configure(_space, configure);
+    public SearchBuilder ConfigureSearchSpace(Action<SearchSpaceOptions> configure) => Configure(_searchSpace, configure);
 
     /// <summary>Sets the sparse-coding recovery (lambda, method, tolerance, iteration cap).</summary>
     public SearchBuilder ConfigureSparseCoder(Action<SparseCoderOptions> configure) => Configure(_sparseCoder, configure);
@@ -259,7 +280,8 @@ public sealed class SearchBuilder
         Checkpoint checkpoint = Checkpoint.Load(checkpointPath);
         SearchSettings settings = TrainingLoop.ReadSettings<SearchSettings>(checkpoint)
             ?? throw new CheckpointException(checkpointPath, "it stores no search settings (an evaluation checkpoint, or one written by an older IstaNas).");
-        JsonFormat.CopyInto(settings.SearchSpace, _space);
+        JsonFormat.CopyInto(settings.SearchSpace, _searchSpace);
+        _checkpointChoices = settings.Choices;
         JsonFormat.CopyInto(settings.SparseCoder, _sparseCoder);
         _seed = settings.Seed;
         try
@@ -284,17 +306,23 @@ public sealed class SearchBuilder
     /// <exception cref="InvalidOperationException">No data set was chosen.</exception>
     public Search Build()
     {
-        OptionsValidation.Validate(_space, "SearchSpace");
+        OptionsValidation.Validate(_searchSpace, "SearchSpace");
         OptionsValidation.Validate(_sparseCoder, "SparseCoder");
         IStrategy strategy = (_strategy ?? (() => new TwoStageStrategy(JsonFormat.DeepCopy(_twoStage))))();
         if (_data is null)
             throw new InvalidOperationException("No data set: call UseSyntheticDataset, UseCifar10, UseCifar100, UseIdx, UseImageFolder or UseDataset before Build.");
         (ImageDataset train, ImageDataset? test) = _data();
+        if (_space is not null) CheckSpace(strategy, train);
+        else if (_checkpointChoices is not null)
+            throw new InvalidOperationException(
+                $"The checkpoint '{_resumeFrom}' was written by a search of a model's choices ({string.Join(", ", _checkpointChoices.Select(d => d.Key))}); " +
+                "call UseSpace with the same model factory to continue it.");
         var context = new SearchContext
         {
             Train = train,
             Test = test,
-            SearchSpace = JsonFormat.DeepCopy(_space),
+            SearchSpace = JsonFormat.DeepCopy(_searchSpace),
+            Space = _space,
             SparseCoder = _sparseCoder.Clone(),
             Device = _device,
             Seed = _seed,
@@ -305,6 +333,18 @@ public sealed class SearchBuilder
             Annotations = new Dictionary<string, string>(_annotations, StringComparer.Ordinal),
         };
         return new Search(strategy, context);
+    }
+
+    /// <summary>Builds the space's model once and checks it (choices, shapes on one batch of the data, m per choice) before anything runs.</summary>
+    private void CheckSpace(IStrategy strategy, ImageDataset train)
+    {
+        if (strategy is not TwoStageStrategy)
+            throw new NotSupportedException($"The {strategy.Name} strategy does not search a model's choices yet; use UseTwoStage.");
+        using Networks.ChoiceSuperNet net = SearchSetup.ChoiceNetwork(new SearchContext { Train = train, Space = _space });
+        Decision[] decisions = SearchSetup.CompressedDecisions(net.Decisions, _searchSpace);
+        if (_checkpointChoices is not null && !_checkpointChoices.SequenceEqual(decisions))
+            throw new ArgumentException(
+                $"The checkpoint '{_resumeFrom}' searched the choices {SearchSetup.Describe(_checkpointChoices)}, but the model of UseSpace has {SearchSetup.Describe(decisions)}.");
     }
 
     private SearchBuilder Configure<T>(T options, Action<T> configure)

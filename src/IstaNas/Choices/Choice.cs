@@ -1,5 +1,4 @@
 using IstaNas.Architecture;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -25,6 +24,8 @@ public sealed class Choice : nn.Module<Tensor, Tensor>
     private nn.Module<Tensor, Tensor>? _normalization;
     private NodeWeights? _weights;
     private int[]? _fixed;
+    private bool _probing;
+    private bool _probed;
 
     private Choice(string name, int picks, IReadOnlyList<nn.Module<Tensor, Tensor>> modules, int[] inputs, string[] labels)
         : base(nameof(Choice))
@@ -191,7 +192,11 @@ public sealed class Choice : nn.Module<Tensor, Tensor>
         ArgumentNullException.ThrowIfNull(inputs);
         using var scope = NewDisposeScope();
         Tensor? sum = null;
-        if (_fixed is not null)
+        if (_probing)
+        {
+            sum = Probe(inputs);
+        }
+        else if (_fixed is not null)
         {
             foreach (int c in _fixed) sum = Accumulate(sum, Run(c, inputs), null);
         }
@@ -209,6 +214,39 @@ public sealed class Choice : nn.Module<Tensor, Tensor>
         Tensor output = sum!;
         if (_normalization is not null) output = _normalization.call(output);
         return output.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Shape-check mode (set-up of a search, <see cref="ChoiceModel.Validate"/>): every forward runs every candidate once
+    /// on its input, checks that their outputs have one shape, and passes candidate 0's output on.
+    /// </summary>
+    internal bool Probing
+    {
+        get => _probing;
+        set
+        {
+            _probing = value;
+            if (value) _probed = false;
+        }
+    }
+
+    /// <summary>Whether a forward ran in <see cref="Probing"/> mode since it was switched on.</summary>
+    internal bool Probed => _probed;
+
+    private Tensor Probe(IReadOnlyList<Tensor> inputs)
+    {
+        var outputs = new Tensor[Count];
+        for (int j = 0; j < Count; j++) outputs[j] = Run(j, inputs);
+        for (int j = 1; j < Count; j++)
+        {
+            if (!outputs[j].shape.SequenceEqual(outputs[0].shape))
+                throw new ArgumentException(
+                    $"Choice '{Name}': candidate {j} ({_labels[j]}) gives an output of shape [{string.Join(", ", outputs[j].shape)}] but candidate 0 " +
+                    $"({_labels[0]}) gives [{string.Join(", ", outputs[0].shape)}]; every candidate of a choice must give the same shape " +
+                    "(checked on one batch of the data).");
+        }
+        _probed = true;
+        return outputs[0];
     }
 
     private Tensor Run(int candidate, IReadOnlyList<Tensor> inputs)

@@ -26,13 +26,37 @@ public sealed class SuperNet : CellNetwork, ISuperNet
         Options = options;
     }
 
-    /// <inheritdoc />
+    /// <summary>The options the super-net was built with.</summary>
     public SuperNetOptions Options { get; }
+
+    /// <inheritdoc />
+    /// <remarks>"normal/0" .. "reduce/N-1", K = (node + 2) x operations, s = 2 (the DARTS genotype's edges per node; the
+    /// search space's sparsity decides what a search keeps).</remarks>
+    public IReadOnlyList<Decision> Decisions =>
+        [.. new[] { CellType.Normal, CellType.Reduce }.SelectMany(cell => Enumerable.Range(0, Options.Nodes).Select(i => new Decision(NodeKeys.Of(cell, i), Options.CandidateCount(i), 2)))];
+
+    /// <inheritdoc />
+    /// <remarks>The first <see cref="SuperNetOptions.Nodes"/> entries are the normal cell's nodes, the rest the reduction cell's.</remarks>
+    public void SetWeights(IReadOnlyList<NodeWeights> weights)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        if (weights.Count != 2 * Options.Nodes)
+            throw new ArgumentException($"The cell super-net has {2 * Options.Nodes} decisions (normal and reduction cell nodes), got {weights.Count} weights.", nameof(weights));
+        SetArchitecture(CellType.Normal, [.. weights.Take(Options.Nodes)]);
+        SetArchitecture(CellType.Reduce, [.. weights.Skip(Options.Nodes)]);
+    }
 
     /// <summary>The cells, in order.</summary>
     internal IReadOnlyList<SuperNetCell> Cells => [.. CellModules.Cast<SuperNetCell>()];
 
-    /// <inheritdoc />
+    /// <summary>
+    /// Sets the candidates and weights used by every cell of type <paramref name="cell"/> from now on. The network keeps
+    /// references to the weight tensors (it neither copies nor disposes them), so set the architecture again after
+    /// recomputing alpha at each step.
+    /// </summary>
+    /// <param name="cell">Normal or reduction cells.</param>
+    /// <param name="nodes">One entry per intermediate node; node i's candidates are in <c>[0, (i + 2) * K)</c>.</param>
+    /// <exception cref="ArgumentException">Wrong node count, candidate out of range or repeated, or weights of the wrong shape.</exception>
     public void SetArchitecture(CellType cell, IReadOnlyList<NodeWeights> nodes)
     {
         if (cell is not (CellType.Normal or CellType.Reduce))
@@ -90,7 +114,9 @@ public sealed class SuperNet : CellNetwork, ISuperNet
         SetArchitecture(CellType.Reduce, source.ArchitectureWeights(CellType.Reduce));
     }
 
-    /// <inheritdoc />
+    /// <summary>The current architecture of cell type <paramref name="cell"/>, or null if none was set.</summary>
+    /// <param name="cell">Normal or reduction cells.</param>
+    /// <returns>The node weights last passed to <see cref="SetArchitecture(CellType, IReadOnlyList{NodeWeights})"/>.</returns>
     public IReadOnlyList<NodeWeights>? GetArchitecture(CellType cell) =>
         _architectures.TryGetValue(cell, out var nodes) ? nodes : null;
 

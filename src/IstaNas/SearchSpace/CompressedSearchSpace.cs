@@ -11,16 +11,28 @@ namespace IstaNas.SearchSpace;
 /// the seed and never changes; b is a parameter (float32 unless another dtype is asked for); z is recovered in float64 by an <see cref="ISparseCoder"/>
 /// that solves every node's LASSO problem in one batched computation.
 /// </summary>
+/// <summary>
+/// The ISTA-NAS compressed search space (see <see cref="ICompressedSearchSpace"/>), one compressed space per decision: A
+/// (m x K) is sampled once from the seed and never changes; b is a parameter (float32 unless another dtype is asked for);
+/// z is recovered in float64 by an <see cref="ISparseCoder"/> that solves the LASSO problems of all decisions with the
+/// same m in one batched computation. The DARTS cell space is the space of its 2 x Nodes intermediate nodes, keyed
+/// "normal/0" .. "reduce/N-1" (<see cref="NodeKeys"/>), with K = (node + 2) x operations, s = Sparsity, m = ProjectionDims.
+/// </summary>
 public sealed class CompressedSearchSpace : ICompressedSearchSpace, IArchitectureSource
 {
+    private static readonly CellType[] Cells = [CellType.Normal, CellType.Reduce];
+
     private readonly ISparseCoder _coder;
-    private readonly NodeData[] _nodes; // index: (int)cell * Nodes + node
+    private readonly Decision[] _decisions;
+    private readonly NodeData[] _nodes; // index: decision; for the cell space (int)cell * Nodes + node
+    private readonly int[][] _groups;   // decisions with the same m, in decision order
+    private readonly bool _cells;
     private readonly Device _device;
     private readonly ScalarType _dtype;
-    private SparseCodingProblem? _problem; // A of every node in float64, padded; built once
+    private SparseCodingProblem?[] _problems; // A of every group in float64, padded; built once
     private bool _disposed;
 
-    /// <summary>Samples A and b for every node from <paramref name="seed"/> and recovers the first z.</summary>
+    /// <summary>The DARTS cell space: samples A and b for every node from <paramref name="seed"/> and recovers the first z.</summary>
     /// <param name="options">Shape of the space; validated.</param>
     /// <param name="coder">The sparse coder used for recovery (its lambda is the LASSO weight).</param>
     /// <param name="seed">Seed of A and of the initial b.</param>
@@ -30,6 +42,27 @@ public sealed class CompressedSearchSpace : ICompressedSearchSpace, IArchitectur
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is invalid.</exception>
     /// <exception cref="ArgumentException"><paramref name="dtype"/> is not float32 or float64.</exception>
     public CompressedSearchSpace(SearchSpaceOptions options, ISparseCoder coder, long seed, Device? device = null, ScalarType dtype = ScalarType.Float32)
+        : this(options, CellDecisions(options), cells: true, coder, seed, device, dtype)
+    {
+    }
+
+    /// <summary>
+    /// The space of any set of decisions (the choices of a model, see <see cref="Decision"/>): samples A and b for every
+    /// decision, in order, from <paramref name="seed"/> and recovers the first z.
+    /// </summary>
+    /// <param name="decisions">The decisions, in the order their A and b are sampled; keys unique.</param>
+    /// <param name="options">The measurement matrix kind and the initial scale of b (the other options do not apply).</param>
+    /// <param name="coder">The sparse coder used for recovery.</param>
+    /// <param name="seed">Seed of A and of the initial b.</param>
+    /// <param name="device">Where A, b and z live; CPU when null.</param>
+    /// <param name="dtype">float32 (default) or float64.</param>
+    /// <exception cref="ArgumentException">No decision, a repeated key, or a decision with m &gt;= K, s &gt;= K or m &lt; s.</exception>
+    /// <returns>The space.</returns>
+    public static CompressedSearchSpace ForDecisions(IReadOnlyList<Decision> decisions, SearchSpaceOptions options, ISparseCoder coder, long seed,
+        Device? device = null, ScalarType dtype = ScalarType.Float32) =>
+        new(options, CheckDecisions(decisions), cells: false, coder, seed, device, dtype);
+
+    private CompressedSearchSpace(SearchSpaceOptions options, Decision[] decisions, bool cells, ISparseCoder coder, long seed, Device? device, ScalarType dtype)
     {
         if (dtype is not (ScalarType.Float32 or ScalarType.Float64))
             throw new ArgumentException($"The search space supports float32 and float64, not {dtype}.", nameof(dtype));
@@ -39,97 +72,145 @@ public sealed class CompressedSearchSpace : ICompressedSearchSpace, IArchitectur
         Options = OptionsValidation.Validate(options.Clone(), nameof(SearchSpaceOptions));
         _coder = coder;
         _device = device ?? CPU;
-        Nodes = Options.Nodes;
+        _cells = cells;
+        _decisions = cells ? CellDecisions(Options) : decisions;
+        Nodes = cells ? Options.Nodes : 0;
         LatentParameters = [];
-        _nodes = new NodeData[2 * Nodes];
+        _nodes = new NodeData[_decisions.Length];
+        _groups = [.. _decisions.Select((d, k) => (d.ProjectionDims, k)).GroupBy(p => p.ProjectionDims).Select(g => g.Select(p => p.k).ToArray())];
+        _problems = new SparseCodingProblem?[_groups.Length];
 
         var sampled = new List<(Tensor A, Tensor B)>();
         using (NewDisposeScope())
         using (var gen = new Generator(unchecked((ulong)seed)))
         {
-            int m = Options.ProjectionDims;
-            foreach (CellType cell in Cells)
+            foreach (Decision d in _decisions)
             {
-                for (int i = 0; i < Nodes; i++)
-                {
-                    int n = Options.CandidateCount(i);
-                    Tensor a = Options.Matrix == MeasurementMatrixKind.Uniform
-                        ? rand(m, n, generator: gen, dtype: float32)
-                        : NormaliseColumns(randn(m, n, generator: gen, dtype: float32));
-                    Tensor b = randn(m, generator: gen, dtype: float32) * Options.LatentInitScale;
-                    sampled.Add((a.to(_dtype, _device).DetachFromDisposeScope(), b.to(_dtype, _device).DetachFromDisposeScope()));
-                }
+                int m = d.ProjectionDims, n = d.Count;
+                Tensor a = Options.Matrix == MeasurementMatrixKind.Uniform
+                    ? rand(m, n, generator: gen, dtype: float32)
+                    : NormaliseColumns(randn(m, n, generator: gen, dtype: float32));
+                Tensor b = randn(m, generator: gen, dtype: float32) * Options.LatentInitScale;
+                sampled.Add((a.to(_dtype, _device).DetachFromDisposeScope(), b.to(_dtype, _device).DetachFromDisposeScope()));
             }
         }
         for (int k = 0; k < sampled.Count; k++)
         {
-            int n = Options.CandidateCount(k % Nodes);
             _nodes[k] = new NodeData(sampled[k].A, new TorchSharp.Modules.Parameter(sampled[k].B, requires_grad: true),
-                                     zeros(n, dtype: float64, device: _device).DetachFromDisposeScope());
+                                     zeros(_decisions[k].Count, dtype: float64, device: _device).DetachFromDisposeScope());
         }
         LatentParameters = _nodes.Select(n => n.B).ToArray();
         RecoveryReport first = Recover();
         if (first.Kept.Count > 0)
         {
             NodeRecovery n = first.Kept[0];
-            double lambda = coder.Options.Lambda, atb = MaxAtB(n.Cell, n.Node);
+            int k = IndexOf(n.Key);
+            double lambda = coder.Options.Lambda, atb = MaxAtB(k);
             string why = lambda >= atb
                 ? $"lambda = {lambda:G3} is at or above max|A^T b| = {atb:G3}, which makes z = 0"
                 : $"lambda = {lambda:G3}, max|A^T b| = {atb:G3}, solver {coder.GetType().Name} {(n.Converged ? "converged" : "did not converge")}";
+            string what = _cells ? $"{n.Cell} node {n.Node}" : $"choice '{n.Key}'";
             Dispose();
             throw new ArgumentException(
-                $"The first recovery gives {n.Cell} node {n.Node} (and {first.Kept.Count - 1} other nodes) a code with {n.NonZeros} non-zero entries, " +
-                $"fewer than the sparsity s = {Options.Sparsity}: no architecture to search ({why}). Lower SparseCoder.Lambda or raise SearchSpace.LatentInitScale " +
+                $"The first recovery gives {what} (and {first.Kept.Count - 1} others) a code with {n.NonZeros} non-zero entries, " +
+                $"fewer than the sparsity s = {_decisions[k].Picks}: no architecture to search ({why}). Lower SparseCoder.Lambda or raise SearchSpace.LatentInitScale " +
                 $"(now {Options.LatentInitScale:G3}).", nameof(options));
         }
     }
 
-    /// <summary>||A^T b||_inf of one node: the smallest lambda that makes its code 0.</summary>
-    private double MaxAtB(CellType cell, int node)
+    /// <summary>The decisions of the DARTS cell space: normal/0 .. normal/N-1, reduce/0 .. reduce/N-1.</summary>
+    /// <param name="options">The cell space's shape.</param>
+    /// <returns>One decision per intermediate node of each cell type.</returns>
+    public static Decision[] CellDecisions(SearchSpaceOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return [.. Cells.SelectMany(cell => Enumerable.Range(0, options.Nodes).Select(i =>
+            new Decision(NodeKeys.Of(cell, i), options.CandidateCount(i), options.Sparsity, options.ProjectionDims)))];
+    }
+
+    private static Decision[] CheckDecisions(IReadOnlyList<Decision> decisions)
+    {
+        ArgumentNullException.ThrowIfNull(decisions);
+        if (decisions.Count == 0) throw new ArgumentException("A compressed search space needs at least one decision.", nameof(decisions));
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        foreach (Decision d in decisions)
+        {
+            ArgumentNullException.ThrowIfNull(d, nameof(decisions));
+            string? problem = d.Problem();
+            if (problem is not null) throw new ArgumentException(problem, nameof(decisions));
+            if (!keys.Add(d.Key)) throw new ArgumentException($"Two decisions are named '{d.Key}'; names must be unique.", nameof(decisions));
+        }
+        return [.. decisions];
+    }
+
+    /// <summary>||A^T b||_inf of one decision: the smallest lambda that makes its code 0.</summary>
+    private double MaxAtB(int k)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        NodeData d = Get(cell, node);
+        NodeData d = _nodes[k];
         return d.A.t().to(float64).matmul(d.B.detach().to(float64)).abs().max().item<double>();
     }
 
-    private static readonly CellType[] Cells = [CellType.Normal, CellType.Reduce];
-
-    /// <inheritdoc />
+    /// <summary>The shape of the space (for a space of decisions only the matrix kind and the initial scale of b apply).</summary>
     public SearchSpaceOptions Options { get; }
 
     /// <inheritdoc />
+    public IReadOnlyList<Decision> Decisions => _decisions;
+
+    /// <summary>Whether this is the DARTS cell space (the cell-keyed members work only there).</summary>
+    public bool IsCellSpace => _cells;
+
+    /// <summary>Intermediate nodes per cell (0 for a space of decisions).</summary>
     public int Nodes { get; }
 
     /// <inheritdoc />
     public IReadOnlyList<TorchSharp.Modules.Parameter> LatentParameters { get; }
 
-    /// <inheritdoc />
+    /// <summary>Candidates of node <paramref name="node"/> of the cell space: (node + 2) * K.</summary>
     public int CandidateCount(int node)
     {
         CheckNode(node);
         return Options.CandidateCount(node);
     }
 
-    /// <inheritdoc />
+    /// <summary>A of a node of the cell space.</summary>
     public Tensor A(CellType cell, int node) => Get(cell, node).A;
 
-    /// <inheritdoc />
+    /// <summary>b of a node of the cell space.</summary>
     public TorchSharp.Modules.Parameter B(CellType cell, int node) => Get(cell, node).B;
 
-    /// <inheritdoc />
+    /// <summary>z of a node of the cell space (a copy).</summary>
     public Tensor Z(CellType cell, int node) => Get(cell, node).Z.clone();
 
-    /// <inheritdoc />
+    /// <summary>The support of a node of the cell space.</summary>
     public IReadOnlyList<int> Support(CellType cell, int node) => Get(cell, node).Support;
 
-    /// <inheritdoc />
+    /// <summary>Whether a node of the cell space has stopped searching.</summary>
     public bool IsFrozen(CellType cell, int node) => Get(cell, node).Frozen;
 
+    /// <summary>Freezes or unfreezes a node of the cell space.</summary>
+    public void SetFrozen(CellType cell, int node, bool frozen) => SetFrozen(Index(cell, CheckCell(cell, node)), frozen);
+
     /// <inheritdoc />
-    public void SetFrozen(CellType cell, int node, bool frozen)
+    public Tensor A(int decision) => Get(decision).A;
+
+    /// <inheritdoc />
+    public TorchSharp.Modules.Parameter B(int decision) => Get(decision).B;
+
+    /// <inheritdoc />
+    public Tensor Z(int decision) => Get(decision).Z.clone();
+
+    /// <inheritdoc />
+    public IReadOnlyList<int> Support(int decision) => Get(decision).Support;
+
+    /// <inheritdoc />
+    public bool IsFrozen(int decision) => Get(decision).Frozen;
+
+    /// <inheritdoc />
+    public void SetFrozen(int decision, bool frozen)
     {
-        NodeData d = Get(cell, node);
+        NodeData d = Get(decision);
         if (d.Frozen == frozen) return;
         d.Frozen = frozen;
         d.B.requires_grad = !frozen;
@@ -137,20 +218,26 @@ public sealed class CompressedSearchSpace : ICompressedSearchSpace, IArchitectur
         d.RefreshWeights();
     }
 
-    /// <inheritdoc />
+    /// <summary>alpha of every node of one cell type of the cell space.</summary>
     public IReadOnlyList<NodeWeights> ArchitectureWeights(CellType cell)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        CheckCell(cell, 0);
         var result = new NodeWeights[Nodes];
-        for (int i = 0; i < Nodes; i++)
-        {
-            NodeData d = _nodes[Index(cell, i)];
-            // alpha_S = A_S^T b + (z_S - A_S^T A_S z_S): linear in b, so d alpha / d b = A_S^T.
-            Tensor alpha = d.Frozen ? d.FrozenAlpha!.clone() : d.AsT!.matmul(d.B).add_(d.Offset!);
-            result[i] = new NodeWeights(d.Support.ToArray(), alpha);
-        }
+        for (int i = 0; i < Nodes; i++) result[i] = Weights(_nodes[Index(cell, i)]);
         return result;
     }
+
+    /// <inheritdoc />
+    public IReadOnlyList<NodeWeights> ArchitectureWeights()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return [.. _nodes.Select(Weights)];
+    }
+
+    // alpha_S = A_S^T b + (z_S - A_S^T A_S z_S): linear in b, so d alpha / d b = A_S^T.
+    private static NodeWeights Weights(NodeData d) =>
+        new(d.Support.ToArray(), d.Frozen ? d.FrozenAlpha!.clone() : d.AsT!.matmul(d.B).add_(d.Offset!));
 
     /// <inheritdoc />
     public IReadOnlyDictionary<string, double[]> ZMagnitudes()
@@ -158,46 +245,60 @@ public sealed class CompressedSearchSpace : ICompressedSearchSpace, IArchitectur
         ObjectDisposedException.ThrowIf(_disposed, this);
         var result = new Dictionary<string, double[]>();
         for (int k = 0; k < _nodes.Length; k++)
-            result[NodeKeys.Of(Cells[k / Nodes], k % Nodes)] = [.. _nodes[k].ZHost().Select(Math.Abs)];
+            result[_decisions[k].Key] = [.. _nodes[k].ZHost().Select(Math.Abs)];
         return result;
     }
 
+    /// <summary>Recovers the nodes of the cell space that <paramref name="include"/> selects (all when null).</summary>
+    internal RecoveryReport Recover(Func<CellType, int, bool>? include) =>
+        include is null ? Recover() : Recover(k => _cells && include(Cells[k / Nodes], k % Nodes));
+
     /// <inheritdoc />
-    public RecoveryReport Recover(Func<CellType, int, bool>? include = null)
+    public RecoveryReport Recover(Func<int, bool>? include = null)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        _problem ??= BuildProblem();
         var report = new List<NodeRecovery>();
-        using (NewDisposeScope())
-        using (no_grad())
+        for (int g = 0; g < _groups.Length; g++)
         {
-            using SparseCodingProblem problem = _problem.WithB(stack(_nodes.Select(d => d.B.detach().to(float64)).ToArray()));
-            Tensor warm = zeros(_nodes.Length, _problem.MaxColumns, dtype: float64, device: _device);
-            for (int k = 0; k < _nodes.Length; k++)
-                warm[k, TensorIndex.Slice(0, _nodes[k].Z.shape[0])] = _nodes[k].Z;
-            using SparseCodeResult result = _coder.Solve(problem, warm);
-            for (int k = 0; k < _nodes.Length; k++)
+            int[] group = _groups[g];
+            _problems[g] ??= BuildProblem(group);
+            SparseCodingProblem shared = _problems[g]!;
+            using (NewDisposeScope())
+            using (no_grad())
             {
-                CellType cell = Cells[k / Nodes];
-                int node = k % Nodes;
-                NodeData d = _nodes[k];
-                if (d.Frozen || (include is not null && !include(cell, node))) continue;
-                Tensor z = result.Z[k, TensorIndex.Slice(0, d.Z.shape[0])];
-                double change = (z - d.Z).norm().item<double>();
-                int nonZeros = (int)z.count_nonzero().item<long>();
-                bool keep = nonZeros < Options.Sparsity;
-                if (!keep)
+                using SparseCodingProblem problem = shared.WithB(stack(group.Select(k => _nodes[k].B.detach().to(float64)).ToArray()));
+                Tensor warm = zeros(group.Length, shared.MaxColumns, dtype: float64, device: _device);
+                for (int r = 0; r < group.Length; r++)
+                    warm[r, TensorIndex.Slice(0, _nodes[group[r]].Z.shape[0])] = _nodes[group[r]].Z;
+                using SparseCodeResult result = _coder.Solve(problem, warm);
+                for (int r = 0; r < group.Length; r++)
                 {
-                    d.Z.copy_(z);
-                    d.SetSupport(TopS(d.Z, Options.Sparsity));
+                    int k = group[r];
+                    NodeData d = _nodes[k];
+                    if (d.Frozen || (include is not null && !include(k))) continue;
+                    Tensor z = result.Z[r, TensorIndex.Slice(0, d.Z.shape[0])];
+                    double change = (z - d.Z).norm().item<double>();
+                    int nonZeros = (int)z.count_nonzero().item<long>();
+                    int s = _decisions[k].Picks;
+                    bool keep = nonZeros < s;
+                    if (!keep)
+                    {
+                        d.Z.copy_(z);
+                        d.SetSupport(TopS(d.Z, s));
+                    }
+                    (CellType cell, int node) = Position(k);
+                    report.Add(new NodeRecovery(cell, node, change, result.Iterations[r], result.Converged[r], result.Objective[r], d.Support, nonZeros, keep)
+                    {
+                        Key = _decisions[k].Key,
+                    });
                 }
-                report.Add(new NodeRecovery(cell, node, change, result.Iterations[k], result.Converged[k], result.Objective[k], d.Support, nonZeros, keep));
             }
         }
+        if (_groups.Length > 1) report.Sort((x, y) => IndexOf(x.Key).CompareTo(IndexOf(y.Key)));
         return new RecoveryReport(report);
     }
 
-    /// <inheritdoc />
+    /// <summary>Decodes a candidate index of a node of the cell space into (predecessor, operation name).</summary>
     public GenotypeEdge Decode(int node, int candidate)
     {
         int n = CandidateCount(node);
@@ -207,10 +308,14 @@ public sealed class CompressedSearchSpace : ICompressedSearchSpace, IArchitectur
         return new GenotypeEdge(Options.Operations[CandidateIndex.Operation(candidate, k)], CandidateIndex.Predecessor(candidate, k));
     }
 
-    /// <inheritdoc />
+    /// <summary>
+    /// The architecture of the cell space: per node the s candidates with the largest |z| (its support), in candidate
+    /// order (predecessor, then operation) — the order the networks built from it use.
+    /// </summary>
     public Genotype DeriveGenotype()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        RequireCells();
         IEnumerable<GenotypeEdge> Cell(CellType cell) => Enumerable.Range(0, Nodes).SelectMany(i =>
         {
             double[] z = Get(cell, i).ZHost();
@@ -220,23 +325,33 @@ public sealed class CompressedSearchSpace : ICompressedSearchSpace, IArchitectur
     }
 
     /// <inheritdoc />
+    public IReadOnlyDictionary<string, int[]> Picks()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _decisions.Select((d, k) => (d.Key, Picks: TopSByMagnitude(_nodes[k].ZHost(), d.Picks).Order().ToArray()))
+            .ToDictionary(p => p.Key, p => p.Picks, StringComparer.Ordinal);
+    }
+
+    /// <inheritdoc />
     public SearchSpaceState GetState()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         return new SearchSpaceState
         {
             Nodes = Nodes,
-            Operations = [.. Options.Operations],
-            ProjectionDims = Options.ProjectionDims,
-            Sparsity = Options.Sparsity,
+            Operations = _cells ? [.. Options.Operations] : [],
+            ProjectionDims = _cells ? Options.ProjectionDims : 0,
+            Sparsity = _cells ? Options.Sparsity : 0,
             Matrix = Options.Matrix,
+            Decisions = _cells ? null : [.. _decisions],
             NodeStates = _nodes.Select((d, k) => new NodeState(
-                Cells[k / Nodes], k % Nodes,
+                Position(k).Cell, Position(k).Node,
                 d.A.to(float32).cpu().data<float>().ToArray(),
                 d.B.detach().to(float32).cpu().data<float>().ToArray(),
                 d.ZHost(),
                 [.. d.Support],
-                d.Frozen)).ToArray(),
+                d.Frozen)
+            { Key = _decisions[k].Key }).ToArray(),
         };
     }
 
@@ -245,19 +360,20 @@ public sealed class CompressedSearchSpace : ICompressedSearchSpace, IArchitectur
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentNullException.ThrowIfNull(state);
-        string? mismatch = state.MismatchWith(Options);
+        string? mismatch = _cells ? state.MismatchWith(Options) : state.MismatchWith(_decisions);
         if (mismatch is not null)
             throw new ArgumentException($"The saved search space has a different shape ({mismatch}).", nameof(state));
-        int m = Options.ProjectionDims;
         for (int k = 0; k < _nodes.Length; k++)
         {
             NodeState s = state.NodeStates[k];
-            int node = k % Nodes, n = Options.CandidateCount(node);
-            if (s.Cell != Cells[k / Nodes] || s.Node != node || s.A.Length != m * n || s.B.Length != m || s.Z.Length != n
-                || s.Support.Length != Options.Sparsity || s.Support.Any(c => c < 0 || c >= n))
-                throw new ArgumentException($"Saved state of {Cells[k / Nodes]} node {node} does not fit the space (m = {m}, n = {n}).", nameof(state));
+            Decision dec = _decisions[k];
+            int m = dec.ProjectionDims, n = dec.Count;
+            string key = s.Key ?? NodeKeys.Of(s.Cell, s.Node); // states saved before issue 19 have no keys: they are cell spaces
+            if (key != dec.Key || s.A.Length != m * n || s.B.Length != m || s.Z.Length != n
+                || s.Support.Length != dec.Picks || s.Support.Any(c => c < 0 || c >= n))
+                throw new ArgumentException($"Saved state of {key} does not fit decision {dec.Key} of the space (m = {m}, K = {n}, s = {dec.Picks}).", nameof(state));
             if (s.A.Any(v => !float.IsFinite(v)) || s.B.Any(v => !float.IsFinite(v)) || s.Z.Any(v => !double.IsFinite(v)))
-                throw new ArgumentException($"Saved state of {Cells[k / Nodes]} node {node} holds a non-finite value.", nameof(state));
+                throw new ArgumentException($"Saved state of {key} holds a non-finite value.", nameof(state));
         }
         using (no_grad())
         {
@@ -265,6 +381,7 @@ public sealed class CompressedSearchSpace : ICompressedSearchSpace, IArchitectur
             {
                 NodeState s = state.NodeStates[k];
                 NodeData d = _nodes[k];
+                int m = _decisions[k].ProjectionDims;
                 using (Tensor a = tensor(s.A, [m, s.A.Length / m], dtype: float32)) d.A.copy_(a);
                 using (Tensor b = tensor(s.B, dtype: float32)) d.B.copy_(b);
                 // (a float64 space round-trips b through float32 in the saved state)
@@ -274,8 +391,8 @@ public sealed class CompressedSearchSpace : ICompressedSearchSpace, IArchitectur
                 d.SetSupport(s.Support);
             }
         }
-        _problem?.Dispose();
-        _problem = null;
+        foreach (SparseCodingProblem? p in _problems) p?.Dispose();
+        _problems = new SparseCodingProblem?[_groups.Length];
     }
 
     /// <summary>Saves <see cref="GetState"/> as JSON, atomically.</summary>
@@ -304,32 +421,62 @@ public sealed class CompressedSearchSpace : ICompressedSearchSpace, IArchitectur
     {
         if (_disposed) return;
         _disposed = true;
-        _problem?.Dispose();
+        foreach (SparseCodingProblem? p in _problems) p?.Dispose();
         foreach (NodeData d in _nodes) d?.Dispose();
     }
 
-    private SparseCodingProblem BuildProblem()
+    private SparseCodingProblem BuildProblem(int[] group)
     {
         using (no_grad())
         using (NewDisposeScope())
             return SparseCodingProblem.Create(
-                _nodes.Select(d => d.A.to(float64)).ToArray(),
-                _nodes.Select(d => d.B.detach().to(float64)).ToArray());
+                group.Select(k => _nodes[k].A.to(float64)).ToArray(),
+                group.Select(k => _nodes[k].B.detach().to(float64)).ToArray());
+    }
+
+    private (CellType Cell, int Node) Position(int k) => _cells ? (Cells[k / Nodes], k % Nodes) : (CellType.Normal, k);
+
+    private int IndexOf(string key)
+    {
+        for (int k = 0; k < _decisions.Length; k++)
+            if (_decisions[k].Key == key) return k;
+        throw new ArgumentException($"The space has no decision '{key}'.", nameof(key));
     }
 
     private int Index(CellType cell, int node) => ((int)cell * Nodes) + node;
 
+    private NodeData Get(int decision)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (decision < 0 || decision >= _nodes.Length)
+            throw new ArgumentOutOfRangeException(nameof(decision), decision, $"The space has decisions 0..{_nodes.Length - 1}.");
+        return _nodes[decision];
+    }
+
     private NodeData Get(CellType cell, int node)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        return _nodes[Index(cell, CheckCell(cell, node))];
+    }
+
+    private int CheckCell(CellType cell, int node)
+    {
+        RequireCells();
         if (cell is not CellType.Normal and not CellType.Reduce)
             throw new ArgumentOutOfRangeException(nameof(cell), cell, "Unknown cell type.");
         CheckNode(node);
-        return _nodes[Index(cell, node)];
+        return node;
+    }
+
+    private void RequireCells()
+    {
+        if (!_cells)
+            throw new InvalidOperationException("This compressed space is a space of decisions, not the DARTS cell space: address its decisions by index or key.");
     }
 
     private void CheckNode(int node)
     {
+        RequireCells();
         if (node < 0 || node >= Nodes)
             throw new ArgumentOutOfRangeException(nameof(node), node, $"The space has nodes 0..{Nodes - 1}.");
     }

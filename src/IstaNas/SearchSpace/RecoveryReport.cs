@@ -17,8 +17,8 @@ public sealed record RecoveryReport(IReadOnlyList<NodeRecovery> Nodes)
 }
 
 /// <summary>Recovery of one node's sparse code.</summary>
-/// <param name="Cell">Normal or reduction cell.</param>
-/// <param name="Node">Intermediate node index.</param>
+/// <param name="Cell">Normal or reduction cell (the DARTS cell space; Normal in a space of decisions).</param>
+/// <param name="Node">Intermediate node index (the DARTS cell space; the decision index in a space of decisions).</param>
 /// <param name="Change">||z_new - z_old||_2, the quantity the one-stage search compares with epsilon.</param>
 /// <param name="Iterations">Solver iterations.</param>
 /// <param name="Converged">Whether the solver met its tolerance before the iteration cap.</param>
@@ -32,4 +32,8 @@ public sealed record RecoveryReport(IReadOnlyList<NodeRecovery> Nodes)
 /// </param>
 public sealed record NodeRecovery(
     CellType Cell, int Node, double Change, int Iterations, bool Converged, double Objective, IReadOnlyList<int> Support,
-    int NonZeros, bool KeptPrevious);
+    int NonZeros, bool KeptPrevious)
+{
+    /// <summary>The decision's key ("normal/0" .. "reduce/3" in the DARTS cell space, the choice's name otherwise).</summary>
+    public string Key { get; init; } = NodeKeys.Of(Cell, Node);
+}

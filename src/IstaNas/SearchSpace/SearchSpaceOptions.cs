@@ -31,6 +31,13 @@ public sealed class SearchSpaceOptions : IValidatableObject
     [Range(0.0, 1e6)]
     public double LatentInitScale { get; set; } = 1e-3;
 
+    /// <summary>
+    /// Projection dimension m of individual choices of a model with choices (<c>SearchBuilder.UseSpace</c>), by choice name.
+    /// A choice not listed gets <c>min(ProjectionDims, K - 1)</c>: ISTA-NAS compresses K candidates into m &lt; K
+    /// measurements, so a choice of 3 candidates gets m = 2. Every m must be in s..K-1. Not used by the DARTS cell space.
+    /// </summary>
+    public IDictionary<string, int> ProjectionDimsByChoice { get; set; } = new Dictionary<string, int>(StringComparer.Ordinal);
+
     /// <summary>Number of candidates of node <paramref name="node"/>: (node + 2) * K.</summary>
     public int CandidateCount(int node) => CandidateIndex.Count(node, Operations.Count);
 
@@ -66,5 +73,6 @@ public sealed class SearchSpaceOptions : IValidatableObject
         Sparsity = Sparsity,
         Matrix = Matrix,
         LatentInitScale = LatentInitScale,
+        ProjectionDimsByChoice = new Dictionary<string, int>(ProjectionDimsByChoice ?? new Dictionary<string, int>(), StringComparer.Ordinal),
     };
 }

@@ -24,7 +24,10 @@ public sealed class SearchSpaceState
     /// <summary>How A was sampled.</summary>
     public MeasurementMatrixKind Matrix { get; init; }
 
-    /// <summary>Per node state, normal cell nodes first, then reduction cell nodes.</summary>
+    /// <summary>The decisions of a space of decisions (a model's choices), in order; null for the DARTS cell space.</summary>
+    public IReadOnlyList<Decision>? Decisions { get; init; }
+
+    /// <summary>Per decision state: the DARTS cell space's normal cell nodes first, then reduction cell nodes.</summary>
     public IReadOnlyList<NodeState> NodeStates { get; init; } = [];
 
     /// <summary>Serialises to JSON.</summary>
@@ -48,6 +51,7 @@ public sealed class SearchSpaceState
     public string? MismatchWith(SearchSpaceOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (Decisions is not null) return $"saved by a search of a model's choices ({Decisions.Count} decisions), not of the DARTS cell space";
         if (Nodes != options.Nodes) return $"nodes {Nodes} vs {options.Nodes}";
         if (!Operations.SequenceEqual(options.Operations)) return $"operations [{string.Join(", ", Operations)}] vs [{string.Join(", ", options.Operations)}]";
         if (ProjectionDims != options.ProjectionDims) return $"projection dims m {ProjectionDims} vs {options.ProjectionDims}";
@@ -56,9 +60,25 @@ public sealed class SearchSpaceState
         if (NodeStates.Count != 2 * Nodes) return $"{NodeStates.Count} node states for {2 * Nodes} nodes";
         return null;
     }
+
+    /// <summary>Describes how this state's decisions differ from <paramref name="decisions"/>, or null when they match.</summary>
+    public string? MismatchWith(IReadOnlyList<Decision> decisions)
+    {
+        ArgumentNullException.ThrowIfNull(decisions);
+        if (Decisions is null) return "saved by a search of the DARTS cell space, not of a model's choices";
+        if (Decisions.Count != decisions.Count)
+            return $"{Decisions.Count} decisions [{string.Join(", ", Decisions.Select(d => d.Key))}] vs {decisions.Count} [{string.Join(", ", decisions.Select(d => d.Key))}]";
+        for (int k = 0; k < decisions.Count; k++)
+            if (Decisions[k] != decisions[k])
+                return $"decision {k}: saved {Describe(Decisions[k])}, the space has {Describe(decisions[k])}";
+        if (NodeStates.Count != decisions.Count) return $"{NodeStates.Count} decision states for {decisions.Count} decisions";
+        return null;
+    }
+
+    private static string Describe(Decision d) => $"'{d.Key}' (K = {d.Count}, s = {d.Picks}, m = {d.ProjectionDims})";
 }
 
-/// <summary>One node's part of a <see cref="SearchSpaceState"/>.</summary>
+/// <summary>One decision's part of a <see cref="SearchSpaceState"/> (a node of the DARTS cell space, or a choice).</summary>
 /// <param name="Cell">Normal or reduction cell.</param>
 /// <param name="Node">Node index.</param>
 /// <param name="A">A, row-major m x n.</param>
@@ -66,4 +86,8 @@ public sealed class SearchSpaceState
 /// <param name="Z">z, length n.</param>
 /// <param name="Support">Support, ascending.</param>
 /// <param name="Frozen">Whether the node has stopped searching.</param>
-public sealed record NodeState(CellType Cell, int Node, float[] A, float[] B, double[] Z, int[] Support, bool Frozen);
+public sealed record NodeState(CellType Cell, int Node, float[] A, float[] B, double[] Z, int[] Support, bool Frozen)
+{
+    /// <summary>The decision's key; null in states written before decisions had keys (then the key is "cell/node").</summary>
+    public string? Key { get; init; }
+}

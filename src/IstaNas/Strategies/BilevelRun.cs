@@ -13,8 +13,8 @@ namespace IstaNas.Strategies;
 /// <summary>
 /// A first-order bilevel search on the <see cref="TrainingLoop"/> (two-stage ISTA-NAS and the DARTS baseline): the
 /// training set split in two, a non-affine super-net, SGD on W with a cosine schedule, Adam on the architecture
-/// parameters, one architecture step and one weight step per minibatch pair. A subclass supplies the search space
-/// (through <see cref="IArchitectureSource"/>), its per-epoch work and its state.
+/// parameters, one architecture step and one weight step per minibatch pair. A subclass supplies the search space and
+/// the super-net (the DARTS cell super-net, or the super-net of a model with choices), its per-epoch work and its state.
 /// </summary>
 internal abstract class BilevelRun : SearchRun
 {
@@ -27,27 +27,30 @@ internal abstract class BilevelRun : SearchRun
     private readonly Parameter[] _weights;
     private readonly optim.Optimizer _wOptimizer;
     private optim.Optimizer? _architectureOptimizer;
-    private IArchitectureSource? _space;
+    private Func<IReadOnlyList<NodeWeights>>? _architectureWeights;
     private IReadOnlyList<Parameter> _architecture = [];
 
     /// <summary>Splits the data, seeds torch's generator and builds the super-net (a subclass then calls <see cref="UseSearchSpace"/>).</summary>
     protected BilevelRun(string kind, SearchContext context, TrainingOptions o, ArchitectureOptimizerOptions architecture, double trainPortion, string architectureName,
-        Func<IReadOnlyList<string>> operations, ILogger log)
+        ILogger log)
         : base(kind, context, o, log)
     {
         _o = o;
         _architectureOptions = architecture;
         (_trainLoader, _validLoader, StepsPerEpoch) = SearchSetup.BilevelLoaders(context, o, trainPortion, architectureName);
         torch.random.manual_seed(context.Seed);
-        BeforeNetwork();
-        Net = new SuperNet(SearchSetup.Network(context, o, operations()) with { Affine = false });
-        Net.to(context.Device);
+        Module = CreateSpaceAndNetwork();
+        Net = (ISuperNet)Module;
+        Module.to(context.Device);
         _weights = Net.WeightParameters().ToArray();
         _wOptimizer = optim.SGD(_weights, o.LearningRate, o.Momentum, weight_decay: o.WeightDecay);
     }
 
     /// <summary>The super-net.</summary>
-    protected SuperNet Net { get; }
+    protected ISuperNet Net { get; }
+
+    /// <summary>The super-net as a module (training mode, checkpoints).</summary>
+    protected nn.Module<Tensor, Tensor> Module { get; }
 
     /// <summary>Images that train W.</summary>
     protected int TrainImages => _trainLoader.Dataset.Count;
@@ -60,13 +63,23 @@ internal abstract class BilevelRun : SearchRun
     /// <summary>Name of the architecture optimiser's checkpoint section.</summary>
     protected abstract string ArchitectureOptimizerSection { get; }
 
-    /// <summary>Creates the search space after torch's generator was seeded, before the network (the order fixes the random draws).</summary>
-    protected abstract void BeforeNetwork();
+    /// <summary>
+    /// Creates the search space and the super-net after torch's generator was seeded (the DARTS cell space: the space
+    /// first, then the network, the order that fixes the random draws; a model with choices: the network first, since
+    /// its choices are the space's decisions).
+    /// </summary>
+    /// <returns>The super-net, a module that implements <see cref="ISuperNet"/>.</returns>
+    protected abstract nn.Module<Tensor, Tensor> CreateSpaceAndNetwork();
 
-    /// <summary>Hands the search space and its parameters to the run and creates their Adam optimiser.</summary>
-    protected void UseSearchSpace(IArchitectureSource space, IReadOnlyList<Parameter> parameters)
+    /// <summary>The non-affine DARTS cell super-net of the context's data with <paramref name="operations"/>.</summary>
+    protected SuperNet CellSuperNet(IReadOnlyList<string> operations) => new(SearchSetup.Network(Context, _o, operations) with { Affine = false });
+
+    /// <summary>Hands the search space's architecture weights and parameters to the run and creates their Adam optimiser.</summary>
+    /// <param name="weights">The weights of every decision of <see cref="Net"/>, recomputed at each call.</param>
+    /// <param name="parameters">The architecture parameters.</param>
+    protected void UseSearchSpace(Func<IReadOnlyList<NodeWeights>> weights, IReadOnlyList<Parameter> parameters)
     {
-        _space = space;
+        _architectureWeights = weights;
         _architecture = parameters;
         _architectureOptimizer = optim.Adam(parameters, _architectureOptions.LearningRate, _architectureOptions.Beta1, _architectureOptions.Beta2, weight_decay: _architectureOptions.WeightDecay);
     }
@@ -77,23 +90,23 @@ internal abstract class BilevelRun : SearchRun
     {
         double lr = CosineSchedule.At(epoch, _o.Epochs, _o.LearningRate, _o.LearningRateMin);
         CosineSchedule.Apply(_wOptimizer, lr);
-        Net.train();
+        Module.train();
         return new EpochPlan(TrainingPhase.Search, lr, 0, _o.Epochs);
     }
 
     protected sealed override IEpochSteps OpenSteps(int epoch, int firstStep) =>
         new BilevelEpoch(_trainLoader.GetEpoch(epoch, firstStep), _validLoader.GetEpoch(epoch, firstStep), (train, valid, trainMetrics, validMetrics) =>
-            BilevelStep.Run(Net, () => Net.SetArchitecture(_space!), _architecture, _architectureOptimizer!, _weights, _wOptimizer, _o.GradClip,
+            BilevelStep.Run(Net, () => Net.SetWeights(_architectureWeights!()), _architecture, _architectureOptimizer!, _weights, _wOptimizer, _o.GradClip,
                 valid, train, validMetrics, trainMetrics));
 
     protected override void SaveState(CheckpointWriter writer) => writer
-        .AddModule(Net)
+        .AddModule(Module)
         .AddOptimizer((OptimizerHelper)_wOptimizer, WeightsOptimizer)
         .AddOptimizer((OptimizerHelper)_architectureOptimizer!, ArchitectureOptimizerSection);
 
     protected override void LoadState(Checkpoint checkpoint)
     {
-        checkpoint.LoadModule(Net);
+        checkpoint.LoadModule(Module);
         checkpoint.LoadOptimizer((OptimizerHelper)_wOptimizer, WeightsOptimizer);
         checkpoint.LoadOptimizer((OptimizerHelper)_architectureOptimizer!, ArchitectureOptimizerSection);
     }
@@ -102,6 +115,6 @@ internal abstract class BilevelRun : SearchRun
     {
         _wOptimizer.Dispose();
         _architectureOptimizer?.Dispose();
-        Net.Dispose();
+        Module.Dispose();
     }
 }

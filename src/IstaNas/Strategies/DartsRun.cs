@@ -1,7 +1,9 @@
+using IstaNas.Architecture;
 using IstaNas.Checkpoints;
 using IstaNas.SearchSpace;
 using IstaNas.Training;
 using Microsoft.Extensions.Logging;
+using static TorchSharp.torch;
 
 namespace IstaNas.Strategies;
 
@@ -13,9 +15,9 @@ internal sealed class DartsRun : BilevelRun
     private DartsSearchSpace _space = null!;
 
     public DartsRun(SearchContext context, DartsOptions o, ILogger log)
-        : base("darts", context, o, o.Architecture, o.TrainPortion, "alpha", () => DartsSearchSpace.DenseOperations([.. context.SearchSpace.Operations]), log)
+        : base("darts", context, o, o.Architecture, o.TrainPortion, "alpha", log)
     {
-        UseSearchSpace(_space, _space.Parameters);
+        UseSearchSpace(() => [.. _space.ArchitectureWeights(CellType.Normal), .. _space.ArchitectureWeights(CellType.Reduce)], _space.Parameters);
         log.LogInformation(
             "DARTS (first order) on {Dataset} ({Train} images for W, {Valid} for alpha): C={C} L={L} batch {Batch}, {Steps} steps x {Epochs} epochs, K'={K}",
             context.Train.Name, TrainImages, ValidImages, o.Channels, o.Layers, o.BatchSize, StepsPerEpoch, o.Epochs, _space.Operations.Count);
@@ -23,8 +25,11 @@ internal sealed class DartsRun : BilevelRun
 
     protected override string ArchitectureOptimizerSection => "alpha-optimizer";
 
-    protected override void BeforeNetwork() =>
+    protected override nn.Module<Tensor, Tensor> CreateSpaceAndNetwork()
+    {
         _space = new DartsSearchSpace([.. Context.SearchSpace.Operations], Context.SearchSpace.Nodes, Context.Device);
+        return CellSuperNet(DartsSearchSpace.DenseOperations([.. Context.SearchSpace.Operations]));
+    }
 
     protected override EpochReport FinishEpoch(EpochReport report)
     {

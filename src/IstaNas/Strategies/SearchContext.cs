@@ -17,6 +17,9 @@ internal sealed class SearchContext
     /// <summary>Optional test set, used for reporting only.</summary>
     public ImageDataset? Test { get; init; }
 
+    /// <summary>The factory of the searched model with choices (<c>SearchBuilder.UseSpace</c>); null searches the DARTS cell space.</summary>
+    public Func<nn.Module<Tensor, Tensor>>? Space { get; init; }
+
     /// <summary>Shape of the compressed space (nodes, operations, m, s).</summary>
     public SearchSpaceOptions SearchSpace { get; init; } = new();
 

@@ -3,6 +3,7 @@ using IstaNas.Evaluation;
 using IstaNas.Networks;
 using IstaNas.SearchSpace;
 using IstaNas.Training;
+using ChoiceArchitecture = IstaNas.Choices.Architecture;
 
 namespace IstaNas.Strategies;
 
@@ -12,8 +13,15 @@ public sealed record SearchResult
     /// <summary>The strategy that ran ("two-stage", "one-stage", "darts", ...).</summary>
     public string Strategy { get; init; } = string.Empty;
 
-    /// <summary>The searched architecture.</summary>
-    public required Genotype Genotype { get; init; }
+    /// <summary>The searched architecture of the DARTS cell space, its readable view; null for a search of a model's choices (see <see cref="Architecture"/>).</summary>
+    public Genotype? Genotype { get; init; }
+
+    /// <summary>
+    /// The searched architecture of any space: choice name -> picks with their |z| (ISTA-NAS) or alpha (DARTS). For the
+    /// DARTS cell space the choices are its nodes ("normal/0" .. "reduce/3") and the picks their candidates
+    /// (predecessor * K + operation); null where a strategy does not fill it (DARTS cell searches of before issue 19).
+    /// </summary>
+    public ChoiceArchitecture? Architecture { get; init; }
 
     /// <summary>Final A, b, z, supports and frozen flags of the compressed space (null for strategies without one).</summary>
     public SearchSpaceState? SearchSpace { get; init; }
@@ -50,8 +58,8 @@ public sealed record SearchResult
     public ModelMetadata? Metadata { get; init; }
 
     /// <summary>
-    /// Writes the results into <paramref name="directory"/>: <c>genotype.json</c>, <c>genotype.txt</c>,
-    /// <c>history.json</c>, <c>history.csv</c>, <c>search_space.json</c> (strategies with a compressed space),
+    /// Writes the results into <paramref name="directory"/>: <c>genotype.json</c>, <c>genotype.txt</c> (the DARTS cell
+    /// space), <c>architecture.json</c> (when <see cref="Architecture"/> is set), <c>history.json</c>, <c>history.csv</c>, <c>search_space.json</c> (strategies with a compressed space),
     /// <c>model.ckpt</c> (the one-stage network) and <c>result.json</c> (a summary). Each file is written atomically; one
     /// that fails does not stop the others, and nothing is thrown for I/O errors (see <see cref="SavedFiles.Failed"/>).
     /// </summary>
@@ -60,11 +68,15 @@ public sealed record SearchResult
     public SavedFiles Save(string directory)
     {
         var files = new RunFileWriter(directory);
-        files.File("genotype.json", Genotype.Save);
-        files.Text("genotype.txt", Genotype + Environment.NewLine);
+        if (Genotype is not null)
+        {
+            files.File("genotype.json", Genotype.Save);
+            files.Text("genotype.txt", Genotype + Environment.NewLine);
+        }
+        if (Architecture is not null) files.File("architecture.json", Architecture.Save);
         files.History(History);
         if (SearchSpace is not null) files.Text("search_space.json", SearchSpace.ToJson());
-        if (Network is not null) files.File(EvaluationResult.ModelFileName, path => TrainedNetwork.Write(path, Network, Genotype, Metadata));
+        if (Network is not null && Genotype is not null) files.File(EvaluationResult.ModelFileName, path => TrainedNetwork.Write(path, Network, Genotype, Metadata));
         files.Json("result.json", new
         {
             Strategy,

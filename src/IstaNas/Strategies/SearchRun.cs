@@ -39,7 +39,10 @@ internal abstract class SearchRun : TrainingLoop, IDisposable
 
     /// <inheritdoc />
     protected override object? Settings => new SearchSettings(
-        _kind, JsonSerializer.SerializeToElement(SearchOptions, SearchOptions.GetType(), JsonFormat.Compact), Context.SearchSpace, Context.SparseCoder, Context.Seed);
+        _kind, JsonSerializer.SerializeToElement(SearchOptions, SearchOptions.GetType(), JsonFormat.Compact), Context.SearchSpace, Context.SparseCoder, Context.Seed)
+    {
+        Choices = SpaceDecisions,
+    };
 
     /// <inheritdoc />
     protected override CheckpointFingerprint Fingerprint()
@@ -57,12 +60,16 @@ internal abstract class SearchRun : TrainingLoop, IDisposable
             .With("sparseCoder.method", c.SparseCoder.Method)
             .With("sparseCoder.tolerance", c.SparseCoder.Tolerance)
             .With("sparseCoder.maxIterations", c.SparseCoder.MaxIterations);
+        if (SpaceDecisions is not null) f = f.With("space.choices", SearchSetup.Describe(SpaceDecisions));
         f = f.WithOptions("options", SearchOptions);
         return f;
     }
 
+    /// <summary>The decisions of a search of a model's choices (with their m where the space is compressed); null for the DARTS cell space.</summary>
+    protected IReadOnlyList<Decision>? SpaceDecisions { get; set; }
+
     /// <summary>The result of a finished (or cancelled) run.</summary>
-    protected SearchResult Result(TrainingOutcome outcome, Genotype genotype, SearchSpaceState? space) => new()
+    protected SearchResult Result(TrainingOutcome outcome, Genotype? genotype, SearchSpaceState? space) => new()
     {
         Strategy = _kind,
         Genotype = genotype,

@@ -1,10 +1,12 @@
 using System.Diagnostics;
 using IstaNas.Architecture;
 using IstaNas.Checkpoints;
+using IstaNas.Networks;
 using IstaNas.SearchSpace;
 using IstaNas.SparseCoding;
 using IstaNas.Training;
 using Microsoft.Extensions.Logging;
+using static TorchSharp.torch;
 
 namespace IstaNas.Strategies;
 
@@ -16,37 +18,62 @@ internal sealed class TwoStageRun : BilevelRun
     private CompressedSearchSpace _space = null!;
 
     public TwoStageRun(SearchContext context, TwoStageOptions o, ILogger log)
-        : base("two-stage", context, o, o.Architecture, o.TrainPortion, "b", () => [.. context.SearchSpace.Operations], log)
+        : base("two-stage", context, o, o.Architecture, o.TrainPortion, "b", log)
     {
-        UseSearchSpace(_space, _space.LatentParameters);
-        log.LogInformation(
-            "Two-stage search on {Dataset} ({Train} images for W, {Valid} for b): C={C} L={L} batch {Batch}, {Steps} steps x {Epochs} epochs, m={M} s={S}",
-            context.Train.Name, TrainImages, ValidImages, o.Channels, o.Layers, o.BatchSize, StepsPerEpoch, o.Epochs,
-            context.SearchSpace.ProjectionDims, context.SearchSpace.Sparsity);
+        UseSearchSpace(_space.ArchitectureWeights, _space.LatentParameters);
+        if (_space.IsCellSpace)
+            log.LogInformation(
+                "Two-stage search on {Dataset} ({Train} images for W, {Valid} for b): C={C} L={L} batch {Batch}, {Steps} steps x {Epochs} epochs, m={M} s={S}",
+                context.Train.Name, TrainImages, ValidImages, o.Channels, o.Layers, o.BatchSize, StepsPerEpoch, o.Epochs,
+                context.SearchSpace.ProjectionDims, context.SearchSpace.Sparsity);
+        else
+            log.LogInformation(
+                "Two-stage search of {Choices} choices on {Dataset} ({Train} images for W, {Valid} for b): batch {Batch}, {Steps} steps x {Epochs} epochs; {Decisions}",
+                _space.Decisions.Count, context.Train.Name, TrainImages, ValidImages, o.BatchSize, StepsPerEpoch, o.Epochs, SearchSetup.Describe(_space.Decisions));
     }
 
     protected override string ArchitectureOptimizerSection => "b-optimizer";
 
-    protected override void BeforeNetwork() =>
-        _space = new CompressedSearchSpace(Context.SearchSpace, SparseCoder.Create(Context.SparseCoder), Context.Seed, Context.Device);
+    protected override nn.Module<Tensor, Tensor> CreateSpaceAndNetwork()
+    {
+        if (Context.Space is null)
+        {
+            _space = new CompressedSearchSpace(Context.SearchSpace, SparseCoder.Create(Context.SparseCoder), Context.Seed, Context.Device);
+            return CellSuperNet([.. Context.SearchSpace.Operations]);
+        }
+
+        ChoiceSuperNet net = SearchSetup.ChoiceNetwork(Context);
+        try
+        {
+            _space = CompressedSearchSpace.ForDecisions(SearchSetup.CompressedDecisions(net.Decisions, Context.SearchSpace), Context.SearchSpace,
+                SparseCoder.Create(Context.SparseCoder), Context.Seed, Context.Device);
+        }
+        catch
+        {
+            net.Dispose();
+            throw;
+        }
+        SpaceDecisions = _space.Decisions;
+        return net;
+    }
 
     protected override EpochReport FinishEpoch(EpochReport report)
     {
         var clock = Stopwatch.StartNew();
         RecoveryReport recovery = _space.Recover();
         clock.Stop();
-        Genotype genotype = _space.DeriveGenotype();
+        Genotype? genotype = _space.IsCellSpace ? _space.DeriveGenotype() : null;
         if (!recovery.AllConverged)
             Log.LogWarning("Recovery stopped at its iteration cap before reaching the tolerance for some nodes; raise SparseCoder.MaxIterations.");
         foreach (NodeRecovery kept in recovery.Kept)
-            Warn($"Epoch {report.Epoch}: the recovered code of {NodeKeys.Of(kept.Cell, kept.Node)} has {kept.NonZeros} non-zero entries, " +
-                 $"fewer than s = {_space.Options.Sparsity}; the node keeps its previous code and support.");
+            Warn($"Epoch {report.Epoch}: the recovered code of {kept.Key} has {kept.NonZeros} non-zero entries, " +
+                 $"fewer than s = {_space.Decisions.First(d => d.Key == kept.Key).Picks}; the node keeps its previous code and support.");
         Log.LogInformation("max |dz| {Dz:0.###e0}, recovery {Ms:0.###} ms{NewLine}{Genotype}",
-            recovery.MaxChange, clock.Elapsed.TotalMilliseconds, Environment.NewLine, genotype);
+            recovery.MaxChange, clock.Elapsed.TotalMilliseconds, Environment.NewLine, (object?)genotype ?? SearchSetup.Architecture(_space));
         return report with
         {
             Genotype = genotype,
-            ZChange = recovery.Nodes.ToDictionary(n => NodeKeys.Of(n.Cell, n.Node), n => n.Change),
+            ZChange = recovery.Nodes.ToDictionary(n => n.Key, n => n.Change),
             ZMagnitude = _space.ZMagnitudes(),
             RecoveryTime = clock.Elapsed,
         };
@@ -64,7 +91,8 @@ internal sealed class TwoStageRun : BilevelRun
         base.LoadState(checkpoint);
     }
 
-    public SearchResult Result(TrainingOutcome outcome) => Result(outcome, _space.DeriveGenotype(), _space.GetState());
+    public SearchResult Result(TrainingOutcome outcome) =>
+        Result(outcome, _space.IsCellSpace ? _space.DeriveGenotype() : null, _space.GetState()) with { Architecture = SearchSetup.Architecture(_space) };
 
     public override void Dispose()
     {

@@ -54,7 +54,7 @@ public class OwnImagesEndToEndTests(ITestOutputHelper log)
         {
             Epochs = 2, BatchSize = 8, Channels = 4, Layers = 3, MaxStepsPerEpoch = 2, MaxTestSteps = 1, Auxiliary = false, Seed = 3,
         };
-        EvaluationResult evaluated = new EvaluationTrainer(found.Genotype, options).Train(train, test);
+        EvaluationResult evaluated = new EvaluationTrainer(found.Genotype!, options).Train(train, test);
         using var trained = new TrainedNetwork(evaluated.Network, evaluated.Genotype, evaluated.Metadata);
         Assert.Equal(found.Genotype, trained.Genotype);
         Assert.Equal(Classes, trained.ClassNames);

@@ -43,7 +43,7 @@ public sealed class RandomStrategyTests : IDisposable
         Assert.NotEqual(result.Genotype, new SearchBuilder().UseSyntheticDataset(16).UseRandom().UseSeed(8).Build().Run().Genotype);
         // The space's sparsity, whatever it is.
         SearchResult three = new SearchBuilder().UseSyntheticDataset(16).ConfigureSearchSpace(s => s.Sparsity = 3).UseRandom().UseSeed(7).Build().Run();
-        Assert.Equal(3, three.Genotype.EdgesPerNode);
+        Assert.Equal(3, three.Genotype!.EdgesPerNode);
     }
 
     [Fact]

@@ -135,7 +135,7 @@ public class DartsStrategyTests
             Assert.True(double.IsFinite(r.ValidLoss));
         });
         Assert.Equal(2, reports.Count);
-        Assert.Equal(4, first.Genotype.Nodes);
+        Assert.Equal(4, first.Genotype!.Nodes);
         Assert.All(first.Genotype.Normal.Concat(first.Genotype.Reduce), e => Assert.True(Operations.IsKnown(e.Operation)));
         Assert.Equal(first.Genotype, second.Genotype);
         Assert.Equal(first.History[^1].TrainLoss, second.History[^1].TrainLoss, 10);
@@ -153,7 +153,7 @@ public class DartsStrategyTests
             .Build().Run(cts.Token);
         Assert.True(result.Cancelled);
         Assert.Empty(result.History);
-        Assert.Equal(4, result.Genotype.Nodes);
+        Assert.Equal(4, result.Genotype!.Nodes);
     }
 
     [Fact]

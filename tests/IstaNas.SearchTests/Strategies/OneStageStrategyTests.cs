@@ -50,7 +50,7 @@ public class OneStageStrategyTests
             string path = Path.Combine(Path.GetTempPath(), $"istanas-onestage-{Guid.NewGuid():N}.ckpt");
             try
             {
-                new TrainedNetwork(net, result.Genotype).Save(path); // the wrapper is not disposed: net stays this test's
+                new TrainedNetwork(net, result.Genotype!).Save(path); // the wrapper is not disposed: net stays this test's
                 using TrainedNetwork loaded = TrainedNetwork.Load(path);
                 loaded.Network.eval();
                 Assert.Equal(result.Genotype, loaded.Genotype);

@@ -30,7 +30,7 @@ public class TwoStageStrategyTests
         Assert.False(result.Cancelled);
         Assert.True(result.History[^1].TrainLoss < result.History[0].TrainLoss,
             $"training loss {result.History[0].TrainLoss:0.###} -> {result.History[^1].TrainLoss:0.###}");
-        Assert.Equal(4, result.Genotype.Nodes);
+        Assert.Equal(4, result.Genotype!.Nodes);
         Assert.Equal(Genotype.FromJson(result.Genotype.ToJson()), result.Genotype);
         Assert.All(result.History, r =>
         {
@@ -61,7 +61,7 @@ public class TwoStageStrategyTests
         SearchResult result = Run(seed: 2, epochs: 50, steps: 2, new InlineProgress<EpochReport>(r => { if (r.Epoch == 1) cts.Cancel(); }), cts.Token);
         Assert.True(result.Cancelled);
         Assert.Single(result.History);
-        Assert.Equal(4, result.Genotype.Nodes);
+        Assert.Equal(4, result.Genotype!.Nodes);
     }
 
     [Fact]

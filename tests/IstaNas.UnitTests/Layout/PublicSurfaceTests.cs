@@ -7,8 +7,12 @@ namespace IstaNas.Tests.Layout;
 /// </summary>
 public class PublicSurfaceTests
 {
-    /// <summary>The core's public types today (8 of them enums; 64 with Choice, the search-space foundation); raise it only with a reason in docs/api.md.</summary>
-    private const int MaxPublicTypes = 64;
+    /// <summary>
+    /// The core's public types today (8 of them enums; 64 with Choice, the search-space foundation; 69 with the seams of
+    /// issue 19: Decision, ISuperNet, ICompressedSearchSpace, Architecture and ArchitectureChoice); raise it only with a
+    /// reason in docs/api.md.
+    /// </summary>
+    private const int MaxPublicTypes = 69;
 
     private static readonly Type[] Exported = typeof(SearchBuilder).Assembly.GetExportedTypes();
 
@@ -20,13 +24,11 @@ public class PublicSurfaceTests
     }
 
     [Theory]
-    [InlineData("IstaNas.Networks.ISuperNet")]
     [InlineData("IstaNas.Networks.OperationFactory")]
     [InlineData("IstaNas.Networks.SuperNetCell")]
     [InlineData("IstaNas.Networks.SuperNetNode")]
     [InlineData("IstaNas.Networks.EvaluationCell")]
     [InlineData("IstaNas.Networks.AppendedBatchNorm")]
-    [InlineData("IstaNas.SearchSpace.ICompressedSearchSpace")]
     [InlineData("IstaNas.Architecture.NodeKeys")]
     [InlineData("IstaNas.Checkpoints.Checkpoint")]
     [InlineData("IstaNas.Checkpoints.CheckpointWriter")]
