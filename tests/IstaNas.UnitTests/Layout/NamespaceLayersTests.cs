@@ -90,6 +90,6 @@ public partial class NamespaceLayersTests
     [GeneratedRegex(@"^(?:public|internal) (?:sealed |static |abstract |partial )*(?:class|record|struct|interface|enum) (\w+)", RegexOptions.Multiline)]
     private static partial Regex TypeNames();
 
-    [GeneratedRegex(@"\b(IstaNas\.(?:IO|Validation|Runtime|SparseCoding|Data|Architecture|Checkpoints|Networks|SearchSpace|Training|Evaluation|Strategies))\b")]
+    [GeneratedRegex(@"\b(IstaNas\.(?:IO|Validation|Runtime|SparseCoding|Data|Architecture|Checkpoints|Choices|Networks|SearchSpace|Spaces\.\w+|Training|Evaluation|Strategies))\b")]
     private static partial Regex Uses();
 }
