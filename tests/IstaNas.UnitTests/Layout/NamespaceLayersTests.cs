@@ -23,6 +23,7 @@ public partial class NamespaceLayersTests
         ["IstaNas.Choices"] = ["IstaNas.Architecture", "IstaNas.IO"],
         ["IstaNas.Networks"] = ["IstaNas.Architecture", "IstaNas.Choices"],
         ["IstaNas.SearchSpace"] = ["IstaNas.Architecture", "IstaNas.SparseCoding", "IstaNas.IO", "IstaNas.Validation"],
+        ["IstaNas.Spaces.Macro"] = ["IstaNas.Choices", "IstaNas.Data"],
         ["IstaNas.Training"] = ["IstaNas.Architecture", "IstaNas.Checkpoints", "IstaNas.Data", "IstaNas.IO", "IstaNas.Networks", "IstaNas.Validation"],
         ["IstaNas.Evaluation"] = ["IstaNas.Architecture", "IstaNas.Checkpoints", "IstaNas.Data", "IstaNas.IO", "IstaNas.Networks", "IstaNas.Training", "IstaNas.Validation"],
         ["IstaNas.Strategies"] =
@@ -89,6 +90,6 @@ public partial class NamespaceLayersTests
     [GeneratedRegex(@"^(?:public|internal) (?:sealed |static |abstract |partial )*(?:class|record|struct|interface|enum) (\w+)", RegexOptions.Multiline)]
     private static partial Regex TypeNames();
 
-    [GeneratedRegex(@"\b(IstaNas\.(?:IO|Validation|Runtime|SparseCoding|Data|Architecture|Checkpoints|Networks|SearchSpace|Training|Evaluation|Strategies))\b")]
+    [GeneratedRegex(@"\b(IstaNas\.(?:IO|Validation|Runtime|SparseCoding|Data|Architecture|Checkpoints|Choices|Networks|SearchSpace|Spaces\.\w+|Training|Evaluation|Strategies))\b")]
     private static partial Regex Uses();
 }
