@@ -22,6 +22,8 @@ public partial class NamespaceLayersTests
         ["IstaNas.Checkpoints"] = ["IstaNas.IO"],
         ["IstaNas.Choices"] = ["IstaNas.Architecture"],
         ["IstaNas.Networks"] = ["IstaNas.Architecture"],
+        ["IstaNas.Proxies"] = [],
+        ["IstaNas.Spaces.Nb201"] = ["IstaNas.Choices", "IstaNas.Networks"],
         ["IstaNas.SearchSpace"] = ["IstaNas.Architecture", "IstaNas.SparseCoding", "IstaNas.IO", "IstaNas.Validation"],
         ["IstaNas.Training"] = ["IstaNas.Architecture", "IstaNas.Checkpoints", "IstaNas.Data", "IstaNas.IO", "IstaNas.Networks", "IstaNas.Validation"],
         ["IstaNas.Evaluation"] = ["IstaNas.Architecture", "IstaNas.Checkpoints", "IstaNas.Data", "IstaNas.IO", "IstaNas.Networks", "IstaNas.Training", "IstaNas.Validation"],

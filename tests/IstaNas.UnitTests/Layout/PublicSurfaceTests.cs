@@ -7,8 +7,11 @@ namespace IstaNas.Tests.Layout;
 /// </summary>
 public class PublicSurfaceTests
 {
-    /// <summary>The core's public types today (8 of them enums; 64 with Choice, the search-space foundation); raise it only with a reason in docs/api.md.</summary>
-    private const int MaxPublicTypes = 64;
+    /// <summary>
+    /// The core's public types today (8 of them enums; 64 with Choice, the search-space foundation; 70 with NAS-Bench-201's
+    /// architecture, space, table, record and protocol and the zero-cost proxies); raise it only with a reason in docs/api.md.
+    /// </summary>
+    private const int MaxPublicTypes = 70;
 
     private static readonly Type[] Exported = typeof(SearchBuilder).Assembly.GetExportedTypes();
 
@@ -50,7 +53,7 @@ public class PublicSurfaceTests
         string[] namespaces = [.. Exported.Select(t => t.Namespace!).Distinct().Order(StringComparer.Ordinal)];
         Assert.Equal(
             ["IstaNas", "IstaNas.Architecture", "IstaNas.Checkpoints", "IstaNas.Choices", "IstaNas.Data", "IstaNas.Evaluation", "IstaNas.IO", "IstaNas.Networks",
-                "IstaNas.Quality", "IstaNas.Runtime", "IstaNas.SearchSpace", "IstaNas.SparseCoding", "IstaNas.Strategies", "IstaNas.Training"],
+                "IstaNas.Proxies", "IstaNas.Quality", "IstaNas.Runtime", "IstaNas.SearchSpace", "IstaNas.Spaces.Nb201", "IstaNas.SparseCoding", "IstaNas.Strategies", "IstaNas.Training"],
             namespaces);
         Assert.All(Exported.Where(t => t.Namespace == "IstaNas"), t => Assert.Contains(t.Name, new[] { nameof(SearchBuilder), nameof(Search) }));
     }
