@@ -45,7 +45,7 @@ public static class ZeroCostProxies
         Tensor output = model.call(input);
         output.sum().backward();
         double score = 0;
-        foreach (var layer in model.modules())
+        foreach (var layer in model.modules().Prepend(model).Distinct())
         {
             Parameter? weight = layer switch { Conv2d c => c.weight, Linear l => l.weight, _ => null };
             if (weight?.grad is { } grad) score += weight.mul(grad).abs().sum().item<double>();
