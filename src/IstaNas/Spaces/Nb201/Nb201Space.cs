@@ -48,6 +48,17 @@ public static class Nb201Space
         return new Nb201Network(channels, cellsPerStage, classes, c => new Nb201InferCell(architecture, c, Nb201BatchNorm.Inference), true);
     }
 
+    /// <summary>
+    /// The search model fixed to one cell with only the cell's operations built (SamsungLabs/zero-cost-nas' NAS-Bench-201
+    /// model: search BN settings, <c>affine=False</c>, no running statistics): what the proxies score, cheaper to build
+    /// than <see cref="SearchModel"/> + <see cref="Fix"/>, and computing the same function of the kept weights.
+    /// </summary>
+    internal static nn.Module<Tensor, Tensor> FixedSearchModel(Nb201Architecture architecture, bool batchNorm, int classes = 10)
+    {
+        var norm = new Nb201BatchNorm(batchNorm, false, false);
+        return new Nb201Network(16, 5, classes, c => new Nb201InferCell(architecture, c, norm), batchNorm);
+    }
+
     /// <summary>Fixes every choice of a search model to <paramref name="architecture"/> (all cells alike).</summary>
     /// <param name="searchModel">A model from <see cref="SearchModel"/>.</param>
     /// <param name="architecture">The cell.</param>

@@ -90,6 +90,32 @@ public class Nb201NetworkTests
     }
 
     [Fact]
+    public void TheProxiesFixedSearchModelComputesWhatTheFixedSearchModelComputes()
+    {
+        using var scope = torch.NewDisposeScope();
+        var cell = Nb201Architecture.Parse("|nor_conv_1x1~0|+|avg_pool_3x3~0|nor_conv_3x3~1|+|skip_connect~0|none~1|nor_conv_3x3~2|");
+        torch.manual_seed(8);
+        using var search = Nb201Space.SearchModel(batchNorm: false);
+        Nb201Space.Fix(search, cell);
+        using var small = Nb201Space.FixedSearchModel(cell, batchNorm: false);
+        var source = search.state_dict();
+        var target = small.state_dict();
+        using (torch.no_grad())
+        {
+            foreach (var (name, value) in target)
+            {
+                string key = System.Text.RegularExpressions.Regex.Replace(name, @"\.layers\.(\d)\.",
+                    m => $".edges.{m.Groups[1].Value}.candidates.{cell.Edges[int.Parse(m.Groups[1].Value)]}.");
+                value.copy_(source[key]);
+            }
+        }
+
+        Assert.True(target.Count > 20);
+        Tensor x = torch.randn(2, 3, 32, 32);
+        Assert.True(small.call(x).allclose(search.call(x), rtol: 1e-4, atol: 1e-5));
+    }
+
+    [Fact]
     public void TheSearchModelNeedsAnArchitectureOrWeightsBeforeItRuns()
     {
         using var scope = torch.NewDisposeScope();
