@@ -33,6 +33,9 @@ switch (args.FirstOrDefault())
     case "vs-pytorch-ops":
         PyTorchComparison.RunOps(args.Skip(1).ToArray());
         return;
+    case "nb201-proxies":
+        Nb201ProxyCorrelation.Run(args.Skip(1).ToArray());
+        return;
 }
 
 // In-process so that the libLibTorchSharp.so patched at build time in this output folder is the one loaded.

@@ -22,6 +22,8 @@ public partial class NamespaceLayersTests
         ["IstaNas.Checkpoints"] = ["IstaNas.IO"],
         ["IstaNas.Choices"] = ["IstaNas.Architecture", "IstaNas.IO"],
         ["IstaNas.Networks"] = ["IstaNas.Architecture", "IstaNas.Choices"],
+        ["IstaNas.Proxies"] = [],
+        ["IstaNas.Spaces.Nb201"] = ["IstaNas.Choices", "IstaNas.Networks"],
         ["IstaNas.SearchSpace"] = ["IstaNas.Architecture", "IstaNas.SparseCoding", "IstaNas.IO", "IstaNas.Validation"],
         ["IstaNas.Spaces.Macro"] = ["IstaNas.Choices", "IstaNas.Data"],
         ["IstaNas.Training"] = ["IstaNas.Architecture", "IstaNas.Checkpoints", "IstaNas.Data", "IstaNas.IO", "IstaNas.Networks", "IstaNas.Validation"],
