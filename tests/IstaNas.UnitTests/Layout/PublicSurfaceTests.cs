@@ -7,8 +7,8 @@ namespace IstaNas.Tests.Layout;
 /// </summary>
 public class PublicSurfaceTests
 {
-    /// <summary>The core's public types today (8 of them enums; 64 with Choice, the search-space foundation); raise it only with a reason in docs/api.md.</summary>
-    private const int MaxPublicTypes = 64;
+    /// <summary>The core's public types today (8 of them enums; 64 with Choice, the search-space foundation; 66 with LabelledDataset and TensorDataset, data beyond images); raise it only with a reason in docs/api.md.</summary>
+    private const int MaxPublicTypes = 66;
 
     private static readonly Type[] Exported = typeof(SearchBuilder).Assembly.GetExportedTypes();
 
