@@ -175,7 +175,7 @@ internal static class EvaluateCommand
         using var run = RunOutput.Open(output, "evaluate.log");
         planned.Options.CheckpointDirectory = run.Directory;
         var console = new RunConsole(common.Quiet, common.Json);
-        var trainer = new EvaluationTrainer(planned.Genotype, planned.Options, common.TorchDevice, run.Loggers.CreateLogger("IstaNas.Evaluation"))
+        var trainer = new EvaluationTrainer(planned.Genotype!, planned.Options, common.TorchDevice, run.Loggers.CreateLogger("IstaNas.Evaluation"))
         {
             StepProgress = new InlineProgress<StepReport>(console.Step),
             Annotations = new Dictionary<string, string>(Folder.Annotations) { ["data"] = dataSpec },
@@ -186,7 +186,7 @@ internal static class EvaluateCommand
         console.Line(imageNetRun
             ? $"ImageNet protocol (DARTS' ImageNet network, crops of {o.CropSize ?? train.Height}); small settings for a CPU, the paper's are {ImageNetPaperSettings}."
             : $"Small settings for a CPU; the paper's are {PaperSettings}.");
-        console.Line(trainer.Genotype.ToString());
+        console.Line(trainer.Genotype!.ToString());
 
         using TensorBoardProgress? tensorBoard = TensorBoardOption.Open(p, run.Loggers);
         IProgress<EpochReport> progress = TensorBoardOption.Chain(console.Epoch, () => tensorBoard);

@@ -32,7 +32,7 @@ namespace IstaNas;
 /// </summary>
 public sealed class SearchBuilder
 {
-    private Func<(ImageDataset Train, ImageDataset? Test)>? _data;
+    private Func<(LabelledDataset Train, LabelledDataset? Test)>? _data;
     private readonly SearchSpaceOptions _searchSpace = new();
     private IReadOnlyList<Decision>? _checkpointChoices;
     private readonly SparseCoderOptions _sparseCoder = new();
@@ -63,6 +63,24 @@ public sealed class SearchBuilder
     public SearchBuilder UseDataset(ImageDataset train, ImageDataset? test = null)
     {
         ArgumentNullException.ThrowIfNull(train);
+        _data = () => (train, test);
+        return this;
+    }
+
+    /// <summary>
+    /// Searches on samples held as tensors: <paramref name="x"/> [N, …] (1-D signals [N, C, T], tabular rows [N, F],
+    /// float images [N, C, H, W]) with integer labels <paramref name="y"/> [N], and optionally a test pair, through
+    /// <see cref="TensorDataset.From"/> (used as given: no normalisation, no augmentation). The tensors are copied now, so
+    /// they may be disposed after this call; the class count is the largest label of either set plus one.
+    /// </summary>
+    /// <param name="x">Training samples, floating point [N, …].</param>
+    /// <param name="y">Training labels, integers [N] in [0, classes).</param>
+    /// <param name="testX">Optional test samples, same sample shape.</param>
+    /// <param name="testY">Labels of <paramref name="testX"/>; given exactly when it is.</param>
+    /// <exception cref="ArgumentException">A tensor is invalid (see <see cref="TensorDataset.From"/>), or the test pair is incomplete or of another sample shape.</exception>
+    public SearchBuilder UseTensors(Tensor x, Tensor y, Tensor? testX = null, Tensor? testY = null)
+    {
+        (TensorDataset train, TensorDataset? test) = TensorPair(x, y, testX, testY);
         _data = () => (train, test);
         return this;
     }
@@ -149,6 +167,26 @@ public sealed class SearchBuilder
         ArgumentNullException.ThrowIfNull(factory);
         _space = factory;
         return this;
+    }
+
+    /// <summary>The training and optional test sets of <see cref="UseTensors"/>, with one class count.</summary>
+    internal static (TensorDataset Train, TensorDataset? Test) TensorPair(Tensor x, Tensor y, Tensor? testX, Tensor? testY)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(y);
+        if ((testX is null) != (testY is null))
+            throw new ArgumentException("Give both testX and testY, or neither.", testX is null ? nameof(testX) : nameof(testY));
+        TensorDataset train = TensorDataset.From(x, y, "train");
+        if (testX is null || testY is null)
+            return (train, null);
+        TensorDataset test = TensorDataset.From(testX, testY, "test", classCount: null);
+        int classes = Math.Max(train.ClassCount, test.ClassCount);
+        if (!train.SampleShape.SequenceEqual(test.SampleShape))
+            throw new ArgumentException(
+                $"The test samples have shape [{string.Join(", ", test.SampleShape)}], the training samples [{string.Join(", ", train.SampleShape)}].", nameof(testX));
+        return classes == train.ClassCount && classes == test.ClassCount
+            ? (train, test)
+            : (TensorDataset.From(x, y, "train", classes), TensorDataset.From(testX, testY, "test", classes));
     }
 
     /// <summary>Shapes the compressed search space (nodes, operations, m, s, matrix kind).</summary>
@@ -310,8 +348,8 @@ public sealed class SearchBuilder
         OptionsValidation.Validate(_sparseCoder, "SparseCoder");
         IStrategy strategy = (_strategy ?? (() => new TwoStageStrategy(JsonFormat.DeepCopy(_twoStage))))();
         if (_data is null)
-            throw new InvalidOperationException("No data set: call UseSyntheticDataset, UseCifar10, UseCifar100, UseIdx, UseImageFolder or UseDataset before Build.");
-        (ImageDataset train, ImageDataset? test) = _data();
+            throw new InvalidOperationException("No data set: call UseSyntheticDataset, UseCifar10, UseCifar100, UseIdx, UseImageFolder, UseDataset or UseTensors before Build.");
+        (LabelledDataset train, LabelledDataset? test) = _data();
         if (_space is not null) CheckSpace(strategy, train);
         else if (_checkpointChoices is not null)
             throw new InvalidOperationException(
@@ -336,7 +374,7 @@ public sealed class SearchBuilder
     }
 
     /// <summary>Builds the space's model once and checks it (choices, shapes on one batch of the data, m per choice) before anything runs.</summary>
-    private void CheckSpace(IStrategy strategy, ImageDataset train)
+    private void CheckSpace(IStrategy strategy, LabelledDataset train)
     {
         if (strategy is not TwoStageStrategy)
             throw new NotSupportedException($"The {strategy.Name} strategy does not search a model's choices yet; use UseTwoStage.");
@@ -382,10 +420,10 @@ public sealed class Search
     public string StrategyName => Strategy.Name;
 
     /// <summary>The training set (the strategies split it as they need).</summary>
-    public ImageDataset TrainingSet => Context.Train;
+    public LabelledDataset TrainingSet => Context.Train;
 
     /// <summary>The test set, if one was given (for reports only).</summary>
-    public ImageDataset? TestSet => Context.Test;
+    public LabelledDataset? TestSet => Context.Test;
 
     /// <summary>The search space's shape.</summary>
     public SearchSpaceOptions SearchSpace => Context.SearchSpace;

@@ -31,6 +31,9 @@ internal sealed class AugmentationPipeline
     /// <summary>No augmentation: normalisation only (use for validation and test data).</summary>
     public static AugmentationPipeline None { get; } = new([], []);
 
+    /// <summary>Whether the pipeline has no transform (normalisation only).</summary>
+    public bool IsNone => BeforeNormalization.Count == 0 && AfterNormalization.Count == 0;
+
     /// <summary>
     /// The standard CIFAR training augmentation: random crop with 4 pixels of zero padding, horizontal flip with
     /// p = 0.5, normalisation, and optionally cutout.

@@ -3,7 +3,8 @@ using TorchSharp;
 namespace IstaNas.Data;
 
 /// <summary>
-/// Produces mini-batches of normalised (optionally augmented) images and int64 labels from an <see cref="ImageDataset"/>.
+/// Produces mini-batches of float32 inputs and int64 labels from a <see cref="LabelledDataset"/>: normalised (optionally
+/// augmented) images from an <see cref="ImageDataset"/>, the values as given from a <see cref="TensorDataset"/>.
 /// <para>
 /// Reproducibility: the sample order of epoch <c>e</c> depends only on (<see cref="BatchLoaderOptions.Seed"/>, e), and
 /// the augmentation of batch <c>k</c> of epoch <c>e</c> uses a <see cref="DeterministicRandom"/> derived only from
@@ -16,7 +17,7 @@ namespace IstaNas.Data;
 /// reference to it and creates no other long-lived tensors.
 /// </para>
 /// <para>
-/// Data larger than memory: for a data set that <see cref="ImageDataset.DecodesOnDemand"/> (an
+/// Data larger than memory: for a data set that <see cref="LabelledDataset.DecodesOnDemand"/> (an
 /// <see cref="ImageFolderDataset"/> read lazily), <see cref="GetEpoch"/> reads the next
 /// <see cref="BatchLoaderOptions.PrefetchBatches"/> batches on worker threads while the consumer works on the current
 /// one; only those batches' bytes are held. Prefetching changes when images are read, never what a batch holds: the
@@ -33,7 +34,8 @@ internal sealed class BatchLoader
     /// <summary>Creates a loader.</summary>
     /// <param name="dataset">The data set to read.</param>
     /// <param name="options">Batch size, shuffle, seed, drop-last, augmentation, device; null for defaults.</param>
-    public BatchLoader(ImageDataset dataset, BatchLoaderOptions? options = null)
+    /// <exception cref="ArgumentException">An augmentation was given for data that are not images.</exception>
+    public BatchLoader(LabelledDataset dataset, BatchLoaderOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         options ??= new BatchLoaderOptions();
@@ -48,12 +50,17 @@ internal sealed class BatchLoader
             throw new ArgumentOutOfRangeException(nameof(options), options.DecodeThreads, "BatchLoaderOptions.DecodeThreads must be at least 1.");
         }
 
+        if (dataset is not ImageDataset && options.Augmentation is { IsNone: false })
+        {
+            throw new ArgumentException($"The data set '{dataset.Name}' holds tensors, not images: augmentation applies to images only.", nameof(options));
+        }
+
         Dataset = dataset;
         Options = options;
     }
 
     /// <summary>The data set read.</summary>
-    public ImageDataset Dataset { get; }
+    public LabelledDataset Dataset { get; }
 
     /// <summary>The settings.</summary>
     public BatchLoaderOptions Options { get; }
@@ -153,30 +160,17 @@ internal sealed class BatchLoader
         int start = batchIndex * Options.BatchSize;
         int length = Math.Min(Options.BatchSize, order.Length - start);
         int[] samples = order[start..(start + length)];
-        var ds = Dataset;
-        var buffer = new byte[(long)length * ds.ImageSize];
-        ds.CopyImages(samples, 0, length, buffer, DecodeThreads, cancellationToken);
-        var labelValues = new long[length];
-        for (int i = 0; i < length; i++)
-        {
-            labelValues[i] = ds.LabelAt(samples[i]);
-        }
-
-        return new RawBatch(samples, buffer, labelValues);
+        return Dataset.ReadBatch(samples, DecodeThreads, cancellationToken);
     }
 
     private Batch ToBatch(RawBatch raw, int epoch, int batchIndex)
     {
-        var ds = Dataset;
-        int length = raw.Samples.Length;
         var device = Options.Device ?? torch.CPU;
         using var scope = torch.NewDisposeScope();
-        var bytes = torch.tensor(raw.Pixels, new long[] { length, ds.Channels, ds.Height, ds.Width }, torch.uint8).to(device);
-        var pipeline = Options.Augmentation ?? AugmentationPipeline.None;
-        var images = pipeline.Apply(bytes, ds.Mean, ds.Std, AugmentationRandom(epoch, batchIndex));
+        var inputs = Dataset.ToInputs(raw, Options.Augmentation ?? AugmentationPipeline.None, AugmentationRandom(epoch, batchIndex), device);
         var labels = torch.tensor(raw.Labels, torch.int64).to(device);
-        images.DetachFromDisposeScope();
+        inputs.DetachFromDisposeScope();
         labels.DetachFromDisposeScope();
-        return new Batch(images, labels, epoch, batchIndex, raw.Samples);
+        return new Batch(inputs, labels, epoch, batchIndex, raw.Samples);
     }
 }

@@ -26,7 +26,7 @@ internal sealed record BatchLoaderOptions
     /// <summary>
     /// Batches that <see cref="BatchLoader.GetEpoch"/> reads ahead on worker threads while the consumer works (0: read
     /// each batch when it is asked for). At most this many batches of bytes are held besides the one being consumed.
-    /// Null (the default) means 2 for data sets that decode images on demand (<see cref="ImageDataset.DecodesOnDemand"/>)
+    /// Null (the default) means 2 for data sets that decode images on demand (<see cref="LabelledDataset.DecodesOnDemand"/>)
     /// and 0 for in-memory ones. The batches are the same whatever the setting.
     /// </summary>
     public int? PrefetchBatches { get; init; }

@@ -102,4 +102,9 @@ internal sealed class BatchPrefetcher : IDisposable
 /// <param name="Samples">Data set indices of the samples.</param>
 /// <param name="Pixels">Their images, [B, C, H, W] bytes.</param>
 /// <param name="Labels">Their labels.</param>
-internal sealed record RawBatch(int[] Samples, byte[] Pixels, long[] Labels);
+/// <summary>One batch read into memory: sample indices, their pixels (images) or float32 values (tensor sets), labels.</summary>
+internal sealed record RawBatch(int[] Samples, byte[]? Pixels, long[] Labels)
+{
+    /// <summary>The float32 values of a tensor set's batch, [B, …sample shape] in row-major order.</summary>
+    public float[]? Values { get; init; }
+}

@@ -6,12 +6,12 @@ namespace IstaNas.Data;
 
 /// <summary>
 /// A labelled image data set: N images of C×H×W bytes (channel planes, rows, columns), one label each in
-/// [0, <see cref="ClassCount"/>), a class name per label, and the per-channel statistics used for normalisation.
+/// [0, <see cref="LabelledDataset.ClassCount"/>), a class name per label, and the per-channel statistics used for normalisation.
 /// <para>
 /// This is the abstraction that <see cref="BatchLoader"/>, the search strategies and the evaluation trainer read. Labels
 /// are always held in memory; pixels may be too (<see cref="InMemoryImageDataset"/>, made by <see cref="FromPixels"/> and
 /// by the CIFAR, IDX and synthetic readers) or be decoded on demand from files (<see cref="ImageFolderDataset"/>, see
-/// <see cref="DecodesOnDemand"/>). <see cref="Subset"/>, <see cref="Split(double)"/> and <see cref="WithNormalization"/>
+/// <see cref="LabelledDataset.DecodesOnDemand"/>). <see cref="Subset"/>, <see cref="Split(double)"/> and <see cref="WithNormalization"/>
 /// return index views that share the images of this data set instead of copying them.
 /// </para>
 /// <para>
@@ -20,16 +20,14 @@ namespace IstaNas.Data;
 /// </para>
 /// <para>
 /// To write your own kind of data set, derive from this class and implement <see cref="ReadImage"/>; override
-/// <see cref="DecodesOnDemand"/> when reading an image is expensive (the loader then decodes batches ahead on worker
+/// <see cref="LabelledDataset.DecodesOnDemand"/> when reading an image is expensive (the loader then decodes batches ahead on worker
 /// threads) and <see cref="GetSource"/> when images come from files.
 /// </para>
 /// </summary>
-public abstract partial class ImageDataset
+public abstract partial class ImageDataset : LabelledDataset
 {
-    private readonly int[] _labels;
     private readonly float[] _mean;
     private readonly float[] _std;
-    private readonly string[] _classNames;
 
     /// <summary>Initialises the shared state of a data set; <paramref name="labels"/> is taken over, not copied.</summary>
     /// <param name="name">Human-readable name, such as "cifar10-train".</param>
@@ -42,75 +40,18 @@ public abstract partial class ImageDataset
     /// <param name="std">Per-channel standard deviation of pixel/255 used for normalisation (length C, all positive).</param>
     /// <param name="classNames">One name per class; null names the classes "0", "1", … .</param>
     /// <exception cref="ArgumentException">A size, label, statistic or class name is invalid (the message says which).</exception>
+#pragma warning disable RS0022 // LabelledDataset has no protected members; ImageDataset is the documented extension point
     protected ImageDataset(string name, int[] labels, int channels, int height, int width, int classCount,
         IReadOnlyList<float> mean, IReadOnlyList<float> std, IReadOnlyList<string>? classNames)
+        : base(name, labels, classCount, classNames, ImageShape(channels, height, width, mean, std), "image")
     {
-        ArgumentNullException.ThrowIfNull(name);
-        ArgumentNullException.ThrowIfNull(labels);
-        ArgumentNullException.ThrowIfNull(mean);
-        ArgumentNullException.ThrowIfNull(std);
-        ArgumentOutOfRangeException.ThrowIfLessThan(channels, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(height, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(classCount, 1);
-        if ((long)channels * height * width > int.MaxValue)
-        {
-            throw new ArgumentException($"Images of {channels}x{height}x{width} are too large (more than {int.MaxValue} bytes each).");
-        }
-
-        if (mean.Count != channels || std.Count != channels)
-        {
-            throw new ArgumentException($"Mean and std must have one entry per channel ({channels}); got {mean.Count} and {std.Count}.");
-        }
-
-        for (int c = 0; c < channels; c++)
-        {
-            if (!(std[c] > 0f) || !float.IsFinite(std[c]) || !float.IsFinite(mean[c]))
-            {
-                throw new ArgumentException($"Channel {c} has invalid normalisation mean {mean[c]} / std {std[c]}; std must be finite and positive.");
-            }
-        }
-
-        for (int i = 0; i < labels.Length; i++)
-        {
-            if ((uint)labels[i] >= (uint)classCount)
-            {
-                throw new ArgumentException($"Label {labels[i]} of image {i} is outside [0, {classCount}).", nameof(labels));
-            }
-        }
-
-        if (classNames is not null)
-        {
-            if (classNames.Count != classCount)
-            {
-                throw new ArgumentException($"{classNames.Count} class names were given for {classCount} classes.", nameof(classNames));
-            }
-
-            for (int k = 0; k < classNames.Count; k++)
-            {
-                if (classNames[k] is null)
-                {
-                    throw new ArgumentException($"Class name {k} is null.", nameof(classNames));
-                }
-            }
-        }
-
-        Name = name;
-        _labels = labels;
         Channels = channels;
         Height = height;
         Width = width;
-        ClassCount = classCount;
         _mean = mean.ToArray();
         _std = std.ToArray();
-        _classNames = classNames?.ToArray() ?? DefaultClassNames(classCount);
     }
-
-    /// <summary>Human-readable name.</summary>
-    public string Name { get; }
-
-    /// <summary>N, the number of images.</summary>
-    public int Count => _labels.Length;
+#pragma warning restore RS0022
 
     /// <summary>C, the number of channels.</summary>
     public int Channels { get; }
@@ -124,29 +65,11 @@ public abstract partial class ImageDataset
     /// <summary>Number of bytes per image, C·H·W.</summary>
     public int ImageSize => Channels * Height * Width;
 
-    /// <summary>Number of classes; labels are in [0, ClassCount).</summary>
-    public int ClassCount { get; }
-
-    /// <summary>
-    /// The name of each class, indexed by label: the sorted folder names of an image folder, CIFAR's class names, or
-    /// "0", "1", … when the data carry none.
-    /// </summary>
-    public IReadOnlyList<string> ClassNames => _classNames;
-
     /// <summary>Per-channel mean of pixel/255 used for normalisation.</summary>
     public IReadOnlyList<float> Mean => _mean;
 
     /// <summary>Per-channel standard deviation of pixel/255 used for normalisation.</summary>
     public IReadOnlyList<float> Std => _std;
-
-    /// <summary>All labels, in image order.</summary>
-    public IReadOnlyList<int> Labels => _labels;
-
-    /// <summary>
-    /// Whether reading an image is expensive (decoding a file) rather than a memory copy. A <see cref="BatchLoader"/>
-    /// decodes the next batches ahead on worker threads for such data sets unless told otherwise.
-    /// </summary>
-    public virtual bool DecodesOnDemand => false;
 
     /// <summary>Where image <paramref name="index"/> comes from (a file path), or null when the data set does not say.</summary>
     /// <param name="index">Image index in [0, Count).</param>
@@ -210,23 +133,8 @@ public abstract partial class ImageDataset
     /// <param name="name">Name of the subset; defaults to this name with a suffix.</param>
     /// <returns>The subset.</returns>
     /// <exception cref="ArgumentOutOfRangeException">An index is outside [0, Count).</exception>
-    public ImageDataset Subset(IReadOnlyList<int> indices, string? name = null)
-    {
-        ArgumentNullException.ThrowIfNull(indices);
-        var map = new int[indices.Count];
-        for (int i = 0; i < map.Length; i++)
-        {
-            int src = indices[i];
-            if ((uint)src >= (uint)Count)
-            {
-                throw new ArgumentOutOfRangeException(nameof(indices), $"Index {src} at position {i} is outside [0, {Count}).");
-            }
-
-            map[i] = src;
-        }
-
-        return ImageDatasetView.Create(this, map, name ?? $"{Name}-subset", Mean, Std);
-    }
+    public override ImageDataset Subset(IReadOnlyList<int> indices, string? name = null) =>
+        ImageDatasetView.Create(this, CheckedIndices(indices), name ?? $"{Name}-subset", Mean, Std);
 
     /// <summary>
     /// This data set normalised with other statistics, for example a test set with its training set's mean and std.
@@ -249,11 +157,10 @@ public abstract partial class ImageDataset
     /// </summary>
     /// <param name="portion">Fraction in [0, 1] that goes to the first part (the authors use 0.5).</param>
     /// <returns>The first part (named "…-train") and second part (named "…-valid"), both sharing this data set's statistics.</returns>
-    public (ImageDataset First, ImageDataset Second) Split(double portion)
+    public new (ImageDataset First, ImageDataset Second) Split(double portion)
     {
-        int cut = SplitPoint(portion);
-        return (Subset(Enumerable.Range(0, cut).ToArray(), $"{Name}-train"),
-                Subset(Enumerable.Range(cut, Count - cut).ToArray(), $"{Name}-valid"));
+        (int[] first, int[] second) = SplitOrder(Count, portion, null);
+        return (Subset(first, $"{Name}-train"), Subset(second, $"{Name}-valid"));
     }
 
     /// <summary>
@@ -263,16 +170,14 @@ public abstract partial class ImageDataset
     /// <param name="portion">Fraction in [0, 1] that goes to the first part.</param>
     /// <param name="seed">Seed of the permutation.</param>
     /// <returns>The two parts.</returns>
-    public (ImageDataset First, ImageDataset Second) Split(double portion, int seed)
+    public new (ImageDataset First, ImageDataset Second) Split(double portion, int seed)
     {
-        int cut = SplitPoint(portion);
-        int[] order = Enumerable.Range(0, Count).ToArray();
-        DeterministicRandom.FromKeys(seed, 0x5B117).Shuffle<int>(order);
-        return (Subset(order[..cut], $"{Name}-train"), Subset(order[cut..], $"{Name}-valid"));
+        (int[] first, int[] second) = SplitOrder(Count, portion, seed);
+        return (Subset(first, $"{Name}-train"), Subset(second, $"{Name}-valid"));
     }
 
     /// <summary>
-    /// Reads every image into memory (decoding them in parallel when <see cref="DecodesOnDemand"/>), keeping labels,
+    /// Reads every image into memory (decoding them in parallel when <see cref="LabelledDataset.DecodesOnDemand"/>), keeping labels,
     /// class names and statistics. An in-memory data set returns itself when no new name is asked for.
     /// </summary>
     /// <param name="name">Name of the result; defaults to this name.</param>
@@ -295,7 +200,7 @@ public abstract partial class ImageDataset
         var pixels = new byte[total];
         int[] all = Enumerable.Range(0, Count).ToArray();
         CopyImages(all, 0, all.Length, pixels, DecodesOnDemand ? Environment.ProcessorCount : 1, CancellationToken.None);
-        return new InMemoryImageDataset(name ?? Name, pixels, _labels.ToArray(), Channels, Height, Width, ClassCount, _mean, _std, _classNames);
+        return new InMemoryImageDataset(name ?? Name, pixels, Labels.ToArray(), Channels, Height, Width, ClassCount, _mean, _std, ClassNames);
     }
 
     /// <summary>
@@ -341,7 +246,7 @@ public abstract partial class ImageDataset
     /// Computes per-channel mean and (population) standard deviation of pixel/255 over all images, or over a seeded
     /// random sample of <paramref name="sampleSize"/> of them. The result does not depend on thread scheduling.
     /// </summary>
-    /// <param name="sampleSize">Number of images to sample; null (or at least <see cref="Count"/>) uses all images.</param>
+    /// <param name="sampleSize">Number of images to sample; null (or at least <see cref="LabelledDataset.Count"/>) uses all images.</param>
     /// <param name="seed">Seed of the sample.</param>
     /// <returns>Mean and std arrays of length C; a zero std is replaced by 1 so normalisation stays finite.</returns>
     public (float[] Mean, float[] Std) ComputeChannelStatistics(int? sampleSize = null, int seed = 0)
@@ -376,12 +281,6 @@ public abstract partial class ImageDataset
 
         return StatisticsFromSums(total, totalSquares, (double)indices.Length * plane);
     }
-
-    /// <summary>"0", "1", …, "k−1".</summary>
-    /// <param name="classCount">k.</param>
-    /// <returns>The names.</returns>
-    internal static string[] DefaultClassNames(int classCount) =>
-        Enumerable.Range(0, classCount).Select(k => k.ToString(CultureInfo.InvariantCulture)).ToArray();
 
     /// <summary>
     /// Writes the bytes of image <paramref name="index"/> (already range-checked) into <paramref name="destination"/>,
@@ -440,8 +339,6 @@ public abstract partial class ImageDataset
             }
         }
     }
-
-    internal int LabelAt(int index) => _labels[index];
 
     /// <summary>Reads an already range-checked image; lets views read their parent.</summary>
     internal void ReadImageUnchecked(int index, Span<byte> destination) => ReadImage(index, destination);
@@ -539,13 +436,51 @@ public abstract partial class ImageDataset
     private void CheckIndex(int index) =>
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)index, (uint)Count, nameof(index));
 
-    private int SplitPoint(double portion)
+    /// <summary>The image of <paramref name="index"/> as bytes, for content fingerprints.</summary>
+    internal override ReadOnlySpan<byte> SampleBytes(int index) => GetImage(index);
+
+    /// <inheritdoc />
+    internal override RawBatch ReadBatch(int[] samples, int threads, CancellationToken cancellationToken)
     {
-        if (!(portion >= 0.0 && portion <= 1.0))
+        var buffer = new byte[(long)samples.Length * ImageSize];
+        CopyImages(samples, 0, samples.Length, buffer, threads, cancellationToken);
+        return new RawBatch(samples, buffer, LabelValues(samples));
+    }
+
+    /// <inheritdoc />
+    internal override torch.Tensor ToInputs(RawBatch raw, AugmentationPipeline augmentation, DeterministicRandom random, torch.Device device)
+    {
+        using var scope = torch.NewDisposeScope();
+        var bytes = torch.tensor(raw.Pixels!, new long[] { raw.Samples.Length, Channels, Height, Width }, torch.uint8).to(device);
+        return augmentation.Apply(bytes, Mean, Std, random).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Checks an image size and the normalisation statistics, and gives the sample shape [C, H, W].</summary>
+    private static int[] ImageShape(int channels, int height, int width, IReadOnlyList<float> mean, IReadOnlyList<float> std)
+    {
+        ArgumentNullException.ThrowIfNull(mean);
+        ArgumentNullException.ThrowIfNull(std);
+        ArgumentOutOfRangeException.ThrowIfLessThan(channels, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(height, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
+        if ((long)channels * height * width > int.MaxValue)
         {
-            throw new ArgumentOutOfRangeException(nameof(portion), portion, "Portion must be in [0, 1].");
+            throw new ArgumentException($"Images of {channels}x{height}x{width} are too large (more than {int.MaxValue} bytes each).");
         }
 
-        return (int)Math.Floor(portion * Count);
+        if (mean.Count != channels || std.Count != channels)
+        {
+            throw new ArgumentException($"Mean and std must have one entry per channel ({channels}); got {mean.Count} and {std.Count}.");
+        }
+
+        for (int c = 0; c < channels; c++)
+        {
+            if (!(std[c] > 0f) || !float.IsFinite(std[c]) || !float.IsFinite(mean[c]))
+            {
+                throw new ArgumentException($"Channel {c} has invalid normalisation mean {mean[c]} / std {std[c]}; std must be finite and positive.");
+            }
+        }
+
+        return [channels, height, width];
     }
 }

@@ -7,7 +7,7 @@ namespace IstaNas.Data;
 /// Reads your own images: a folder with one subfolder per class, <c>root/&lt;class&gt;/&lt;image&gt;</c> (torchvision's
 /// <c>ImageFolder</c> convention).
 /// <list type="bullet">
-/// <item>Classes are the subfolders, sorted by name (ordinal order); label k is the k-th name (<see cref="ImageDataset.ClassNames"/>).</item>
+/// <item>Classes are the subfolders, sorted by name (ordinal order); label k is the k-th name (<see cref="LabelledDataset.ClassNames"/>).</item>
 /// <item>Images are the files directly inside a class folder whose extension is one of <see cref="Extensions"/>
 /// (case-insensitive), read as PNG, JPEG (baseline or progressive) or BMP by their content. Other files, subfolders of
 /// class folders, and files and folders whose name starts with '.' are ignored.</item>

@@ -5,7 +5,7 @@ namespace IstaNas.Data;
 /// <see cref="ImageFolder.Load"/> or <see cref="ImageFolder.LoadTrainTest"/>. It knows each image's file
 /// (<see cref="Files"/>, <see cref="ImageDataset.GetSource"/>) and holds either the decoded images (small folders,
 /// up to <see cref="ImageFolderOptions.InMemoryLimitBytes"/>) or only the file list, decoding an image each time it is
-/// read (<see cref="ImageDataset.DecodesOnDemand"/>); both give the same bytes. A file that fails to decode on demand
+/// read (<see cref="LabelledDataset.DecodesOnDemand"/>); both give the same bytes. A file that fails to decode on demand
 /// throws a <see cref="DataFormatException"/> naming it.
 /// </summary>
 internal sealed class ImageFolderDataset : ImageDataset

@@ -1,6 +1,8 @@
 using IstaNas.Architecture;
 using IstaNas.Networks;
 using IstaNas.Training;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace IstaNas.Evaluation;
 
@@ -10,11 +12,35 @@ public sealed record EvaluationResult
     /// <summary>File name of the saved network written by <see cref="Save"/>.</summary>
     public const string ModelFileName = "model.ckpt";
 
-    /// <summary>The trained network (evaluation mode). The caller owns and must dispose it.</summary>
-    public required EvaluationNetwork Network { get; init; }
+    private readonly EvaluationNetwork? _network;
+    private readonly nn.Module<Tensor, Tensor>? _model;
+    private readonly Genotype? _genotype;
+
+    /// <summary>The trained DARTS network of a genotype (evaluation mode). The caller owns and must dispose it.</summary>
+    /// <exception cref="InvalidOperationException">The result is of a model of your own: read <see cref="Model"/>.</exception>
+    public EvaluationNetwork Network
+    {
+        get => _network ?? throw new InvalidOperationException("This is the result of a model of your own, not of a genotype's network; read Model.");
+        init => _network = value;
+    }
+
+    /// <summary>The trained model (evaluation mode): the genotype's <see cref="Network"/>, or the model of your own. The caller owns and must dispose it.</summary>
+    public nn.Module<Tensor, Tensor> Model
+    {
+        get => _model ?? _network ?? throw new InvalidOperationException("The result holds no model.");
+        init => _model = value;
+    }
 
     /// <summary>The architecture trained.</summary>
-    public required Genotype Genotype { get; init; }
+    /// <exception cref="InvalidOperationException">The result is of a model of your own, which has no genotype.</exception>
+    public Genotype Genotype
+    {
+        get => _genotype ?? throw new InvalidOperationException("This is the result of a model of your own, which has no genotype.");
+        init => _genotype = value;
+    }
+
+    /// <summary>Whether this is the result of a model of your own (no <see cref="Network"/> or <see cref="Genotype"/>).</summary>
+    public bool IsOwnModel => _network is null;
 
     /// <summary>The training settings.</summary>
     public required EvaluationOptions Options { get; init; }
@@ -65,13 +91,20 @@ public sealed record EvaluationResult
     public SavedFiles Save(string directory)
     {
         var files = new RunFileWriter(directory);
-        files.File(ModelFileName, path => TrainedNetwork.Write(path, Network, Genotype, Metadata));
-        files.File("genotype.json", Genotype.Save);
-        files.Json("network.json", Network.Options with { DropPathProbability = 0 });
-        files.History(History);
-        files.Json("result.json", new
+        if (_network is null || _genotype is null)
         {
-            Genotype,
+            files.File(ModelFileName, path => TrainedNetwork.WriteModel(path, Model, Metadata));
+        }
+        else
+        {
+            files.File(ModelFileName, path => TrainedNetwork.Write(path, _network, _genotype, Metadata));
+            files.File("genotype.json", _genotype.Save);
+            files.Json("network.json", _network.Options with { DropPathProbability = 0 });
+        }
+
+        files.History(History);
+        var summary = new
+        {
             Cancelled,
             EpochsCompleted,
             TestLoss,
@@ -82,7 +115,29 @@ public sealed record EvaluationResult
             ElapsedSeconds = Elapsed.TotalSeconds,
             Checkpoint = CheckpointPath,
             Warnings,
-        });
+        };
+        if (_genotype is not null)
+        {
+            files.Json("result.json", new
+            {
+                Genotype = _genotype,
+                summary.Cancelled,
+                summary.EpochsCompleted,
+                summary.TestLoss,
+                summary.TestAccuracy,
+                summary.TestTop5,
+                summary.ParameterCount,
+                summary.AuxiliaryParameterCount,
+                summary.ElapsedSeconds,
+                summary.Checkpoint,
+                summary.Warnings,
+            });
+        }
+        else
+        {
+            files.Json("result.json", new { Model = Model.GetType().Name, summary.Cancelled, summary.EpochsCompleted, summary.TestLoss, summary.TestAccuracy, summary.TestTop5, summary.ParameterCount, summary.ElapsedSeconds, summary.Checkpoint, summary.Warnings });
+        }
+
         return files.Finish();
     }
 }

@@ -9,13 +9,13 @@ using static TorchSharp.torch;
 
 namespace IstaNas.Evaluation;
 
-/// <summary>One evaluation (training a fixed genotype from scratch) on the <see cref="TrainingLoop"/>.</summary>
+/// <summary>One evaluation (training a fixed genotype's network, or a fixed model of the user's, from scratch) on the <see cref="TrainingLoop"/>.</summary>
 internal sealed class EvaluationRun : TrainingLoop, IDisposable
 {
     private readonly EvaluationTrainer _trainer;
     private readonly EvaluationOptions _o;
-    private readonly ImageDataset _train;
-    private readonly ImageDataset _test;
+    private readonly LabelledDataset _train;
+    private readonly LabelledDataset _test;
     private readonly BatchLoader _trainLoader;
     private readonly BatchLoader _testLoader;
     private readonly int _testSteps;
@@ -23,7 +23,7 @@ internal sealed class EvaluationRun : TrainingLoop, IDisposable
     private readonly optim.Optimizer _optimizer;
     private bool _networkHandedOut;
 
-    public EvaluationRun(EvaluationTrainer trainer, ImageDataset train, ImageDataset test, ILogger log)
+    public EvaluationRun(EvaluationTrainer trainer, LabelledDataset train, LabelledDataset test, ILogger log)
         : base(trainer.Options, trainer.Device, log)
     {
         _trainer = trainer;
@@ -31,7 +31,9 @@ internal sealed class EvaluationRun : TrainingLoop, IDisposable
         _train = train;
         _test = test;
         int seed = unchecked((int)_o.Seed);
-        var (augmentation, testPipeline) = Pipelines(_o, train.Height, train.Width);
+        var (augmentation, testPipeline) = train is ImageDataset images
+            ? Pipelines(_o, images.Height, images.Width)
+            : (AugmentationPipeline.None, AugmentationPipeline.None);
         _trainLoader = new BatchLoader(train, new BatchLoaderOptions
         {
             BatchSize = _o.BatchSize, Shuffle = true, Seed = seed, DropLast = train.Count % _o.BatchSize == 1 && train.Count > 1,
@@ -42,7 +44,20 @@ internal sealed class EvaluationRun : TrainingLoop, IDisposable
         _testSteps = _o.MaxTestSteps is int testCap ? Math.Min(testCap, _testLoader.BatchesPerEpoch) : _testLoader.BatchesPerEpoch;
 
         torch.random.manual_seed(_o.Seed);
+        if (trainer.Genotype is null)
+        {
+            Model = BuildModel(trainer, train);
+            Network = null;
+            _optimizer = optim.SGD(_parameters = Model.parameters().ToArray(), _o.LearningRate, _o.Momentum, weight_decay: _o.WeightDecay);
+            log.LogInformation(
+                "Training the model {Model} on {Train} ({TrainCount} samples of {Shape}), testing on {Test} ({TestCount}): {Params:N0} parameters, batch {Batch}, {Steps} steps x {Epochs} epochs",
+                Model.GetType().Name, train.Name, train.Count, string.Join("x", train.SampleShape), test.Name, test.Count, FixedModel.ParameterCount(Model),
+                _o.BatchSize, StepsPerEpoch, _o.Epochs);
+            return;
+        }
+
         Network = new EvaluationNetwork(trainer.NetworkOptions(train), trainer.Genotype);
+        Model = Network;
         Network.to(trainer.Device);
         _parameters = Network.parameters().ToArray();
         _optimizer = optim.SGD(_parameters, _o.LearningRate, _o.Momentum, weight_decay: _o.WeightDecay);
@@ -52,8 +67,11 @@ internal sealed class EvaluationRun : TrainingLoop, IDisposable
             StepsPerEpoch, _o.Epochs);
     }
 
-    /// <summary>The network being trained.</summary>
-    public EvaluationNetwork Network { get; }
+    /// <summary>The genotype's network being trained; null for a model of the user's.</summary>
+    public EvaluationNetwork? Network { get; }
+
+    /// <summary>The model being trained (the genotype's network, or the user's model).</summary>
+    public nn.Module<Tensor, Tensor> Model { get; }
 
     protected override string Kind => EvaluationTrainer.CheckpointKind;
 
@@ -61,7 +79,7 @@ internal sealed class EvaluationRun : TrainingLoop, IDisposable
 
     protected override object? Settings => new EvaluationSettings(_trainer.Genotype, _o);
 
-    protected override CheckpointFingerprint Fingerprint() => _trainer.Fingerprint(_train, _test);
+    protected override CheckpointFingerprint Fingerprint() => _trainer.Fingerprint(_train, _test, Model);
 
     protected override bool ShouldRunEpoch(int epoch) => epoch < _o.Epochs;
 
@@ -69,9 +87,9 @@ internal sealed class EvaluationRun : TrainingLoop, IDisposable
     {
         double lr = EpochLearningRate.At(_o.Schedule, epoch, _o.Epochs, _o.LearningRate, _o.LearningRateMin, _o.WarmupEpochs);
         CosineSchedule.Apply(_optimizer, lr);
-        double dropPath = _o.DropPathProbability * epoch / _o.Epochs;
-        Network.DropPathProbability = dropPath;
-        Network.train();
+        double dropPath = Network is null ? 0 : _o.DropPathProbability * epoch / _o.Epochs;
+        if (Network is not null) Network.DropPathProbability = dropPath;
+        Model.train();
         return new EpochPlan(TrainingPhase.Evaluate, lr, dropPath, _o.Epochs);
     }
 
@@ -79,7 +97,7 @@ internal sealed class EvaluationRun : TrainingLoop, IDisposable
 
     protected override EpochReport FinishEpoch(EpochReport report)
     {
-        Network.eval();
+        Model.eval();
         using var metrics = new RunningMetrics(Device);
         using (no_grad())
         {
@@ -87,45 +105,47 @@ internal sealed class EvaluationRun : TrainingLoop, IDisposable
             {
                 using Batch b = batch;
                 using var scope = NewDisposeScope();
-                Tensor logits = Network.forward(b.Images);
+                Tensor logits = Model.call(b.Images);
                 metrics.Add(nn.functional.cross_entropy(logits, b.Labels), logits, b.Labels, topFive: true);
             }
         }
 
-        Network.train();
+        Model.train();
         return report with { TestLoss = metrics.MeanLoss, TestAccuracy = metrics.Accuracy, TestTop5 = metrics.Top5 };
     }
 
-    protected override void SaveState(CheckpointWriter writer) => writer.AddModule(Network).AddOptimizer((OptimizerHelper)_optimizer);
+    protected override void SaveState(CheckpointWriter writer) => writer.AddModule(Model).AddOptimizer((OptimizerHelper)_optimizer);
 
     protected override void LoadState(Checkpoint checkpoint)
     {
-        checkpoint.LoadModule(Network);
+        checkpoint.LoadModule(Model);
         checkpoint.LoadOptimizer((OptimizerHelper)_optimizer);
     }
 
     /// <summary>The result; the network now belongs to the caller.</summary>
     public EvaluationResult Result(TrainingOutcome outcome)
     {
-        Network.eval();
+        Model.eval();
         _networkHandedOut = true;
         EpochReport? last = outcome.History.Count > 0 ? outcome.History[^1] : null;
+        ModelMetadata metadata = ModelMetadata.FromDataset(_train, _o.CropSize);
         return new EvaluationResult
         {
-            Network = Network,
-            Genotype = _trainer.Genotype,
+            Network = Network!, // null for a model of the user's: the result then reads Model
+            Model = Model,
+            Genotype = _trainer.Genotype!,
             Options = _o,
             TestLoss = last?.TestLoss ?? double.NaN,
             TestAccuracy = last?.TestAccuracy ?? double.NaN,
             TestTop5 = last?.TestTop5 ?? double.NaN,
-            ParameterCount = Network.ParameterCount,
-            AuxiliaryParameterCount = Network.AuxiliaryParameterCount,
+            ParameterCount = Network?.ParameterCount ?? FixedModel.ParameterCount(Model),
+            AuxiliaryParameterCount = Network?.AuxiliaryParameterCount ?? 0,
             History = outcome.History,
             Cancelled = outcome.Cancelled,
             CheckpointPath = outcome.CheckpointPath,
             Elapsed = outcome.Elapsed,
             Warnings = [.. Warnings],
-            Metadata = ModelMetadata.FromDataset(_train, _o.CropSize),
+            Metadata = Network is null ? metadata with { InputShape = InputShape(_train, _o.CropSize) } : metadata,
         };
     }
 
@@ -162,7 +182,32 @@ internal sealed class EvaluationRun : TrainingLoop, IDisposable
     public void Dispose()
     {
         _optimizer.Dispose();
-        if (!_networkHandedOut) Network.Dispose();
+        if (!_networkHandedOut) Model.Dispose();
+    }
+
+    /// <summary>The sample shape the model sees: the data's, with images cropped to the crop size when one is set.</summary>
+    private static int[] InputShape(LabelledDataset data, int? crop) =>
+        crop is int c && data is ImageDataset images ? [images.Channels, c, c] : [.. data.SampleShape];
+
+    /// <summary>The user's model, on the device, checked on one sample of the data.</summary>
+    private nn.Module<Tensor, Tensor> BuildModel(EvaluationTrainer trainer, LabelledDataset train)
+    {
+        nn.Module<Tensor, Tensor> model = trainer.ModelFactory!() ?? throw new InvalidOperationException("The model factory returned null.");
+        try
+        {
+            model.to(trainer.Device);
+            FixedModel.CheckOutput(model, InputShape(train, _o.CropSize), train.ClassCount, trainer.Device);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+
+        if (_o.Auxiliary) Warn("Auxiliary is set, but a model of your own has no auxiliary head: it trains on the main loss only.");
+        if (_o.DropPathProbability > 0) Warn($"DropPathProbability is {_o.DropPathProbability}, but drop path belongs to the DARTS cells: a model of your own trains without it.");
+        if (_o.Augment && train is not ImageDataset) Warn($"Augment is set, but '{train.Name}' holds tensors: augmentation applies to images, the tensors are used as given.");
+        return model;
     }
 
     /// <summary>The DARTS training step: SGD on the loss plus the weighted auxiliary loss, gradient clipping.</summary>
@@ -178,7 +223,7 @@ internal sealed class EvaluationRun : TrainingLoop, IDisposable
             Tensor logits, loss, objective;
             using (NewDisposeScope()) // release the forward's intermediates before backward: autograd keeps what it needs
             {
-                (logits, Tensor? auxiliary) = run.Network.ForwardWithAuxiliary(b.Images);
+                (logits, Tensor? auxiliary) = run.Network is { } network ? network.ForwardWithAuxiliary(b.Images) : (run.Model.call(b.Images), null);
                 double smoothing = run._o.LabelSmoothing;
                 loss = nn.functional.cross_entropy(logits, b.Labels, label_smoothing: smoothing);
                 objective = auxiliary is not null && run._o.AuxiliaryWeight > 0

@@ -23,6 +23,13 @@ namespace IstaNas.Evaluation;
 /// number of intra-op threads (<c>torch.set_num_threads</c>) in both processes and that nothing else draws from torch's
 /// process-wide default generator during training (it is shared by every network in the process).
 /// </para>
+/// <para>
+/// A fixed model of your own (any <c>nn.Module&lt;Tensor, Tensor&gt;</c>, such as a model whose <c>Choice</c> modules were
+/// fixed) trains on the same loop through the constructor that takes a model factory, on images or on tensors
+/// (<see cref="TensorDataset"/>): the same optimiser, schedule, clipping, checkpoints and bit-exact resume; no auxiliary
+/// head and no drop path (a warning in <see cref="EvaluationResult.Warnings"/> says when the options ask for them), and
+/// for tensors no augmentation (the values are used as given).
+/// </para>
 /// </summary>
 public sealed class EvaluationTrainer
 {
@@ -52,8 +59,31 @@ public sealed class EvaluationTrainer
         _log = logger ?? NullLogger.Instance;
     }
 
-    /// <summary>The architecture trained.</summary>
-    public Genotype Genotype { get; }
+    private EvaluationTrainer(Func<nn.Module<Tensor, Tensor>> model, EvaluationOptions options, Device? device, ILogger? logger)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(options);
+        Options = OptionsValidation.Validate(options, "Evaluation");
+        ModelFactory = model;
+        Device = device ?? CPU;
+        _log = logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>A trainer of a fixed model of your own, built by <paramref name="model"/> after the seed is set.</summary>
+    /// <param name="model">Builds the model (called once per run, after <c>torch.manual_seed(Seed)</c>, so its initial weights follow the seed).</param>
+    /// <param name="options">The settings; validated here. <see cref="TrainingOptions.Channels"/>, <see cref="TrainingOptions.Layers"/>, the layout and the auxiliary and drop-path settings are the DARTS network's and do not apply.</param>
+    /// <param name="device">Device of the model and batches; null for the CPU.</param>
+    /// <param name="logger">Receives one line per epoch; null for none.</param>
+    /// <returns>The trainer.</returns>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is invalid.</exception>
+    public static EvaluationTrainer ForModel(Func<nn.Module<Tensor, Tensor>> model, EvaluationOptions options, Device? device = null, ILogger? logger = null) =>
+        new(model, options, device, logger);
+
+    /// <summary>The architecture trained; null when the trainer trains a model of your own.</summary>
+    public Genotype? Genotype { get; }
+
+    /// <summary>Builds the model of your own that the trainer trains; null for a genotype's DARTS network.</summary>
+    internal Func<nn.Module<Tensor, Tensor>>? ModelFactory { get; }
 
     /// <summary>The settings.</summary>
     public EvaluationOptions Options { get; }
@@ -70,7 +100,7 @@ public sealed class EvaluationTrainer
     /// <summary>The network options this trainer builds for the given data (classes and input channels from the training set).</summary>
     /// <param name="train">The training set.</param>
     /// <returns>The options.</returns>
-    public EvaluationNetworkOptions NetworkOptions(ImageDataset train)
+    public EvaluationNetworkOptions NetworkOptions(LabelledDataset train)
     {
         ArgumentNullException.ThrowIfNull(train);
         return new EvaluationNetworkOptions(Options.NetworkShape(train, Options.Auxiliary))
@@ -86,12 +116,14 @@ public sealed class EvaluationTrainer
     /// </summary>
     /// <param name="train">The training set.</param>
     /// <param name="test">The test set.</param>
+    /// <param name="model">The model being trained (a model of the user's enters by its state layout).</param>
     /// <returns>The fingerprint stored in and checked against checkpoints.</returns>
-    internal CheckpointFingerprint Fingerprint(ImageDataset train, ImageDataset test)
+    internal CheckpointFingerprint Fingerprint(LabelledDataset train, LabelledDataset test, nn.Module model)
     {
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(test);
-        CheckpointFingerprint f = TrainedNetwork.Fingerprint(Genotype, NetworkOptions(train)).With("seed", Options.Seed);
+        CheckpointFingerprint f = (Genotype is null ? FixedModel.Fingerprint(CheckpointFingerprint.Empty, model) : TrainedNetwork.Fingerprint(Genotype, NetworkOptions(train)))
+            .With("seed", Options.Seed);
         f = f.WithOptions("options", Options);
         f = TrainingData.Fingerprint(f, "data.train", train);
         return TrainingData.Fingerprint(f, "data.test", test);
@@ -104,7 +136,7 @@ public sealed class EvaluationTrainer
     /// <param name="cancellationToken">Stops at the next step and saves a checkpoint.</param>
     /// <returns>The result; the caller owns <see cref="EvaluationResult.Network"/>.</returns>
     /// <exception cref="ArgumentException">The data sets do not fit each other or the settings.</exception>
-    public EvaluationResult Train(ImageDataset train, ImageDataset test, IProgress<EpochReport>? progress = null, CancellationToken cancellationToken = default)
+    public EvaluationResult Train(LabelledDataset train, LabelledDataset test, IProgress<EpochReport>? progress = null, CancellationToken cancellationToken = default)
     {
         CheckData(train, test);
         return Run(train, test, null, progress, cancellationToken);
@@ -119,7 +151,7 @@ public sealed class EvaluationTrainer
     /// <returns>The result, with the history from the start of the run.</returns>
     /// <exception cref="FileNotFoundException">The checkpoint does not exist.</exception>
     /// <exception cref="CheckpointException">The checkpoint is invalid or belongs to a different run (the message says what differs).</exception>
-    public EvaluationResult Resume(string checkpointPath, ImageDataset train, ImageDataset test, IProgress<EpochReport>? progress = null,
+    public EvaluationResult Resume(string checkpointPath, LabelledDataset train, LabelledDataset test, IProgress<EpochReport>? progress = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(checkpointPath);
@@ -133,7 +165,7 @@ public sealed class EvaluationTrainer
     /// <param name="progress">Receives a report after every epoch; null for none.</param>
     /// <param name="cancellationToken">Stops at the next step and saves a checkpoint.</param>
     /// <returns>The result; the caller owns <see cref="EvaluationResult.Network"/>.</returns>
-    public Task<EvaluationResult> TrainAsync(ImageDataset train, ImageDataset test, IProgress<EpochReport>? progress = null, CancellationToken cancellationToken = default) =>
+    public Task<EvaluationResult> TrainAsync(LabelledDataset train, LabelledDataset test, IProgress<EpochReport>? progress = null, CancellationToken cancellationToken = default) =>
         Task.Factory.StartNew(() => Train(train, test, progress, cancellationToken), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
     /// <summary>
@@ -153,15 +185,62 @@ public sealed class EvaluationTrainer
         EvaluationSettings settings = TrainingLoop.ReadSettings<EvaluationSettings>(checkpoint)
             ?? throw new CheckpointException(checkpointPath, "it stores no settings (written by an older IstaNas); give the genotype and options again.");
         configure?.Invoke(settings.Options);
-        return new EvaluationTrainer(settings.Genotype, settings.Options, device, logger);
+        return new EvaluationTrainer(settings.Genotype ?? throw new CheckpointException(checkpointPath,
+            "it is the run of a model of your own; give its factory: ForModelFromCheckpoint(path, () => new MyModel())."), settings.Options, device, logger);
     }
 
-    private void CheckData(ImageDataset train, ImageDataset test)
+    /// <summary>
+    /// A trainer for the run of a model of your own saved in a checkpoint, with the options stored in it;
+    /// <paramref name="configure"/> may change what a continued run may change (more epochs, the checkpoint directory).
+    /// </summary>
+    /// <param name="checkpointPath">An <c>evaluation.ckpt</c> of a model of your own.</param>
+    /// <param name="model">Builds the same model as the saved run did.</param>
+    /// <param name="configure">Optional changes to the stored options.</param>
+    /// <param name="device">Device; null for the CPU.</param>
+    /// <param name="logger">Logger; null for none.</param>
+    /// <returns>The trainer; call <see cref="Resume"/> with the same data.</returns>
+    /// <exception cref="CheckpointException">The file is not an evaluation checkpoint of a model of your own.</exception>
+    public static EvaluationTrainer ForModelFromCheckpoint(string checkpointPath, Func<nn.Module<Tensor, Tensor>> model, Action<EvaluationOptions>? configure = null,
+        Device? device = null, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        Checkpoint checkpoint = Checkpoint.Load(checkpointPath);
+        checkpoint.EnsureKind(CheckpointKind);
+        EvaluationSettings settings = TrainingLoop.ReadSettings<EvaluationSettings>(checkpoint)
+            ?? throw new CheckpointException(checkpointPath, "it stores no settings (written by an older IstaNas); give the options again.");
+        if (settings.Genotype is not null)
+            throw new CheckpointException(checkpointPath, $"it is the run of the genotype {settings.Genotype.ToDartsString()}, not of a model of your own; use FromCheckpoint(path).");
+        configure?.Invoke(settings.Options);
+        return new EvaluationTrainer(model, settings.Options, device, logger);
+    }
+
+    private void CheckData(LabelledDataset train, LabelledDataset test)
     {
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(test);
         if (train.Count == 0 || test.Count == 0)
-            throw new ArgumentException($"The training set '{train.Name}' has {train.Count} images and the test set '{test.Name}' {test.Count}; both need at least one.");
+            throw new ArgumentException($"The training set '{train.Name}' has {train.Count} samples and the test set '{test.Name}' {test.Count}; both need at least one.");
+        if (!train.SampleShape.SequenceEqual(test.SampleShape) || train.ClassCount != test.ClassCount)
+            throw new ArgumentException(
+                $"The training set '{train.Name}' ({string.Join("x", train.SampleShape)}, {train.ClassCount} classes) and the test set " +
+                $"'{test.Name}' ({string.Join("x", test.SampleShape)}, {test.ClassCount} classes) differ in shape or classes.");
+        if (Genotype is null)
+        {
+            if (Options.CropSize is int size && (train is not ImageDataset || size > train.SampleShape[1] || size > train.SampleShape[2]))
+                throw new ArgumentException($"CropSize {size} does not fit the samples of '{train.Name}' ({string.Join("x", train.SampleShape)}); crops apply to images at least that large.");
+            TrainingData.RequireTwoClasses(train, "training");
+            return;
+        }
+
+        if (train is not ImageDataset || test is not ImageDataset)
+            throw new ArgumentException(
+                $"The DARTS evaluation network trains on images (ImageDataset); '{(train is ImageDataset ? test.Name : train.Name)}' holds tensors. " +
+                "Train a model of your own on tensors (the constructor that takes a model factory).");
+        CheckImages((ImageDataset)train, (ImageDataset)test);
+    }
+
+    private void CheckImages(ImageDataset train, ImageDataset test)
+    {
         if (train.Channels != test.Channels || train.Height != test.Height || train.Width != test.Width || train.ClassCount != test.ClassCount)
             throw new ArgumentException(
                 $"The training set '{train.Name}' ({train.Channels}x{train.Height}x{train.Width}, {train.ClassCount} classes) and the test set " +
@@ -175,7 +254,7 @@ public sealed class EvaluationTrainer
         TrainingData.RequireTwoClasses(train, "training");
     }
 
-    private EvaluationResult Run(ImageDataset train, ImageDataset test, string? resumeFrom, IProgress<EpochReport>? progress, CancellationToken cancellationToken)
+    private EvaluationResult Run(LabelledDataset train, LabelledDataset test, string? resumeFrom, IProgress<EpochReport>? progress, CancellationToken cancellationToken)
     {
         using var run = new EvaluationRun(this, train, test, _log) { Progress = progress, StepProgress = StepProgress, Annotations = Annotations };
         return run.Result(run.Run(resumeFrom, cancellationToken));

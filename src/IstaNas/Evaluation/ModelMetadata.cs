@@ -18,6 +18,12 @@ public sealed record ModelMetadata
     /// <summary>Per-channel standard deviation of pixel/255 divided by before the network (as <see cref="ImageDataset.Std"/>); null for 1.</summary>
     public IReadOnlyList<float>? Std { get; init; }
 
+    /// <summary>
+    /// The shape of one input sample of a network trained on tensors (<see cref="TensorDataset"/>), such as [C, T] or [F];
+    /// null for images (their size is <see cref="ImageHeight"/> x <see cref="ImageWidth"/>) or when unknown.
+    /// </summary>
+    public IReadOnlyList<int>? InputShape { get; init; }
+
     /// <summary>Height in pixels of the images the network was trained on; null when unknown.</summary>
     public int? ImageHeight { get; init; }
 
@@ -42,9 +48,16 @@ public sealed record ModelMetadata
     /// <param name="dataset">The training set.</param>
     /// <param name="cropSize">The side of the central window the network saw (<see cref="EvaluationOptions.CropSize"/>), or null for the whole image.</param>
     /// <returns>The metadata.</returns>
-    public static ModelMetadata FromDataset(ImageDataset dataset, int? cropSize = null)
+    public static ModelMetadata FromDataset(LabelledDataset dataset, int? cropSize = null)
     {
         ArgumentNullException.ThrowIfNull(dataset);
+        if (dataset is not ImageDataset images)
+            return new ModelMetadata { ClassNames = dataset.ClassNames.ToArray(), InputShape = dataset.SampleShape.ToArray() };
+        return FromImages(images, cropSize);
+    }
+
+    private static ModelMetadata FromImages(ImageDataset dataset, int? cropSize)
+    {
         ImageFolderDataset? folder = dataset as ImageFolderDataset;
         bool cropped = cropSize is int c && (c != dataset.Height || c != dataset.Width);
         return new ModelMetadata

@@ -16,7 +16,7 @@ namespace IstaNas.Evaluation;
 /// data metadata as values), predicts class probabilities, and exports an ONNX model. Owns the network: disposing
 /// this disposes it.
 /// </summary>
-public sealed class TrainedNetwork : IDisposable
+public sealed partial class TrainedNetwork : IDisposable
 {
     /// <summary>The checkpoint kind of a saved network.</summary>
     public const string Kind = "network";
@@ -29,6 +29,10 @@ public sealed class TrainedNetwork : IDisposable
     private readonly float[] _std;
     private readonly ImageResizeMode? _resizeMode;
     private readonly int? _resizeSize;
+    private readonly EvaluationNetwork? _network;
+    private readonly torch.nn.Module<torch.Tensor, torch.Tensor> _model;
+    private readonly Genotype? _genotype;
+    private readonly int[]? _inputShape;
     private bool _disposed;
 
     /// <summary>Wraps a trained network; the new object owns it.</summary>
@@ -42,9 +46,10 @@ public sealed class TrainedNetwork : IDisposable
         ArgumentNullException.ThrowIfNull(genotype);
         if (!SameCells(network, genotype))
             throw new ArgumentException("The genotype does not describe the network's cells.", nameof(genotype));
-        (_classNames, _mean, _std) = Resolve(network.Options, metadata ?? new ModelMetadata(), nameof(metadata));
-        Network = network;
-        Genotype = genotype;
+        (_classNames, _mean, _std) = Resolve(network.Options.Classes, network.Options.InputChannels, metadata ?? new ModelMetadata(), nameof(metadata));
+        _network = network;
+        _model = network;
+        _genotype = genotype;
         ImageHeight = metadata?.ImageHeight;
         ImageWidth = metadata?.ImageWidth;
         _resizeMode = metadata?.ResizeMode;
@@ -52,10 +57,12 @@ public sealed class TrainedNetwork : IDisposable
     }
 
     /// <summary>The network.</summary>
-    public EvaluationNetwork Network { get; }
+    /// <exception cref="InvalidOperationException">This is a model of your own: read <see cref="Model"/>.</exception>
+    public EvaluationNetwork Network => _network ?? throw new InvalidOperationException($"This is a model of your own ({_model.GetType().Name}), not a genotype's network; read Model.");
 
     /// <summary>Its genotype.</summary>
-    public Genotype Genotype { get; }
+    /// <exception cref="InvalidOperationException">This is a model of your own, which has no genotype.</exception>
+    public Genotype Genotype => _genotype ?? throw new InvalidOperationException($"This is a model of your own ({_model.GetType().Name}), which has no genotype.");
 
     /// <summary>One name per class, in label order.</summary>
     public IReadOnlyList<string> ClassNames => _classNames;
@@ -67,7 +74,7 @@ public sealed class TrainedNetwork : IDisposable
     public IReadOnlyList<float> Std => _std;
 
     /// <summary>Channels of the input images (the network's <see cref="Networks.NetworkShape.InputChannels"/>).</summary>
-    public int InputChannels => Network.Options.InputChannels;
+    public int InputChannels => _network?.Options.InputChannels ?? _inputShape![0];
 
     /// <summary>Height of the images the network was trained on, or null when unknown (then any size is accepted).</summary>
     public int? ImageHeight { get; }
@@ -85,6 +92,7 @@ public sealed class TrainedNetwork : IDisposable
         ImageWidth = ImageWidth,
         ResizeMode = _resizeMode,
         ResizeSize = _resizeSize,
+        InputShape = _inputShape,
     };
 
     /// <summary>Reads a network saved by <see cref="Save"/> (or by an older version, without metadata: defaults then).</summary>
@@ -95,6 +103,8 @@ public sealed class TrainedNetwork : IDisposable
     public static TrainedNetwork Load(string path)
     {
         Checkpoint checkpoint = Open(path);
+        if (checkpoint.Metadata.TryGetValue(FixedModel.TypeValue, out string? type))
+            throw new CheckpointException(path, $"it holds a model of your own ({type}); load it with TrainedNetwork.Load(path, () => new YourModel()).");
         Genotype genotype;
         EvaluationNetworkOptions options;
         ModelMetadata? metadata;
@@ -141,7 +151,10 @@ public sealed class TrainedNetwork : IDisposable
     public void Save(string path)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        Write(path, Network, Genotype, Metadata);
+        if (_network is null || _genotype is null)
+            WriteModel(path, _model, Metadata);
+        else
+            Write(path, _network, _genotype, Metadata);
     }
 
     /// <summary>
@@ -156,6 +169,12 @@ public sealed class TrainedNetwork : IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        if (_network is null || _genotype is null)
+        {
+            ExportModelOnnx(path);
+            return;
+        }
+
         string mean = JsonSerializer.Serialize(_mean), std = JsonSerializer.Serialize(_std);
         string size = ImageHeight is int h && ImageWidth is int w ? string.Create(CultureInfo.InvariantCulture, $"{h} x {w}") : "any size";
         string input = $"float32 [batch, {InputChannels}, height, width] ({size}): pixel values divided by 255, then per channel c " +
@@ -185,12 +204,12 @@ public sealed class TrainedNetwork : IDisposable
             metadata.Add(new("preprocessing", $"bring the image to {ImageHeight} x {ImageWidth} ({(mode == ImageResizeMode.CenterCrop ? "shorter side, central square" : "stretched")})"));
         }
 
-        OnnxExporter.Export(Network, path, new OnnxExportSettings
+        OnnxExporter.Export(_network, path, new OnnxExportSettings
         {
             Height = ImageHeight,
             Width = ImageWidth,
             InputDocString = input,
-            DocString = $"IstaNas evaluation network ({Network.Options.Classes} classes). Input 'images': {input} " +
+            DocString = $"IstaNas evaluation network ({_network.Options.Classes} classes). Input 'images': {input} " +
                         "Output 'logits': float32 [batch, classes], unnormalised scores (softmax gives probabilities); class names in metadata 'class_names'.",
             Metadata = metadata,
         });
@@ -215,21 +234,21 @@ public sealed class TrainedNetwork : IDisposable
         if (images.shape[0] == 0) return [];
 
         float[] probabilities;
-        bool training = Network.training;
+        bool training = _model.training;
         using (var scope = torch.NewDisposeScope())
         using (torch.no_grad())
         {
-            torch.Device device = Network.parameters().First().device;
+            torch.Device device = _model.parameters().FirstOrDefault()?.device ?? torch.CPU;
             torch.Tensor input = images.to(device);
             input = images.dtype == torch.uint8 ? Normalization.FromBytes(input, _mean, _std) : input;
             try
             {
-                Network.eval();
-                probabilities = torch.nn.functional.softmax(Network.forward(input), 1).to(torch.float32, torch.CPU).contiguous().data<float>().ToArray();
+                _model.eval();
+                probabilities = torch.nn.functional.softmax(_model.call(input), 1).to(torch.float32, torch.CPU).contiguous().data<float>().ToArray();
             }
             finally
             {
-                Network.train(training);
+                _model.train(training);
             }
         }
 
@@ -299,7 +318,7 @@ public sealed class TrainedNetwork : IDisposable
     {
         if (_disposed) return;
         _disposed = true;
-        Network.Dispose();
+        _model.Dispose();
     }
 
     /// <summary>Loads the weights of the file into an existing network, after checking that the file was saved from a network of the same genotype and options.</summary>
@@ -353,7 +372,7 @@ public sealed class TrainedNetwork : IDisposable
         if (!SameCells(network, genotype))
             throw new ArgumentException("The genotype does not describe the network's cells.", nameof(genotype));
         metadata ??= new ModelMetadata();
-        var (classNames, mean, std) = Resolve(network.Options, metadata, nameof(metadata));
+        var (classNames, mean, std) = Resolve(network.Options.Classes, network.Options.InputChannels, metadata, nameof(metadata));
         new CheckpointWriter(Kind, Fingerprint(genotype, network.Options))
             .SetValue("genotype", genotype.ToJson())
             .SetValue("options", network.Options with { DropPathProbability = 0 })
@@ -367,19 +386,19 @@ public sealed class TrainedNetwork : IDisposable
         string.Join(",", genotype.Cell(cell).Select(e => $"{e.Operation}:{e.Input}")) + "|" + string.Join(",", genotype.Concat(cell));
 
     /// <summary>Fills the defaults of the metadata and checks it against the network; returns class names, mean and std.</summary>
-    private static (string[] ClassNames, float[] Mean, float[] Std) Resolve(EvaluationNetworkOptions o, ModelMetadata metadata, string parameterName)
+    private static (string[] ClassNames, float[] Mean, float[] Std) Resolve(int classes, int inputChannels, ModelMetadata metadata, string parameterName)
     {
-        string[] classNames = metadata.ClassNames?.ToArray() ?? Enumerable.Range(0, o.Classes).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
-        if (classNames.Length != o.Classes)
-            throw new ArgumentException($"The network has {o.Classes} classes but {classNames.Length} class names were given.", parameterName);
+        string[] classNames = metadata.ClassNames?.ToArray() ?? Enumerable.Range(0, classes).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
+        if (classNames.Length != classes)
+            throw new ArgumentException($"The network has {classes} classes but {classNames.Length} class names were given.", parameterName);
         if (classNames.Any(string.IsNullOrWhiteSpace))
             throw new ArgumentException($"Class name {Array.FindIndex(classNames, string.IsNullOrWhiteSpace)} is empty.", parameterName);
-        float[] mean = metadata.Mean?.ToArray() ?? new float[o.InputChannels];
-        float[] std = metadata.Std?.ToArray() ?? Enumerable.Repeat(1f, o.InputChannels).ToArray();
-        if (mean.Length != o.InputChannels || std.Length != o.InputChannels)
+        float[] mean = metadata.Mean?.ToArray() ?? new float[inputChannels];
+        float[] std = metadata.Std?.ToArray() ?? Enumerable.Repeat(1f, inputChannels).ToArray();
+        if (mean.Length != inputChannels || std.Length != inputChannels)
             throw new ArgumentException(
-                $"The network takes {o.InputChannels} input channel(s) but the normalisation has {mean.Length} mean and {std.Length} std entries.", parameterName);
-        for (int c = 0; c < o.InputChannels; c++)
+                $"The network takes {inputChannels} input channel(s) but the normalisation has {mean.Length} mean and {std.Length} std entries.", parameterName);
+        for (int c = 0; c < inputChannels; c++)
         {
             if (!float.IsFinite(mean[c]) || !float.IsFinite(std[c]) || !(std[c] > 0))
                 throw new ArgumentException($"Channel {c} has normalisation mean {mean[c]} and std {std[c]}; both must be finite and the std positive.", parameterName);
@@ -400,6 +419,12 @@ public sealed class TrainedNetwork : IDisposable
 
     private void CheckImages(torch.Tensor images)
     {
+        if (_network is null)
+        {
+            CheckModelInput(images);
+            return;
+        }
+
         if (images.dtype != torch.uint8 && images.dtype != torch.float32)
             throw new ArgumentException($"The images must be uint8 raw pixels or float32 normalised images, not {images.dtype}.", nameof(images));
         if (images.dim() != 4)

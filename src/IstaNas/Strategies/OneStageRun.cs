@@ -45,9 +45,9 @@ internal sealed class OneStageRun : SearchRun
         if (context.SearchSpace.Sparsity != 2)
             throw new ArgumentException(
                 $"One-stage search exports a DARTS network, which has exactly 2 inputs per node; SearchSpace.Sparsity is {context.SearchSpace.Sparsity}.", nameof(context));
-        if (o.Auxiliary && (context.Train.Height != 32 || context.Train.Width != 32))
+        if (o.Auxiliary && TrainingData.ImageShape(context.Train) is not (_, 32, 32))
             throw new ArgumentException(
-                $"The auxiliary head needs 32x32 images; '{context.Train.Name}' has {context.Train.Height}x{context.Train.Width}. Disable Auxiliary or pad the images.", nameof(context));
+                $"The auxiliary head needs 32x32 images; '{context.Train.Name}' has {string.Join("x", context.Train.SampleShape.Skip(1))}. Disable Auxiliary or pad the images.", nameof(context));
 
         _loader = SearchSetup.Loader(context.Train, context, o, 0);
         StepsPerEpoch = o.MaxStepsPerEpoch is int cap ? Math.Min(cap, _loader.BatchesPerEpoch) : _loader.BatchesPerEpoch;

@@ -41,7 +41,7 @@ internal sealed class RandomRun : SearchRun
         _o = o;
         _cancellation = cancellation;
         TrainingData.RequireTwoClasses(context.Train, "training");
-        (ImageDataset trainSet, ImageDataset validSet) = context.Train.Split(o.TrainPortion);
+        (LabelledDataset trainSet, LabelledDataset validSet) = context.Train.Split(o.TrainPortion);
         if (trainSet.Count < o.BatchSize || validSet.Count == 0)
             throw new ArgumentException(
                 $"The training set '{context.Train.Name}' has {context.Train.Count} images; split {o.TrainPortion:0.##}/{1 - o.TrainPortion:0.##} " +

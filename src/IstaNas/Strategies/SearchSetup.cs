@@ -12,19 +12,19 @@ namespace IstaNas.Strategies;
 /// <summary>The pieces every search strategy builds the same way: augmentation, loaders, the super-net's options.</summary>
 internal static class SearchSetup
 {
-    /// <summary>Crop and flip (and cutout when asked) as the options say, or normalisation only.</summary>
-    public static AugmentationPipeline Augmentation(TrainingOptions o) =>
-        o.Augment ? AugmentationPipeline.Standard(o.Cutout ? o.CutoutLength : 0) : AugmentationPipeline.None;
+    /// <summary>Crop and flip (and cutout when asked) as the options say, or normalisation only; none for data that are not images.</summary>
+    public static AugmentationPipeline Augmentation(TrainingOptions o, LabelledDataset data) =>
+        o.Augment && data is ImageDataset ? AugmentationPipeline.Standard(o.Cutout ? o.CutoutLength : 0) : AugmentationPipeline.None;
 
     /// <summary>A shuffling, batch-dropping loader over <paramref name="data"/> on the context's device.</summary>
-    public static BatchLoader Loader(ImageDataset data, SearchContext context, TrainingOptions o, int seedOffset) =>
+    public static BatchLoader Loader(LabelledDataset data, SearchContext context, TrainingOptions o, int seedOffset) =>
         new(data, new BatchLoaderOptions
         {
             BatchSize = o.BatchSize,
             Shuffle = true,
             Seed = unchecked((int)context.Seed + seedOffset),
             DropLast = true,
-            Augmentation = Augmentation(o),
+            Augmentation = Augmentation(o, data),
             Device = context.Device,
         });
 
@@ -37,7 +37,7 @@ internal static class SearchSetup
         SearchContext context, TrainingOptions o, double trainPortion, string architecture)
     {
         TrainingData.RequireTwoClasses(context.Train, "training");
-        (ImageDataset trainSet, ImageDataset validSet) = context.Train.Split(trainPortion);
+        (LabelledDataset trainSet, LabelledDataset validSet) = context.Train.Split(trainPortion);
         if (trainSet.Count < o.BatchSize || validSet.Count < o.BatchSize)
             throw new ArgumentException(
                 $"The training set '{context.Train.Name}' has {context.Train.Count} images; split {trainPortion:0.##}/{1 - trainPortion:0.##} " +
@@ -62,7 +62,7 @@ internal static class SearchSetup
         nn.Module<Tensor, Tensor> model = factory() ?? throw new ArgumentException("The space's model factory returned null.", nameof(context));
         try
         {
-            using Tensor sample = zeros([2, context.Train.Channels, context.Train.Height, context.Train.Width]);
+            using Tensor sample = zeros([2, .. context.Train.SampleShape.Select(d => (long)d)]);
             return new ChoiceSuperNet(model, sample);
         }
         catch

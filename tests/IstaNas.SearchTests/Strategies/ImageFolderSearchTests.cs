@@ -58,7 +58,7 @@ public class ImageFolderSearchTests
         Search search = new SearchBuilder().UseImageFolder(dir.Path, new ImageFolderOptions { ImageSize = 8, Channels = 1 }).Build();
         Assert.Equal(6, search.Context.Train.Count);
         Assert.Equal(2, search.Context.Test!.Count);
-        Assert.Equal(1, search.Context.Train.Channels);
+        Assert.Equal(1, search.Context.Train.SampleShape[0]);
 
         var missing = Assert.Throws<DirectoryNotFoundException>(() => new SearchBuilder().UseImageFolder(Path.Combine(dir.Path, "nope")).Build());
         Assert.Contains("nope", missing.Message);

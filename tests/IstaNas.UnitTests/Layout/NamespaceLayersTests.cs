@@ -27,7 +27,7 @@ public partial class NamespaceLayersTests
         ["IstaNas.SearchSpace"] = ["IstaNas.Architecture", "IstaNas.SparseCoding", "IstaNas.IO", "IstaNas.Validation"],
         ["IstaNas.Spaces.Macro"] = ["IstaNas.Choices", "IstaNas.Data"],
         ["IstaNas.Training"] = ["IstaNas.Architecture", "IstaNas.Checkpoints", "IstaNas.Data", "IstaNas.IO", "IstaNas.Networks", "IstaNas.Validation"],
-        ["IstaNas.Evaluation"] = ["IstaNas.Architecture", "IstaNas.Checkpoints", "IstaNas.Data", "IstaNas.IO", "IstaNas.Networks", "IstaNas.Training", "IstaNas.Validation"],
+        ["IstaNas.Evaluation"] = ["IstaNas.Architecture", "IstaNas.Checkpoints", "IstaNas.Choices", "IstaNas.Data", "IstaNas.IO", "IstaNas.Networks", "IstaNas.Training", "IstaNas.Validation"],
         ["IstaNas.Strategies"] =
         [
             "IstaNas.Architecture", "IstaNas.Checkpoints", "IstaNas.Data", "IstaNas.Evaluation", "IstaNas.IO", "IstaNas.Networks", "IstaNas.SearchSpace",

@@ -85,17 +85,17 @@ internal static class OnnxExporter
         return model;
     }
 
-    private static string ProducerVersion()
+    internal static string ProducerVersion()
     {
         string? version = typeof(OnnxExporter).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
         return version is null ? "0" : version.Split('+')[0];
     }
 
-    private static TensorShapeProto.Types.Dimension Fixed(long value) => new() { DimValue = value };
+    internal static TensorShapeProto.Types.Dimension Fixed(long value) => new() { DimValue = value };
 
-    private static TensorShapeProto.Types.Dimension Symbolic(string name) => new() { DimParam = name };
+    internal static TensorShapeProto.Types.Dimension Symbolic(string name) => new() { DimParam = name };
 
-    private static ValueInfoProto TensorValue(string name, string? docString, params TensorShapeProto.Types.Dimension[] dims)
+    internal static ValueInfoProto TensorValue(string name, string? docString, params TensorShapeProto.Types.Dimension[] dims)
     {
         var shape = new TensorShapeProto();
         shape.Dim.AddRange(dims);

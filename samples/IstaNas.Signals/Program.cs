@@ -1,0 +1,81 @@
+using System.Globalization;
+using IstaNas.Data;
+using IstaNas.Evaluation;
+using static TorchSharp.torch;
+
+namespace IstaNas.Signals;
+
+/// <summary>
+/// Trains and exports a small 1-D model with choices on synthetic signals:
+/// <c>dotnet run --project samples/IstaNas.Signals -c Release -- [epochs] [output-directory]</c>.
+/// </summary>
+internal static class Program
+{
+    private static int Main(string[] args)
+    {
+        int epochs = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 5;
+        string output = args.Length > 1 ? args[1] : Path.Combine("runs", "signals");
+        int classes = SignalData.Frequencies.Length;
+
+        (Tensor trainX, Tensor trainY) = SignalData.Make(800, seed: 1);
+        (Tensor testX, Tensor testY) = SignalData.Make(200, seed: 2);
+        TensorDataset train = TensorDataset.From(trainX, trainY, "signals-train");
+        TensorDataset test = TensorDataset.From(testX, testY, "signals-test", train.ClassCount);
+        Console.WriteLine($"{train.Count} training and {test.Count} test signals of shape [{string.Join(", ", train.SampleShape)}], {classes} classes");
+
+        // ---- SEARCH GOES HERE (issue 19) -------------------------------------------------------------------------------
+        // When SearchBuilder.UseSpace lands, search the three choices of SignalNet instead of fixing them by hand:
+        //     SearchResult result = new SearchBuilder().UseTensors(trainX, trainY, testX, testY)
+        //         .UseSpace(() => SignalNet.Create(classes)).UseTwoStage(o => { ... }).UseSeed(1).Build().Run();
+        //     picks = <choice name -> picked candidates of result.Architecture>;
+        // Until then the picks below are fixed by hand.
+        var picks = new Dictionary<string, int[]>(StringComparer.Ordinal)
+        {
+            ["block1"] = [1],
+            ["block2"] = [0],
+            ["reduce"] = [0],
+        };
+        // ------------------------------------------------------------------------------------------------------------------
+
+        Console.WriteLine($"Architecture: {string.Join(", ", picks.Select(p => $"{p.Key} = [{string.Join(", ", p.Value)}]"))}");
+        var options = new EvaluationOptions
+        {
+            Epochs = epochs,
+            BatchSize = 32,
+            LearningRate = 0.05,
+            Auxiliary = false,
+            DropPathProbability = 0,
+            Augment = false,
+            Cutout = false,
+            Seed = 1,
+            CheckpointDirectory = output,
+        };
+        var trainer = EvaluationTrainer.ForModel(() => SignalNet.Fixed(classes, picks), options);
+        EvaluationResult result = trainer.Train(train, test,
+            new Progress(r => Console.WriteLine($"epoch {r.Epoch}: train loss {r.TrainLoss:F3}, test accuracy {r.TestAccuracy:P1}")));
+        using var model = result.Model;
+        Console.WriteLine($"Test accuracy {result.TestAccuracy:P1} with {result.ParameterCount:N0} parameters");
+
+        result.Save(output);
+        string saved = Path.Combine(output, EvaluationResult.ModelFileName);
+        using TrainedNetwork loaded = TrainedNetwork.Load(saved, () => SignalNet.Fixed(classes, picks));
+        string onnx = Path.Combine(output, "signals.onnx");
+        loaded.ExportOnnx(onnx);
+        Console.WriteLine($"Saved {saved} and exported {onnx}");
+
+        using Tensor first = testX[..5];
+        IReadOnlyList<Prediction> predictions = loaded.Predict(first, topK: 1);
+        long[] truth = testY[..5].data<long>().ToArray();
+        for (int n = 0; n < predictions.Count; n++)
+            Console.WriteLine($"test signal {n}: predicted class {predictions[n].Best.Name} ({predictions[n].Best.Probability:P0}), true class {truth[n]}");
+
+        foreach (Tensor t in new[] { trainX, trainY, testX, testY })
+            t.Dispose();
+        return 0;
+    }
+
+    private sealed class Progress(Action<IstaNas.Training.EpochReport> report) : IProgress<IstaNas.Training.EpochReport>
+    {
+        public void Report(IstaNas.Training.EpochReport value) => report(value);
+    }
+}

@@ -1,0 +1,112 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text;
+using IstaNas.Checkpoints;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace IstaNas.Evaluation;
+
+/// <summary>
+/// What the evaluation path needs of a user's fixed model (any <c>nn.Module&lt;Tensor, Tensor&gt;</c>, for example a
+/// space whose choices were fixed): its state layout (parameter and buffer names with shapes), which keys checkpoints and
+/// tells whether a model from the user's factory fits a file, its parameter count, and its output on one dry batch.
+/// </summary>
+internal static class FixedModel
+{
+    /// <summary>Metadata key of the layout in a saved model.</summary>
+    public const string LayoutValue = "model.layout";
+
+    /// <summary>Metadata key of the model's type name in a saved model.</summary>
+    public const string TypeValue = "model.type";
+
+    /// <summary>Each parameter and buffer of the state, in state order, with its shape ("3x8", "scalar").</summary>
+    public static Dictionary<string, string> Layout(nn.Module model)
+    {
+        var layout = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, tensor) in model.state_dict())
+            layout[name] = tensor.dim() == 0 ? "scalar" : string.Join("x", tensor.shape);
+        return layout;
+    }
+
+    /// <summary>The run's fingerprint parts of a model: the hash of its layout.</summary>
+    public static CheckpointFingerprint Fingerprint(CheckpointFingerprint fingerprint, nn.Module model)
+    {
+        string text = string.Join(";", Layout(model).Select(p => $"{p.Key}:{p.Value}"));
+        string hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16].ToLowerInvariant();
+        return fingerprint.With("model.layout", hash);
+    }
+
+    /// <summary>Throws naming the first parameter or buffer that differs between a saved layout and a model's.</summary>
+    /// <exception cref="CheckpointException">The model's state does not fit the saved one.</exception>
+    public static void EnsureFits(string path, IReadOnlyDictionary<string, string> saved, nn.Module model, string? savedType)
+    {
+        Dictionary<string, string> actual = Layout(model);
+        string type = model.GetType().Name;
+        string Why(string detail) =>
+            $"the model from the factory ({type}) does not fit the saved state{(savedType is null ? "" : $" of a {savedType}")}: {detail}. " +
+            "Give a factory that builds the model that was trained (same architecture and sizes, the same choices fixed).";
+        foreach (var (name, shape) in saved)
+        {
+            if (!actual.TryGetValue(name, out string? mine))
+                throw new CheckpointException(path, Why($"the file has '{name}' ({shape}), the model has no such parameter or buffer"));
+            if (mine != shape)
+                throw new CheckpointException(path, Why($"'{name}' is {shape} in the file and {mine} in the model"));
+        }
+
+        string? extra = actual.Keys.FirstOrDefault(k => !saved.ContainsKey(k));
+        if (extra is not null)
+            throw new CheckpointException(path, Why($"the model has '{extra}' ({actual[extra]}), which the file does not hold"));
+    }
+
+    /// <summary>Number of trainable values.</summary>
+    public static long ParameterCount(nn.Module model) => model.parameters().Sum(p => p.numel());
+
+    /// <summary>The number of class scores the model gives for one sample of zeros (its second output dimension).</summary>
+    /// <exception cref="ArgumentException">The model fails on such an input or does not give scores [1, classes].</exception>
+    public static int Classes(nn.Module<Tensor, Tensor> model, IReadOnlyList<int> sampleShape, Device device)
+    {
+        long[] shape = Output(model, sampleShape, device);
+        if (shape.Length != 2 || shape[1] < 2)
+            throw new ArgumentException(
+                $"The model ({model.GetType().Name}) gives an output of shape [{string.Join(", ", shape)}] for one sample; class scores [1, classes] with at least 2 classes are expected.", nameof(model));
+        return (int)shape[1];
+    }
+
+    /// <summary>
+    /// The output shape of the model on one sample of zeros [1, …<paramref name="sampleShape"/>] in evaluation mode (its
+    /// mode is given back), which must be class scores [1, <paramref name="classes"/>].
+    /// </summary>
+    /// <exception cref="ArgumentException">The model fails on such an input or gives another output shape.</exception>
+    public static void CheckOutput(nn.Module<Tensor, Tensor> model, IReadOnlyList<int> sampleShape, int classes, Device device)
+    {
+        long[] shape = Output(model, sampleShape, device);
+        if (shape.Length != 2 || shape[1] != classes)
+            throw new ArgumentException(
+                $"The model ({model.GetType().Name}) gives an output of shape [{string.Join(", ", shape)}] for an input of shape [1, {string.Join(", ", sampleShape)}]; " +
+                $"class scores [1, {classes.ToString(CultureInfo.InvariantCulture)}] (one per class of the data) are expected.", nameof(model));
+    }
+
+    /// <summary>The output shape on one sample of zeros in evaluation mode (the model's mode is given back).</summary>
+    private static long[] Output(nn.Module<Tensor, Tensor> model, IReadOnlyList<int> sampleShape, Device device)
+    {
+        bool training = model.training;
+        try
+        {
+            model.eval();
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            return model.call(zeros([1, .. sampleShape.Select(d => (long)d)], device: device)).shape;
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or ExternalException)
+        {
+            throw new ArgumentException(
+                $"The model ({model.GetType().Name}) fails on an input of shape [1, {string.Join(", ", sampleShape)}], the shape of the data's samples: {ex.Message}", nameof(model), ex);
+        }
+        finally
+        {
+            model.train(training);
+        }
+    }
+}
