@@ -18,6 +18,7 @@ public class MacroSearchModelTests
     /// <summary>Random BN statistics and affine parameters, so that copying them is checked too.</summary>
     private static void Randomize(nn.Module model)
     {
+        using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
         foreach (BatchNorm2d bn in model.modules().OfType<BatchNorm2d>())
         {
