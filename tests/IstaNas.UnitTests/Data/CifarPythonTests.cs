@@ -130,6 +130,57 @@ public class CifarPythonTests
         Assert.Contains("not a Python pickle", Assert.Throws<DataFormatException>(() => Cifar10.LoadTrain(dir.Path)).Message);
     }
 
+    [Theory]
+    [InlineData("os", "system", 2)]
+    [InlineData("os", "system", 4)]
+    [InlineData("posix", "system", 2)]
+    [InlineData("posix", "system", 4)]
+    [InlineData("builtins", "exec", 2)]
+    [InlineData("builtins", "exec", 4)]
+    [InlineData("builtins", "eval", 4)]
+    [InlineData("subprocess", "Popen", 2)]
+    public void ACodeExecutionPayloadIsRefusedAndNothingRuns(string module, string name, int protocol)
+    {
+        using var dir = new TempDirectory();
+        WriteCifar10Python(dir);
+        string marker = dir.File("marker");
+        string argument = module == "builtins" ? $"open('{marker.Replace('\\', '/')}', 'w')" : $"touch '{marker}'";
+        byte[] payload = PickleWriter.Call(module, name, argument, protocol);
+
+        // The payload is a well-formed call: Razorvine alone reads as far as the call and stops there (it runs no code either).
+        var unguarded = Assert.Throws<Razorvine.Pickle.PickleException>(() => new Razorvine.Pickle.Unpickler().loads(payload));
+        Assert.Contains($"{module}.{name}", unguarded.Message);
+
+        dir.WriteBytes("data_batch_3", payload);
+        var refused = Assert.Throws<DataFormatException>(() => Cifar10.LoadTrain(dir.Path));
+        Assert.Equal(dir.File("data_batch_3"), refused.FilePath);
+        Assert.Contains($"'{module}.{name}'", refused.Message);
+        Assert.Contains("does not load", refused.Message);
+        Assert.False(File.Exists(marker), $"{module}.{name} ran: {marker} exists.");
+    }
+
+    [Fact]
+    public void AGlobalWhoseNameIsNotWrittenOutIsRefused()
+    {
+        using var dir = new TempDirectory();
+        // STACK_GLOBAL on (int, str): the guard cannot name the object, so it refuses rather than guess.
+        dir.WriteBytes("pickle", [0x80, 4, (byte)'K', 1, 0x8C, 6, .. "system"u8, 0x93, (byte)'.']);
+        var e = Assert.Throws<DataFormatException>(() => Pickle.Load(File.ReadAllBytes(dir.File("pickle")), dir.File("pickle")));
+        Assert.Contains("not written out", e.Message);
+    }
+
+    [Fact]
+    public void RazorvineOutsideTheReaderStillTreatsNumpyAsBefore()
+    {
+        byte[] batch = PickleWriter.CifarBatch(Pixels(1, 0), [[3L]], ["labels"]);
+        var dict = (Dictionary<string, object?>)Pickle.Load(batch, "batch")!;
+        Assert.IsType<Pickle.NumpyArray>(dict["data"]);
+
+        // Razorvine's table is process-wide: IstaNas' numpy entries act only inside its reader.
+        var e = Assert.Throws<Razorvine.Pickle.PickleException>(() => new Razorvine.Pickle.Unpickler().loads(batch));
+        Assert.Contains("numpy.core.multiarray._reconstruct", e.Message);
+    }
+
     [Fact]
     public void AFolderWithNeitherVersionSaysWhatIsExpectedAndPointsAtASubfolder()
     {

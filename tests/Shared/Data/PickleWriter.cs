@@ -81,6 +81,34 @@ internal sealed class PickleWriter
     public static byte[] Malicious() =>
         [0x80, 0x02, .. "cos\nsystem\n"u8, (byte)'q', 0, (byte)'U', 4, .. "echo"u8, 0x85, (byte)'R', (byte)'.'];
 
+    /// <summary>
+    /// A pickle that, loaded by Python, calls <c>module.name(argument)</c>: GLOBAL + REDUCE at protocol 2, as Python 2 writes it,
+    /// or STACK_GLOBAL + REDUCE at protocol 4, as Python 3 does.
+    /// </summary>
+    public static byte[] Call(string module, string name, string argument, int protocol)
+    {
+        var w = new PickleWriter(protocol);
+        w.Header();
+        w.Global(module, name);
+        if (protocol >= 4)
+        {
+            w.Str(argument);
+        }
+        else
+        {
+            byte[] utf8 = Encoding.UTF8.GetBytes(argument);
+            w.Op('X');
+            w.Length32(utf8.Length);
+            w._out.Write(utf8);
+            w.Put();
+        }
+
+        w.Op(0x85); // TUPLE1
+        w.Op('R');
+        w.Op('.');
+        return w._out.ToArray();
+    }
+
     private void Header()
     {
         Op(0x80);
