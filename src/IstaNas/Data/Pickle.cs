@@ -10,8 +10,9 @@ namespace IstaNas.Data;
 /// <summary>
 /// Reads the Python pickles of the CIFAR "python version" files with Razorvine.Pickle, which never runs Python code.
 /// <see cref="PickleGuard"/> checks the file first and refuses every global but the numpy names a pickled uint8 array
-/// needs (<c>numpy.core.multiarray._reconstruct</c> or numpy 2's <c>numpy._core.multiarray._reconstruct</c>,
-/// <c>numpy.ndarray</c>, <c>numpy.dtype</c>) and <c>_codecs.encode</c> (how Python 3 pickles bytes at protocol 2).
+/// needs (<c>numpy.core.multiarray._reconstruct</c> with <c>numpy.ndarray</c> up to protocol 4,
+/// <c>numpy.core.numeric._frombuffer</c> at protocol 5, numpy 2's <c>numpy._core</c> spellings of both, <c>numpy.dtype</c>)
+/// and <c>_codecs.encode</c> (how Python 3 pickles bytes at protocol 2).
 /// The numpy names become passive <see cref="NumpyArray"/> values.
 /// <para>
 /// Values: <c>None</c> → null, bool, int → <see cref="long"/> (or <see cref="BigInteger"/>), float → double,
@@ -30,7 +31,8 @@ internal static class Pickle
     /// <summary>The globals a CIFAR pickle may name.</summary>
     internal static readonly IReadOnlySet<string> AllowedGlobals = new HashSet<string>(StringComparer.Ordinal)
     {
-        "numpy.core.multiarray._reconstruct", "numpy._core.multiarray._reconstruct", "numpy.ndarray", "numpy.dtype", "_codecs.encode",
+        "numpy.core.multiarray._reconstruct", "numpy._core.multiarray._reconstruct", "numpy.ndarray",
+        "numpy.core.numeric._frombuffer", "numpy._core.numeric._frombuffer", "numpy.dtype", "_codecs.encode",
     };
 
     /// <summary>How deeply lists, tuples and dicts may nest (CIFAR needs 3).</summary>
@@ -210,9 +212,10 @@ internal static class Pickle
         {
             lock (Lock)
             {
-                foreach (string module in new[] { "numpy.core.multiarray", "numpy._core.multiarray" })
+                foreach (string core in new[] { "numpy.core", "numpy._core" })
                 {
-                    Add(module, "_reconstruct", Reconstruct);
+                    Add(core + ".multiarray", "_reconstruct", Reconstruct);
+                    Add(core + ".numeric", "_frombuffer", FromBuffer);
                 }
 
                 Add("numpy", "dtype", DType);
@@ -234,6 +237,17 @@ internal static class Pickle
             args is [ClassDictConstructor { module: "numpy", name: "ndarray" }, _, _]
                 ? new NumpyArray()
                 : throw Problem("numpy _reconstruct is called with unexpected arguments");
+
+        /// <summary><c>_frombuffer(buffer, dtype, shape, order)</c>, how numpy pickles an array at protocol 5 (in-band buffer).</summary>
+        private static NumpyArray FromBuffer(object[] args)
+        {
+            if (args is not [byte[] data, NumpyDType type, object?[] shape, var order] || Key(order) is not ("C" or "F"))
+            {
+                throw Problem("numpy _frombuffer is called with unexpected arguments");
+            }
+
+            return new NumpyArray { Shape = shape.Select(Dimension).ToArray(), DType = type.Name, Fortran = Key(order) == "F", Data = data };
+        }
 
         /// <summary><c>numpy.dtype(name, align, copy)</c>.</summary>
         private static NumpyDType DType(object[] args) =>

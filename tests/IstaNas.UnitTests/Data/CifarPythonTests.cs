@@ -47,6 +47,7 @@ public class CifarPythonTests
     [InlineData(2)] // what the CIFAR site ships: Python 2 cPickle
     [InlineData(3)] // re-pickled by Python 3
     [InlineData(4)]
+    [InlineData(5)] // numpy's _frombuffer with an in-band buffer
     public void Cifar10PythonFolderReadsLikeTheBinaryOne(int protocol)
     {
         using var py = new TempDirectory();

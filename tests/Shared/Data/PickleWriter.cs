@@ -271,9 +271,59 @@ internal sealed class PickleWriter
         }
     }
 
+    /// <summary>numpy.ndarray.__reduce_ex__(5): _frombuffer(bytearray in band, dtype, shape, 'C'), as numpy writes it at protocol 5.</summary>
+    private void FromBuffer(byte[] raw, int rows, int columns, string dtype)
+    {
+        Global("numpy.core.numeric", "_frombuffer");
+        Op('(');
+        Op(0x96); // BYTEARRAY8
+        Span<byte> b = stackalloc byte[8];
+        BinaryPrimitives.WriteUInt64LittleEndian(b, (ulong)raw.Length);
+        _out.Write(b);
+        _out.Write(raw);
+        Put();
+        DType(dtype);
+        Int(rows);
+        Int(columns);
+        Op(0x86); // TUPLE2
+        Put();
+        Str("C");
+        Op('t');
+        Put();
+        Op('R');
+        Put();
+    }
+
+    /// <summary>numpy.dtype(name, False, True) with its BUILD state.</summary>
+    private void DType(string dtype)
+    {
+        Global("numpy", "dtype");
+        Str(dtype);
+        Op(0x89);
+        Op(0x88);
+        Op(0x87);
+        Op('R');
+        Put();
+        Op('(');
+        Int(3);
+        Str("|");
+        Op('N').Op('N').Op('N');
+        Int(-1);
+        Int(-1);
+        Int(0);
+        Op('t');
+        Op('b');
+    }
+
     /// <summary>numpy.ndarray.__reduce__: _reconstruct(ndarray, (0,), b'b'), then BUILD with (1, shape, dtype, False, raw).</summary>
     private void Array(byte[] raw, int rows, int columns, string dtype)
     {
+        if (_protocol >= 5)
+        {
+            FromBuffer(raw, rows, columns, dtype);
+            return;
+        }
+
         Global("numpy.core.multiarray", "_reconstruct");
         Global("numpy", "ndarray");
         Int(0);
