@@ -1,6 +1,5 @@
 using System.Collections;
 using System.Numerics;
-using System.Reflection;
 using System.Text;
 using Razorvine.Pickle;
 using Razorvine.Pickle.Objects;
