@@ -170,6 +170,33 @@ public class CifarPythonTests
         Assert.Contains("not written out", e.Message);
     }
 
+    public static TheoryData<string, byte[]> Refused => new()
+    {
+        // 'os' written once, memoised, popped, fetched back from the memo for STACK_GLOBAL: the check follows the memo.
+        { "'os.system'", [0x80, 4, 0x8C, 2, .. "os"u8, 0x94, (byte)'0', (byte)'h', 0, 0x8C, 6, .. "system"u8, 0x93, (byte)'N', 0x85, (byte)'R', (byte)'.'] },
+        // 'numpy' memoised, then the memo slot overwritten with 'os' before it is fetched.
+        { "'os.system'", [0x80, 4, 0x8C, 5, .. "numpy"u8, (byte)'q', 0, 0x8C, 2, .. "os"u8, (byte)'q', 0, (byte)'0', (byte)'0', (byte)'h', 0, 0x8C, 6, .. "system"u8, 0x93, (byte)'.'] },
+        // A memo slot holding a list is not a name.
+        { "not written out", [0x80, 4, (byte)']', 0x94, (byte)'0', (byte)'h', 0, 0x8C, 6, .. "system"u8, 0x93, (byte)'.'] },
+        // Protocol 0 INST: the class and the call in one opcode.
+        { "'os.system'", [.. "(S'touch x'\nios\nsystem\n."u8] },
+        // A list that contains itself.
+        { "nest deeper than 64", [0x80, 2, (byte)']', (byte)'q', 0, (byte)'h', 0, (byte)'a', (byte)'.'] },
+        { "persistent id", [0x80, 2, (byte)'Q', (byte)'.'] },
+        { "opcode 0xFF", [0x80, 2, 0xFF, (byte)'.'] },
+        { "protocol 6 is newer than 5", [0x80, 6, (byte)'N', (byte)'.'] },
+        { "without a STOP opcode", [0x80, 2, (byte)'N'] },
+    };
+
+    [Theory]
+    [MemberData(nameof(Refused))]
+    public void MalformedAndDisguisedPicklesAreRefusedWithTheReason(string reason, byte[] pickle)
+    {
+        var e = Assert.Throws<DataFormatException>(() => Pickle.Load(pickle, "the-file"));
+        Assert.Equal("the-file", e.FilePath);
+        Assert.Contains(reason, e.Message);
+    }
+
     [Fact]
     public void RazorvineOutsideTheReaderStillTreatsNumpyAsBefore()
     {
