@@ -4,7 +4,7 @@ using IstaNas.Evaluation;
 
 namespace IstaNas.Sample;
 
-/// <summary>The <c>export</c> command: write a trained network (model.ckpt) as an ONNX model, or print its genotype in DARTS form.</summary>
+/// <summary>The <c>export</c> command: write a trained network (model.ckpt) as an ONNX model or as safetensors weights under DARTS' names, or print its genotype in DARTS form.</summary>
 internal static class ExportCommand
 {
     private static readonly Option<string> Model = new("--model", "-m")
@@ -14,6 +14,16 @@ internal static class ExportCommand
     };
 
     private static readonly Option<string?> Onnx = new("--onnx") { Description = "Write the network as an ONNX model (opset 13) to this file." };
+
+    private static readonly Option<string?> Safetensors = new("--safetensors")
+    {
+        Description = "Write the weights as safetensors under the parameter names of DARTS' cnn/model.py (NetworkCIFAR / NetworkImageNet), for load_state_dict(strict=True).",
+    };
+
+    private static readonly Option<string?> Reference = new("--reference")
+    {
+        Description = $"Write {ReferenceBatch.Count} fixed random (normalised) input images and the network's evaluation-mode logits for them to this JSON file, to check a copy of the network against.",
+    };
 
     private static readonly Option<bool> DartsString = new("--darts-string")
     {
@@ -25,9 +35,12 @@ internal static class ExportCommand
     {
         var command = new Command("export",
             "Export a trained network: --onnx writes an ONNX model (input 'images' [batch, C, H, W] normalised as in training, output 'logits'; " +
-            "class names and normalisation in its metadata), --darts-string prints the genotype as DARTS' genotypes.py does.");
+            "class names and normalisation in its metadata), --safetensors writes the weights under DARTS' model.py names, " +
+            "--reference writes a check batch, --darts-string prints the genotype as DARTS' genotypes.py does.");
         command.Options.Add(Model);
         command.Options.Add(Onnx);
+        command.Options.Add(Safetensors);
+        command.Options.Add(Reference);
         command.Options.Add(DartsString);
         command.SetAction(RunAsync);
         return command;
@@ -41,11 +54,15 @@ internal static class ExportCommand
     {
         string model = p.GetValue(Model)!;
         string? onnx = p.GetValue(Onnx);
+        string? safetensors = p.GetValue(Safetensors), reference = p.GetValue(Reference);
         bool darts = p.GetValue(DartsString);
-        if (onnx is null && !darts)
-            throw new ArgumentException("Nothing to export: give --onnx <file>, --darts-string or both.");
-        if (onnx is not null && string.IsNullOrWhiteSpace(onnx))
-            throw new ArgumentException("--onnx needs a file name.");
+        if (onnx is null && safetensors is null && reference is null && !darts)
+            throw new ArgumentException("Nothing to export: give --onnx <file>, --safetensors <file>, --reference <file>, --darts-string, or several.");
+        foreach (var (name, value) in new[] { ("--onnx", onnx), ("--safetensors", safetensors), ("--reference", reference) })
+        {
+            if (value is not null && string.IsNullOrWhiteSpace(value))
+                throw new ArgumentException($"{name} needs a file name.");
+        }
 
         using TrainedNetwork trained = TrainedNetwork.Load(model);
         if (onnx is not null)
@@ -71,9 +88,34 @@ internal static class ExportCommand
                 $"{resize}normalise pixels as (pixel / 255 - mean) / std with mean [{List(trained.Mean)}], std [{List(trained.Std)}]."));
         }
 
+        if (safetensors is not null)
+        {
+            Write(safetensors, "safetensors weights", () => trained.ExportSafetensors(safetensors));
+            Console.Out.WriteLine($"Wrote {safetensors}: weights under the names of DARTS' cnn/model.py {(trained.Network.Layout == Networks.NetworkLayout.ImageNet ? "NetworkImageNet" : "NetworkCIFAR")} " +
+                "(genotype, C, layers, auxiliary and classes in its metadata); tools/darts-reference/check_safetensors.py checks a load.");
+        }
+
+        if (reference is not null)
+        {
+            Write(reference, "reference batch", () => ReferenceBatch.Write(trained, reference));
+            Console.Out.WriteLine($"Wrote {reference}: {ReferenceBatch.Count} input images and the network's evaluation-mode logits for them.");
+        }
+
         if (darts)
             Console.Out.WriteLine(trained.Genotype.ToDartsString());
         return 0;
+    }
+
+    private static void Write(string path, string what, Action write)
+    {
+        try
+        {
+            write();
+        }
+        catch (Exception ex) when (ex is IOException or NotSupportedException or UnauthorizedAccessException)
+        {
+            throw new InvalidOperationException($"Cannot write the {what} '{path}': {ex.Message}", ex);
+        }
     }
 
     private static string List(IReadOnlyList<float> values) => string.Join(", ", values.Select(v => v.ToString(CultureInfo.InvariantCulture)));

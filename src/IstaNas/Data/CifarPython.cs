@@ -4,7 +4,7 @@ namespace IstaNas.Data;
 /// Reader for the CIFAR "python version" folders (<c>cifar-10-batches-py</c>, <c>cifar-100-python</c>): each file is a
 /// pickled dict holding <c>data</c>, a numpy uint8 array of N×3072 (32×32 red plane, green plane, blue plane, row-major:
 /// the same layout as the binary version), and one or more label lists; the meta file lists the class names.
-/// Read with <see cref="Pickle"/>, which runs no Python code.
+/// Read with <see cref="Pickle"/> (Razorvine.Pickle behind a check of the globals), which runs no Python code.
 /// </summary>
 internal static class CifarPython
 {

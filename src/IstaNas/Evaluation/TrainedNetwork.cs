@@ -215,6 +215,21 @@ public sealed partial class TrainedNetwork : IDisposable
         });
     }
 
+    /// <summary>
+    /// Writes the weights as a safetensors file atomically, under the parameter names of DARTS' own <c>cnn/model.py</c>
+    /// (quark0/darts): <c>NetworkCIFAR</c> or <c>NetworkImageNet</c> built from <see cref="Genotype"/> loads it with
+    /// <c>load_state_dict(safetensors.torch.load_file(path), strict=True)</c>, auxiliary head included when the network has one.
+    /// The header's metadata says how to build that network (genotype in DARTS form, C, layers, auxiliary, classes) and holds
+    /// the class names and normalisation.
+    /// </summary>
+    /// <param name="path">The .safetensors file; its directory is created when missing.</param>
+    /// <exception cref="NotSupportedException">The network has batch norms after pools and skips (the one-stage form), which DARTS' model.py has not.</exception>
+    public void ExportSafetensors(string path)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        SafetensorsExport.Write(this, path);
+    }
+
     /// <summary>Classifies a batch of images in evaluation mode (the network's mode is restored afterwards).</summary>
     /// <param name="images">
     /// Either raw pixels, uint8 [N, C, H, W] (normalised here with <see cref="Mean"/> and <see cref="Std"/>), or images

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using IstaNas.Architecture;
 using IstaNas.Evaluation;
 using IstaNas.Networks;
@@ -47,6 +48,39 @@ public class ExportCommandTests
     }
 
     [Fact]
+    public void WritesDartsNamedSafetensorsAndAReferenceBatchOfTheNetworksLogits()
+    {
+        using var dir = new TempDirectory();
+        string model = SaveModel(dir, out TrainedNetwork trained);
+        using (trained)
+        {
+            string weights = dir.File("out/model.safetensors"), reference = dir.File("out/reference.json");
+            var (exit, output, err) = CommandLineTests.Run("export", "--model", model, "--safetensors", weights, "--reference", reference);
+            Assert.True(exit == 0, $"exit {exit}: {err}");
+            Assert.Contains("names of DARTS' cnn/model.py NetworkCIFAR", output);
+
+            var (metadata, tensors) = SafetensorsReader.Read(weights);
+            Assert.Equal(trained.Network.state_dict().Count, tensors.Count);
+            Assert.Equal(["stem.0.weight", "stem.1.weight"], tensors.Take(2).Select(t => t.Name));
+            Assert.Equal([12L, 1L, 3L, 3L], tensors.Single(t => t.Name == "stem.0.weight").Shape); // 3 x C stem channels from 1 input channel
+            Assert.Equal(Genotype.IstaOneStage, Genotype.ParseDarts(metadata["genotype"]));
+
+            using var document = JsonDocument.Parse(File.ReadAllText(reference));
+            float[] images = document.RootElement.GetProperty("images").EnumerateArray().Select(e => e.GetSingle()).ToArray();
+            float[] logits = document.RootElement.GetProperty("logits").EnumerateArray().Select(e => e.GetSingle()).ToArray();
+            Assert.Equal([2L, 1L, 12L, 12L], document.RootElement.GetProperty("images_shape").EnumerateArray().Select(e => e.GetInt64()));
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            trained.Network.eval();
+            float[] expected = trained.Network.forward(tensor(images).reshape(2, 1, 12, 12)).data<float>().ToArray();
+            Assert.Equal(8, logits.Length);
+            double max = expected.Zip(logits, (a, b) => Math.Abs(a - b)).Max();
+            Assert.True(max < 1e-5, $"max |reference - network| = {max}"); // another process, maybe another summation order
+            Assert.Contains(logits, v => v != 0);
+        }
+    }
+
+    [Fact]
     public void DartsStringAlonePrintsOnlyTheGenotype()
     {
         using var dir = new TempDirectory();
@@ -73,6 +107,9 @@ public class ExportCommandTests
                      ("Nothing to export", ["export", "--model", model]),
                      ("Cannot write the ONNX model", ["export", "--model", model, "--onnx", dir.File("file/model.onnx")]),
                      ("--model", ["export", "--onnx", dir.File("x.onnx")]),
+                     ("Cannot write the safetensors weights", ["export", "--model", model, "--safetensors", dir.File("file/model.safetensors")]),
+                     ("--safetensors needs a file name", ["export", "--model", model, "--safetensors", " "]),
+                     ("Cannot write the reference batch", ["export", "--model", model, "--reference", dir.File("file/reference.json")]),
                  })
         {
             var (exit, _, err) = CommandLineTests.Run(args);

@@ -49,6 +49,7 @@ public sealed class ConsumerTests(ITestOutputHelper log)
             // The lean core: no plotting or image package among IstaNas's dependencies; the pictures' package has them.
             string[] core = Dependencies(Path.Combine(feed, $"IstaNas.{version}.nupkg"));
             Assert.Contains("TorchSharp", core);
+            Assert.Contains("Razorvine.Pickle", core); // the CIFAR pickle reader
             Assert.DoesNotContain(core, IsPlottingOrImage);
             string[] pictures = Dependencies(Path.Combine(feed, $"IstaNas.Visualization.{version}.nupkg"));
             Assert.Contains("IstaNas", pictures);

@@ -47,6 +47,7 @@ public class CifarPythonTests
     [InlineData(2)] // what the CIFAR site ships: Python 2 cPickle
     [InlineData(3)] // re-pickled by Python 3
     [InlineData(4)]
+    [InlineData(5)] // numpy's _frombuffer with an in-band buffer
     public void Cifar10PythonFolderReadsLikeTheBinaryOne(int protocol)
     {
         using var py = new TempDirectory();
@@ -128,6 +129,84 @@ public class CifarPythonTests
 
         dir.WriteBytes("data_batch_2", [.. "just some text"u8]);
         Assert.Contains("not a Python pickle", Assert.Throws<DataFormatException>(() => Cifar10.LoadTrain(dir.Path)).Message);
+    }
+
+    [Theory]
+    [InlineData("os", "system", 2)]
+    [InlineData("os", "system", 4)]
+    [InlineData("posix", "system", 2)]
+    [InlineData("posix", "system", 4)]
+    [InlineData("builtins", "exec", 2)]
+    [InlineData("builtins", "exec", 4)]
+    [InlineData("builtins", "eval", 4)]
+    [InlineData("subprocess", "Popen", 2)]
+    public void ACodeExecutionPayloadIsRefusedAndNothingRuns(string module, string name, int protocol)
+    {
+        using var dir = new TempDirectory();
+        WriteCifar10Python(dir);
+        string marker = dir.File("marker");
+        string argument = module == "builtins" ? $"open('{marker.Replace('\\', '/')}', 'w')" : $"touch '{marker}'";
+        byte[] payload = PickleWriter.Call(module, name, argument, protocol);
+
+        // The payload is a well-formed call: Razorvine alone reads as far as the call and stops there (it runs no code either).
+        var unguarded = Assert.Throws<Razorvine.Pickle.PickleException>(() => new Razorvine.Pickle.Unpickler().loads(payload));
+        Assert.Contains($"{module}.{name}", unguarded.Message);
+
+        dir.WriteBytes("data_batch_3", payload);
+        var refused = Assert.Throws<DataFormatException>(() => Cifar10.LoadTrain(dir.Path));
+        Assert.Equal(dir.File("data_batch_3"), refused.FilePath);
+        Assert.Contains($"'{module}.{name}'", refused.Message);
+        Assert.Contains("does not load", refused.Message);
+        Assert.False(File.Exists(marker), $"{module}.{name} ran: {marker} exists.");
+    }
+
+    [Fact]
+    public void AGlobalWhoseNameIsNotWrittenOutIsRefused()
+    {
+        using var dir = new TempDirectory();
+        // STACK_GLOBAL on (int, str): the guard cannot name the object, so it refuses rather than guess.
+        dir.WriteBytes("pickle", [0x80, 4, (byte)'K', 1, 0x8C, 6, .. "system"u8, 0x93, (byte)'.']);
+        var e = Assert.Throws<DataFormatException>(() => Pickle.Load(File.ReadAllBytes(dir.File("pickle")), dir.File("pickle")));
+        Assert.Contains("not written out", e.Message);
+    }
+
+    public static TheoryData<string, byte[]> Refused => new()
+    {
+        // 'os' written once, memoised, popped, fetched back from the memo for STACK_GLOBAL: the check follows the memo.
+        { "'os.system'", [0x80, 4, 0x8C, 2, .. "os"u8, 0x94, (byte)'0', (byte)'h', 0, 0x8C, 6, .. "system"u8, 0x93, (byte)'N', 0x85, (byte)'R', (byte)'.'] },
+        // 'numpy' memoised, then the memo slot overwritten with 'os' before it is fetched.
+        { "'os.system'", [0x80, 4, 0x8C, 5, .. "numpy"u8, (byte)'q', 0, 0x8C, 2, .. "os"u8, (byte)'q', 0, (byte)'0', (byte)'0', (byte)'h', 0, 0x8C, 6, .. "system"u8, 0x93, (byte)'.'] },
+        // A memo slot holding a list is not a name.
+        { "not written out", [0x80, 4, (byte)']', 0x94, (byte)'0', (byte)'h', 0, 0x8C, 6, .. "system"u8, 0x93, (byte)'.'] },
+        // Protocol 0 INST: the class and the call in one opcode.
+        { "'os.system'", [.. "(S'touch x'\nios\nsystem\n."u8] },
+        // A list that contains itself.
+        { "nest deeper than 64", [0x80, 2, (byte)']', (byte)'q', 0, (byte)'h', 0, (byte)'a', (byte)'.'] },
+        { "persistent id", [0x80, 2, (byte)'Q', (byte)'.'] },
+        { "opcode 0xFF", [0x80, 2, 0xFF, (byte)'.'] },
+        { "protocol 6 is newer than 5", [0x80, 6, (byte)'N', (byte)'.'] },
+        { "without a STOP opcode", [0x80, 2, (byte)'N'] },
+    };
+
+    [Theory]
+    [MemberData(nameof(Refused))]
+    public void MalformedAndDisguisedPicklesAreRefusedWithTheReason(string reason, byte[] pickle)
+    {
+        var e = Assert.Throws<DataFormatException>(() => Pickle.Load(pickle, "the-file"));
+        Assert.Equal("the-file", e.FilePath);
+        Assert.Contains(reason, e.Message);
+    }
+
+    [Fact]
+    public void RazorvineOutsideTheReaderStillTreatsNumpyAsBefore()
+    {
+        byte[] batch = PickleWriter.CifarBatch(Pixels(1, 0), [[3L]], ["labels"]);
+        var dict = (Dictionary<string, object?>)Pickle.Load(batch, "batch")!;
+        Assert.IsType<Pickle.NumpyArray>(dict["data"]);
+
+        // Razorvine's table is process-wide: IstaNas' numpy entries act only inside its reader.
+        var e = Assert.Throws<Razorvine.Pickle.PickleException>(() => new Razorvine.Pickle.Unpickler().loads(batch));
+        Assert.Contains("numpy.core.multiarray._reconstruct", e.Message);
     }
 
     [Fact]

@@ -81,6 +81,34 @@ internal sealed class PickleWriter
     public static byte[] Malicious() =>
         [0x80, 0x02, .. "cos\nsystem\n"u8, (byte)'q', 0, (byte)'U', 4, .. "echo"u8, 0x85, (byte)'R', (byte)'.'];
 
+    /// <summary>
+    /// A pickle that, loaded by Python, calls <c>module.name(argument)</c>: GLOBAL + REDUCE at protocol 2, as Python 2 writes it,
+    /// or STACK_GLOBAL + REDUCE at protocol 4, as Python 3 does.
+    /// </summary>
+    public static byte[] Call(string module, string name, string argument, int protocol)
+    {
+        var w = new PickleWriter(protocol);
+        w.Header();
+        w.Global(module, name);
+        if (protocol >= 4)
+        {
+            w.Str(argument);
+        }
+        else
+        {
+            byte[] utf8 = Encoding.UTF8.GetBytes(argument);
+            w.Op('X');
+            w.Length32(utf8.Length);
+            w._out.Write(utf8);
+            w.Put();
+        }
+
+        w.Op(0x85); // TUPLE1
+        w.Op('R');
+        w.Op('.');
+        return w._out.ToArray();
+    }
+
     private void Header()
     {
         Op(0x80);
@@ -243,9 +271,59 @@ internal sealed class PickleWriter
         }
     }
 
+    /// <summary>numpy.ndarray.__reduce_ex__(5): _frombuffer(bytearray in band, dtype, shape, 'C'), as numpy writes it at protocol 5.</summary>
+    private void FromBuffer(byte[] raw, int rows, int columns, string dtype)
+    {
+        Global("numpy.core.numeric", "_frombuffer");
+        Op('(');
+        Op(0x96); // BYTEARRAY8
+        Span<byte> b = stackalloc byte[8];
+        BinaryPrimitives.WriteUInt64LittleEndian(b, (ulong)raw.Length);
+        _out.Write(b);
+        _out.Write(raw);
+        Put();
+        DType(dtype);
+        Int(rows);
+        Int(columns);
+        Op(0x86); // TUPLE2
+        Put();
+        Str("C");
+        Op('t');
+        Put();
+        Op('R');
+        Put();
+    }
+
+    /// <summary>numpy.dtype(name, False, True) with its BUILD state.</summary>
+    private void DType(string dtype)
+    {
+        Global("numpy", "dtype");
+        Str(dtype);
+        Op(0x89);
+        Op(0x88);
+        Op(0x87);
+        Op('R');
+        Put();
+        Op('(');
+        Int(3);
+        Str("|");
+        Op('N').Op('N').Op('N');
+        Int(-1);
+        Int(-1);
+        Int(0);
+        Op('t');
+        Op('b');
+    }
+
     /// <summary>numpy.ndarray.__reduce__: _reconstruct(ndarray, (0,), b'b'), then BUILD with (1, shape, dtype, False, raw).</summary>
     private void Array(byte[] raw, int rows, int columns, string dtype)
     {
+        if (_protocol >= 5)
+        {
+            FromBuffer(raw, rows, columns, dtype);
+            return;
+        }
+
         Global("numpy.core.multiarray", "_reconstruct");
         Global("numpy", "ndarray");
         Int(0);
