@@ -30,13 +30,13 @@ public partial class NamespaceLayersTests
         ["IstaNas.Evaluation"] = ["IstaNas.Architecture", "IstaNas.Checkpoints", "IstaNas.Choices", "IstaNas.Data", "IstaNas.IO", "IstaNas.Networks", "IstaNas.Training", "IstaNas.Validation"],
         ["IstaNas.Strategies"] =
         [
-            "IstaNas.Architecture", "IstaNas.Checkpoints", "IstaNas.Data", "IstaNas.Evaluation", "IstaNas.IO", "IstaNas.Networks", "IstaNas.SearchSpace",
-            "IstaNas.SparseCoding", "IstaNas.Training", "IstaNas.Validation",
+            "IstaNas.Architecture", "IstaNas.Checkpoints", "IstaNas.Choices", "IstaNas.Data", "IstaNas.Evaluation", "IstaNas.IO", "IstaNas.Networks",
+            "IstaNas.SearchSpace", "IstaNas.SparseCoding", "IstaNas.Training", "IstaNas.Validation",
         ],
         ["IstaNas.Quality"] =
         [
-            "IstaNas.Architecture", "IstaNas.Checkpoints", "IstaNas.Data", "IstaNas.Evaluation", "IstaNas.IO", "IstaNas.Networks", "IstaNas.SearchSpace",
-            "IstaNas.SparseCoding", "IstaNas.Strategies", "IstaNas.Training", "IstaNas.Validation",
+            "IstaNas.Architecture", "IstaNas.Checkpoints", "IstaNas.Choices", "IstaNas.Data", "IstaNas.Evaluation", "IstaNas.IO", "IstaNas.Networks",
+            "IstaNas.SearchSpace", "IstaNas.SparseCoding", "IstaNas.Strategies", "IstaNas.Training", "IstaNas.Validation",
         ],
     };
 
