@@ -8,8 +8,9 @@ namespace IstaNas.Benchmarks;
 /// <c>step-process C L B threads steps warmup like-for-like(0|1)</c>: one process that runs the library's search step
 /// (<see cref="SearchStepHarness"/>) and prints, like the PyTorch reference, one JSON object per measured step and a
 /// final one with the peak RSS and the minor page faults of the process. Driven by <see cref="PyTorchComparison"/> and
-/// <see cref="UnderLoad"/>. <c>threads</c> is a count, <c>default</c> (TorchSharp's and OpenMP's defaults, nothing set) or
-/// <c>auto</c> (what the sample CLI chooses for the machine's load when the user gives no thread option: <see cref="Sample.ThreadChoice"/>).
+/// <see cref="UnderLoad"/>. <c>threads</c> is a count N, <c>default</c> (TorchSharp's and OpenMP's defaults, nothing set),
+/// <c>passive</c> or <c>passive:N</c> (OMP_WAIT_POLICY=PASSIVE, with N threads), or <c>auto</c> (what the sample CLI chooses
+/// for the machine's load when the user gives no thread option: <see cref="Sample.ThreadChoice"/>).
 /// </summary>
 internal static class StepProcess
 {
@@ -45,9 +46,14 @@ internal static class StepProcess
                 Sample.ThreadChoice chosen = Sample.ThreadChoice.Choose(Sample.MachineLoad.Observe(TimeSpan.FromMilliseconds(200)), null, null);
                 Runtime.TorchThreads.SetOpenMpWaitPolicy(chosen.Policy);
                 if (chosen.Threads > 0) set_num_threads(chosen.Threads);
-                return $"{chosen.Policy.ToString().ToLowerInvariant()} policy, threads {(chosen.Threads > 0 ? chosen.Threads.ToString(System.Globalization.CultureInfo.InvariantCulture) : "one per core")}";
+                return chosen.Policy == Runtime.OpenMpWaitPolicy.Passive ? "passive" : "default";
             default:
-                set_num_threads(int.Parse(threads, System.Globalization.CultureInfo.InvariantCulture));
+                // N, passive or passive:N
+                string[] parts = threads.Split(':');
+                bool passive = parts[0] == "passive";
+                if (passive) Runtime.TorchThreads.SetOpenMpWaitPolicy(Runtime.OpenMpWaitPolicy.Passive);
+                string? count = passive ? parts.ElementAtOrDefault(1) : parts[0];
+                if (count is not null) set_num_threads(int.Parse(count, System.Globalization.CultureInfo.InvariantCulture));
                 return threads;
         }
     }

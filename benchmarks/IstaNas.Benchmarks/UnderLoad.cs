@@ -5,11 +5,12 @@ using System.Text.Json;
 namespace IstaNas.Benchmarks;
 
 /// <summary>
-/// <c>under-load [--sizes "8 5 32"] [--rounds 3] [--steps 8] [--warmup 2] [--competitors 0,1,2] [--competitor yes|spin2]</c>: one
-/// search step (the two-stage step of <see cref="StepProcess"/>) while 0, 1 or 2 other busy processes share the cores, with
-/// the sample CLI's automatic choice (<c>auto</c>: <see cref="Sample.ThreadChoice"/>, what a user who gives no thread option
-/// gets) against the plain defaults (<c>default</c>: OpenMP spins, one thread per core), interleaved: every round runs each
-/// competitor count once, and under it both settings, in alternating order. A competitor is <c>yes &gt;/dev/null</c>
+/// <c>under-load [--sizes "8 5 32"] [--rounds 3] [--steps 8] [--warmup 2] [--competitors 0,1,2] [--competitor yes|spin2]
+/// [--settings default,auto,1,passive:1]</c>: one search step (the two-stage step of <see cref="StepProcess"/>) while 0, 1 or
+/// 2 other busy processes share the cores, with the sample CLI's automatic choice (<c>auto</c>: <see cref="Sample.ThreadChoice"/>,
+/// what a user who gives no thread option gets) against the plain defaults (<c>default</c>: OpenMP spins, one thread per
+/// core) and, for comparison, other settings of <see cref="StepProcess"/> (<c>1</c>: one thread; <c>passive:1</c>),
+/// interleaved: every round runs each competitor count once, and under it every setting, in an order that rotates. A competitor is <c>yes &gt;/dev/null</c>
 /// (one busy thread) or, with <c>spin2</c>, a process of two busy threads. The step processes start with no OpenMP
 /// variables in their environment. Prints a Markdown table: median and min seconds per step, what <c>auto</c> chose, and
 /// the median against the fair share (the idle default's median times the number of busy processes, this one included).
@@ -25,7 +26,7 @@ internal static class UnderLoad
         int[] competitorCounts = [.. (Option(args, "--competitors") ?? "0,1,2").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))];
         string kind = Option(args, "--competitor") ?? "yes";
         if (kind is not ("yes" or "spin2")) throw new ArgumentException($"--competitor '{kind}' is not known; use yes or spin2.");
-        string[] settings = ["default", "auto"];
+        string[] settings = (Option(args, "--settings") ?? "default,auto,1,passive:1").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         Console.WriteLine($"# under-load: {rounds} rounds x {steps} steps (+{warmup} warm-up) per process; C={size[0]} L={size[1]} B={size[2]}; " +
                           $"competitors {string.Join(",", competitorCounts)} x {kind}; {Environment.ProcessorCount} cores; load average at start {LoadAverage()}");
         var seconds = new Dictionary<(int, string), List<double>>();
@@ -37,7 +38,7 @@ internal static class UnderLoad
                 try
                 {
                     Thread.Sleep(500); // the competitors are running before the step process looks at the load
-                    foreach (string setting in round % 2 == 0 ? settings : settings.Reverse())
+                    foreach (string setting in settings.Skip(round % settings.Length).Concat(settings.Take(round % settings.Length)))
                     {
                         var key = (competitors, setting);
                         if (!seconds.ContainsKey(key)) (seconds[key], chosen[key]) = ([], []);

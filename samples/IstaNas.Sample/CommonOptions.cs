@@ -11,7 +11,7 @@ internal static class CommonOptions
 
     private static readonly Option<int> Threads = new("--threads")
     {
-        Description = "Intra-op CPU threads (default: one per core, fewer when other processes keep the cores busy; 0: TorchSharp's choice, one per core).",
+        Description = "Intra-op CPU threads (default: TorchSharp's choice, one per core).",
         DefaultValueFactory = _ => 0,
     };
 
@@ -38,8 +38,8 @@ internal static class CommonOptions
 
     /// <summary>
     /// Reads and checks the common options; applies the wait policy (it must precede the first TorchSharp call). With
-    /// <paramref name="fitToLoad"/>, what the user left open (--threads, --wait-policy) is chosen for the machine's load
-    /// (<see cref="ThreadChoice"/>); without, it stays OpenMP's and TorchSharp's default.
+    /// <paramref name="fitToLoad"/> and no policy from the user, the policy fits the machine's load (<see cref="ThreadChoice"/>);
+    /// without, it stays OpenMP's default.
     /// </summary>
     public static Values Read(ParseResult p, bool fitToLoad = true)
     {
@@ -74,20 +74,21 @@ internal static class CommonOptions
     }
 
     /// <summary>
-    /// What the user gave (an option, else the OpenMP environment variable) and, for the rest, what fits the load. A policy
-    /// from the environment is left in place (the returned policy is then Default: nothing to set).
+    /// What the user gave (an option, else the OpenMP environment variable) and, when the user left the wait policy open,
+    /// the policy that fits the load. A policy from the environment is left in place (the returned policy is then Default:
+    /// nothing to set).
     /// </summary>
     private static ThreadChoice Choose(ParseResult p, OpenMpWaitPolicy? policy, long? spin, int threads, bool fitToLoad)
     {
         (int, string)? userThreads = p.GetResult(Threads) is { Implicit: false } ? (threads, "--threads")
             : Environment.GetEnvironmentVariable("OMP_NUM_THREADS") is { Length: > 0 } n ? (0, "OMP_NUM_THREADS=" + n) : null;
         (OpenMpWaitPolicy, string)? userPolicy = policy is OpenMpWaitPolicy given ? (given, "--wait-policy")
-            : spin is not null ? (OpenMpWaitPolicy.Default, "--spin-count")
+            : spin is not null ? (OpenMpWaitPolicy.Default, $"--spin-count {spin}")
             : Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") is { Length: > 0 } w ? (OpenMpWaitPolicy.Default, "OMP_WAIT_POLICY=" + w)
             : Environment.GetEnvironmentVariable("GOMP_SPINCOUNT") is { Length: > 0 } c ? (OpenMpWaitPolicy.Default, "GOMP_SPINCOUNT=" + c)
             : null;
         if (!fitToLoad) return new ThreadChoice(userPolicy?.Item1 ?? OpenMpWaitPolicy.Default, userThreads?.Item1 ?? 0, "CPU threads: as given.");
-        MachineLoad? load = userThreads is not null && userPolicy is not null ? null : MachineLoad.Observe(TimeSpan.FromMilliseconds(200));
+        MachineLoad? load = userPolicy is not null ? null : MachineLoad.Observe(TimeSpan.FromMilliseconds(200));
         return ThreadChoice.Choose(load, userThreads, userPolicy);
     }
 

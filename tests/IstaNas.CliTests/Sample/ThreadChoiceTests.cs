@@ -6,8 +6,8 @@ using IstaNas.Tests.Data;
 namespace IstaNas.Tests.Sample;
 
 /// <summary>
-/// The sample's CPU settings under load: OpenMP's defaults on an idle machine, the passive wait policy and the free cores when
-/// other processes keep the cores busy, and never a value the user gave.
+/// The sample's CPU settings under load: OpenMP's default wait policy on an idle machine, the passive one when other
+/// processes keep the cores busy; the thread count never changed by the load, and never a value the user gave.
 /// </summary>
 public class ThreadChoiceTests
 {
@@ -23,28 +23,32 @@ public class ThreadChoiceTests
     }
 
     [Theory]
-    [InlineData(2, 1.0, 1.0, 1)] // one `yes` loop on two cores: the other core
-    [InlineData(2, 2.0, 2.0, 1)] // a busy two-thread process: still one thread, never none
-    [InlineData(2, 1.9, 5.0, 1)] // oversubscribed
-    [InlineData(2, 0.0, 1.2, 1)] // runnable threads seen, little CPU time yet
-    [InlineData(8, 1.0, 1.0, 7)]
-    [InlineData(16, 0.6, null, 15)]
-    [InlineData(1, 1.0, 1.0, 0)] // one core: one thread is what TorchSharp uses anyway
-    public void ABusyMachineGetsThePassivePolicyAndTheFreeCores(int cores, double busy, double? runnable, int threads)
+    [InlineData(2, 1.0, 1.0)] // one `yes` loop on two cores
+    [InlineData(2, 2.0, 2.0)] // a busy two-thread process
+    [InlineData(2, 1.9, 5.0)] // oversubscribed
+    [InlineData(2, 0.0, 1.2)] // runnable threads seen, little CPU time yet
+    [InlineData(2, 0.5, null)] // the threshold
+    [InlineData(16, 0.6, null)]
+    [InlineData(1, 1.0, 1.0)]
+    public void ABusyMachineGetsThePassivePolicyAndKeepsTheThreadCount(int cores, double busy, double? runnable)
     {
         ThreadChoice c = ThreadChoice.Choose(Load(cores, busy, runnable), null, null);
-        Assert.Equal((OpenMpWaitPolicy.Passive, threads), (c.Policy, c.Threads));
+        Assert.Equal((OpenMpWaitPolicy.Passive, 0), (c.Policy, c.Threads)); // results depend on the thread count: the load never changes it
         Assert.Contains("busy", c.Reason);
         Assert.Contains("passive", c.Reason);
         Assert.DoesNotContain('\n', c.Reason);
     }
 
     [Fact]
+    public void JustBelowTheThresholdIsIdle() =>
+        Assert.Equal(OpenMpWaitPolicy.Default, ThreadChoice.Choose(Load(2, 0.49, 0.3), null, null).Policy);
+
+    [Fact]
     public void AThreadCountTheUserGaveIsKept()
     {
         ThreadChoice c = ThreadChoice.Choose(Load(2, 2, 2), (2, "--threads"), null);
         Assert.Equal((OpenMpWaitPolicy.Passive, 2), (c.Policy, c.Threads));
-        Assert.Contains("as given: 2 threads (--threads)", c.Reason);
+        Assert.Contains("2 threads (--threads)", c.Reason);
         ThreadChoice fromEnvironment = ThreadChoice.Choose(Load(2, 2, 2), (0, "OMP_NUM_THREADS=1"), null);
         Assert.Equal((OpenMpWaitPolicy.Passive, 0), (fromEnvironment.Policy, fromEnvironment.Threads));
         Assert.Contains("OMP_NUM_THREADS=1", fromEnvironment.Reason);
@@ -53,21 +57,26 @@ public class ThreadChoiceTests
     [Theory]
     [InlineData(OpenMpWaitPolicy.Active, "--wait-policy")]
     [InlineData(OpenMpWaitPolicy.Default, "--wait-policy")]
-    [InlineData(OpenMpWaitPolicy.Default, "--spin-count")]
+    [InlineData(OpenMpWaitPolicy.Default, "--spin-count 1000")]
     [InlineData(OpenMpWaitPolicy.Default, "OMP_WAIT_POLICY=ACTIVE")]
-    public void AWaitPolicyTheUserGaveIsKept(OpenMpWaitPolicy policy, string source)
+    [InlineData(OpenMpWaitPolicy.Default, "GOMP_SPINCOUNT=10")]
+    public void AWaitPolicyTheUserGaveIsKeptWhateverTheLoad(OpenMpWaitPolicy policy, string source)
     {
-        ThreadChoice c = ThreadChoice.Choose(Load(2, 2, 2), null, (policy, source));
-        Assert.Equal((policy, 1), (c.Policy, c.Threads));
-        Assert.Contains(source, c.Reason);
+        foreach (MachineLoad? load in new[] { Load(2, 2, 2), Load(2, 0, 0), null })
+        {
+            ThreadChoice c = ThreadChoice.Choose(load, null, (policy, source));
+            Assert.Equal((policy, 0), (c.Policy, c.Threads));
+            Assert.Contains(source, c.Reason);
+            Assert.Contains("as given", c.Reason);
+        }
     }
 
     [Fact]
-    public void EverythingGivenIgnoresTheLoad()
+    public void EverythingGivenIsSaidAsGiven()
     {
         ThreadChoice c = ThreadChoice.Choose(Load(2, 2, 9), (2, "--threads"), (OpenMpWaitPolicy.Active, "--wait-policy"));
         Assert.Equal((OpenMpWaitPolicy.Active, 2), (c.Policy, c.Threads));
-        Assert.Equal("CPU threads: as given: 2 threads (--threads), wait policy active (--wait-policy).", c.Reason);
+        Assert.Equal("CPU threads: as given: wait policy active (--wait-policy); 2 threads (--threads).", c.Reason);
     }
 
     [Fact]
@@ -116,7 +125,7 @@ public class ThreadChoiceTests
         Assert.True(line.Contains("the machine is idle", StringComparison.Ordinal) || line.Contains("the machine is busy", StringComparison.Ordinal), line);
         Run([.. common, "--threads", "1", "--wait-policy", "passive", "--output", dir.File("given")]);
         Assert.Contains(File.ReadAllLines(Path.Combine(dir.File("given"), "search.log")),
-            l => l.EndsWith("CPU threads: as given: 1 thread (--threads), wait policy passive (--wait-policy).", StringComparison.Ordinal));
+            l => l.EndsWith("CPU threads: as given: wait policy passive (--wait-policy); 1 thread (--threads).", StringComparison.Ordinal));
     }
 
     /// <summary>Runs the sample without the OpenMP variables of the test's own environment, which would count as the user's choice.</summary>
