@@ -37,17 +37,34 @@ if [ ${#need[@]} -gt 0 ]; then
   limit="${ISTANAS_APT_TIMEOUT:-300}"
   echo "start-local-cluster: installing slurmctld slurmd slurm-client munge (apt-get, at most ${limit}s per step)" >&2
   export DEBIAN_FRONTEND=noninteractive
+  # The packages would start system-wide munge and slurm services; this cluster needs none of them: deny service starts
+  # during the install (Debian's policy-rc.d), unless the machine already has its own policy.
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\n# tools/slurm/start-local-cluster.sh: no service starts while it installs\nexit 101\n' >/usr/sbin/policy-rc.d
+    chmod 0755 /usr/sbin/policy-rc.d
+    trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+  fi
   if ! timeout "$limit" apt-get update -qq >"$DIR/apt.log" 2>&1 ||
      ! timeout "$limit" apt-get install -y -qq --no-install-recommends slurmctld slurmd slurm-client munge >>"$DIR/apt.log" 2>&1; then
     echo "start-local-cluster: apt-get could not install the packages (log: $DIR/apt.log):" >&2
     tail -n 5 "$DIR/apt.log" >&2
     exit 4
   fi
+  if grep -q "^# tools/slurm/start-local-cluster.sh" /usr/sbin/policy-rc.d 2>/dev/null; then rm -f /usr/sbin/policy-rc.d; fi
+  trap - EXIT
 fi
 PATH="/usr/sbin:/sbin:$PATH"
 
 # A TCP port nobody listens on (from /proc/net/tcp*, state 0A = LISTEN), from a start that differs per cluster.
-listening() { awk 'NR > 1 && $4 == "0A" { split($2, a, ":"); print strtonum("0x" a[2]) }' /proc/net/tcp /proc/net/tcp6 2>/dev/null | sort -u; }
+listening() {
+  local f address state
+  for f in /proc/net/tcp /proc/net/tcp6; do
+    [ -r "$f" ] || continue
+    while read -r _ address _ state _; do
+      [ "$state" = "0A" ] && echo "$((16#${address##*:}))"
+    done < <(tail -n +2 "$f")
+  done
+}
 free_port() {
   local taken port
   taken=" $(listening | tr '\n' ' ') $* "
