@@ -71,13 +71,21 @@ internal static class UnderLoad
     /// <summary><c>busy-process N</c>: N threads that spin until the process is killed.</summary>
     public static void Busy(int threads)
     {
-        var spinners = Enumerable.Range(0, threads).Select(_ => new Thread(() =>
+        var spinners = new List<Thread>();
+        for (int i = 0; i < threads; i++)
         {
-            long x = 0;
-            while (true) x = unchecked(x * 6364136223846793005 + 1442695040888963407);
-        }) { IsBackground = false }).ToList();
-        spinners.ForEach(t => t.Start());
+            var spinner = new Thread(Spin);
+            spinner.Start();
+            spinners.Add(spinner);
+        }
+
         spinners.ForEach(t => t.Join());
+    }
+
+    private static void Spin()
+    {
+        long x = 0;
+        while (true) x = unchecked(x * 6364136223846793005 + 1442695040888963407);
     }
 
     private static Process StartCompetitor(string kind)
