@@ -30,6 +30,12 @@ switch (args.FirstOrDefault())
     case "ops-process":
         OpTiming.Run(args.Skip(1).ToArray());
         return;
+    case "under-load":
+        UnderLoad.Run(args.Skip(1).ToArray());
+        return;
+    case "busy-process":
+        UnderLoad.Busy(int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture));
+        return;
     case "vs-pytorch-ops":
         PyTorchComparison.RunOps(args.Skip(1).ToArray());
         return;

@@ -7,16 +7,19 @@ namespace IstaNas.Benchmarks;
 /// <summary>
 /// <c>step-process C L B threads steps warmup like-for-like(0|1)</c>: one process that runs the library's search step
 /// (<see cref="SearchStepHarness"/>) and prints, like the PyTorch reference, one JSON object per measured step and a
-/// final one with the peak RSS and the minor page faults of the process. Driven by <see cref="PyTorchComparison"/>.
+/// final one with the peak RSS and the minor page faults of the process. Driven by <see cref="PyTorchComparison"/> and
+/// <see cref="UnderLoad"/>. <c>threads</c> is a count N, <c>default</c> (TorchSharp's and OpenMP's defaults, nothing set),
+/// <c>passive</c> or <c>passive:N</c> (OMP_WAIT_POLICY=PASSIVE, with N threads), or <c>auto</c> (what the sample CLI chooses
+/// for the machine's load when the user gives no thread option: <see cref="Sample.ThreadChoice"/>).
 /// </summary>
 internal static class StepProcess
 {
     public static void Run(string[] args)
     {
-        int c = int.Parse(args[0]), l = int.Parse(args[1]), b = int.Parse(args[2]), threads = int.Parse(args[3]);
+        int c = int.Parse(args[0]), l = int.Parse(args[1]), b = int.Parse(args[2]);
         int steps = int.Parse(args[4]), warmup = int.Parse(args[5]);
         bool likeForLike = args[6] == "1";
-        set_num_threads(threads);
+        string choice = ChooseThreads(args[3]); // before the first TorchSharp call: the wait policy is read when OpenMP loads
         using var harness = new SearchStepHarness(StepKind.Sparse, c, l, b) { LikeForLike = likeForLike };
         for (int i = 0; i < warmup; i++) harness.Step();
         for (int i = 0; i < steps; i++)
@@ -30,6 +33,28 @@ internal static class StepProcess
             }));
         }
 
-        Console.WriteLine(JsonSerializer.Serialize(new { peakRssMb = ProcessMemory.PeakRssMegabytes(), minorFaults = ProcessMemory.MinorFaults(), threads = get_num_threads() }));
+        Console.WriteLine(JsonSerializer.Serialize(new { peakRssMb = ProcessMemory.PeakRssMegabytes(), minorFaults = ProcessMemory.MinorFaults(), threads = get_num_threads(), choice }));
+    }
+
+    private static string ChooseThreads(string threads)
+    {
+        switch (threads)
+        {
+            case "default":
+                return "default";
+            case "auto":
+                Sample.ThreadChoice chosen = Sample.ThreadChoice.Choose(Sample.MachineLoad.Observe(TimeSpan.FromMilliseconds(200)), null, null);
+                Runtime.TorchThreads.SetOpenMpWaitPolicy(chosen.Policy);
+                if (chosen.Threads > 0) set_num_threads(chosen.Threads);
+                return chosen.Policy == Runtime.OpenMpWaitPolicy.Passive ? "passive" : "default";
+            default:
+                // N, passive or passive:N
+                string[] parts = threads.Split(':');
+                bool passive = parts[0] == "passive";
+                if (passive) Runtime.TorchThreads.SetOpenMpWaitPolicy(Runtime.OpenMpWaitPolicy.Passive);
+                string? count = passive ? parts.ElementAtOrDefault(1) : parts[0];
+                if (count is not null) set_num_threads(int.Parse(count, System.Globalization.CultureInfo.InvariantCulture));
+                return threads;
+        }
     }
 }

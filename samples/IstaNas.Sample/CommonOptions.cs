@@ -1,5 +1,6 @@
 using System.CommandLine;
 using IstaNas.Runtime;
+using Microsoft.Extensions.Logging;
 
 namespace IstaNas.Sample;
 
@@ -16,9 +17,10 @@ internal static class CommonOptions
 
     private static readonly Option<string> WaitPolicy = new("--wait-policy")
     {
-        Description = "OpenMP wait policy of the CPU threads: default (OpenMP's), active (spin; fastest on an idle machine) or passive " +
-                      "(sleep; best when other busy processes share the cores). See docs/benchmarks.md.",
-        DefaultValueFactory = _ => "default",
+        Description = "OpenMP wait policy of the CPU threads: auto (OpenMP's default on an idle machine, passive when other processes keep " +
+                      "the cores busy), default (OpenMP's), active (spin; fastest on an idle machine) or passive (sleep; best when other busy " +
+                      "processes share the cores). See docs/benchmarks.md.",
+        DefaultValueFactory = _ => "auto",
     };
 
     private static readonly Option<long?> SpinCount = new("--spin-count") { Description = "GNU OpenMP spin count before a waiting thread sleeps (GOMP_SPINCOUNT)." };
@@ -34,21 +36,28 @@ internal static class CommonOptions
             command.Options.Add(o);
     }
 
-    /// <summary>Reads and checks the common options; applies the wait policy (it must precede the first TorchSharp call).</summary>
-    public static Values Read(ParseResult p)
+    /// <summary>
+    /// Reads and checks the common options; applies the wait policy (it must precede the first TorchSharp call). With
+    /// <paramref name="fitToLoad"/> and no policy from the user, the policy fits the machine's load (<see cref="ThreadChoice"/>);
+    /// without, it stays OpenMP's default.
+    /// </summary>
+    public static Values Read(ParseResult p, bool fitToLoad = true)
     {
-        OpenMpWaitPolicy policy = p.GetValue(WaitPolicy)!.Trim().ToLowerInvariant() switch
+        string policyText = p.GetValue(WaitPolicy)!.Trim().ToLowerInvariant();
+        OpenMpWaitPolicy? policy = policyText switch
         {
+            "auto" => null,
             "default" => OpenMpWaitPolicy.Default,
             "active" => OpenMpWaitPolicy.Active,
             "passive" => OpenMpWaitPolicy.Passive,
-            string other => throw new ArgumentException($"--wait-policy '{other}' is not known; use default, active or passive."),
+            string other => throw new ArgumentException($"--wait-policy '{other}' is not known; use auto, default, active or passive."),
         };
         long? spin = p.GetValue(SpinCount);
         if (spin < 0) throw new ArgumentException($"--spin-count must be 0 or more, not {spin}.");
-        TorchThreads.SetOpenMpWaitPolicy(policy, spin);
         int threads = p.GetValue(Threads);
         if (threads < 0) throw new ArgumentException($"--threads must be positive (or 0 for the default), not {threads}.");
+        ThreadChoice choice = Choose(p, policy, spin, threads, fitToLoad);
+        TorchThreads.SetOpenMpWaitPolicy(choice.Policy, spin);
         string device = p.GetValue(Device)!;
         if (device.StartsWith("cuda", StringComparison.OrdinalIgnoreCase) && !TorchSharp.torch.cuda.is_available())
             throw new ArgumentException($"--device {device}: CUDA is not available in this process (CPU build of TorchSharp or no GPU).");
@@ -61,19 +70,44 @@ internal static class CommonOptions
             throw new ArgumentException($"--device '{device}' is not a device; use cpu, cuda or cuda:N.", ex);
         }
 
-        return new Values(device, threads, p.GetValue(Quiet), p.GetValue(Json));
+        return new Values(device, choice.Threads, p.GetValue(Quiet), p.GetValue(Json), choice.Reason);
+    }
+
+    /// <summary>
+    /// What the user gave (an option, else the OpenMP environment variable) and, when the user left the wait policy open,
+    /// the policy that fits the load. A policy from the environment is left in place (the returned policy is then Default:
+    /// nothing to set).
+    /// </summary>
+    private static ThreadChoice Choose(ParseResult p, OpenMpWaitPolicy? policy, long? spin, int threads, bool fitToLoad)
+    {
+        (int, string)? userThreads = p.GetResult(Threads) is { Implicit: false } ? (threads, "--threads")
+            : Environment.GetEnvironmentVariable("OMP_NUM_THREADS") is { Length: > 0 } n ? (0, "OMP_NUM_THREADS=" + n) : null;
+        (OpenMpWaitPolicy, string)? userPolicy = policy is OpenMpWaitPolicy given ? (given, "--wait-policy")
+            : spin is not null ? (OpenMpWaitPolicy.Default, $"--spin-count {spin}")
+            : Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") is { Length: > 0 } w ? (OpenMpWaitPolicy.Default, "OMP_WAIT_POLICY=" + w)
+            : Environment.GetEnvironmentVariable("GOMP_SPINCOUNT") is { Length: > 0 } c ? (OpenMpWaitPolicy.Default, "GOMP_SPINCOUNT=" + c)
+            : null;
+        if (!fitToLoad) return new ThreadChoice(userPolicy?.Item1 ?? OpenMpWaitPolicy.Default, userThreads?.Item1 ?? 0, "CPU threads: as given.");
+        MachineLoad? load = userPolicy is not null ? null : MachineLoad.Observe(TimeSpan.FromMilliseconds(200));
+        return ThreadChoice.Choose(load, userThreads, userPolicy);
     }
 
     /// <summary>The checked common options.</summary>
-    public sealed record Values(string Device, int Threads, bool Quiet, bool Json)
+    /// <param name="Device">The --device value.</param>
+    /// <param name="Threads">Intra-op threads to set (0: TorchSharp's choice).</param>
+    /// <param name="Quiet">--quiet.</param>
+    /// <param name="Json">--json.</param>
+    /// <param name="ThreadNote">What was chosen for the CPU threads and why, one line.</param>
+    public sealed record Values(string Device, int Threads, bool Quiet, bool Json, string ThreadNote)
     {
         /// <summary>The torch device.</summary>
         public TorchSharp.torch.Device TorchDevice => new(Device);
 
-        /// <summary>Applies --threads (0 keeps TorchSharp's choice).</summary>
-        public void ApplyThreads()
+        /// <summary>Applies the thread count (0 keeps TorchSharp's choice) and says in the run's log what was chosen and why.</summary>
+        public void ApplyThreads(RunOutput run)
         {
             if (Threads > 0) TorchThreads.SetIntraOpThreads(Threads);
+            run.Loggers.CreateLogger("IstaNas.Sample").LogInformation("{ThreadNote}", ThreadNote);
         }
     }
 }

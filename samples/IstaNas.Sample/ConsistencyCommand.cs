@@ -128,9 +128,9 @@ internal static class ConsistencyCommand
 
         Data.ImageFolderOptions folder = Folder.Read(p, dataSpec);
         var (train, test) = EvaluationData.Load(dataSpec, seed, folder, DataWarnings.Instance.CreateLogger(typeof(Data.ImageDataset).FullName!));
-        common.ApplyThreads();
         string output = p.GetValue(Output) ?? Path.Combine("runs", $"consistency-{DateTime.Now:yyyyMMdd-HHmmss}");
         using var run = RunOutput.Open(output, "consistency.log");
+        common.ApplyThreads(run);
         var console = new QualityConsole(common.Quiet, common.Json);
         bool cancelled = false;
         string checkpoint = given ?? TrainSuperNet(p, strategy, dataSpec, train, run, common, console, cancellationToken, out cancelled);

@@ -169,10 +169,10 @@ internal static class EvaluateCommand
             throw new ArgumentException(
                 $"--protocol imagenet crops {crop} x {crop} from the images, but '{train.Name}' has {train.Height} x {train.Width} images: use --data folder:DIR " +
                 "(read at 256 x 256 by default, or --image-size N) or a smaller --crop-size.");
-        common.ApplyThreads();
         string output = p.GetValue(Output)
             ?? (resume is not null ? Path.GetDirectoryName(Path.GetFullPath(resume))! : Path.Combine("runs", $"evaluate-{DateTime.Now:yyyyMMdd-HHmmss}"));
         using var run = RunOutput.Open(output, "evaluate.log");
+        common.ApplyThreads(run);
         planned.Options.CheckpointDirectory = run.Directory;
         var console = new RunConsole(common.Quiet, common.Json);
         var trainer = new EvaluationTrainer(planned.Genotype!, planned.Options, common.TorchDevice, run.Loggers.CreateLogger("IstaNas.Evaluation"))

@@ -142,11 +142,11 @@ internal static class SearchCommand
         builder.UseDevice(common.Device).Annotate("data", dataSpec).Annotate("dataSeed", dataSeed.ToString(System.Globalization.CultureInfo.InvariantCulture));
         foreach (var (key, value) in Folder.Annotations) builder.Annotate(key, value);
         DataSpec.Apply(builder, dataSpec, dataSeed, folder);
-        common.ApplyThreads();
 
         string output = p.GetValue(Output)
             ?? (resume is not null ? Path.GetDirectoryName(Path.GetFullPath(resume))! : Path.Combine("runs", $"{strategy}-{DateTime.Now:yyyyMMdd-HHmmss}"));
         using var run = RunOutput.Open(output, "search.log");
+        common.ApplyThreads(run);
         void Configure(TrainingOptions o)
         {
             if (Given(Epochs)) o.Epochs = epochs;

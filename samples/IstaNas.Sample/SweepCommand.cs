@@ -112,7 +112,7 @@ internal static class SweepCommand
 
     private static int Run(ParseResult p, CancellationToken cancellationToken)
     {
-        var common = CommonOptions.Read(p);
+        var common = CommonOptions.Read(p, fitToLoad: false); // the tasks fit themselves to the load where they run
         var console = new QualityConsole(common.Quiet, common.Json);
         string runner = p.GetValue(Runner)!.Trim().ToLowerInvariant();
         if (runner is not ("local" or "slurm" or "kubernetes")) throw new ArgumentException($"--runner '{runner}' is not known; use local, slurm or kubernetes.");

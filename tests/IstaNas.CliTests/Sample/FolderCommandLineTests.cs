@@ -44,7 +44,7 @@ public sealed class FolderCommandLineTests : IClassFixture<FolderCommandLineTest
         public void Dispose() => _dir.Dispose();
     }
 
-    private static (int Exit, string Out, string Err) Run(params string[] args) => CommandLineTests.RunWithin(TimeSpan.FromMinutes(3), args);
+    private static (int Exit, string Out, string Err) Run(params string[] args) => CommandLineTests.RunWithin(TimeSpan.FromMinutes(5), args);
 
     [Theory]
     [InlineData("search", "nope", "does not exist")]

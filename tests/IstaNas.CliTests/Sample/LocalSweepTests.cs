@@ -26,7 +26,8 @@ public sealed class LocalSweepTests : IDisposable
     public void TwoSeedsTimesTwoStrategiesRunAsChildProcessesAndARerunSkipsWhatFinished()
     {
         string root = _dir.File("sweep");
-        var (exit, stdout, err) = CommandLineTests.Run(Sweep(root));
+        // Eight child processes, two at a time: a guard against a hang that a loaded machine cannot trip.
+        var (exit, stdout, err) = CommandLineTests.RunWithin(TimeSpan.FromMinutes(10), Sweep(root));
         Assert.True(exit == 0, $"exit {exit}: {err}\n{stdout}");
         List<JsonElement> events = Events(stdout);
         JsonElement[] tasks = [.. events.Where(e => e.GetProperty("event").GetString() == "task")];
@@ -58,7 +59,7 @@ public sealed class LocalSweepTests : IDisposable
         string searchResult = Path.Combine(root, "two-stage", "seed-0", "search", "result.json");
         DateTime written = File.GetLastWriteTimeUtc(searchResult);
         File.Delete(Path.Combine(root, "random", "seed-1", "evaluate", "result.json"));
-        (exit, stdout, err) = CommandLineTests.Run(Sweep(root));
+        (exit, stdout, err) = CommandLineTests.RunWithin(TimeSpan.FromMinutes(10), Sweep(root));
         Assert.True(exit == 0, $"exit {exit}: {err}\n{stdout}");
         tasks = [.. Events(stdout).Where(e => e.GetProperty("event").GetString() == "task")];
         Assert.Equal(7, tasks.Count(t => t.GetProperty("state").GetString() == "skipped"));

@@ -123,9 +123,12 @@ public sealed class WriteFailureTests : IDisposable
     {
         string dir = _dir.File("run");
         Directory.CreateDirectory(dir);
-        string stale = Path.Combine(dir, ".two-stage.ckpt.999999.0123456789abcdef.tmp"); // a process id that is not running
+        // A process id no process can have (Linux's pid_max is at most 2^22); 999999, used before, can be a live process
+        // on a host with a large pid_max, and then its "stale" file is rightly kept.
+        const int gone = int.MaxValue - 1;
+        string stale = Path.Combine(dir, $".two-stage.ckpt.{gone}.0123456789abcdef.tmp");
         File.WriteAllBytes(stale, new byte[100]);
-        string foreign = Path.Combine(dir, ".other.json.999999.0123.tmp");
+        string foreign = Path.Combine(dir, $".other.json.{gone}.0123.tmp");
         File.WriteAllBytes(foreign, new byte[10]);
         TwoStage(dir, epochs: 1);
         Assert.False(File.Exists(stale));
