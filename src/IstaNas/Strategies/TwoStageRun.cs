@@ -16,13 +16,16 @@ internal sealed class TwoStageRun : BilevelRun
     private CompressedSearchSpace _space = null!;
 
     public TwoStageRun(SearchContext context, TwoStageOptions o, ILogger log)
-        : base("two-stage", context, o, o.Architecture, o.TrainPortion, "b", () => [.. context.SearchSpace.Operations], log)
+        : base("two-stage", context, o, o.Architecture, o.TrainPortion, "b", () => [.. context.SearchSpace.Operations], log,
+            clipArchitecture: o.GradClipIncludesLatent, zeroFillWeights: o.StepIdleCandidates)
     {
         UseSearchSpace(_space, _space.LatentParameters);
         log.LogInformation(
-            "Two-stage search on {Dataset} ({Train} images for W, {Valid} for b): C={C} L={L} batch {Batch}, {Steps} steps x {Epochs} epochs, m={M} s={S}",
+            "Two-stage search on {Dataset} ({Train} images for W, {Valid} for b): C={C} L={L} batch {Batch}, {Steps} steps x {Epochs} epochs, m={M} s={S}, " +
+            "grad clip {Clip} over {ClipOver}, idle candidates {Idle}",
             context.Train.Name, TrainImages, ValidImages, o.Channels, o.Layers, o.BatchSize, StepsPerEpoch, o.Epochs,
-            context.SearchSpace.ProjectionDims, context.SearchSpace.Sparsity);
+            context.SearchSpace.ProjectionDims, context.SearchSpace.Sparsity, o.GradClip, o.GradClipIncludesLatent ? "W and b" : "W",
+            o.StepIdleCandidates ? "stepped" : "frozen");
     }
 
     protected override string ArchitectureOptimizerSection => "b-optimizer";
