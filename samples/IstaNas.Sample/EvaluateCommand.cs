@@ -23,6 +23,13 @@ internal static class EvaluateCommand
                       "--genotype ista_imagenet, cifar otherwise.",
     };
 
+    private static readonly Option<string?> Preset = new("--preset")
+    {
+        Description = "paper: the network and epoch sizes the authors published instead of the CPU-sized defaults: cifar, their main_evaluation.sh " +
+                      "(tools/evaluation.py --auxiliary --cutout: C=36 L=20, 600 epochs, batch 96, DARTS' train.py protocol); imagenet, tools/evaluation_imagenet.py " +
+                      "(C=48 L=14, 250 epochs, batch 1024). Options given explicitly override it.",
+    };
+
     private static readonly Option<int?> CropSize = new("--crop-size")
     {
         Description = "With --protocol imagenet: side of the crops the network sees (default 224; --image-size, default 256 then, must be at least as large).",
@@ -81,7 +88,7 @@ internal static class EvaluateCommand
             $"and plots. The defaults are sized for a 2-core CPU; the paper's settings are {PaperSettings}.");
         foreach (Option o in new Option[]
                  {
-                     GenotypeOption, DataOption, Protocol, CropSize, Epochs, BatchSize, Channels, Layers, LearningRate, NoAuxiliary, Cutout, DropPath, OneStageBatchNorm,
+                     GenotypeOption, DataOption, Protocol, Preset, CropSize, Epochs, BatchSize, Channels, Layers, LearningRate, NoAuxiliary, Cutout, DropPath, OneStageBatchNorm,
                      StepsPerEpoch, TestSteps, Seed, Output, Resume,
                  })
             command.Options.Add(o);
@@ -110,6 +117,14 @@ internal static class EvaluateCommand
             throw new ArgumentException($"--protocol must be cifar or imagenet, not '{p.GetValue(Protocol)}'.");
         if (resume is not null && protocolName is not null)
             throw new ArgumentException("--protocol and --resume exclude each other: the checkpoint holds its protocol.");
+        string? presetName = p.GetValue(Preset)?.Trim().ToLowerInvariant();
+        if (presetName is not (null or SearchPreset.Paper))
+            throw new ArgumentException($"--preset '{p.GetValue(Preset)}' is not known; use {SearchPreset.Paper}.");
+        if (presetName is not null && resume is not null)
+            throw new ArgumentException("--preset and --resume exclude each other: the checkpoint holds its settings.");
+        bool paper = presetName is not null;
+        // With the preset the sizes of EvaluationOptions.Cifar10() / ImageNet() stand unless given; without, the CLI's small defaults apply.
+        bool Sized(Option option) => paper ? explicitlyGiven(option) : Given(option);
         string? genotypeName = p.GetValue(GenotypeOption);
         bool imageNet = protocolName == "imagenet" || (protocolName is null && genotypeName is not null && Genotype.TryGetKnown(genotypeName, out Genotype? g) &&
                                                         g == Genotype.IstaImageNet);
@@ -119,10 +134,10 @@ internal static class EvaluateCommand
         {
             // The ImageNet preset has its own learning rate, cutout and drop path: the CIFAR defaults of those options apply to cifar only.
             bool cifarDefaults = o.Layout == NetworkLayout.Cifar;
-            if (Given(Epochs)) o.Epochs = p.GetValue(Epochs);
-            if (Given(BatchSize)) o.BatchSize = p.GetValue(BatchSize);
-            if (Given(Channels)) o.Channels = p.GetValue(Channels);
-            if (Given(Layers)) o.Layers = p.GetValue(Layers);
+            if (Sized(Epochs)) o.Epochs = p.GetValue(Epochs);
+            if (Sized(BatchSize)) o.BatchSize = p.GetValue(BatchSize);
+            if (Sized(Channels)) o.Channels = p.GetValue(Channels);
+            if (Sized(Layers)) o.Layers = p.GetValue(Layers);
             if (cifarDefaults ? Given(LearningRate) : explicitlyGiven(LearningRate)) o.LearningRate = p.GetValue(LearningRate);
             if (Given(NoAuxiliary)) o.Auxiliary = !p.GetValue(NoAuxiliary);
             if (cifarDefaults ? Given(Cutout) : explicitlyGiven(Cutout))
@@ -155,7 +170,7 @@ internal static class EvaluateCommand
         {
             string genotype = genotypeName
                 ?? throw new ArgumentException($"--genotype is required (a genotype JSON file or one of {string.Join(", ", Genotype.KnownNames)}), unless --resume is given.");
-            EvaluationOptions options = imageNet ? EvaluationOptions.ImageNet() : new EvaluationOptions();
+            EvaluationOptions options = imageNet ? EvaluationOptions.ImageNet() : EvaluationOptions.Cifar10();
             Configure(options);
             planned = new EvaluationTrainer(LoadGenotype(genotype), options);
         }
@@ -183,9 +198,15 @@ internal static class EvaluateCommand
         EvaluationOptions o = trainer.Options;
         console.Header($"evaluate on {train.Name} ({train.Count} training, {test.Count} test images, {train.ClassCount} classes): " +
                        $"C={o.Channels} L={o.Layers} batch {o.BatchSize}, {o.Epochs} epochs; output: {run.Directory}");
+        string sizes = paper ? "the paper's sizes (--preset paper)" : "small settings for a CPU, the paper's are " + (imageNetRun ? ImageNetPaperSettings : PaperSettings);
         console.Line(imageNetRun
-            ? $"ImageNet protocol (DARTS' ImageNet network, crops of {o.CropSize ?? train.Height}); small settings for a CPU, the paper's are {ImageNetPaperSettings}."
-            : $"Small settings for a CPU; the paper's are {PaperSettings}.");
+            ? $"ImageNet protocol (DARTS' ImageNet network, crops of {o.CropSize ?? train.Height}); {sizes}."
+            : $"CIFAR protocol; {sizes}.");
+        console.Line($"settings: C={o.Channels} L={o.Layers} batch {o.BatchSize}, {o.Epochs} epochs, SGD lr {o.LearningRate.ToString(System.Globalization.CultureInfo.InvariantCulture)} " +
+                     $"({o.Schedule.ToString().ToLowerInvariant()}{(o.WarmupEpochs > 0 ? $", {o.WarmupEpochs} warm-up epochs" : "")}), " +
+                     $"auxiliary {(o.Auxiliary ? o.AuxiliaryWeight.ToString(System.Globalization.CultureInfo.InvariantCulture) : "off")}, " +
+                     $"cutout {(o.Cutout ? o.CutoutLength.ToString(System.Globalization.CultureInfo.InvariantCulture) : "off")}, " +
+                     $"drop path {o.DropPathProbability.ToString(System.Globalization.CultureInfo.InvariantCulture)}, seed {o.Seed}");
         console.Line(trainer.Genotype.ToString());
 
         using TensorBoardProgress? tensorBoard = TensorBoardOption.Open(p, run.Loggers);
