@@ -8,7 +8,7 @@ namespace IstaNas.Strategies;
 /// Two-stage ISTA-NAS (docs/concepts.md, "Two-stage search"). The defaults are the argparse defaults of the authors'
 /// <c>tools/train_search.py</c> (lines 19-42): proxy network of 8 cells and 16 channels, batch 64, SGD lr 0.025 to 0.001,
 /// 50 epochs, half of the training set for W and half for b, Adam lr 3e-4 on b. The command the authors published (their
-/// README and <c>main_search.sh</c>) changes three of them: <see cref="Paper"/>.
+/// README and <c>main_search.sh</c>) changes three of them (batch 256, lr 0.1, lr 6e-4 on b): <c>TwoStageOptions.Paper()</c>.
 /// </summary>
 public sealed class TwoStageOptions : TrainingOptions, IArchitectureOptimized
 {
