@@ -13,6 +13,10 @@ internal static class EvaluateCommand
 {
     private const string PaperSettings = "--channels 36 --layers 20 --epochs 600 --batch-size 96 (cutout 16, drop path 0.2, auxiliary 0.4)";
 
+    private const string CifarCommand = "iboing/ISTA-NAS main_evaluation.sh: python ./tools/evaluation.py --auxiliary --cutout --arch $1 (DARTS' cnn/train.py protocol)";
+
+    private const string ImageNetCommand = "iboing/ISTA-NAS tools/evaluation_imagenet.py (its argparse defaults, after PC-DARTS)";
+
     private const string ImageNetPaperSettings =
         "--channels 48 --layers 14 --epochs 250 --batch-size 1024 (lr 0.5 linear with 5 warm-up epochs, label smoothing 0.1, auxiliary 0.4, 224 crops of 256 images)";
 
@@ -29,6 +33,8 @@ internal static class EvaluateCommand
                       "(tools/evaluation.py --auxiliary --cutout: C=36 L=20, 600 epochs, batch 96, DARTS' train.py protocol); imagenet, tools/evaluation_imagenet.py " +
                       "(C=48 L=14, 250 epochs, batch 1024). Options given explicitly override it.",
     };
+
+    private static readonly Option<bool> DryRun = new("--dry-run") { Description = "Print the effective settings and exit without training or writing anything." };
 
     private static readonly Option<int?> CropSize = new("--crop-size")
     {
@@ -88,7 +94,7 @@ internal static class EvaluateCommand
             $"and plots. The defaults are sized for a 2-core CPU; the paper's settings are {PaperSettings}.");
         foreach (Option o in new Option[]
                  {
-                     GenotypeOption, DataOption, Protocol, Preset, CropSize, Epochs, BatchSize, Channels, Layers, LearningRate, NoAuxiliary, Cutout, DropPath, OneStageBatchNorm,
+                     GenotypeOption, DataOption, Protocol, Preset, DryRun, CropSize, Epochs, BatchSize, Channels, Layers, LearningRate, NoAuxiliary, Cutout, DropPath, OneStageBatchNorm,
                      StepsPerEpoch, TestSteps, Seed, Output, Resume,
                  })
             command.Options.Add(o);
@@ -176,6 +182,13 @@ internal static class EvaluateCommand
         }
 
         bool imageNetRun = planned.Options.Layout == NetworkLayout.ImageNet;
+        if (p.GetValue(DryRun))
+        {
+            if (paper) Console.WriteLine($"preset {presetName}: {(imageNetRun ? ImageNetCommand : CifarCommand)}");
+            Console.WriteLine(Settings(planned.Options));
+            return 0;
+        }
+
         // The ImageNet protocol reads images as torchvision's Resize(256) + CenterCrop(256) and crops 224 from them.
         Data.ImageFolderOptions folder = Folder.Read(p, dataSpec, stored, imageNetRun ? (256, true) : null);
         var (train, test) = EvaluationData.Load(dataSpec, unchecked((int)planned.Options.Seed), folder,
@@ -202,11 +215,8 @@ internal static class EvaluateCommand
         console.Line(imageNetRun
             ? $"ImageNet protocol (DARTS' ImageNet network, crops of {o.CropSize ?? train.Height}); {sizes}."
             : $"CIFAR protocol; {sizes}.");
-        console.Line($"settings: C={o.Channels} L={o.Layers} batch {o.BatchSize}, {o.Epochs} epochs, SGD lr {o.LearningRate.ToString(System.Globalization.CultureInfo.InvariantCulture)} " +
-                     $"({o.Schedule.ToString().ToLowerInvariant()}{(o.WarmupEpochs > 0 ? $", {o.WarmupEpochs} warm-up epochs" : "")}), " +
-                     $"auxiliary {(o.Auxiliary ? o.AuxiliaryWeight.ToString(System.Globalization.CultureInfo.InvariantCulture) : "off")}, " +
-                     $"cutout {(o.Cutout ? o.CutoutLength.ToString(System.Globalization.CultureInfo.InvariantCulture) : "off")}, " +
-                     $"drop path {o.DropPathProbability.ToString(System.Globalization.CultureInfo.InvariantCulture)}, seed {o.Seed}");
+        if (paper) console.Line($"preset {presetName}: {(imageNetRun ? ImageNetCommand : CifarCommand)}");
+        console.Line(Settings(o));
         console.Line(trainer.Genotype.ToString());
 
         using TensorBoardProgress? tensorBoard = TensorBoardOption.Open(p, run.Loggers);
@@ -222,6 +232,17 @@ internal static class EvaluateCommand
         files.Add(run.LogPath);
         console.EvaluationSummary(result, files, [.. saved.Failed, .. pictures.Failed]);
         return result.Cancelled ? 130 : saved.AllWritten && pictures.AllWritten ? 0 : 1;
+    }
+
+    /// <summary>The effective settings of an evaluation in one line.</summary>
+    private static string Settings(EvaluationOptions o)
+    {
+        static string N(double value) => value.ToString("0.##########", System.Globalization.CultureInfo.InvariantCulture);
+        return $"settings: {o.Layout.ToString().ToLowerInvariant()} network C={o.Channels} L={o.Layers} batch {o.BatchSize}, {o.Epochs} epochs; SGD lr {N(o.LearningRate)} " +
+               $"{o.Schedule.ToString().ToLowerInvariant()}{(o.Schedule == LearningRateSchedule.Cosine ? $" to {N(o.LearningRateMin)}" : "")}" +
+               $"{(o.WarmupEpochs > 0 ? $" after {o.WarmupEpochs} warm-up epochs" : "")}, momentum {N(o.Momentum)}, weight decay {N(o.WeightDecay)}, grad clip {N(o.GradClip)}; " +
+               $"auxiliary {(o.Auxiliary ? N(o.AuxiliaryWeight) : "off")}, cutout {(o.Cutout ? N(o.CutoutLength) : "off")}, drop path {N(o.DropPathProbability)}, " +
+               $"label smoothing {N(o.LabelSmoothing)}; BN after pools and skips {(o.BatchNormAfterParameterFree ? "on" : "off")}; seed {o.Seed}";
     }
 
     private static Genotype LoadGenotype(string value)

@@ -85,5 +85,5 @@ internal static class SearchPreset
         return string.Join("; ", parts);
     }
 
-    private static string N(double value) => value.ToString(CultureInfo.InvariantCulture);
+    private static string N(double value) => value.ToString("0.##########", CultureInfo.InvariantCulture);
 }

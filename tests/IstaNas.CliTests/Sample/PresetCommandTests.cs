@@ -49,6 +49,30 @@ public class PresetCommandTests
         Assert.StartsWith("settings: two-stage: C=8 L=5 batch 32; 10 epochs; W: SGD lr 0.025", Lines(output).Single());
     }
 
+    [Fact]
+    public void EvaluatePaperIsTheAuthorsCifarAndImageNetEvaluation()
+    {
+        var (exit, output, err) = CommandLineTests.Run("evaluate", "--genotype", "ista_twostage", "--preset", "paper", "--dry-run");
+        Assert.True(exit == 0, err);
+        Assert.Equal(
+        [
+            "preset paper: iboing/ISTA-NAS main_evaluation.sh: python ./tools/evaluation.py --auxiliary --cutout --arch $1 (DARTS' cnn/train.py protocol)",
+            "settings: cifar network C=36 L=20 batch 96, 600 epochs; SGD lr 0.025 cosine to 0, momentum 0.9, weight decay 0.0003, grad clip 5; " +
+            "auxiliary 0.4, cutout 16, drop path 0.2, label smoothing 0; BN after pools and skips off; seed 0",
+        ], Lines(output));
+
+        (exit, output, err) = CommandLineTests.Run("evaluate", "--genotype", "ista_imagenet", "--preset", "paper", "--dry-run");
+        Assert.True(exit == 0, err);
+        Assert.Equal(
+            "settings: imagenet network C=48 L=14 batch 1024, 250 epochs; SGD lr 0.5 linear after 5 warm-up epochs, momentum 0.9, weight decay 0.00003, " +
+            "grad clip 5; auxiliary 0.4, cutout off, drop path 0, label smoothing 0.1; BN after pools and skips off; seed 0",
+            Lines(output)[^1]);
+
+        (exit, output, err) = CommandLineTests.Run("evaluate", "--genotype", "ista_twostage", "--dry-run");
+        Assert.True(exit == 0, err);
+        Assert.StartsWith("settings: cifar network C=8 L=5 batch 32, 5 epochs;", Lines(output).Single());
+    }
+
     [Theory]
     [InlineData("the authors published no darts search", "--strategy", "darts", "--preset", "paper")]
     [InlineData("the authors published no random search", "--strategy", "random", "--preset", "paper")]
