@@ -2,7 +2,6 @@ using IstaNas.Architecture;
 using IstaNas.Data;
 using IstaNas.Networks;
 using IstaNas.Strategies;
-using IstaNas.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
