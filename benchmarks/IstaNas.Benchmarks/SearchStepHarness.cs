@@ -100,11 +100,11 @@ public sealed class SearchStepHarness : IDisposable
         _wOptimizer.step();
     }
 
-    /// <summary>One architecture step and one W-step, as the strategies run them.</summary>
+    /// <summary>One architecture step and one W-step, as the two-stage strategy runs them at its defaults (b in the clip, W's gradients zero-filled).</summary>
     public void Step()
     {
         using var scope = NewDisposeScope();
-        BilevelStep.Run(_net, () => _net.SetArchitecture(_source), _architecture, _aOptimizer, _weights, _wOptimizer, 5.0,
+        BilevelStep.Run(_net, () => _net.SetArchitecture(_source), _architecture, _aOptimizer, _weights, _wOptimizer, 5.0, clipArchitecture: true, zeroFillWeights: true,
             _valid, _train, _validMetrics, _trainMetrics, freezeWeights: !LikeForLike);
     }
 

@@ -196,7 +196,8 @@ def main():
         w_opt.zero_grad()
         loss = F.cross_entropy(net(train_x, space.architecture("normal"), space.architecture("reduce")), train_y)
         loss.backward()
-        nn.utils.clip_grad_norm_(weights, 5.0)
+        # as the authors' inner_trainer.py: the norm over model.parameters(), b included (its gradient: both steps')
+        nn.utils.clip_grad_norm_(weights + list(space.parameters()), 5.0)
         w_opt.step()
         return loss.item()
 

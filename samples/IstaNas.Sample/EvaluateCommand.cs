@@ -13,6 +13,10 @@ internal static class EvaluateCommand
 {
     private const string PaperSettings = "--channels 36 --layers 20 --epochs 600 --batch-size 96 (cutout 16, drop path 0.2, auxiliary 0.4)";
 
+    private const string CifarCommand = "iboing/ISTA-NAS main_evaluation.sh: python ./tools/evaluation.py --auxiliary --cutout --arch $1 (DARTS' cnn/train.py protocol)";
+
+    private const string ImageNetCommand = "iboing/ISTA-NAS tools/evaluation_imagenet.py (its argparse defaults, after PC-DARTS)";
+
     private const string ImageNetPaperSettings =
         "--channels 48 --layers 14 --epochs 250 --batch-size 1024 (lr 0.5 linear with 5 warm-up epochs, label smoothing 0.1, auxiliary 0.4, 224 crops of 256 images)";
 
@@ -22,6 +26,15 @@ internal static class EvaluateCommand
                       "with warm-up, label smoothing 0.1, random resized 224 crops with colour jitter, images read at 256 x 256). Default: imagenet for " +
                       "--genotype ista_imagenet, cifar otherwise.",
     };
+
+    private static readonly Option<string?> Preset = new("--preset")
+    {
+        Description = "paper: the network and epoch sizes the authors published instead of the CPU-sized defaults: cifar, their main_evaluation.sh " +
+                      "(tools/evaluation.py --auxiliary --cutout: C=36 L=20, 600 epochs, batch 96, DARTS' train.py protocol); imagenet, tools/evaluation_imagenet.py " +
+                      "(C=48 L=14, 250 epochs, batch 1024). Options given explicitly override it.",
+    };
+
+    private static readonly Option<bool> DryRun = new("--dry-run") { Description = "Print the effective settings and exit without training or writing anything." };
 
     private static readonly Option<int?> CropSize = new("--crop-size")
     {
@@ -81,7 +94,7 @@ internal static class EvaluateCommand
             $"and plots. The defaults are sized for a 2-core CPU; the paper's settings are {PaperSettings}.");
         foreach (Option o in new Option[]
                  {
-                     GenotypeOption, DataOption, Protocol, CropSize, Epochs, BatchSize, Channels, Layers, LearningRate, NoAuxiliary, Cutout, DropPath, OneStageBatchNorm,
+                     GenotypeOption, DataOption, Protocol, Preset, DryRun, CropSize, Epochs, BatchSize, Channels, Layers, LearningRate, NoAuxiliary, Cutout, DropPath, OneStageBatchNorm,
                      StepsPerEpoch, TestSteps, Seed, Output, Resume,
                  })
             command.Options.Add(o);
@@ -110,6 +123,14 @@ internal static class EvaluateCommand
             throw new ArgumentException($"--protocol must be cifar or imagenet, not '{p.GetValue(Protocol)}'.");
         if (resume is not null && protocolName is not null)
             throw new ArgumentException("--protocol and --resume exclude each other: the checkpoint holds its protocol.");
+        string? presetName = p.GetValue(Preset)?.Trim().ToLowerInvariant();
+        if (presetName is not (null or SearchPreset.Paper))
+            throw new ArgumentException($"--preset '{p.GetValue(Preset)}' is not known; use {SearchPreset.Paper}.");
+        if (presetName is not null && resume is not null)
+            throw new ArgumentException("--preset and --resume exclude each other: the checkpoint holds its settings.");
+        bool paper = presetName is not null;
+        // With the preset the sizes of EvaluationOptions.Cifar10() / ImageNet() stand unless given; without, the CLI's small defaults apply.
+        bool Sized(Option option) => paper ? explicitlyGiven(option) : Given(option);
         string? genotypeName = p.GetValue(GenotypeOption);
         bool imageNet = protocolName == "imagenet" || (protocolName is null && genotypeName is not null && Genotype.TryGetKnown(genotypeName, out Genotype? g) &&
                                                         g == Genotype.IstaImageNet);
@@ -119,10 +140,10 @@ internal static class EvaluateCommand
         {
             // The ImageNet preset has its own learning rate, cutout and drop path: the CIFAR defaults of those options apply to cifar only.
             bool cifarDefaults = o.Layout == NetworkLayout.Cifar;
-            if (Given(Epochs)) o.Epochs = p.GetValue(Epochs);
-            if (Given(BatchSize)) o.BatchSize = p.GetValue(BatchSize);
-            if (Given(Channels)) o.Channels = p.GetValue(Channels);
-            if (Given(Layers)) o.Layers = p.GetValue(Layers);
+            if (Sized(Epochs)) o.Epochs = p.GetValue(Epochs);
+            if (Sized(BatchSize)) o.BatchSize = p.GetValue(BatchSize);
+            if (Sized(Channels)) o.Channels = p.GetValue(Channels);
+            if (Sized(Layers)) o.Layers = p.GetValue(Layers);
             if (cifarDefaults ? Given(LearningRate) : explicitlyGiven(LearningRate)) o.LearningRate = p.GetValue(LearningRate);
             if (Given(NoAuxiliary)) o.Auxiliary = !p.GetValue(NoAuxiliary);
             if (cifarDefaults ? Given(Cutout) : explicitlyGiven(Cutout))
@@ -155,12 +176,19 @@ internal static class EvaluateCommand
         {
             string genotype = genotypeName
                 ?? throw new ArgumentException($"--genotype is required (a genotype JSON file or one of {string.Join(", ", Genotype.KnownNames)}), unless --resume is given.");
-            EvaluationOptions options = imageNet ? EvaluationOptions.ImageNet() : new EvaluationOptions();
+            EvaluationOptions options = imageNet ? EvaluationOptions.ImageNet() : EvaluationOptions.Cifar10();
             Configure(options);
             planned = new EvaluationTrainer(LoadGenotype(genotype), options);
         }
 
         bool imageNetRun = planned.Options.Layout == NetworkLayout.ImageNet;
+        if (p.GetValue(DryRun))
+        {
+            if (paper) Console.WriteLine($"preset {presetName}: {(imageNetRun ? ImageNetCommand : CifarCommand)}");
+            Console.WriteLine(Settings(planned.Options));
+            return 0;
+        }
+
         // The ImageNet protocol reads images as torchvision's Resize(256) + CenterCrop(256) and crops 224 from them.
         Data.ImageFolderOptions folder = Folder.Read(p, dataSpec, stored, imageNetRun ? (256, true) : null);
         var (train, test) = EvaluationData.Load(dataSpec, unchecked((int)planned.Options.Seed), folder,
@@ -183,9 +211,12 @@ internal static class EvaluateCommand
         EvaluationOptions o = trainer.Options;
         console.Header($"evaluate on {train.Name} ({train.Count} training, {test.Count} test images, {train.ClassCount} classes): " +
                        $"C={o.Channels} L={o.Layers} batch {o.BatchSize}, {o.Epochs} epochs; output: {run.Directory}");
+        string sizes = paper ? "the paper's sizes (--preset paper)" : "small settings for a CPU, the paper's are " + (imageNetRun ? ImageNetPaperSettings : PaperSettings);
         console.Line(imageNetRun
-            ? $"ImageNet protocol (DARTS' ImageNet network, crops of {o.CropSize ?? train.Height}); small settings for a CPU, the paper's are {ImageNetPaperSettings}."
-            : $"Small settings for a CPU; the paper's are {PaperSettings}.");
+            ? $"ImageNet protocol (DARTS' ImageNet network, crops of {o.CropSize ?? train.Height}); {sizes}."
+            : $"CIFAR protocol; {sizes}.");
+        if (paper) console.Line($"preset {presetName}: {(imageNetRun ? ImageNetCommand : CifarCommand)}");
+        console.Line(Settings(o));
         console.Line(trainer.Genotype!.ToString());
 
         using TensorBoardProgress? tensorBoard = TensorBoardOption.Open(p, run.Loggers);
@@ -201,6 +232,17 @@ internal static class EvaluateCommand
         files.Add(run.LogPath);
         console.EvaluationSummary(result, files, [.. saved.Failed, .. pictures.Failed]);
         return result.Cancelled ? 130 : saved.AllWritten && pictures.AllWritten ? 0 : 1;
+    }
+
+    /// <summary>The effective settings of an evaluation in one line.</summary>
+    private static string Settings(EvaluationOptions o)
+    {
+        static string N(double value) => value.ToString("0.##########", System.Globalization.CultureInfo.InvariantCulture);
+        return $"settings: {o.Layout.ToString().ToLowerInvariant()} network C={o.Channels} L={o.Layers} batch {o.BatchSize}, {o.Epochs} epochs; SGD lr {N(o.LearningRate)} " +
+               $"{o.Schedule.ToString().ToLowerInvariant()}{(o.Schedule == LearningRateSchedule.Cosine ? $" to {N(o.LearningRateMin)}" : "")}" +
+               $"{(o.WarmupEpochs > 0 ? $" after {o.WarmupEpochs} warm-up epochs" : "")}, momentum {N(o.Momentum)}, weight decay {N(o.WeightDecay)}, grad clip {N(o.GradClip)}; " +
+               $"auxiliary {(o.Auxiliary ? N(o.AuxiliaryWeight) : "off")}, cutout {(o.Cutout ? N(o.CutoutLength) : "off")}, drop path {N(o.DropPathProbability)}, " +
+               $"label smoothing {N(o.LabelSmoothing)}; BN after pools and skips {(o.BatchNormAfterParameterFree ? "on" : "off")}; seed {o.Seed}";
     }
 
     private static Genotype LoadGenotype(string value)

@@ -25,16 +25,16 @@ internal static class SearchCommand
 
     private static readonly Option<int> Epochs = new("--epochs", "-e")
     {
-        Description = "Search epochs (the paper: 50 two-stage; one-stage: training epochs after the search). Default 10, sized for a 2-core CPU. " +
+        Description = "Search epochs (the paper: 50 two-stage; one-stage: 600 training epochs after the search). Default 10, sized for a 2-core CPU (--preset paper: the paper's). " +
                       "With --resume, a larger value extends the run (the cosine schedule is recomputed for the new total).",
         DefaultValueFactory = _ => 10,
     };
 
-    private static readonly Option<int> BatchSize = new("--batch-size", "-b") { Description = "Minibatch size (the paper: 64).", DefaultValueFactory = _ => 32 };
+    private static readonly Option<int> BatchSize = new("--batch-size", "-b") { Description = "Minibatch size (the authors' script default: 64; their published commands: 256 two-stage, 96 one-stage).", DefaultValueFactory = _ => 32 };
 
-    private static readonly Option<int> Channels = new("--channels", "-C") { Description = "Initial channels C (the paper: 16).", DefaultValueFactory = _ => 8 };
+    private static readonly Option<int> Channels = new("--channels", "-C") { Description = "Initial channels C (the paper: 16 two-stage, 36 one-stage).", DefaultValueFactory = _ => 8 };
 
-    private static readonly Option<int> Layers = new("--layers", "-L") { Description = "Cells L, at least 3 (the paper: 8).", DefaultValueFactory = _ => 5 };
+    private static readonly Option<int> Layers = new("--layers", "-L") { Description = "Cells L, at least 3 (the paper: 8 two-stage, 20 one-stage).", DefaultValueFactory = _ => 5 };
 
     private static readonly Option<int?> StepsPerEpoch = new("--steps-per-epoch") { Description = "Cap on minibatches per epoch (default: the whole split)." };
 
@@ -58,6 +58,15 @@ internal static class SearchCommand
 
     private static readonly Option<int> Seed = new("--seed") { Description = "Seed of A, b, weights, data and augmentation.", DefaultValueFactory = _ => 0 };
 
+    private static readonly Option<string?> Preset = new("--preset")
+    {
+        Description = "paper: start from the command the authors published for the strategy and their script's seed (two-stage: train_search.py --batch_size 256 " +
+                      "--learning_rate 0.1 --arch_learning_rate 6e-4, C=16 L=8, 50 epochs, seed 2; one-stage: train_search_single.py --cutout --auxiliary, C=36 L=20, " +
+                      "batch 96, 600 epochs, seed 5); options given explicitly override it. Without it the settings are sized for a 2-core CPU.",
+    };
+
+    private static readonly Option<bool> DryRun = new("--dry-run") { Description = "Print the effective settings and exit without searching or writing anything." };
+
     private static readonly Option<string?> Output = new("--output", "-o") { Description = "Output directory (default runs/<strategy>-<time>; with --resume, the checkpoint's folder)." };
 
     private static readonly FolderOptions Folder = new();
@@ -78,7 +87,7 @@ internal static class SearchCommand
         foreach (Option o in new Option[]
                  {
                      Strategy, DataOption, Epochs, BatchSize, Channels, Layers, StepsPerEpoch, ProjectionDims, Sparsity, Matrix, Cutout, MaxSearchEpochs,
-                     Seed, Output, Resume,
+                     Seed, Preset, DryRun, Output, Resume,
                  })
             command.Options.Add(o);
         foreach (Option o in Folder.All.Concat(Random.All))
@@ -122,6 +131,16 @@ internal static class SearchCommand
         }
 
         Random.Check(p, strategy);
+        bool explicitlyGiven(Option option) => p.GetResult(option) is { Implicit: false };
+        string? presetName = p.GetValue(Preset)?.Trim().ToLowerInvariant();
+        if (presetName is not (null or SearchPreset.Paper))
+            throw new ArgumentException($"--preset '{p.GetValue(Preset)}' is not known; use {SearchPreset.Paper}.");
+        if (presetName is not null && resume is not null)
+            throw new ArgumentException("--preset and --resume exclude each other: the checkpoint holds its settings.");
+        (string Command, int Seed)? published = presetName is null ? null : SearchPreset.Published(strategy);
+        // With a preset, only what is given explicitly overrides it; without, the CLI's small defaults apply.
+        bool Set(Option option) => published is null ? Given(option) : explicitlyGiven(option);
+        if (published is { } paper && !explicitlyGiven(Seed)) dataSeed = paper.Seed;
 
         int epochs = p.GetValue(Epochs);
         if (Given(Epochs) && epochs <= 0) throw new ArgumentException($"--epochs must be positive, not {epochs}.");
@@ -131,7 +150,8 @@ internal static class SearchCommand
             "gaussian" => MeasurementMatrixKind.Gaussian,
             string other => throw new ArgumentException($"--matrix '{other}' is not known; use uniform or gaussian."),
         };
-        if (Given(Seed)) builder.UseSeed(p.GetValue(Seed));
+        if (published is { } recipe && !explicitlyGiven(Seed)) builder.UseSeed(recipe.Seed);
+        else if (Given(Seed)) builder.UseSeed(p.GetValue(Seed));
         builder.ConfigureSearchSpace(s =>
         {
             if (Given(ProjectionDims)) s.ProjectionDims = p.GetValue(ProjectionDims);
@@ -143,19 +163,17 @@ internal static class SearchCommand
         foreach (var (key, value) in Folder.Annotations) builder.Annotate(key, value);
         DataSpec.Apply(builder, dataSpec, dataSeed, folder);
 
-        string output = p.GetValue(Output)
-            ?? (resume is not null ? Path.GetDirectoryName(Path.GetFullPath(resume))! : Path.Combine("runs", $"{strategy}-{DateTime.Now:yyyyMMdd-HHmmss}"));
-        using var run = RunOutput.Open(output, "search.log");
-        common.ApplyThreads(run);
+        TrainingOptions effective = null!;
         void Configure(TrainingOptions o)
         {
-            if (Given(Epochs)) o.Epochs = epochs;
-            if (Given(BatchSize)) o.BatchSize = p.GetValue(BatchSize);
-            if (Given(Channels)) o.Channels = p.GetValue(Channels);
-            if (Given(Layers)) o.Layers = p.GetValue(Layers);
-            if (Given(StepsPerEpoch)) o.MaxStepsPerEpoch = p.GetValue(StepsPerEpoch);
-            if (Given(Cutout)) o.Cutout = p.GetValue(Cutout);
-            o.CheckpointDirectory = run.Directory;
+            if (published is not null) SearchPreset.Apply(o);
+            if (Set(Epochs)) o.Epochs = epochs;
+            if (Set(BatchSize)) o.BatchSize = p.GetValue(BatchSize);
+            if (Set(Channels)) o.Channels = p.GetValue(Channels);
+            if (Set(Layers)) o.Layers = p.GetValue(Layers);
+            if (Set(StepsPerEpoch)) o.MaxStepsPerEpoch = p.GetValue(StepsPerEpoch);
+            if (Set(Cutout)) o.Cutout = p.GetValue(Cutout);
+            effective = o; // the builder's own options object: what the run will use
         }
 
         switch (strategy)
@@ -179,6 +197,20 @@ internal static class SearchCommand
             default: builder.UseDarts(Configure); break;
         }
 
+        if (p.GetValue(DryRun))
+        {
+            Search planned = builder.Build(); // validates every option and the data
+            if (published is { } dry) Console.WriteLine($"preset {presetName}: {dry.Command}");
+            Console.WriteLine("settings: " + SearchPreset.Describe(strategy, effective, planned.SearchSpace, planned.Seed));
+            return 0;
+        }
+
+        string output = p.GetValue(Output)
+            ?? (resume is not null ? Path.GetDirectoryName(Path.GetFullPath(resume))! : Path.Combine("runs", $"{strategy}-{DateTime.Now:yyyyMMdd-HHmmss}"));
+        using var run = RunOutput.Open(output, "search.log");
+        common.ApplyThreads(run);
+        effective.CheckpointDirectory = run.Directory;
+
         var console = new RunConsole(common.Quiet, common.Json);
         TensorBoardProgress? tensorBoard = null;
         builder.UseLogging(run.Loggers)
@@ -188,6 +220,8 @@ internal static class SearchCommand
         using TensorBoardProgress? opened = tensorBoard = TensorBoardOption.Open(p, run.Loggers); // after Build: bad settings start no event file
         console.Header($"{search.StrategyName} search on {search.TrainingSet.Name} ({search.TrainingSet.Count} images, " +
                        $"{search.TrainingSet.ClassCount} classes); output: {run.Directory}");
+        if (published is { } used) console.Line($"preset {presetName}: {used.Command}");
+        console.Line("settings: " + SearchPreset.Describe(strategy, effective, search.SearchSpace, search.Seed));
 
         SearchResult result = console.Run(() => search.Run(cancellationToken));
         using (result.Network)

@@ -68,6 +68,16 @@ public sealed class EvaluationOptions : TargetTrainingOptions
     public int WarmupEpochs { get; set; }
 
     /// <summary>
+    /// The authors' CIFAR-10 protocol, the same as the defaults: their <c>main_evaluation.sh</c> runs
+    /// <c>python ./tools/evaluation.py --auxiliary --cutout --arch $1</c> (iboing/ISTA-NAS; argparse defaults at lines 23-41,
+    /// as DARTS' <c>cnn/train.py</c>): batch 96, SGD lr 0.025 cosine to 0, momentum 0.9, weight decay 3e-4, 600 epochs,
+    /// C = 36, L = 20, auxiliary weight 0.4, cutout 16, drop path 0.2, grad clip 5. For a one-stage architecture
+    /// (<c>main_evaluation_single.sh</c>, <c>--onestage</c>) set <see cref="BatchNormAfterParameterFree"/>.
+    /// </summary>
+    /// <returns>New options; change any of them before use.</returns>
+    public static EvaluationOptions Cifar10() => new();
+
+    /// <summary>
     /// The authors' ImageNet protocol (ISTA-NAS' <c>tools/evaluation_imagenet.py</c>, after PC-DARTS): the ImageNet
     /// layout with C = 48, L = 14, 250 epochs, batch 1024, SGD lr 0.5 with the linear schedule and 5 warm-up epochs,
     /// momentum 0.9, weight decay 3e-5, grad clip 5, label smoothing 0.1, auxiliary head with weight 0.4, no drop path, no

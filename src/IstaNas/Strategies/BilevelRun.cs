@@ -19,6 +19,7 @@ namespace IstaNas.Strategies;
 internal abstract class BilevelRun : SearchRun
 {
     private const string WeightsOptimizer = "w-optimizer";
+    private const string WeightGradients = "w-gradients";
 
     private readonly TrainingOptions _o;
     private readonly ArchitectureOptimizerOptions _architectureOptions;
@@ -29,14 +30,22 @@ internal abstract class BilevelRun : SearchRun
     private optim.Optimizer? _architectureOptimizer;
     private Func<IReadOnlyList<NodeWeights>>? _architectureWeights;
     private IReadOnlyList<Parameter> _architecture = [];
+    private readonly bool _clipArchitecture;
+    private readonly bool _zeroFillWeights;
 
-    /// <summary>Splits the data, seeds torch's generator and builds the super-net (a subclass then calls <see cref="UseSearchSpace"/>).</summary>
+    /// <summary>
+    /// Splits the data, seeds torch's generator and builds the super-net (a subclass then calls <see cref="UseSearchSpace"/>).
+    /// <c>clipArchitecture</c> counts the architecture gradient in the clip of W, <c>zeroFillWeights</c> zeroes W's gradients
+    /// in place instead of dropping them (see <see cref="BilevelStep.Run"/>).
+    /// </summary>
     protected BilevelRun(string kind, SearchContext context, TrainingOptions o, ArchitectureOptimizerOptions architecture, double trainPortion, string architectureName,
-        ILogger log)
+        ILogger log, bool clipArchitecture = false, bool zeroFillWeights = false)
         : base(kind, context, o, log)
     {
         _o = o;
         _architectureOptions = architecture;
+        _clipArchitecture = clipArchitecture;
+        _zeroFillWeights = zeroFillWeights;
         (_trainLoader, _validLoader, StepsPerEpoch) = SearchSetup.BilevelLoaders(context, o, trainPortion, architectureName);
         torch.random.manual_seed(context.Seed);
         Module = CreateSpaceAndNetwork();
@@ -97,18 +106,24 @@ internal abstract class BilevelRun : SearchRun
     protected sealed override IEpochSteps OpenSteps(int epoch, int firstStep) =>
         new BilevelEpoch(_trainLoader.GetEpoch(epoch, firstStep), _validLoader.GetEpoch(epoch, firstStep), (train, valid, trainMetrics, validMetrics) =>
             BilevelStep.Run(Net, () => Net.SetWeights(_architectureWeights!()), _architecture, _architectureOptimizer!, _weights, _wOptimizer, _o.GradClip,
-                valid, train, validMetrics, trainMetrics));
+                _clipArchitecture, _zeroFillWeights, valid, train, validMetrics, trainMetrics));
 
-    protected override void SaveState(CheckpointWriter writer) => writer
-        .AddModule(Module)
-        .AddOptimizer((OptimizerHelper)_wOptimizer, WeightsOptimizer)
-        .AddOptimizer((OptimizerHelper)_architectureOptimizer!, ArchitectureOptimizerSection);
+    protected override void SaveState(CheckpointWriter writer)
+    {
+        // With zero-filled gradients, which weights hold one decides which SGD steps: a resumed run must step the same.
+        if (_zeroFillWeights) writer.SetValue(WeightGradients, Gradients.Held(_weights));
+        writer
+            .AddModule(Module)
+            .AddOptimizer((OptimizerHelper)_wOptimizer, WeightsOptimizer)
+            .AddOptimizer((OptimizerHelper)_architectureOptimizer!, ArchitectureOptimizerSection);
+    }
 
     protected override void LoadState(Checkpoint checkpoint)
     {
         checkpoint.LoadModule(Module);
         checkpoint.LoadOptimizer((OptimizerHelper)_wOptimizer, WeightsOptimizer);
         checkpoint.LoadOptimizer((OptimizerHelper)_architectureOptimizer!, ArchitectureOptimizerSection);
+        if (_zeroFillWeights && checkpoint.Metadata.TryGetValue(WeightGradients, out int[]? held)) Gradients.Restore(_weights, held!);
     }
 
     public override void Dispose()

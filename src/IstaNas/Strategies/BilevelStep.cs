@@ -20,6 +20,16 @@ internal static class BilevelStep
     /// <param name="weights">The network weights W.</param>
     /// <param name="weightsOptimizer">Their optimiser.</param>
     /// <param name="gradClip">Gradient-norm clip on W (0: none).</param>
+    /// <param name="clipArchitecture">
+    /// Count the architecture parameters' gradient in the clip, as the authors' two-stage
+    /// <c>clip_grad_norm_(model.parameters(), 5)</c>, where b is a parameter of the model: the weight step's forward then
+    /// runs through the architecture weights with autograd, so b's gradient holds the architecture step's plus the weight
+    /// step's when the norm is taken (the authors zero only the optimiser of W before the weight step).
+    /// </param>
+    /// <param name="zeroFillWeights">
+    /// Zero W's gradients in place before the weight step (the authors' <c>zero_grad()</c> on PyTorch 1.x: every weight that
+    /// ever had a gradient is stepped by SGD); false drops them, so the weights of candidates outside the support stay put.
+    /// </param>
     /// <param name="valid">The validation batch.</param>
     /// <param name="train">The training batch.</param>
     /// <param name="validMetrics">Receives the architecture step's loss.</param>
@@ -31,7 +41,7 @@ internal static class BilevelStep
     public static void Run(
         ISuperNet net, Action setArchitecture,
         IReadOnlyList<Parameter> architecture, optim.Optimizer architectureOptimizer,
-        IReadOnlyList<Parameter> weights, optim.Optimizer weightsOptimizer, double gradClip,
+        IReadOnlyList<Parameter> weights, optim.Optimizer weightsOptimizer, double gradClip, bool clipArchitecture, bool zeroFillWeights,
         Batch valid, Batch train, RunningMetrics validMetrics, RunningMetrics trainMetrics, bool freezeWeights = true)
     {
         // Architecture step: the validation loss through the architecture weights, first order (no unrolling). W is
@@ -46,12 +56,14 @@ internal static class BilevelStep
         }
         architectureOptimizer.step();
 
-        // Weight step: the training loss with the architecture weights held constant.
-        Gradients.Clear(weights);
-        using (no_grad()) setArchitecture();
+        // Weight step: the training loss with the architecture weights held constant (b's gradient only feeds the clip).
+        Gradients.Reset(weights, zeroFillWeights);
+        bool clipWithArchitecture = clipArchitecture && gradClip > 0;
+        if (clipWithArchitecture) setArchitecture();
+        else using (no_grad()) setArchitecture();
         (Tensor logits, Tensor loss) = ForwardReleasingIntermediates(net, train);
         loss.backward();
-        if (gradClip > 0) nn.utils.clip_grad_norm_(weights, gradClip);
+        if (gradClip > 0) nn.utils.clip_grad_norm_(clipWithArchitecture ? weights.Concat(architecture) : weights, gradClip);
         weightsOptimizer.step();
         trainMetrics.Add(loss, logits, train.Labels);
     }

@@ -36,6 +36,26 @@ public sealed class OneStageOptions : TargetTrainingOptions, IArchitectureOptimi
     [Range(0.0, 1e6)]
     public double? ParameterBudgetMillions { get; set; } = 3.7;
 
+    /// <summary>
+    /// Keep stepping the weights of candidates outside the current support (the default), as the authors'
+    /// <c>w_optimizer.zero_grad()</c> on PyTorch 1.x does (<c>ista_nas_single/search/inner_trainer.py</c>, line 57): SGD keeps
+    /// applying momentum and weight decay to every weight that ever had a gradient. False drops the gradients instead, so
+    /// idle candidates stay frozen until they re-enter. The latent vectors b are never stepped once their node froze
+    /// (the authors' Adam skips parameters without <c>requires_grad</c>).
+    /// </summary>
+    public bool StepIdleCandidates { get; set; } = true;
+
+    /// <summary>
+    /// The one-stage search the authors published: their README and <c>main_search_onestage.sh</c> (line 1) run
+    /// <c>python ./tools/train_search_single.py --cutout --auxiliary</c> on top of the script's argparse defaults
+    /// (<c>tools/train_search_single.py</c>, lines 18-44; seed 5, CIFAR-10): C = 36, L = 20, batch 96, SGD lr 0.025 (held
+    /// while searching, then cosine to 0.001), momentum 0.9, weight decay 3e-4, grad clip 5, cutout 16, auxiliary weight
+    /// 0.4, drop path 0.2, 600 training epochs, Adam lr 3e-4 and weight decay 1e-3 on b; the freeze threshold 1e-3 and the
+    /// 3.7 M budget are in their <c>ista_nas_single/trainer.py</c> (lines 119 and 206). These are also the defaults.
+    /// </summary>
+    /// <returns>New options; change any of them before use.</returns>
+    public static OneStageOptions Paper() => new();
+
     /// <inheritdoc />
     public override IEnumerable<ValidationResult> Validate(ValidationContext validationContext) =>
         base.Validate(validationContext).Concat(OptionsValidation.Nested(Architecture, nameof(Architecture)));

@@ -23,6 +23,7 @@ internal sealed class OneStageRun : SearchRun
     private const string SpaceValue = "searchSpace";
     private const string WeightsOptimizer = "w-optimizer";
     private const string LatentOptimizer = "b-optimizer";
+    private const string WeightGradients = "w-gradients";
     private static readonly CellType[] Cells = [CellType.Normal, CellType.Reduce];
 
     private readonly OneStageOptions _o;
@@ -122,11 +123,16 @@ internal sealed class OneStageRun : SearchRun
                 $"The checkpoint '{checkpoint.Path}' has completed {trained} training epochs, more than the {_o.Epochs} asked for; ask for at least as many to continue it.");
     }
 
-    protected override void SaveState(CheckpointWriter writer) => writer
-        .SetValue(SpaceValue, _space.GetState())
-        .AddModule(_net)
-        .AddOptimizer((OptimizerHelper)_wOptimizer, WeightsOptimizer)
-        .AddOptimizer((OptimizerHelper)_bOptimizer, LatentOptimizer);
+    protected override void SaveState(CheckpointWriter writer)
+    {
+        // With zero-filled gradients, which weights hold one decides which SGD steps: a resumed run must step the same.
+        if (_o.StepIdleCandidates) writer.SetValue(WeightGradients, Gradients.Held(_weights));
+        writer
+            .SetValue(SpaceValue, _space.GetState())
+            .AddModule(_net)
+            .AddOptimizer((OptimizerHelper)_wOptimizer, WeightsOptimizer)
+            .AddOptimizer((OptimizerHelper)_bOptimizer, LatentOptimizer);
+    }
 
     protected override void LoadState(Checkpoint checkpoint)
     {
@@ -137,6 +143,7 @@ internal sealed class OneStageRun : SearchRun
         foreach (CellType cell in Cells)
             for (int i = 0; i < _space.Nodes; i++)
                 if (_space.IsFrozen(cell, i)) _net.SetCandidateBatchNormTrainable(cell, i, _space.Support(cell, i), trainable: true);
+        if (_o.StepIdleCandidates && checkpoint.Metadata.TryGetValue(WeightGradients, out int[]? held)) Gradients.Restore(_weights, held!);
     }
 
     /// <summary>Freezes what is left (a run cancelled while searching), absorbs alpha into the BNs and checks the export.</summary>
@@ -180,6 +187,8 @@ internal sealed class OneStageRun : SearchRun
     {
         SearchSpaceState before = _space.GetState();
         RecoveryReport recovery = _space.Recover();
+        if (!recovery.AllConverged)
+            Log.LogWarning("Recovery stopped at its iteration cap before reaching the tolerance for some nodes; raise SparseCoder.MaxIterations.");
         var changes = recovery.Nodes.ToDictionary(n => NodeKeys.Of(n.Cell, n.Node), n => n.Change);
         foreach (NodeRecovery kept in recovery.Kept)
             Warn($"Epoch {epoch}: the recovered code of {NodeKeys.Of(kept.Cell, kept.Node)} has {kept.NonZeros} non-zero entries, " +
@@ -252,7 +261,7 @@ internal sealed class OneStageRun : SearchRun
             if (!_batches.MoveNext()) throw new InvalidOperationException("The loader ran out of batches before the epoch's last step.");
             using Batch b = _batches.Current;
             OneStageRun r = _run;
-            Gradients.Clear(r._weights);
+            Gradients.Reset(r._weights, r._o.StepIdleCandidates);
             if (_searching)
             {
                 Gradients.Clear(r._space.LatentParameters);

@@ -18,18 +18,20 @@ internal sealed class TwoStageRun : BilevelRun
     private CompressedSearchSpace _space = null!;
 
     public TwoStageRun(SearchContext context, TwoStageOptions o, ILogger log)
-        : base("two-stage", context, o, o.Architecture, o.TrainPortion, "b", log)
+        : base("two-stage", context, o, o.Architecture, o.TrainPortion, "b", log,
+            clipArchitecture: o.GradClipIncludesLatent, zeroFillWeights: o.StepIdleCandidates)
     {
         UseSearchSpace(_space.ArchitectureWeights, _space.LatentParameters);
+        string clip = $"grad clip {o.GradClip} over {(o.GradClipIncludesLatent ? "W and b" : "W")}, idle candidates {(o.StepIdleCandidates ? "stepped" : "frozen")}";
         if (_space.IsCellSpace)
             log.LogInformation(
-                "Two-stage search on {Dataset} ({Train} images for W, {Valid} for b): C={C} L={L} batch {Batch}, {Steps} steps x {Epochs} epochs, m={M} s={S}",
+                "Two-stage search on {Dataset} ({Train} images for W, {Valid} for b): C={C} L={L} batch {Batch}, {Steps} steps x {Epochs} epochs, m={M} s={S}, {Clip}",
                 context.Train.Name, TrainImages, ValidImages, o.Channels, o.Layers, o.BatchSize, StepsPerEpoch, o.Epochs,
-                context.SearchSpace.ProjectionDims, context.SearchSpace.Sparsity);
+                context.SearchSpace.ProjectionDims, context.SearchSpace.Sparsity, clip);
         else
             log.LogInformation(
-                "Two-stage search of {Choices} choices on {Dataset} ({Train} images for W, {Valid} for b): batch {Batch}, {Steps} steps x {Epochs} epochs; {Decisions}",
-                _space.Decisions.Count, context.Train.Name, TrainImages, ValidImages, o.BatchSize, StepsPerEpoch, o.Epochs, SearchSetup.Describe(_space.Decisions));
+                "Two-stage search of {Choices} choices on {Dataset} ({Train} images for W, {Valid} for b): batch {Batch}, {Steps} steps x {Epochs} epochs; {Decisions}; {Clip}",
+                _space.Decisions.Count, context.Train.Name, TrainImages, ValidImages, o.BatchSize, StepsPerEpoch, o.Epochs, SearchSetup.Describe(_space.Decisions), clip);
     }
 
     protected override string ArchitectureOptimizerSection => "b-optimizer";
