@@ -3,7 +3,6 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using IstaNas.Checkpoints;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace IstaNas.Evaluation;

@@ -5,7 +5,6 @@ using IstaNas.Evaluation;
 using IstaNas.Evaluation.Onnx;
 using IstaNas.Tests.Data;
 using IstaNas.Tests.Strategies;
-using IstaNas.Training;
 using Microsoft.ML.OnnxRuntime;
 using TorchSharp;
 using static TorchSharp.torch;
