@@ -80,6 +80,24 @@ public class OwnModelEvaluationTests
             Assert.Equal(1, stopped.EpochsCompleted);
         }
 
+        // Stopped after the first step of the second epoch, then continued.
+        using var dirC = new TempDirectory();
+        using (var cts = new CancellationTokenSource())
+        {
+            EvaluationTrainer trainer = EvaluationTrainer.ForModel(NewModel, Options(dirC.Path));
+            trainer.StepProgress = new InlineProgress<StepReport>(s => { if (s.Epoch == 2 && s.Step == 1) cts.Cancel(); });
+            EvaluationResult stopped = trainer.Train(Train, Test, null, cts.Token);
+            stopped.Model.Dispose();
+            Assert.True(stopped.Cancelled);
+            Assert.Equal(1, Checkpoint.Load(stopped.CheckpointPath!).Metadata.Step);
+        }
+
+        string midEpoch = Path.Combine(dirC.Path, EvaluationTrainer.CheckpointFileName);
+        EvaluationResult c = EvaluationTrainer.ForModelFromCheckpoint(midEpoch, NewModel).Resume(midEpoch, Train, Test);
+        using var modelC = c.Model;
+        AssertSameState(modelA, modelC);
+        Assert.Equal(a.History.Select(r => r.TrainLoss), c.History.Select(r => r.TrainLoss));
+
         string checkpoint = Path.Combine(dirB.Path, EvaluationTrainer.CheckpointFileName);
         var e = Assert.Throws<CheckpointException>(() => EvaluationTrainer.FromCheckpoint(checkpoint));
         Assert.Contains("ForModelFromCheckpoint", e.Message, StringComparison.Ordinal);
