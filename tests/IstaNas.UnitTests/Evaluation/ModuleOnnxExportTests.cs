@@ -14,7 +14,7 @@ public class ModuleOnnxExportTests(ITestOutputHelper log)
     private const double Tolerance = 1e-4;
 
     /// <summary>A 1-D signal model [N, 1, 32] with two fixed choices, one of two picks with a normalisation after it.</summary>
-    internal static Sequential SignalModel()
+    internal static Sequential SignalModel(int[]? blockPicks = null, bool fix = true)
     {
         Choice block = Choice.Of("block", 1,
             nn.Sequential(nn.Conv1d(8, 8, 3, padding: 1), nn.BatchNorm1d(8), nn.ReLU()),
@@ -22,8 +22,12 @@ public class ModuleOnnxExportTests(ITestOutputHelper log)
             nn.Identity());
         Choice reduce = Choice.Of("reduce", 2, nn.MaxPool1d(2), nn.AvgPool1d(2), nn.Conv1d(8, 8, 3, stride: 2, padding: 1))
             .NormalizedBy(nn.BatchNorm1d(8, affine: false));
-        block.Fix([1]);
-        reduce.Fix([0, 2]);
+        if (fix)
+        {
+            block.Fix(blockPicks ?? [1]);
+            reduce.Fix([0, 2]);
+        }
+
         return nn.Sequential(
             ("stem", nn.Sequential(nn.Conv1d(1, 8, 5, padding: 2), nn.BatchNorm1d(8), nn.ReLU())),
             ("block", block), ("reduce", reduce),
