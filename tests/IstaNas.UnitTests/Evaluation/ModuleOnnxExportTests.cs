@@ -124,6 +124,36 @@ public class ModuleOnnxExportTests(ITestOutputHelper log)
         Assert.True(max < Tolerance, $"tabular model: max |ONNX - TorchSharp| = {max}");
     }
 
+    /// <summary>A block with a residual add, exported through the extension point as a built-in space's block would be.</summary>
+    private sealed class Residual : nn.Module<Tensor, Tensor>, IOnnxExportable
+    {
+        private readonly Sequential body;
+
+        public Residual(int channels)
+            : base(nameof(Residual))
+        {
+            body = nn.Sequential(nn.Conv1d(channels, channels, 3, padding: 1, bias: false), nn.BatchNorm1d(channels), nn.ReLU());
+            RegisterComponents();
+        }
+
+        public override Tensor forward(Tensor input) => input + body.call(input);
+
+        public string WriteOnnx(ModuleGraphWriter writer, string input) =>
+            writer.Builder.Node("Add", writer.Path(this) + ".add", [input, writer.Write(body, input)]);
+    }
+
+    [Fact]
+    public void AModuleWithItsOwnMappingExportsThroughTheExtensionPoint()
+    {
+        manual_seed(27);
+        Choice block = Choice.Of("block", 1, new Residual(8), nn.Identity());
+        block.Fix([0]);
+        using Sequential model = nn.Sequential(nn.Conv1d(1, 8, 3, padding: 1), block, nn.AdaptiveAvgPool1d(1), nn.Flatten(), nn.Linear(8, 2));
+        RandomiseBatchNorms(model, 28);
+        double max = ExportAndCompare(model, [1, 16], "residual");
+        Assert.True(max < Tolerance, $"residual model: max |ONNX - TorchSharp| = {max}");
+    }
+
     [Fact]
     public void UnfixedChoicesAndUnknownModulesAreRefusedNamingTheModule()
     {
