@@ -58,7 +58,8 @@ internal static class Program
 
         result.Save(output);
         string saved = Path.Combine(output, EvaluationResult.ModelFileName);
-        using TrainedNetwork loaded = TrainedNetwork.Load(saved, () => SignalNet.Fixed(classes, picks));
+        // The file records the picks: the factory may build the open space, whose choices are fixed to them on loading.
+        using TrainedNetwork loaded = TrainedNetwork.Load(saved, () => SignalNet.Create(classes));
         string onnx = Path.Combine(output, "signals.onnx");
         loaded.ExportOnnx(onnx);
         Console.WriteLine($"Saved {saved} and exported {onnx}");

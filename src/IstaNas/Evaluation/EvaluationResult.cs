@@ -1,7 +1,6 @@
 using IstaNas.Architecture;
 using IstaNas.Networks;
 using IstaNas.Training;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace IstaNas.Evaluation;

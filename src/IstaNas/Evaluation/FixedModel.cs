@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using IstaNas.Checkpoints;
-using TorchSharp;
+using IstaNas.Choices;
 using static TorchSharp.torch;
 
 namespace IstaNas.Evaluation;
@@ -21,6 +21,66 @@ internal static class FixedModel
     /// <summary>Metadata key of the model's type name in a saved model.</summary>
     public const string TypeValue = "model.type";
 
+    /// <summary>Metadata key of the picks of the model's fixed choices in a saved model.</summary>
+    public const string ChoicesValue = "model.choices";
+
+    /// <summary>
+    /// The picks of every fixed <see cref="Choice"/> of the model, by choice name. Every candidate of a choice keeps its
+    /// parameters whatever is picked, so the picks, not the layout, tell two fixed architectures of one space apart.
+    /// </summary>
+    /// <exception cref="ArgumentException">A choice is not fixed (the model is a search space, not a fixed model).</exception>
+    public static Dictionary<string, int[]> FixedChoices(nn.Module model)
+    {
+        var picks = new Dictionary<string, int[]>(StringComparer.Ordinal);
+        foreach (var (path, module) in model.named_modules())
+        {
+            if (module is not Choice choice) continue;
+            picks[choice.Name] = choice.FixedPicks is { } fixedPicks
+                ? [.. fixedPicks]
+                : throw new ArgumentException($"Choice '{choice.Name}' ('{path}') is not fixed: fix every choice (Choice.Fix) to train, save or load a fixed model.", nameof(model));
+        }
+
+        return picks;
+    }
+
+    /// <summary>
+    /// Fixes the open choices of a model built by a factory to the saved picks (a model with fixed choices must have the
+    /// saved picks), so a factory may build the search space itself.
+    /// </summary>
+    /// <exception cref="CheckpointException">A choice is missing, extra, or fixed to other picks.</exception>
+    public static void ApplyChoices(string path, IReadOnlyDictionary<string, int[]> saved, nn.Module model)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (modulePath, module) in model.named_modules())
+        {
+            if (module is not Choice choice) continue;
+            seen.Add(choice.Name);
+            if (!saved.TryGetValue(choice.Name, out int[]? picks))
+                throw new CheckpointException(path, $"the model from the factory has the choice '{choice.Name}' ('{modulePath}'), which the file does not hold.");
+            if (choice.FixedPicks is { } mine)
+            {
+                if (!mine.SequenceEqual(picks))
+                    throw new CheckpointException(path,
+                        $"the model from the factory fixes the choice '{choice.Name}' to [{string.Join(", ", mine)}], the file to [{string.Join(", ", picks)}]; " +
+                        "give the factory of the open space or of the saved picks.");
+                continue;
+            }
+
+            try
+            {
+                choice.Fix(picks);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new CheckpointException(path, $"the saved picks of the choice '{choice.Name}' do not fit the model: {ex.Message}", ex);
+            }
+        }
+
+        string? missing = saved.Keys.FirstOrDefault(k => !seen.Contains(k));
+        if (missing is not null)
+            throw new CheckpointException(path, $"the file holds the choice '{missing}', which the model from the factory does not have.");
+    }
+
     /// <summary>Each parameter and buffer of the state, in state order, with its shape ("3x8", "scalar").</summary>
     public static Dictionary<string, string> Layout(nn.Module model)
     {
@@ -33,7 +93,8 @@ internal static class FixedModel
     /// <summary>The run's fingerprint parts of a model: the hash of its layout.</summary>
     public static CheckpointFingerprint Fingerprint(CheckpointFingerprint fingerprint, nn.Module model)
     {
-        string text = string.Join(";", Layout(model).Select(p => $"{p.Key}:{p.Value}"));
+        string text = string.Join(";", Layout(model).Select(p => $"{p.Key}:{p.Value}"))
+            + "|" + string.Join(";", FixedChoices(model).Select(p => $"{p.Key}:{string.Join(",", p.Value)}"));
         string hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16].ToLowerInvariant();
         return fingerprint.With("model.layout", hash);
     }
@@ -60,8 +121,24 @@ internal static class FixedModel
             throw new CheckpointException(path, Why($"the model has '{extra}' ({actual[extra]}), which the file does not hold"));
     }
 
-    /// <summary>Number of trainable values.</summary>
-    public static long ParameterCount(nn.Module model) => model.parameters().Sum(p => p.numel());
+    /// <summary>
+    /// Number of parameter values that run: those of the model less those of the candidates its fixed choices do not
+    /// pick (they stay in the module, and in checkpoints, but never run).
+    /// </summary>
+    public static long ParameterCount(nn.Module model)
+    {
+        var idle = new HashSet<TorchSharp.Modules.Parameter>(ReferenceEqualityComparer.Instance);
+        foreach (var (_, module) in model.named_modules())
+        {
+            if (module is not Choice { FixedPicks: { } picks } choice) continue;
+            for (int j = 0; j < choice.Count; j++)
+            {
+                if (!picks.Contains(j)) idle.UnionWith(choice.Candidate(j).parameters());
+            }
+        }
+
+        return model.parameters().Where(p => !idle.Contains(p)).Sum(p => p.numel());
+    }
 
     /// <summary>The number of class scores the model gives for one sample of zeros (its second output dimension).</summary>
     /// <exception cref="ArgumentException">The model fails on such an input or does not give scores [1, classes].</exception>

@@ -45,7 +45,8 @@ public sealed partial class TrainedNetwork
 
     /// <summary>
     /// Loads a model of your own saved by <see cref="Save"/> or <see cref="EvaluationResult.Save"/>: <paramref name="model"/>
-    /// builds the same architecture (for a space, with the same choices fixed), whose weights are then read from the file.
+    /// builds the same model, either with its choices open (the search space: they are fixed to the saved picks) or fixed
+    /// to the saved picks; its weights are then read from the file.
     /// </summary>
     /// <param name="path">The <c>model.ckpt</c>.</param>
     /// <param name="model">Builds the model that was trained, for example <c>() =&gt; new MyNet()</c>.</param>
@@ -62,10 +63,12 @@ public sealed partial class TrainedNetwork
         if (!checkpoint.Metadata.TryGetValue(FixedModel.TypeValue, out string? type))
             throw new CheckpointException(path, "it holds a genotype's evaluation network, not a model of your own; load it with TrainedNetwork.Load(path).");
         Dictionary<string, string>? layout;
+        Dictionary<string, int[]>? choices;
         ModelMetadata? metadata;
         try
         {
             checkpoint.Metadata.TryGetValue(FixedModel.LayoutValue, out layout);
+            checkpoint.Metadata.TryGetValue(FixedModel.ChoicesValue, out choices);
             checkpoint.Metadata.TryGetValue(DataValue, out metadata);
         }
         catch (JsonException ex)
@@ -73,12 +76,13 @@ public sealed partial class TrainedNetwork
             throw new CheckpointException(path, $"the model's layout or metadata is unreadable: {ex.Message}", ex);
         }
 
-        if (layout is null || metadata is null)
-            throw new CheckpointException(path, "it does not record the model's layout and metadata.");
+        if (layout is null || choices is null || metadata is null)
+            throw new CheckpointException(path, "it does not record the model's layout, choices and metadata.");
         torch.nn.Module<torch.Tensor, torch.Tensor> built = model() ?? throw new InvalidOperationException("The model factory returned null.");
         try
         {
             FixedModel.EnsureFits(path, layout, built, type);
+            FixedModel.ApplyChoices(path, choices, built);
             checkpoint.EnsureFingerprint(FixedModel.Fingerprint(CheckpointFingerprint.Empty, built));
             checkpoint.LoadModule(built);
             return new TrainedNetwork(built, metadata);
@@ -107,6 +111,7 @@ public sealed partial class TrainedNetwork
         new CheckpointWriter(Kind, FixedModel.Fingerprint(CheckpointFingerprint.Empty, model))
             .SetValue(FixedModel.TypeValue, model.GetType().FullName ?? model.GetType().Name)
             .SetValue(FixedModel.LayoutValue, FixedModel.Layout(model))
+            .SetValue(FixedModel.ChoicesValue, FixedModel.FixedChoices(model))
             .SetValue(DataValue, metadata with { ClassNames = classNames, Mean = mean, Std = std })
             .AddModule(model)
             .Save(path);

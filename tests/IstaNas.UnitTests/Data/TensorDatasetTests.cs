@@ -1,5 +1,4 @@
 using IstaNas.Data;
-using IstaNas.Training;
 using static TorchSharp.torch;
 
 namespace IstaNas.Tests.Data;

@@ -14,7 +14,7 @@ public class ModuleOnnxExportTests(ITestOutputHelper log)
     private const double Tolerance = 1e-4;
 
     /// <summary>A 1-D signal model [N, 1, 32] with two fixed choices, one of two picks with a normalisation after it.</summary>
-    internal static Sequential SignalModel()
+    internal static Sequential SignalModel(int[]? blockPicks = null, bool fix = true)
     {
         Choice block = Choice.Of("block", 1,
             nn.Sequential(nn.Conv1d(8, 8, 3, padding: 1), nn.BatchNorm1d(8), nn.ReLU()),
@@ -22,8 +22,12 @@ public class ModuleOnnxExportTests(ITestOutputHelper log)
             nn.Identity());
         Choice reduce = Choice.Of("reduce", 2, nn.MaxPool1d(2), nn.AvgPool1d(2), nn.Conv1d(8, 8, 3, stride: 2, padding: 1))
             .NormalizedBy(nn.BatchNorm1d(8, affine: false));
-        block.Fix([1]);
-        reduce.Fix([0, 2]);
+        if (fix)
+        {
+            block.Fix(blockPicks ?? [1]);
+            reduce.Fix([0, 2]);
+        }
+
         return nn.Sequential(
             ("stem", nn.Sequential(nn.Conv1d(1, 8, 5, padding: 2), nn.BatchNorm1d(8), nn.ReLU())),
             ("block", block), ("reduce", reduce),
@@ -118,6 +122,36 @@ public class ModuleOnnxExportTests(ITestOutputHelper log)
         RandomiseBatchNorms(model, 26);
         double max = ExportAndCompare(model, [5], "tabular");
         Assert.True(max < Tolerance, $"tabular model: max |ONNX - TorchSharp| = {max}");
+    }
+
+    /// <summary>A block with a residual add, exported through the extension point as a built-in space's block would be.</summary>
+    private sealed class Residual : nn.Module<Tensor, Tensor>, IOnnxExportable
+    {
+        private readonly Sequential body;
+
+        public Residual(int channels)
+            : base(nameof(Residual))
+        {
+            body = nn.Sequential(nn.Conv1d(channels, channels, 3, padding: 1, bias: false), nn.BatchNorm1d(channels), nn.ReLU());
+            RegisterComponents();
+        }
+
+        public override Tensor forward(Tensor input) => input + body.call(input);
+
+        public string WriteOnnx(ModuleGraphWriter writer, string input) =>
+            writer.Builder.Node("Add", writer.Path(this) + ".add", [input, writer.Write(body, input)]);
+    }
+
+    [Fact]
+    public void AModuleWithItsOwnMappingExportsThroughTheExtensionPoint()
+    {
+        manual_seed(27);
+        Choice block = Choice.Of("block", 1, new Residual(8), nn.Identity());
+        block.Fix([0]);
+        using Sequential model = nn.Sequential(nn.Conv1d(1, 8, 3, padding: 1), block, nn.AdaptiveAvgPool1d(1), nn.Flatten(), nn.Linear(8, 2));
+        RandomiseBatchNorms(model, 28);
+        double max = ExportAndCompare(model, [1, 16], "residual");
+        Assert.True(max < Tolerance, $"residual model: max |ONNX - TorchSharp| = {max}");
     }
 
     [Fact]

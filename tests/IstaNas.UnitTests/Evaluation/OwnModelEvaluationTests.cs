@@ -5,7 +5,6 @@ using IstaNas.Evaluation;
 using IstaNas.Evaluation.Onnx;
 using IstaNas.Tests.Data;
 using IstaNas.Tests.Strategies;
-using IstaNas.Training;
 using Microsoft.ML.OnnxRuntime;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -64,7 +63,8 @@ public class OwnModelEvaluationTests
         using var modelA = a.Model;
         Assert.True(a.IsOwnModel);
         Assert.Equal(2, a.History.Count);
-        Assert.Equal(FixedModelParameters(modelA), a.ParameterCount);
+        // Only what runs counts: not the unpicked candidate 0 of 'block' (a Conv1d(8, 8, 3) with bias and a BatchNorm1d(8)).
+        Assert.Equal(modelA.parameters().Sum(p => p.numel()) - (8 * 8 * 3 + 8 + 2 * 8), a.ParameterCount);
         Assert.Contains(a.Warnings, w => w.Contains("no auxiliary head", StringComparison.Ordinal));
         Assert.Contains(a.Warnings, w => w.Contains("without it", StringComparison.Ordinal));
         Assert.Contains(a.Warnings, w => w.Contains("holds tensors", StringComparison.Ordinal));
@@ -80,6 +80,24 @@ public class OwnModelEvaluationTests
             Assert.True(stopped.Cancelled);
             Assert.Equal(1, stopped.EpochsCompleted);
         }
+
+        // Stopped after the first step of the second epoch, then continued.
+        using var dirC = new TempDirectory();
+        using (var cts = new CancellationTokenSource())
+        {
+            EvaluationTrainer trainer = EvaluationTrainer.ForModel(NewModel, Options(dirC.Path));
+            trainer.StepProgress = new InlineProgress<StepReport>(s => { if (s.Epoch == 2 && s.Step == 1) cts.Cancel(); });
+            EvaluationResult stopped = trainer.Train(Train, Test, null, cts.Token);
+            stopped.Model.Dispose();
+            Assert.True(stopped.Cancelled);
+            Assert.Equal(1, Checkpoint.Load(stopped.CheckpointPath!).Metadata.Step);
+        }
+
+        string midEpoch = Path.Combine(dirC.Path, EvaluationTrainer.CheckpointFileName);
+        EvaluationResult c = EvaluationTrainer.ForModelFromCheckpoint(midEpoch, NewModel).Resume(midEpoch, Train, Test);
+        using var modelC = c.Model;
+        AssertSameState(modelA, modelC);
+        Assert.Equal(a.History.Select(r => r.TrainLoss), c.History.Select(r => r.TrainLoss));
 
         string checkpoint = Path.Combine(dirB.Path, EvaluationTrainer.CheckpointFileName);
         var e = Assert.Throws<CheckpointException>(() => EvaluationTrainer.FromCheckpoint(checkpoint));
@@ -120,6 +138,17 @@ public class OwnModelEvaluationTests
         Assert.Contains("does not fit the saved state", e.Message, StringComparison.Ordinal);
         Assert.Contains("'stem.0.weight'", e.Message, StringComparison.Ordinal);
 
+        // The factory may build the open space: its choices are fixed to the saved picks. Other picks are refused.
+        using (TrainedNetwork fromSpace = TrainedNetwork.Load(path, () => ModuleOnnxExportTests.SignalModel(fix: false)))
+        {
+            var choices = fromSpace.Model.named_modules().Select(m => m.module).OfType<IstaNas.Choices.Choice>().ToArray();
+            Assert.Equal([[1], [0, 2]], choices.Select(c => c.FixedPicks!.ToArray()));
+            Assert.Equal(predictions.Select(p => p.Probabilities), fromSpace.Predict(x, topK: 2).Select(p => p.Probabilities));
+        }
+
+        e = Assert.Throws<CheckpointException>(() => TrainedNetwork.Load(path, () => ModuleOnnxExportTests.SignalModel(blockPicks: [2])));
+        Assert.Contains("fixes the choice 'block' to [2], the file to [1]", e.Message, StringComparison.Ordinal);
+
         // Exported, it gives the same logits in ONNX Runtime.
         string onnx = dir.File("model.onnx");
         loaded.ExportOnnx(onnx);
@@ -149,6 +178,4 @@ public class OwnModelEvaluationTests
         var darts = Assert.Throws<ArgumentException>(() => new EvaluationTrainer(Genotype.DartsV2, Options(null)).Train(Train, Test));
         Assert.Contains("trains on images", darts.Message, StringComparison.Ordinal);
     }
-
-    private static long FixedModelParameters(nn.Module model) => model.parameters().Sum(p => p.numel());
 }
