@@ -61,7 +61,7 @@ public class TensorSearchTests
             .UseTwoStage(o => { TinySearch.Configure(o, epochs: 1, steps: 2); o.BatchSize = 8; })
             .UseSeed(2).Build().Run();
         Assert.False(result.Cancelled);
-        Assert.Equal(2, result.Genotype.EdgesPerNode);
+        Assert.Equal(2, result.Genotype!.EdgesPerNode);
 
         using Tensor signals = randn(64, 1, 32);
         var e = Assert.Throws<ArgumentException>(() => new SearchBuilder().UseTensors(signals, y)
