@@ -31,7 +31,7 @@ namespace IstaNas;
 /// </summary>
 public sealed class SearchBuilder
 {
-    private Func<(ImageDataset Train, ImageDataset? Test)>? _data;
+    private Func<ImageDataset>? _data;
     private readonly SearchSpaceOptions _space = new();
     private readonly SparseCoderOptions _sparseCoder = new();
     private readonly TwoStageOptions _twoStage = new();
@@ -56,11 +56,14 @@ public sealed class SearchBuilder
     /// <param name="loggerFactory">Where the search logs.</param>
     public SearchBuilder(ILoggerFactory loggerFactory) => UseLogging(loggerFactory);
 
-    /// <summary>Searches on a data set (and reports on an optional test set).</summary>
-    public SearchBuilder UseDataset(ImageDataset train, ImageDataset? test = null)
+    /// <summary>
+    /// Searches on a data set (the strategies split it into their training and validation parts). A search takes no test
+    /// set: it never looks at the images its genotype is later tested on (see <c>EvaluationTrainer.Train(train, test)</c>).
+    /// </summary>
+    public SearchBuilder UseDataset(ImageDataset train)
     {
         ArgumentNullException.ThrowIfNull(train);
-        _data = () => (train, test);
+        _data = () => train;
         return this;
     }
 
@@ -74,34 +77,32 @@ public sealed class SearchBuilder
     public SearchBuilder UseSyntheticDataset(int count = 2000, int seed = 0)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 2);
-        _data = () => (Synthetic.Create(count, seed), null);
+        _data = () => Synthetic.Create(count, seed);
         return this;
     }
 
-    /// <summary>Searches on CIFAR-10 read from its binary folder (data_batch_1.bin ... test_batch.bin) or its Python folder (data_batch_1 ... test_batch).</summary>
+    /// <summary>Searches on CIFAR-10's training batches, read from its binary folder (data_batch_1.bin ...) or its Python folder (data_batch_1 ...); the test batch is not read.</summary>
     public SearchBuilder UseCifar10(string directory)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
-        _data = () => (Cifar10.LoadTrain(directory), Cifar10.FindTestFile(directory) is not null ? Cifar10.LoadTest(directory) : null);
+        _data = () => Cifar10.LoadTrain(directory);
         return this;
     }
 
-    /// <summary>Searches on CIFAR-100 read from its binary folder (train.bin, test.bin) or its Python folder (train, test, meta).</summary>
+    /// <summary>Searches on CIFAR-100's training set, read from its binary folder (train.bin) or its Python folder (train, meta); the test set is not read.</summary>
     /// <param name="directory">The folder.</param>
     /// <param name="coarseLabels">False (default) for the 100 fine classes, true for the 20 coarse ones.</param>
     public SearchBuilder UseCifar100(string directory, bool coarseLabels = false)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
-        _data = () => (ImageDataset.LoadCifar100(directory, coarseLabels: coarseLabels),
-            Cifar100.FindTestFile(directory) is not null ? ImageDataset.LoadCifar100(directory, train: false, coarseLabels) : null);
+        _data = () => ImageDataset.LoadCifar100(directory, coarseLabels: coarseLabels);
         return this;
     }
 
     /// <summary>
     /// Searches on your own images, <c>root/&lt;class&gt;/&lt;image&gt;</c> (see <see cref="ImageDataset.LoadImageFolder"/>). When the folder has
-    /// <c>train</c> and <c>test</c> (or <c>val</c>) subfolders, the search uses the training images and reports on the
-    /// test images; otherwise it holds out the seeded <see cref="ImageFolderOptions.TestPortion"/> of every class for
-    /// testing exactly as <see cref="ImageDataset.LoadImageFolderTrainTest"/> does, so a search and a later evaluation of its
+    /// <c>train</c> and <c>test</c> (or <c>val</c>) subfolders, the search uses only the training images; otherwise it
+    /// leaves out the seeded <see cref="ImageFolderOptions.TestPortion"/> of every class, held out for testing exactly as <see cref="ImageDataset.LoadImageFolderTrainTest"/> does, so a search and a later evaluation of its
     /// genotype on the same folder never train on the images the evaluation tests on. Skipped files are logged through
     /// the builder's logging.
     /// </summary>
@@ -111,8 +112,8 @@ public sealed class SearchBuilder
         _data = () =>
         {
             ILogger logger = _loggerFactory.CreateLogger(typeof(ImageDataset).FullName!);
-            var (train, test) = ImageFolder.LoadTrainTest(root, options, logger);
-            return (train, test);
+            var (train, _) = ImageFolder.LoadTrainTest(root, options, logger);
+            return train;
         };
         return this;
     }
@@ -126,7 +127,7 @@ public sealed class SearchBuilder
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(imagesPath);
         ArgumentException.ThrowIfNullOrWhiteSpace(labelsPath);
-        _data = () => (ImageDataset.LoadIdx(imagesPath, labelsPath, channels, padTo), null);
+        _data = () => ImageDataset.LoadIdx(imagesPath, labelsPath, channels, padTo);
         return this;
     }
 
@@ -289,11 +290,10 @@ public sealed class SearchBuilder
         IStrategy strategy = (_strategy ?? (() => new TwoStageStrategy(JsonFormat.DeepCopy(_twoStage))))();
         if (_data is null)
             throw new InvalidOperationException("No data set: call UseSyntheticDataset, UseCifar10, UseCifar100, UseIdx, UseImageFolder or UseDataset before Build.");
-        (ImageDataset train, ImageDataset? test) = _data();
+        ImageDataset train = _data();
         var context = new SearchContext
         {
             Train = train,
-            Test = test,
             SearchSpace = JsonFormat.DeepCopy(_space),
             SparseCoder = _sparseCoder.Clone(),
             Device = _device,
@@ -343,9 +343,6 @@ public sealed class Search
 
     /// <summary>The training set (the strategies split it as they need).</summary>
     public ImageDataset TrainingSet => Context.Train;
-
-    /// <summary>The test set, if one was given (for reports only).</summary>
-    public ImageDataset? TestSet => Context.Test;
 
     /// <summary>The search space's shape.</summary>
     public SearchSpaceOptions SearchSpace => Context.SearchSpace;

@@ -14,9 +14,6 @@ internal sealed class SearchContext
     /// <summary>The training set (strategies split it as they need).</summary>
     public required ImageDataset Train { get; init; }
 
-    /// <summary>Optional test set, used for reporting only.</summary>
-    public ImageDataset? Test { get; init; }
-
     /// <summary>Shape of the compressed space (nodes, operations, m, s).</summary>
     public SearchSpaceOptions SearchSpace { get; init; } = new();
 

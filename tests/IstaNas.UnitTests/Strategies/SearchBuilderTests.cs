@@ -62,4 +62,12 @@ public class SearchBuilderTests
         var data = Assert.Throws<DirectoryNotFoundException>(() => new SearchBuilder().UseCifar10("/no/such/cifar").Build());
         Assert.Contains("/no/such/cifar", data.Message);
     }
+
+    [Fact]
+    public void ASearchTakesNoTestSetItWouldNeverRead()
+    {
+        // UseDataset(train, test) used to accept a test set of any classes or shape that no strategy read (NaN test accuracy).
+        Assert.All(typeof(SearchBuilder).GetMethods().Where(m => m.Name == nameof(SearchBuilder.UseDataset)), m => Assert.Single(m.GetParameters()));
+        Assert.Null(typeof(Search).GetProperty("TestSet"));
+    }
 }
