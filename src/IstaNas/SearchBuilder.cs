@@ -258,6 +258,8 @@ public sealed class SearchBuilder
     {
         ResumeFrom(checkpointPath);
         Checkpoint checkpoint = Checkpoint.Load(checkpointPath);
+        if (checkpoint.Metadata.Kind is not ("two-stage" or "one-stage" or "darts" or RandomStrategy.Kind))
+            throw new CheckpointException(checkpointPath, $"it is a '{checkpoint.Metadata.Kind}' checkpoint, not a search's (two-stage, one-stage, darts or random).");
         SearchSettings settings = TrainingLoop.ReadSettings<SearchSettings>(checkpoint)
             ?? throw new CheckpointException(checkpointPath, "it stores no search settings (an evaluation checkpoint, or one written by an older IstaNas).");
         JsonFormat.CopyInto(settings.SearchSpace, _space);

@@ -70,4 +70,20 @@ public class SearchBuilderTests
         Assert.All(typeof(SearchBuilder).GetMethods().Where(m => m.Name == nameof(SearchBuilder.UseDataset)), m => Assert.Single(m.GetParameters()));
         Assert.Null(typeof(Search).GetProperty("TestSet"));
     }
+
+    [Theory]
+    [InlineData("evaluation")]
+    [InlineData("network")]
+    public void ContinuingFromACheckpointOfAnotherKindNamesItsKind(string kind)
+    {
+        using var dir = new IstaNas.Tests.Data.TempDirectory();
+        string path = dir.File("evaluation.ckpt");
+        // An evaluation's checkpoint stores its own settings (a genotype and evaluation options) under the same key.
+        new IstaNas.Checkpoints.CheckpointWriter(kind, IstaNas.Checkpoints.CheckpointFingerprint.Empty)
+            .SetValue("settings", new IstaNas.Evaluation.EvaluationSettings(IstaNas.Architecture.Genotype.DartsV2, new IstaNas.Evaluation.EvaluationOptions()))
+            .Save(path);
+        var ex = Assert.Throws<IstaNas.Checkpoints.CheckpointException>(() => new SearchBuilder().ContinueFrom(path));
+        Assert.Contains(path, ex.Message);
+        Assert.Contains($"it is a '{kind}' checkpoint, not a search's", ex.Message);
+    }
 }
