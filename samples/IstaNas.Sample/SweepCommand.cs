@@ -126,7 +126,7 @@ internal static class SweepCommand
         string data = p.GetValue(DataOption)!;
         CheckData(data, local: runner != "kubernetes");
 
-        string output = Path.GetFullPath(p.GetValue(Output) ?? Path.Combine("runs", $"sweep-{DateTime.Now:yyyyMMdd-HHmmss}"));
+        string output = Path.GetFullPath(RunOutput.CheckFolder(p.GetValue(Output) ?? Path.Combine("runs", $"sweep-{DateTime.Now:yyyyMMdd-HHmmss}"), "--output"));
         string root = output;
         string? image = null, claim = null;
         if (runner == "kubernetes")

@@ -170,15 +170,17 @@ public sealed class SearchBuilder
     }
 
     /// <summary>Where tensors live, e.g. <c>torch.CPU</c> or <c>torch.CUDA</c>.</summary>
+    /// <exception cref="ArgumentException">LibTorch cannot train on the device here (CUDA not available; a device such as meta).</exception>
     public SearchBuilder UseDevice(Device device)
     {
         ArgumentNullException.ThrowIfNull(device);
+        TrainingDevice.Check(device, nameof(device));
         _device = device;
         return this;
     }
 
     /// <summary>Where tensors live, by name: "cpu", "cuda", "cuda:1".</summary>
-    /// <exception cref="ArgumentException">The name is not a device, or CUDA is not available.</exception>
+    /// <exception cref="ArgumentException">The name is not a device, or LibTorch cannot train on it here (CUDA not available; a device such as meta).</exception>
     public SearchBuilder UseDevice(string device)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(device);
@@ -186,14 +188,18 @@ public sealed class SearchBuilder
             throw new ArgumentException(
                 $"Device '{device}' needs CUDA, which this process does not have: reference TorchSharp-cuda-linux or -windows (build with -p:TorchBackend=cuda-linux) on a machine with an NVIDIA GPU.",
                 nameof(device));
+        Device parsed;
         try
         {
-            _device = new Device(device);
+            parsed = new Device(device);
         }
         catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidOperationException)
         {
             throw new ArgumentException($"'{device}' is not a device name (use cpu, cuda or cuda:N).", nameof(device), ex);
         }
+
+        TrainingDevice.Check(parsed, nameof(device));
+        _device = parsed;
         return this;
     }
 

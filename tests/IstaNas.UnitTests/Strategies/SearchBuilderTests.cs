@@ -86,4 +86,16 @@ public class SearchBuilderTests
         Assert.Contains(path, ex.Message);
         Assert.Contains($"it is a '{kind}' checkpoint, not a search's", ex.Message);
     }
+
+    [Fact]
+    public void ADeviceLibTorchCannotTrainOnIsRefusedAtSetUp()
+    {
+        var named = Assert.Throws<ArgumentException>(() => new SearchBuilder().UseDevice("meta"));
+        Assert.Contains("Device 'meta' cannot train", named.Message);
+        Assert.Throws<ArgumentException>(() => new SearchBuilder().UseDevice(new TorchSharp.torch.Device("meta")));
+        var trainer = Assert.Throws<ArgumentException>(() => new IstaNas.Evaluation.EvaluationTrainer(IstaNas.Architecture.Genotype.DartsV2,
+            new IstaNas.Evaluation.EvaluationOptions(), new TorchSharp.torch.Device("meta")));
+        Assert.Equal("device", trainer.ParamName);
+        new SearchBuilder().UseDevice("cpu"); // the CPU always trains
+    }
 }
