@@ -81,10 +81,11 @@ public sealed class RunFolderTests : IDisposable
     {
         string file = _dir.File("plain-file");
         File.WriteAllText(file, "x");
-        var (exit, _, err) = CommandLineTests.Run(command, "--data", "synthetic:64", "--epochs", "1", "-o", "");
+        string[] args = command == "evaluate" ? [command, "--genotype", "darts_v2", "--data", "synthetic:64", "--epochs", "1"] : [command, "--data", "synthetic:64", "--epochs", "1"];
+        var (exit, _, err) = CommandLineTests.Run([.. args, "-o", ""]);
         Assert.Equal(2, exit);
         Assert.StartsWith("error: --output is empty", err, StringComparison.Ordinal);
-        (exit, _, err) = CommandLineTests.Run(command, "--data", "synthetic:64", "--epochs", "1", "-o", Path.Combine(file, "run"));
+        (exit, _, err) = CommandLineTests.Run([.. args, "-o", Path.Combine(file, "run")]);
         Assert.Equal(2, exit);
         Assert.StartsWith($"error: --output '{Path.Combine(file, "run")}': '{file}' is a file, so no folder can be made under it.", err, StringComparison.Ordinal);
         Assert.Single(err.Trim().Split('\n'));

@@ -24,4 +24,16 @@ public sealed class SetUpErrorTests : IDisposable
     [InlineData("evaluate")]
     public void ADeviceLibTorchCannotTrainOnIsRefusedBeforeTheRun(string command) =>
         AssertOneLine([command, "--device", "meta", "--data", "synthetic:64", "--epochs", "1"], "--device meta: Device 'meta' cannot train");
+
+    [Fact]
+    public void WithQuietAFailedCheckpointWriteIsStillSaid()
+    {
+        string run = _dir.File("run");
+        Directory.CreateDirectory(Path.Combine(run, "two-stage.ckpt")); // a folder where the checkpoint goes: every write of it fails
+        var (exit, stdout, err) = CommandLineTests.Run("search", "-q", "--data", "synthetic:64", "--epochs", "1", "--steps-per-epoch", "1", "--channels", "4",
+            "--layers", "3", "--batch-size", "8", "--threads", "1", "-o", run);
+        Assert.True(exit == 0, $"exit {exit}: {err}");
+        Assert.StartsWith("normal cell:", stdout.Trim(), StringComparison.Ordinal);
+        Assert.Contains($"error: Could not write the checkpoint '{Path.Combine(run, "two-stage.ckpt")}'", err);
+    }
 }
