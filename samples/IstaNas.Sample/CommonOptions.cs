@@ -64,6 +64,7 @@ internal static class CommonOptions
         try
         {
             _ = new SearchBuilder().UseDevice(device); // refused here, at set-up, when LibTorch cannot train on it (meta, say)
+            NnpackNotice.CheckSilently(); // libtorch is loaded now: no "Could not initialize NNPACK!" line later
         }
         catch (ArgumentException ex)
         {

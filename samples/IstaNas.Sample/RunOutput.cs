@@ -30,6 +30,7 @@ internal sealed class RunOutput : IDisposable
                 .CreateLogger();
             // The run's log file, plus the data readers' warnings (skipped images, empty class folders) on stderr.
             _loggers = LoggerFactory.Create(b => b.AddSerilog(logger, dispose: true).AddProvider(DataWarnings.Instance).SetMinimumLevel(LogLevel.Information));
+            if (NnpackNotice.Note is string note) _loggers.CreateLogger("IstaNas.Sample").LogInformation("{Note}", note);
         }
         catch
         {
