@@ -25,15 +25,20 @@ internal sealed class RunFolderLock : IDisposable
     /// <summary>The holds this flow of control made (a snapshot its child tasks inherit): folder => the hold's token.</summary>
     private static readonly AsyncLocal<ImmutableDictionary<string, object>?> FlowHolds = new();
 
-    private readonly string _folder;
+    private readonly string? _folder;
 
     private bool _disposed;
 
-    private RunFolderLock(string folder) => _folder = folder;
+    private RunFolderLock(string? folder) => _folder = folder;
 
     /// <summary>Takes <paramref name="folder"/> (created when missing) for a run, until the returned lock is disposed.</summary>
+    /// <param name="folder">The run's folder.</param>
+    /// <param name="write">
+    /// False for a single write into the folder (<see cref="Training.RunFileWriter"/>): refused when a run holds the folder,
+    /// but a folder no run has held gets no lock file, and the owner file is left as it is.
+    /// </param>
     /// <exception cref="IOException">Another run holds the folder (the message names the folder and its process).</exception>
-    public static RunFolderLock Take(string folder)
+    public static RunFolderLock Take(string folder, bool write = true)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
         string full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder));
@@ -48,12 +53,13 @@ internal sealed class RunFolderLock : IDisposable
                 return new RunFolderLock(full);
             }
 
-            Directory.CreateDirectory(full);
             string lockPath = Path.Combine(full, LockFileName);
+            if (!write && !File.Exists(lockPath)) return new RunFolderLock(null); // no run ever held it: nothing to check
+            Directory.CreateDirectory(full);
             FileStream? stream;
             try
             {
-                stream = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                stream = new FileStream(lockPath, write ? FileMode.OpenOrCreate : FileMode.Open, FileAccess.ReadWrite, FileShare.None);
             }
             catch (IOException ex) when (IsHeldElsewhere(ex))
             {
@@ -65,7 +71,7 @@ internal sealed class RunFolderLock : IDisposable
                 stream = null;
             }
 
-            if (stream is not null) WriteOwner(full);
+            if (stream is not null && write) WriteOwner(full);
             var hold = new Held(stream);
             HeldHere[full] = hold;
             FlowHolds.Value = holds.SetItem(full, hold.Token);
@@ -76,7 +82,7 @@ internal sealed class RunFolderLock : IDisposable
     /// <summary>Releases this hold; the folder is free when the outermost hold is released.</summary>
     public void Dispose()
     {
-        if (_disposed) return;
+        if (_disposed || _folder is null) return;
         _disposed = true;
         lock (HeldHere)
         {

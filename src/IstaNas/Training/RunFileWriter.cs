@@ -48,7 +48,7 @@ public sealed class RunFileWriter
         string path = Path.Combine(_directory, name);
         try
         {
-            using RunFolderLock folder = RunFolderLock.Take(_directory); // another run's folder is not written into
+            using RunFolderLock folder = RunFolderLock.Take(_directory, write: false); // another run's folder is not written into
             write(path);
             _written.Add(path);
         }
