@@ -16,6 +16,6 @@ internal static class ModelPath
                 : throw new ArgumentException($"{option} '{given}' is a folder without a model.ckpt (evaluate and a one-stage search write one); give the run folder or the file.");
         }
 
-        return File.Exists(given) ? given : throw new ArgumentException($"{option} '{given}': no such file or folder (give a model.ckpt or the run folder holding it).");
+        return File.Exists(given) ? given : throw new ArgumentException($"{option} '{given}' does not exist: no such file or folder (give a model.ckpt or the run folder holding it).");
     }
 }
