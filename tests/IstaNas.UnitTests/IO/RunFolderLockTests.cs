@@ -1,6 +1,5 @@
 using IstaNas.IO;
 using IstaNas.Tests.Data;
-using IstaNas.Training;
 
 namespace IstaNas.Tests.IO;
 
