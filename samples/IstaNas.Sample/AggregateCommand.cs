@@ -33,7 +33,7 @@ internal static class AggregateCommand
     {
         var console = new QualityConsole(p.GetValue(Quiet), p.GetValue(Json));
         SweepAggregate aggregate = SweepAggregate.Read(p.GetValue(Input)!);
-        string output = p.GetValue(Output) ?? aggregate.Root;
+        string output = RunOutput.CheckFolder(p.GetValue(Output) ?? aggregate.Root, "--output");
         SavedFiles saved = aggregate.Write(output);
         console.Event("done", new JsonObject
         {

@@ -70,6 +70,17 @@ internal static class CommonOptions
             throw new ArgumentException($"--device '{device}' is not a device; use cpu, cuda or cuda:N.", ex);
         }
 
+        try
+        {
+            _ = new SearchBuilder().UseDevice(device); // refused here, at set-up, when LibTorch cannot train on it (meta, say)
+            NnpackNotice.CheckSilently(); // libtorch is loaded now: no "Could not initialize NNPACK!" line later
+        }
+        catch (ArgumentException ex)
+        {
+            throw new ArgumentException($"--device {device}: {ex.Message.Replace($" (Parameter '{ex.ParamName}')", string.Empty, StringComparison.Ordinal)}", ex);
+        }
+
+
         return new Values(device, choice.Threads, p.GetValue(Quiet), p.GetValue(Json), choice.Reason);
     }
 

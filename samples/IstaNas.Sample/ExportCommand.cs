@@ -9,7 +9,7 @@ internal static class ExportCommand
 {
     private static readonly Option<string> Model = new("--model", "-m")
     {
-        Description = "The trained network: a model.ckpt written by evaluate or by a one-stage search.",
+        Description = "The trained network: a model.ckpt written by evaluate or by a one-stage search, or the run folder holding it.",
         Required = true,
     };
 
@@ -52,7 +52,7 @@ internal static class ExportCommand
 
     private static int Run(ParseResult p)
     {
-        string model = p.GetValue(Model)!;
+        string model = ModelPath.Resolve(p.GetValue(Model)!);
         string? onnx = p.GetValue(Onnx);
         string? safetensors = p.GetValue(Safetensors), reference = p.GetValue(Reference);
         bool darts = p.GetValue(DartsString);

@@ -23,8 +23,14 @@ internal static class KubernetesManifest
     /// <param name="mountPath">Where the claim is mounted in the container.</param>
     /// <param name="parallel">Pods at once, or null for one per task.</param>
     /// <param name="cpus">CPUs requested per pod, or null.</param>
+    /// <remarks>Every value is checked (<see cref="ScriptValues"/>): the names against Kubernetes' rules, the quoted ones for
+    /// line breaks; one that fails is refused with an <see cref="ArgumentException"/> naming its option.</remarks>
     public static string Create(SweepPlan plan, string name, string image, string claim, string mountPath, int? parallel, int? cpus)
     {
+        name = ScriptValues.KubernetesLabel(name, "--job-name");
+        image = ScriptValues.YamlText(image, "--image");
+        claim = ScriptValues.KubernetesSubdomain(claim, "--volume-claim");
+        mountPath = ScriptValues.YamlText(mountPath, "--mount-path");
         string script = TaskScript.Bash(plan, "JOB_COMPLETION_INDEX");
         var sb = new StringBuilder();
         sb.Append(CultureInfo.InvariantCulture, $"""

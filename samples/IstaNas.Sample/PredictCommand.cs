@@ -45,23 +45,73 @@ internal static class PredictCommand
         string model = p.GetValue(Model)!, images = p.GetValue(Images)!;
         int top = p.GetValue(Top);
         if (top < 1) throw new ArgumentException($"--top must be at least 1, not {top}.");
-        if (Directory.Exists(model)) model = Path.Combine(model, "model.ckpt");
-        if (!File.Exists(model)) throw new ArgumentException($"--model '{p.GetValue(Model)}': no such file (give a model.ckpt or the folder holding it).");
+        model = ModelPath.Resolve(model);
         string[] files = Files(images);
 
         using TrainedNetwork trained = TrainedNetwork.Load(model);
         if (trained.ImageHeight is null)
             throw new ArgumentException($"--model '{model}' does not record the image size it was trained on, so image files cannot be prepared for it.");
         bool json = p.GetValue(Json);
+        if (files.Length == 1 && File.Exists(images))
+        {
+            Prediction only = trained.PredictFiles(files, top)[0]; // one file named: a bad one is the command's error
+            Console.Out.WriteLine(json ? JsonLine(files[0], only) : TextLine(files[0], only));
+            return 0;
+        }
+
+        // A folder: every readable image is classified; the unreadable ones are listed, and the exit code says some were.
+        var bad = new List<(string File, string Reason)>();
         foreach (string[] chunk in files.Chunk(64))
         {
             if (cancellationToken.IsCancellationRequested) return 130;
-            IReadOnlyList<Prediction> predictions = trained.PredictFiles(chunk, top);
-            for (int i = 0; i < chunk.Length; i++)
-                Console.Out.WriteLine(json ? JsonLine(chunk[i], predictions[i]) : TextLine(chunk[i], predictions[i]));
+            foreach (var (file, prediction, reason) in Classify(trained, chunk, top))
+            {
+                if (prediction is not null) Console.Out.WriteLine(json ? JsonLine(file, prediction) : TextLine(file, prediction));
+                else bad.Add((file, reason!));
+            }
         }
 
-        return 0;
+        if (bad.Count == 0) return 0;
+        foreach (var (file, reason) in bad)
+            Console.Error.WriteLine(json ? System.Text.Json.JsonSerializer.Serialize(new { file, error = reason }) : $"unreadable: {file}: {reason}");
+        Console.Error.WriteLine($"error: {bad.Count} of {files.Length} images could not be read (listed above); the other {files.Length - bad.Count} are classified.");
+        return 1;
+    }
+
+    /// <summary>Classifies a chunk at once; when a file in it cannot be read, each file alone, so that the good ones still are.</summary>
+    private static IEnumerable<(string File, Prediction? Prediction, string? Reason)> Classify(TrainedNetwork trained, string[] chunk, int top)
+    {
+        IReadOnlyList<Prediction>? all = null;
+        try
+        {
+            all = trained.PredictFiles(chunk, top);
+        }
+        catch (Exception ex) when (ex is DataFormatException or IOException or UnauthorizedAccessException)
+        {
+            // one or more unreadable files: go file by file below
+        }
+
+        for (int i = 0; i < chunk.Length; i++)
+        {
+            if (all is not null)
+            {
+                yield return (chunk[i], all[i], null);
+                continue;
+            }
+
+            Prediction? one = null;
+            string? reason = null;
+            try
+            {
+                one = trained.PredictFiles([chunk[i]], top)[0];
+            }
+            catch (Exception ex) when (ex is DataFormatException or IOException or UnauthorizedAccessException)
+            {
+                reason = ex is DataFormatException d ? d.Problem : ex.Message;
+            }
+
+            yield return (chunk[i], one, reason);
+        }
     }
 
     /// <summary>The image files named by --images: one file, or every image file under a folder.</summary>

@@ -32,4 +32,12 @@ void Stop(System.Runtime.InteropServices.PosixSignalContext context)
 }
 using var sigint = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, Stop);
 using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, Stop);
-return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, cts.Token);
+try
+{
+    return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false }, cts.Token);
+}
+catch (Exception ex)
+{
+    // Every command guards itself (CommandErrors.Guard); this is the last guard, so no exception ever ends in a stack trace.
+    return CommandErrors.Unexpected(ex);
+}

@@ -21,8 +21,11 @@ internal sealed class RandomSearchOptions
 
     public IReadOnlyList<Option> All => [WeightSharing, Candidates, CalibrationBatches];
 
-    /// <summary>Throws a one-line ArgumentException when a random-only option is given to another strategy, or a count is not positive.</summary>
-    public void Check(ParseResult p, string strategy)
+    /// <summary>
+    /// Throws a one-line ArgumentException when a random-only option is given to another strategy, a count is not positive,
+    /// or a weight-sharing option is given to a new random run without --weight-sharing (a resumed run keeps its own).
+    /// </summary>
+    public void Check(ParseResult p, string strategy, bool resuming)
     {
         foreach (Option o in All)
             if (p.GetResult(o) is { Implicit: false } && strategy != "random")
@@ -30,6 +33,10 @@ internal sealed class RandomSearchOptions
         foreach (Option<int?> o in new[] { Candidates, CalibrationBatches })
             if (p.GetValue(o) is int n && n < 1)
                 throw new ArgumentException($"{o.Name} must be at least 1, not {n}.");
+        if (!resuming && !p.GetValue(WeightSharing))
+            foreach (Option<int?> o in new[] { Candidates, CalibrationBatches })
+                if (p.GetResult(o) is { Implicit: false })
+                    throw new ArgumentException($"{o.Name} applies to --strategy random --weight-sharing only (without it, random draws one genotype and trains nothing).");
     }
 
     /// <summary>Applies the options given on the command line (those not given keep the defaults, or a resumed run's values).</summary>

@@ -114,6 +114,7 @@ internal sealed class RunConsole
         if (_quiet)
         {
             Console.Out.WriteLine(result.Genotype?.ToString() ?? result.Architecture?.ToString() ?? string.Empty);
+            LostFiles(result.Warnings);
             Failures(failed);
             return;
         }
@@ -162,6 +163,7 @@ internal sealed class RunConsole
         if (_quiet)
         {
             Console.Out.WriteLine(accuracy);
+            LostFiles(result.Warnings);
             Failures(failed);
             return;
         }
@@ -197,6 +199,13 @@ internal sealed class RunConsole
     {
         foreach (string w in warnings)
             AnsiConsole.MarkupLine($"[yellow]warning:[/] {Markup.Escape(w)}");
+    }
+
+    /// <summary>With --quiet, the warnings that say a file was lost (a checkpoint that could not be written): a lost file is always said.</summary>
+    private static void LostFiles(IReadOnlyList<string> warnings)
+    {
+        foreach (string w in warnings.Where(w => w.StartsWith("Could not write", StringComparison.Ordinal)))
+            Console.Error.WriteLine($"error: {w.ReplaceLineEndings(" ")}");
     }
 
     private static void Failures(IReadOnlyList<FileFailure> failed)

@@ -102,6 +102,18 @@ internal static class SearchCommand
     public static Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken) =>
         Task.FromResult(CommandErrors.Guard(() => Run(parse, cancellationToken)));
 
+    /// <summary>An option only some strategies read, given to another, is refused (it would be ignored without a word).</summary>
+    private static void RefuseOtherStrategies(ParseResult p, string strategy)
+    {
+        foreach (var (option, readers) in new (Option Option, string[] Readers)[]
+                 {
+                     (MaxSearchEpochs, ["one-stage"]), (ProjectionDims, ["two-stage", "one-stage"]), (Matrix, ["two-stage", "one-stage"]),
+                     (Sparsity, ["two-stage", "one-stage", "random"]),
+                 })
+            if (p.GetResult(option) is { Implicit: false } && !readers.Contains(strategy))
+                throw new ArgumentException($"{option.Name} applies to --strategy {string.Join(" or ", readers)} only, not {strategy}.");
+    }
+
     private static int Run(ParseResult p, CancellationToken cancellationToken)
     {
         var common = CommonOptions.Read(p);
@@ -130,7 +142,8 @@ internal static class SearchCommand
             throw new ArgumentException($"--strategy '{strategy}' is not known; use two-stage, one-stage, darts or random.");
         }
 
-        Random.Check(p, strategy);
+        Random.Check(p, strategy, resuming: resume is not null);
+        RefuseOtherStrategies(p, strategy);
         bool explicitlyGiven(Option option) => p.GetResult(option) is { Implicit: false };
         string? presetName = p.GetValue(Preset)?.Trim().ToLowerInvariant();
         if (presetName is not (null or SearchPreset.Paper))

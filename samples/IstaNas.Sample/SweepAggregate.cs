@@ -170,20 +170,35 @@ internal sealed class SweepAggregate
             if (searched is null)
                 return Run(Directory.Exists(search) && Directory.EnumerateFiles(search, "*.ckpt").Any() ? "search unfinished" : "search not started");
             if (Cancelled(searched.Value)) return Run("search cancelled");
-            double searchSeconds = Seconds(search, searched.Value);
+            double searchSeconds = Seconds(search, searched.Value, Path.Combine(search, "result.json"));
             JsonElement? evaluated = ReadJson(Path.Combine(evaluate, "result.json"));
             if (evaluated is null)
                 return Run(File.Exists(Path.Combine(evaluate, "evaluation.ckpt")) ? "evaluation unfinished" : "evaluation not started", searchSeconds: searchSeconds);
             if (Cancelled(evaluated.Value)) return Run("evaluation cancelled", searchSeconds: searchSeconds);
-            double accuracy = Number(evaluated.Value, "testAccuracy");
-            long? parameters = evaluated.Value.TryGetProperty("parameterCount", out JsonElement p) && p.ValueKind == JsonValueKind.Number ? p.GetInt64() : null;
-            return Run(double.IsFinite(accuracy) ? SweepRun.FinishedStatus : "evaluation without a test accuracy", accuracy, searchSeconds, Seconds(evaluate, evaluated.Value), parameters);
+            string evaluatedPath = Path.Combine(evaluate, "result.json");
+            double accuracy = InRange(evaluatedPath, Number(evaluated.Value, "testAccuracy"), "testAccuracy", 0, 1);
+            long? parameters = evaluated.Value.TryGetProperty("parameterCount", out JsonElement p) && p.ValueKind == JsonValueKind.Number
+                ? (long)InRange(evaluatedPath, p.TryGetInt64(out long count) ? count : -1, "parameterCount", 1, long.MaxValue)
+                : null;
+            return Run(double.IsFinite(accuracy) ? SweepRun.FinishedStatus : "evaluation without a test accuracy", accuracy, searchSeconds,
+                Seconds(evaluate, evaluated.Value, evaluatedPath), parameters);
+        }
+        catch (InvalidDataException ex)
+        {
+            return Run($"invalid: {ex.Message.ReplaceLineEndings(" ")}");
         }
         catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException or InvalidOperationException or FormatException)
         {
             return Run($"unreadable: {ex.Message.ReplaceLineEndings(" ")}");
         }
     }
+
+    /// <summary>A value of a result file, refused (the file named) when it is outside its range; NaN (absent) passes.</summary>
+    /// <exception cref="InvalidDataException">The value is outside <paramref name="min"/>..<paramref name="max"/>.</exception>
+    private static double InRange(string file, double value, string name, double min, double max) =>
+        double.IsNaN(value) || (value >= min && value <= max) ? value
+            : throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+                $"'{file}' says {name} {value}, {(max < long.MaxValue ? $"outside {min}..{max}" : $"below {min}")}; the file is not a result this sample wrote."));
 
     private static JsonElement? ReadJson(string path) => File.Exists(path) ? JsonDocument.Parse(File.ReadAllText(path)).RootElement.Clone() : null;
 
@@ -193,11 +208,12 @@ internal sealed class SweepAggregate
         json.TryGetProperty(name, out JsonElement v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : double.NaN;
 
     /// <summary>The sum of the epochs' wall times in history.json (every epoch, resumed runs included); without epochs, result.json's elapsedSeconds.</summary>
-    private static double Seconds(string folder, JsonElement result)
+    private static double Seconds(string folder, JsonElement result, string resultPath)
     {
-        JsonElement? history = ReadJson(Path.Combine(folder, "history.json"));
+        string historyPath = Path.Combine(folder, "history.json");
+        JsonElement? history = ReadJson(historyPath);
         if (history is { ValueKind: JsonValueKind.Array } h && h.GetArrayLength() > 0)
-            return h.EnumerateArray().Sum(e => Number(e, "elapsedSeconds"));
-        return Number(result, "elapsedSeconds");
+            return h.EnumerateArray().Sum(e => InRange(historyPath, Number(e, "elapsedSeconds"), "elapsedSeconds", 0, double.PositiveInfinity));
+        return InRange(resultPath, Number(result, "elapsedSeconds"), "elapsedSeconds", 0, double.PositiveInfinity);
     }
 }

@@ -126,7 +126,7 @@ internal static class SweepCommand
         string data = p.GetValue(DataOption)!;
         CheckData(data, local: runner != "kubernetes");
 
-        string output = Path.GetFullPath(p.GetValue(Output) ?? Path.Combine("runs", $"sweep-{DateTime.Now:yyyyMMdd-HHmmss}"));
+        string output = Path.GetFullPath(RunOutput.CheckFolder(p.GetValue(Output) ?? Path.Combine("runs", $"sweep-{DateTime.Now:yyyyMMdd-HHmmss}"), "--output"));
         string root = output;
         string? image = null, claim = null;
         if (runner == "kubernetes")
@@ -153,6 +153,14 @@ internal static class SweepCommand
         var plan = new SweepPlan(root, executable, [.. Enumerable.Range(0, seeds).Select(i => (long)p.GetValue(FirstSeed) + i)], strategies,
             SearchArguments(p, data), Given(p, [Candidates]), EvaluateArguments(p, data), ChildArguments(common, threads));
 
+        // The scheduler's file is made (its values checked) before anything is written, so a refused value leaves no files.
+        string? scheduled = runner switch
+        {
+            "slurm" => SlurmScript.Create(plan, p.GetValue(JobName)!, parallel, threads > 0 ? threads : null, p.GetValue(SlurmTime), p.GetValue(SlurmPartition),
+                p.GetValue(SlurmOption) ?? []),
+            "kubernetes" => KubernetesManifest.Create(plan, p.GetValue(JobName)!, image!, claim!, root, parallel, threads > 0 ? threads : null),
+            _ => null,
+        };
         Directory.CreateDirectory(output);
         string planPath = Path.Combine(output, SweepPlan.FileName);
         string json = plan.ToJson();
@@ -166,8 +174,7 @@ internal static class SweepCommand
                 {
                     Directory.CreateDirectory(Path.Combine(output, "logs"));
                     string script = Path.Combine(output, SlurmScript.FileName);
-                    WriteOrFail(script, SlurmScript.Create(plan, p.GetValue(JobName)!, parallel, threads > 0 ? threads : null, p.GetValue(SlurmTime),
-                        p.GetValue(SlurmPartition), p.GetValue(SlurmOption) ?? []));
+                    WriteOrFail(script, scheduled!);
                     MakeExecutable(script);
                     return Written(console, "slurm", plan, [planPath, script],
                         $"Submit with: sbatch {script}  (submit it again to continue what did not finish); then: aggregate --input {output}");
@@ -176,7 +183,7 @@ internal static class SweepCommand
             case "kubernetes":
                 {
                     string manifest = Path.Combine(output, KubernetesManifest.FileName);
-                    WriteOrFail(manifest, KubernetesManifest.Create(plan, p.GetValue(JobName)!, image!, claim!, root, parallel, threads > 0 ? threads : null));
+                    WriteOrFail(manifest, scheduled!);
                     return Written(console, "kubernetes", plan, [planPath, manifest],
                         $"Apply with: kubectl apply -f {manifest}  (to continue: kubectl delete job {p.GetValue(JobName)}, then apply again); " +
                         $"then aggregate a copy of the volume: aggregate --input DIR");

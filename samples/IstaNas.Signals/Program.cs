@@ -25,7 +25,7 @@ internal static class Program
 
         // ---- SEARCH GOES HERE (issue 19) -------------------------------------------------------------------------------
         // When SearchBuilder.UseSpace lands, search the three choices of SignalNet instead of fixing them by hand:
-        //     SearchResult result = new SearchBuilder().UseTensors(trainX, trainY, testX, testY)
+        //     SearchResult result = new SearchBuilder().UseTensors(trainX, trainY)
         //         .UseSpace(() => SignalNet.Create(classes)).UseTwoStage(o => { ... }).UseSeed(1).Build().Run();
         //     picks = <choice name -> picked candidates of result.Architecture>;
         // Until then the picks below are fixed by hand.

@@ -62,7 +62,10 @@ public static class IstaNasServiceCollectionExtensions
     /// Adds IstaNas as <see cref="AddIstaNas(IServiceCollection)"/> does and binds every options class
     /// from a configuration section: <c>SearchSpace</c>, <c>SparseCoder</c>, <c>TwoStage</c>, <c>OneStage</c>, <c>Darts</c>, <c>Random</c> and
     /// <c>Evaluation</c> under <paramref name="configuration"/> (for example <c>configuration.GetSection("IstaNas")</c>).
-    /// A list in the configuration (<c>SearchSpace:Operations</c>) replaces the default list instead of adding to it.
+    /// A list in the configuration (<c>SearchSpace:Operations</c>) replaces the default list instead of adding to it. A key
+    /// under the section that is not one of these sections or a setting of its options class (a typo such as
+    /// <c>TwoStage:Epoch</c>) is an <see cref="InvalidOperationException"/> naming it when the options are first used (at
+    /// host start, with <c>ValidateOnStart</c>).
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configuration">The section holding the IstaNas settings.</param>
@@ -84,13 +87,18 @@ public static class IstaNasServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        Bind<SearchSpaceOptions>(services, configuration.GetSection("SearchSpace"));
-        Bind<SparseCoderOptions>(services, configuration.GetSection("SparseCoder"));
-        Bind<TwoStageOptions>(services, configuration.GetSection("TwoStage"));
-        Bind<OneStageOptions>(services, configuration.GetSection("OneStage"));
-        Bind<DartsOptions>(services, configuration.GetSection("Darts"));
-        Bind<RandomOptions>(services, configuration.GetSection("Random"));
-        Bind<EvaluationOptions>(services, configuration.GetSection("Evaluation"));
+        var sections = new Dictionary<string, Type>
+        {
+            ["SearchSpace"] = typeof(SearchSpaceOptions), ["SparseCoder"] = typeof(SparseCoderOptions), ["TwoStage"] = typeof(TwoStageOptions),
+            ["OneStage"] = typeof(OneStageOptions), ["Darts"] = typeof(DartsOptions), ["Random"] = typeof(RandomOptions), ["Evaluation"] = typeof(EvaluationOptions),
+        };
+        Bind<SearchSpaceOptions>(services, configuration, sections);
+        Bind<SparseCoderOptions>(services, configuration, sections);
+        Bind<TwoStageOptions>(services, configuration, sections);
+        Bind<OneStageOptions>(services, configuration, sections);
+        Bind<DartsOptions>(services, configuration, sections);
+        Bind<RandomOptions>(services, configuration, sections);
+        Bind<EvaluationOptions>(services, configuration, sections);
         return AddCore(services, configure);
     }
 
@@ -98,9 +106,18 @@ public static class IstaNasServiceCollectionExtensions
         where T : class =>
         services.AddOptions<T>().ValidateDataAnnotations().ValidateOnStart();
 
-    private static void Bind<T>(IServiceCollection services, IConfigurationSection section)
-        where T : class =>
-        services.AddOptions<T>().Configure(o => BindReplacingLists(section, o));
+    /// <summary>Binds <typeparamref name="T"/> from its section, after checking that no key under the IstaNas section is unknown
+    /// (so a typo stops the host at start, through <c>ValidateOnStart</c>, instead of leaving a default in place).</summary>
+    private static void Bind<T>(IServiceCollection services, IConfiguration configuration, Dictionary<string, Type> sections)
+        where T : class
+    {
+        IConfigurationSection section = configuration.GetSection(sections.Single(s => s.Value == typeof(T)).Key);
+        services.AddOptions<T>().Configure(o =>
+        {
+            ConfigurationKeys.Check(configuration, sections);
+            BindReplacingLists(section, o);
+        });
+    }
 
     /// <summary>
     /// Binds a section, then sets every list property that the section lists anew: the configuration binder appends

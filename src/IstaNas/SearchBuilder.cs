@@ -32,7 +32,7 @@ namespace IstaNas;
 /// </summary>
 public sealed class SearchBuilder
 {
-    private Func<(LabelledDataset Train, LabelledDataset? Test)>? _data;
+    private Func<LabelledDataset>? _data;
     private readonly SearchSpaceOptions _searchSpace = new();
     private IReadOnlyList<Decision>? _checkpointChoices;
     private readonly SparseCoderOptions _sparseCoder = new();
@@ -59,29 +59,31 @@ public sealed class SearchBuilder
     /// <param name="loggerFactory">Where the search logs.</param>
     public SearchBuilder(ILoggerFactory loggerFactory) => UseLogging(loggerFactory);
 
-    /// <summary>Searches on a data set (and reports on an optional test set).</summary>
-    public SearchBuilder UseDataset(ImageDataset train, ImageDataset? test = null)
+    /// <summary>
+    /// Searches on a data set (the strategies split it into their training and validation parts). A search takes no test
+    /// set: it never looks at the images its genotype is later tested on (see <c>EvaluationTrainer.Train(train, test)</c>).
+    /// </summary>
+    public SearchBuilder UseDataset(LabelledDataset train)
     {
         ArgumentNullException.ThrowIfNull(train);
-        _data = () => (train, test);
+        _data = () => train;
         return this;
     }
 
     /// <summary>
     /// Searches on samples held as tensors: <paramref name="x"/> [N, …] (1-D signals [N, C, T], tabular rows [N, F],
-    /// float images [N, C, H, W]) with integer labels <paramref name="y"/> [N], and optionally a test pair, through
-    /// <see cref="TensorDataset.From"/> (used as given: no normalisation, no augmentation). The tensors are copied now, so
-    /// they may be disposed after this call; the class count is the largest label of either set plus one.
+    /// float images [N, C, H, W]) with integer labels <paramref name="y"/> [N], through <see cref="TensorDataset.From"/>
+    /// (used as given: no normalisation, no augmentation). The tensors are copied now, so they may be disposed after this
+    /// call. As with every data set, a search takes no test set: test the found architecture with the evaluation trainer.
     /// </summary>
-    /// <param name="x">Training samples, floating point [N, …].</param>
-    /// <param name="y">Training labels, integers [N] in [0, classes).</param>
-    /// <param name="testX">Optional test samples, same sample shape.</param>
-    /// <param name="testY">Labels of <paramref name="testX"/>; given exactly when it is.</param>
-    /// <exception cref="ArgumentException">A tensor is invalid (see <see cref="TensorDataset.From"/>), or the test pair is incomplete or of another sample shape.</exception>
-    public SearchBuilder UseTensors(Tensor x, Tensor y, Tensor? testX = null, Tensor? testY = null)
+    /// <param name="x">Samples, floating point [N, …].</param>
+    /// <param name="y">Labels, integers [N] in [0, classes).</param>
+    /// <param name="classCount">The number of classes; null: the largest label plus one.</param>
+    /// <exception cref="ArgumentException">A tensor is invalid (see <see cref="TensorDataset.From"/>).</exception>
+    public SearchBuilder UseTensors(Tensor x, Tensor y, int? classCount = null)
     {
-        (TensorDataset train, TensorDataset? test) = TensorPair(x, y, testX, testY);
-        _data = () => (train, test);
+        TensorDataset train = TensorDataset.From(x, y, "train", classCount);
+        _data = () => train;
         return this;
     }
 
@@ -95,34 +97,32 @@ public sealed class SearchBuilder
     public SearchBuilder UseSyntheticDataset(int count = 2000, int seed = 0)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 2);
-        _data = () => (Synthetic.Create(count, seed), null);
+        _data = () => Synthetic.Create(count, seed);
         return this;
     }
 
-    /// <summary>Searches on CIFAR-10 read from its binary folder (data_batch_1.bin ... test_batch.bin) or its Python folder (data_batch_1 ... test_batch).</summary>
+    /// <summary>Searches on CIFAR-10's training batches, read from its binary folder (data_batch_1.bin ...) or its Python folder (data_batch_1 ...); the test batch is not read.</summary>
     public SearchBuilder UseCifar10(string directory)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
-        _data = () => (Cifar10.LoadTrain(directory), Cifar10.FindTestFile(directory) is not null ? Cifar10.LoadTest(directory) : null);
+        _data = () => Cifar10.LoadTrain(directory);
         return this;
     }
 
-    /// <summary>Searches on CIFAR-100 read from its binary folder (train.bin, test.bin) or its Python folder (train, test, meta).</summary>
+    /// <summary>Searches on CIFAR-100's training set, read from its binary folder (train.bin) or its Python folder (train, meta); the test set is not read.</summary>
     /// <param name="directory">The folder.</param>
     /// <param name="coarseLabels">False (default) for the 100 fine classes, true for the 20 coarse ones.</param>
     public SearchBuilder UseCifar100(string directory, bool coarseLabels = false)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
-        _data = () => (ImageDataset.LoadCifar100(directory, coarseLabels: coarseLabels),
-            Cifar100.FindTestFile(directory) is not null ? ImageDataset.LoadCifar100(directory, train: false, coarseLabels) : null);
+        _data = () => ImageDataset.LoadCifar100(directory, coarseLabels: coarseLabels);
         return this;
     }
 
     /// <summary>
     /// Searches on your own images, <c>root/&lt;class&gt;/&lt;image&gt;</c> (see <see cref="ImageDataset.LoadImageFolder"/>). When the folder has
-    /// <c>train</c> and <c>test</c> (or <c>val</c>) subfolders, the search uses the training images and reports on the
-    /// test images; otherwise it holds out the seeded <see cref="ImageFolderOptions.TestPortion"/> of every class for
-    /// testing exactly as <see cref="ImageDataset.LoadImageFolderTrainTest"/> does, so a search and a later evaluation of its
+    /// <c>train</c> and <c>test</c> (or <c>val</c>) subfolders, the search uses only the training images; otherwise it
+    /// leaves out the seeded <see cref="ImageFolderOptions.TestPortion"/> of every class, held out for testing exactly as <see cref="ImageDataset.LoadImageFolderTrainTest"/> does, so a search and a later evaluation of its
     /// genotype on the same folder never train on the images the evaluation tests on. Skipped files are logged through
     /// the builder's logging.
     /// </summary>
@@ -132,8 +132,8 @@ public sealed class SearchBuilder
         _data = () =>
         {
             ILogger logger = _loggerFactory.CreateLogger(typeof(ImageDataset).FullName!);
-            var (train, test) = ImageFolder.LoadTrainTest(root, options, logger);
-            return (train, test);
+            var (train, _) = ImageFolder.LoadTrainTest(root, options, logger);
+            return train;
         };
         return this;
     }
@@ -147,7 +147,7 @@ public sealed class SearchBuilder
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(imagesPath);
         ArgumentException.ThrowIfNullOrWhiteSpace(labelsPath);
-        _data = () => (ImageDataset.LoadIdx(imagesPath, labelsPath, channels, padTo), null);
+        _data = () => ImageDataset.LoadIdx(imagesPath, labelsPath, channels, padTo);
         return this;
     }
 
@@ -167,26 +167,6 @@ public sealed class SearchBuilder
         ArgumentNullException.ThrowIfNull(factory);
         _space = factory;
         return this;
-    }
-
-    /// <summary>The training and optional test sets of <see cref="UseTensors"/>, with one class count.</summary>
-    internal static (TensorDataset Train, TensorDataset? Test) TensorPair(Tensor x, Tensor y, Tensor? testX, Tensor? testY)
-    {
-        ArgumentNullException.ThrowIfNull(x);
-        ArgumentNullException.ThrowIfNull(y);
-        if ((testX is null) != (testY is null))
-            throw new ArgumentException("Give both testX and testY, or neither.", testX is null ? nameof(testX) : nameof(testY));
-        TensorDataset train = TensorDataset.From(x, y, "train");
-        if (testX is null || testY is null)
-            return (train, null);
-        TensorDataset test = TensorDataset.From(testX, testY, "test", classCount: null);
-        int classes = Math.Max(train.ClassCount, test.ClassCount);
-        if (!train.SampleShape.SequenceEqual(test.SampleShape))
-            throw new ArgumentException(
-                $"The test samples have shape [{string.Join(", ", test.SampleShape)}], the training samples [{string.Join(", ", train.SampleShape)}].", nameof(testX));
-        return classes == train.ClassCount && classes == test.ClassCount
-            ? (train, test)
-            : (TensorDataset.From(x, y, "train", classes), TensorDataset.From(testX, testY, "test", classes));
     }
 
     /// <summary>Shapes the compressed search space (nodes, operations, m, s, matrix kind).</summary>
@@ -228,15 +208,17 @@ public sealed class SearchBuilder
     }
 
     /// <summary>Where tensors live, e.g. <c>torch.CPU</c> or <c>torch.CUDA</c>.</summary>
+    /// <exception cref="ArgumentException">LibTorch cannot train on the device here (CUDA not available; a device such as meta).</exception>
     public SearchBuilder UseDevice(Device device)
     {
         ArgumentNullException.ThrowIfNull(device);
+        TrainingDevice.Check(device, nameof(device));
         _device = device;
         return this;
     }
 
     /// <summary>Where tensors live, by name: "cpu", "cuda", "cuda:1".</summary>
-    /// <exception cref="ArgumentException">The name is not a device, or CUDA is not available.</exception>
+    /// <exception cref="ArgumentException">The name is not a device, or LibTorch cannot train on it here (CUDA not available; a device such as meta).</exception>
     public SearchBuilder UseDevice(string device)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(device);
@@ -244,14 +226,18 @@ public sealed class SearchBuilder
             throw new ArgumentException(
                 $"Device '{device}' needs CUDA, which this process does not have: reference TorchSharp-cuda-linux or -windows (build with -p:TorchBackend=cuda-linux) on a machine with an NVIDIA GPU.",
                 nameof(device));
+        Device parsed;
         try
         {
-            _device = new Device(device);
+            parsed = new Device(device);
         }
         catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidOperationException)
         {
             throw new ArgumentException($"'{device}' is not a device name (use cpu, cuda or cuda:N).", nameof(device), ex);
         }
+
+        TrainingDevice.Check(parsed, nameof(device));
+        _device = parsed;
         return this;
     }
 
@@ -316,6 +302,8 @@ public sealed class SearchBuilder
     {
         ResumeFrom(checkpointPath);
         Checkpoint checkpoint = Checkpoint.Load(checkpointPath);
+        if (checkpoint.Metadata.Kind is not ("two-stage" or "one-stage" or "darts" or RandomStrategy.Kind))
+            throw new CheckpointException(checkpointPath, $"it is a '{checkpoint.Metadata.Kind}' checkpoint, not a search's (two-stage, one-stage, darts or random).");
         SearchSettings settings = TrainingLoop.ReadSettings<SearchSettings>(checkpoint)
             ?? throw new CheckpointException(checkpointPath, "it stores no search settings (an evaluation checkpoint, or one written by an older IstaNas).");
         JsonFormat.CopyInto(settings.SearchSpace, _searchSpace);
@@ -349,7 +337,7 @@ public sealed class SearchBuilder
         IStrategy strategy = (_strategy ?? (() => new TwoStageStrategy(JsonFormat.DeepCopy(_twoStage))))();
         if (_data is null)
             throw new InvalidOperationException("No data set: call UseSyntheticDataset, UseCifar10, UseCifar100, UseIdx, UseImageFolder, UseDataset or UseTensors before Build.");
-        (LabelledDataset train, LabelledDataset? test) = _data();
+        LabelledDataset train = _data();
         if (_space is not null) CheckSpace(strategy, train);
         else if (_checkpointChoices is not null)
             throw new InvalidOperationException(
@@ -358,7 +346,6 @@ public sealed class SearchBuilder
         var context = new SearchContext
         {
             Train = train,
-            Test = test,
             SearchSpace = JsonFormat.DeepCopy(_searchSpace),
             Space = _space,
             SparseCoder = _sparseCoder.Clone(),
@@ -421,9 +408,6 @@ public sealed class Search
 
     /// <summary>The training set (the strategies split it as they need).</summary>
     public LabelledDataset TrainingSet => Context.Train;
-
-    /// <summary>The test set, if one was given (for reports only).</summary>
-    public LabelledDataset? TestSet => Context.Test;
 
     /// <summary>The search space's shape.</summary>
     public SearchSpaceOptions SearchSpace => Context.SearchSpace;

@@ -203,6 +203,8 @@ internal static class DartsGenotypeFormat
                 SkipSpace();
                 while (Peek() != ']')
                 {
+                    if (list.Count == IstaNas.Architecture.Genotype.MaxNodes + 2)
+                        throw Error($"the concat list lists more than {IstaNas.Architecture.Genotype.MaxNodes + 2} states, the most a cell has (two inputs and {IstaNas.Architecture.Genotype.MaxNodes} nodes)");
                     list.Add(Integer("a state index"));
                     ListSeparator(']');
                 }
@@ -241,6 +243,12 @@ internal static class DartsGenotypeFormat
             {
                 _pos = start;
                 throw Error($"range({from}, {to}) is empty");
+            }
+
+            if ((long)to - from > IstaNas.Architecture.Genotype.MaxNodes + 2)
+            {
+                _pos = start;
+                throw Error($"range({from}, {to}) lists {(long)to - from} states; a cell has at most {IstaNas.Architecture.Genotype.MaxNodes + 2} (two inputs and {IstaNas.Architecture.Genotype.MaxNodes} nodes)");
             }
 
             return Enumerable.Range(from, to - from).ToList();

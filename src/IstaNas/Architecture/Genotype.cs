@@ -29,11 +29,16 @@ public sealed partial class Genotype : IEquatable<Genotype>
     {
         ArgumentNullException.ThrowIfNull(normal);
         ArgumentNullException.ThrowIfNull(reduce);
-        if (edgesPerNode < 1)
-            throw new ArgumentOutOfRangeException(nameof(edgesPerNode), edgesPerNode, "Each node needs at least one (operation, predecessor) pair.");
+        if (edgesPerNode is < 1 or > MaxEdgesPerNode)
+            throw new ArgumentOutOfRangeException(nameof(edgesPerNode), edgesPerNode,
+                $"Each node needs 1..{MaxEdgesPerNode} (operation, predecessor) pairs (the search space's sparsity s is at most {MaxEdgesPerNode}).");
         EdgesPerNode = edgesPerNode;
-        Normal = normal.ToArray();
-        Reduce = reduce.ToArray();
+        Normal = normal.Take((MaxNodes + 1) * edgesPerNode).ToArray();
+        Reduce = reduce.Take((MaxNodes + 1) * edgesPerNode).ToArray();
+        foreach (var (cell, name) in new[] { (Normal, nameof(normal)), (Reduce, nameof(reduce)) })
+            if (cell.Count > MaxNodes * edgesPerNode)
+                throw new ArgumentException(
+                    $"The {name} cell has more than {MaxNodes} nodes ({edgesPerNode} pairs each); the networks support at most {MaxNodes} (SearchSpaceOptions.Nodes).", name);
         Validate(Normal, nameof(normal), edgesPerNode);
         Validate(Reduce, nameof(reduce), edgesPerNode);
         if (Normal.Count != Reduce.Count)
@@ -44,6 +49,12 @@ public sealed partial class Genotype : IEquatable<Genotype>
         NormalConcat = ValidateConcat(normalConcat, Nodes, nameof(normalConcat));
         ReduceConcat = ValidateConcat(reduceConcat, Nodes, nameof(reduceConcat));
     }
+
+    /// <summary>The most intermediate nodes a cell may have: the search space's limit (<c>SearchSpaceOptions.Nodes</c> is 1..16).</summary>
+    internal const int MaxNodes = 16;
+
+    /// <summary>The most pairs per node: the search space's limit on the sparsity (<c>SearchSpaceOptions.Sparsity</c> is 1..64).</summary>
+    internal const int MaxEdgesPerNode = 64;
 
     /// <summary>Pairs of the normal cell, <see cref="EdgesPerNode"/> per node, node 0 first.</summary>
     public IReadOnlyList<GenotypeEdge> Normal { get; }

@@ -32,13 +32,23 @@ internal static class Idx
             throw new ArgumentOutOfRangeException("channels", options.Channels, $"IDX images load with 1 or 3 channels, not {options.Channels}.");
         }
 
-        byte[] images = DataFiles.ReadAll(imagesPath);
-        byte[] labelBytes = DataFiles.ReadAll(labelsPath);
+        byte[] images = DataFiles.ReadAll(imagesPath, 16, h => Declared(h, ImagesMagic, 3));
+        byte[] labelBytes = DataFiles.ReadAll(labelsPath, 8, h => Declared(h, LabelsMagic, 1));
 
         CheckHeader(imagesPath, images, ImagesMagic, 3);
         int n = ReadDim(imagesPath, images, 0);
         int rows = ReadDim(imagesPath, images, 1);
         int cols = ReadDim(imagesPath, images, 2);
+        if (n == 0)
+        {
+            throw new DataFormatException(imagesPath, "the header declares 0 images.");
+        }
+
+        if (rows == 0 || cols == 0)
+        {
+            throw new DataFormatException(imagesPath, $"the header declares images of {rows}x{cols} pixels; an image needs at least one row and one column.");
+        }
+
         CheckPayload(imagesPath, images.Length, 16, (long)n * rows * cols, $"{n} images of {rows}x{cols}");
 
         CheckHeader(labelsPath, labelBytes, LabelsMagic, 1);
@@ -58,6 +68,7 @@ internal static class Idx
             maxLabel = Math.Max(maxLabel, labels[i]);
         }
 
+        if (options.ClassCount is null) CheckOutlyingLabel(labelsPath, labels, maxLabel);
         int classCount = options.ClassCount ?? maxLabel + 1;
         for (int i = 0; i < n; i++)
         {
@@ -107,6 +118,44 @@ internal static class Idx
         var (mean, std) = ImageDataset.ComputeChannelStatistics(pixels, n, channels, plane);
         string name = options.Name ?? Path.GetFileName(imagesPath);
         return new InMemoryImageDataset(name, pixels, labels, channels, height, width, classCount, mean, std, null);
+    }
+
+    /// <summary>
+    /// With the class count inferred (the largest label plus one), refuses a largest label that stands apart from the rest:
+    /// when more classes lie empty between it and the next-largest label than there are distinct labels in use (255 among 0..9
+    /// would make a 256-class problem with 246 empty classes), it is a marker or a corrupt byte, not a class.
+    /// </summary>
+    private static void CheckOutlyingLabel(string path, int[] labels, int maxLabel)
+    {
+        var used = new bool[maxLabel + 1];
+        foreach (int label in labels) used[label] = true;
+        int distinct = used.Count(u => u);
+        int next = maxLabel - 1;
+        while (next >= 0 && !used[next]) next--;
+        int empty = maxLabel - next - 1;
+        if (empty > distinct)
+        {
+            int at = Array.IndexOf(labels, maxLabel);
+            throw new DataFormatException(path,
+                $"label {at} is {maxLabel}, far above the {(next >= 0 ? $"next-largest label {next}" : "other labels")}: the labels would make {maxLabel + 1} classes, of which only {distinct} have an image. " +
+                "If that label is meant, give the class count (classCount); otherwise fix the label.");
+        }
+    }
+
+    /// <summary>The payload bytes an IDX header declares (the product of its dimensions), or -1 when it is not a header of this kind.</summary>
+    private static long Declared(byte[] header, int magic, int dims)
+    {
+        if (ReadBigEndian(header, 0) != magic) return -1;
+        long bytes = 1;
+        for (int d = 0; d < dims; d++)
+        {
+            int value = ReadBigEndian(header, 4 + 4 * d);
+            if (value < 0) return -1;
+            bytes *= value;
+            if (bytes > Array.MaxLength) return -1;
+        }
+
+        return bytes;
     }
 
     private static void CheckHeader(string path, byte[] data, int expectedMagic, int dims)

@@ -47,7 +47,7 @@ public sealed class EvaluationTrainer
     /// <param name="device">Device of the network and batches; null for the CPU.</param>
     /// <param name="logger">Receives one line per epoch; null for none.</param>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is invalid.</exception>
-    /// <exception cref="ArgumentException">The genotype does not have two pairs per node.</exception>
+    /// <exception cref="ArgumentException">The genotype does not have two pairs per node, or LibTorch cannot train on the device.</exception>
     public EvaluationTrainer(Genotype genotype, EvaluationOptions options, Device? device = null, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(genotype);
@@ -55,6 +55,7 @@ public sealed class EvaluationTrainer
         Options = OptionsValidation.Validate(options, "Evaluation");
         CellTopology.From(genotype, CellType.Normal);
         Genotype = genotype;
+        if (device is not null) TrainingDevice.Check(device, nameof(device));
         Device = device ?? CPU;
         _log = logger ?? NullLogger.Instance;
     }

@@ -237,8 +237,9 @@ public sealed partial class TrainedNetwork : IDisposable
     /// </param>
     /// <param name="topK">How many classes each prediction lists (at most the class count).</param>
     /// <returns>One prediction per image.</returns>
-    /// <exception cref="ArgumentException">The images have another element type, rank, channel count or (when known) size than the network takes.</exception>
+    /// <exception cref="ArgumentException">The images have another element type, rank, channel count or (when known) size than the network takes, or hold NaN or infinite values.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="topK"/> is less than 1.</exception>
+    /// <exception cref="InvalidOperationException">The network's output for an image is not finite (its weights are not a trained network's).</exception>
     public IReadOnlyList<Prediction> Predict(torch.Tensor images, int topK = 5)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -247,6 +248,7 @@ public sealed partial class TrainedNetwork : IDisposable
         CheckImages(images);
         int classes = _classNames.Length, k = Math.Min(topK, classes);
         if (images.shape[0] == 0) return [];
+        if (images.dtype != torch.uint8) CheckFinite(images);
 
         float[] probabilities;
         bool training = _model.training;
@@ -271,6 +273,8 @@ public sealed partial class TrainedNetwork : IDisposable
         for (int n = 0; n < predictions.Length; n++)
         {
             float[] p = probabilities.AsSpan(n * classes, classes).ToArray();
+            if (!p.All(float.IsFinite))
+                throw new InvalidOperationException($"The network's output for image {n} is not finite (NaN or infinity), though the image is: its weights do not hold a trained network.");
             ClassScore[] top = Enumerable.Range(0, classes)
                 .OrderByDescending(c => p[c]).ThenBy(c => c)
                 .Take(k)
@@ -280,6 +284,17 @@ public sealed partial class TrainedNetwork : IDisposable
         }
 
         return predictions;
+    }
+
+    /// <summary>Refuses float images holding NaN or infinity (their probabilities would all be NaN), naming the first such image.</summary>
+    private static void CheckFinite(torch.Tensor images)
+    {
+        using var scope = torch.NewDisposeScope();
+        torch.Tensor finite = torch.isfinite(images).flatten(1).all(1).cpu();
+        bool[] ok = finite.data<bool>().ToArray();
+        int bad = Array.IndexOf(ok, false);
+        if (bad >= 0)
+            throw new ArgumentException($"Image {bad} of {ok.Length} holds NaN or infinite values ({ok.Count(f => !f)} such image(s)); normalised images must be finite.", nameof(images));
     }
 
     /// <summary>

@@ -39,6 +39,17 @@ public sealed class SearchSpaceState
     {
         try
         {
+            using (JsonDocument document = JsonDocument.Parse(json))
+            {
+                if (document.RootElement.ValueKind != JsonValueKind.Object)
+                    throw new FormatException($"Not a search-space state: the JSON is {document.RootElement.ValueKind}, not an object.");
+                string[] keys = [.. document.RootElement.EnumerateObject().Select(p => p.Name.ToUpperInvariant())];
+                if (keys.Contains("NORMAL") && keys.Contains("REDUCE"))
+                    throw new FormatException("This is a genotype (it has \"normal\" and \"reduce\"), not a search-space state (search_space.json); read it with Genotype.Load.");
+                if (!keys.Contains("NODESTATES"))
+                    throw new FormatException("Not a search-space state: it has no \"nodeStates\" (search_space.json, written by CompressedSearchSpace.Save, has).");
+            }
+
             return JsonSerializer.Deserialize<SearchSpaceState>(json, IO.JsonFormat.Compact) ?? throw new FormatException("Empty search-space state.");
         }
         catch (JsonException ex)

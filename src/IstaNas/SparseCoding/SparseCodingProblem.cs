@@ -37,22 +37,64 @@ public sealed class SparseCodingProblem : IDisposable
     }
 
     /// <summary>B: number of problems in the batch.</summary>
-    public int BatchSize => _shared.ColumnCounts.Length;
+    public int BatchSize
+    {
+        get
+        {
+            EnsureAlive();
+            return _shared.ColumnCounts.Length;
+        }
+    }
 
     /// <summary>m: number of rows of every A_i (the length of every b_i).</summary>
-    public int Rows => _shared.Rows;
+    public int Rows
+    {
+        get
+        {
+            EnsureAlive();
+            return _shared.Rows;
+        }
+    }
 
     /// <summary>nMax: the largest n_i, the padded width of A and z.</summary>
-    public int MaxColumns => _shared.MaxColumns;
+    public int MaxColumns
+    {
+        get
+        {
+            EnsureAlive();
+            return _shared.MaxColumns;
+        }
+    }
 
     /// <summary>n_i: the number of columns (code length) of each problem.</summary>
-    public IReadOnlyList<int> ColumnCounts => _shared.ColumnCounts;
+    public IReadOnlyList<int> ColumnCounts
+    {
+        get
+        {
+            EnsureAlive();
+            return _shared.ColumnCounts;
+        }
+    }
 
     /// <summary>Element type of every tensor of the problem (Float32 or Float64).</summary>
-    public ScalarType Dtype => _shared.A.dtype;
+    public ScalarType Dtype
+    {
+        get
+        {
+            EnsureAlive();
+            return _shared.A.dtype;
+        }
+    }
 
     /// <summary>Device of every tensor of the problem.</summary>
-    public Device Device => _shared.A.device;
+    public Device Device
+    {
+        get
+        {
+            EnsureAlive();
+            return _shared.A.device;
+        }
+    }
 
     /// <summary>A: padded measurement matrices [B, m, nMax], zero beyond column n_i. Owned by the problem.</summary>
     public Tensor A => Alive(_shared.A);
@@ -135,7 +177,7 @@ public sealed class SparseCodingProblem : IDisposable
     /// <returns>A new problem; dispose it (this instance stays valid).</returns>
     public SparseCodingProblem WithB(Tensor b)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        EnsureAlive();
         ArgumentNullException.ThrowIfNull(b);
         if (b.dim() != 2 || b.shape[0] != BatchSize || b.shape[1] != Rows)
         {
@@ -169,7 +211,7 @@ public sealed class SparseCodingProblem : IDisposable
     /// <returns>A new problem; dispose it.</returns>
     public SparseCodingProblem WithB(IReadOnlyList<Tensor> b)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        EnsureAlive();
         ArgumentNullException.ThrowIfNull(b);
         if (b.Count != BatchSize)
         {
@@ -211,8 +253,16 @@ public sealed class SparseCodingProblem : IDisposable
 
     private Tensor Alive(Tensor t)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        EnsureAlive();
         return t;
+    }
+
+    /// <summary>Throws when disposed, saying so (its tensors are freed: reading them would fail inside LibTorch).</summary>
+    private void EnsureAlive()
+    {
+        if (_disposed)
+            throw new ObjectDisposedException(nameof(SparseCodingProblem),
+                "This SparseCodingProblem was disposed, which freed its tensors; keep it undisposed while a coder solves it, or create a new one with SparseCodingProblem.Create.");
     }
 
     /// <summary>The A-dependent tensors, shared by reference count between problems with different b.</summary>

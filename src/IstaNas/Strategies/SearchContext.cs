@@ -14,9 +14,6 @@ internal sealed class SearchContext
     /// <summary>The training set (strategies split it as they need).</summary>
     public required LabelledDataset Train { get; init; }
 
-    /// <summary>Optional test set, used for reporting only.</summary>
-    public LabelledDataset? Test { get; init; }
-
     /// <summary>The factory of the searched model with choices (<c>SearchBuilder.UseSpace</c>); null searches the DARTS cell space.</summary>
     public Func<nn.Module<Tensor, Tensor>>? Space { get; init; }
 

@@ -27,6 +27,19 @@ public sealed class RunFileWriter
         _directory = Path.GetFullPath(directory);
     }
 
+    /// <summary>
+    /// Takes <paramref name="directory"/> (created when missing) for a run until the result is disposed: one run writes into
+    /// a folder at a time. A second run into it (another process, or another run in this one) is refused with an
+    /// <see cref="IOException"/> naming the folder and the process that holds it; searches and evaluations with a checkpoint
+    /// directory, and every <see cref="RunFileWriter"/>, take their folder so, and a hold taken here first (an application
+    /// that writes its own log there, say) is shared with them. The lock is the operating system's file lock, so a killed
+    /// run leaves no lock behind and the next run (a resume) takes the folder.
+    /// </summary>
+    /// <param name="directory">The run's folder.</param>
+    /// <returns>The hold; dispose it when the run has written its last file.</returns>
+    /// <exception cref="IOException">Another run holds the folder.</exception>
+    public static IDisposable HoldFolder(string directory) => RunFolderLock.Take(directory);
+
     /// <summary>Writes one file with <paramref name="write"/> (given the full path); records success or failure.</summary>
     /// <param name="name">The file name inside the folder.</param>
     /// <param name="write">Writes the file at the path it is given; an <see cref="IOException"/> or <see cref="UnauthorizedAccessException"/> it throws is recorded as a failure.</param>
@@ -35,6 +48,7 @@ public sealed class RunFileWriter
         string path = Path.Combine(_directory, name);
         try
         {
+            using RunFolderLock folder = RunFolderLock.Take(_directory, write: false); // another run's folder is not written into
             write(path);
             _written.Add(path);
         }

@@ -120,11 +120,13 @@ internal abstract class TrainingLoop
     /// <param name="cancellationToken">Stops at the next step; a checkpoint is written when a directory is set.</param>
     /// <returns>The history and how the run ended.</returns>
     /// <exception cref="CheckpointException">The checkpoint is unreadable, of another kind or of another run.</exception>
+    /// <exception cref="IOException">Another run holds the checkpoint directory (the message names it and its process).</exception>
     public TrainingOutcome Run(string? resumeFrom, CancellationToken cancellationToken)
     {
         var total = Stopwatch.StartNew();
         int startEpoch = 0, startStep = 0;
         MetricsSnapshot? partialTrain = null, partialValid = null;
+        using RunFolderLock? folder = Options.CheckpointDirectory is string directory ? RunFolderLock.Take(directory) : null; // one run per folder
         if (CheckpointPath is string path) AtomicFile.RemoveStaleTemporaries(path);
         if (resumeFrom is not null)
         {

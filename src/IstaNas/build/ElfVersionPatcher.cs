@@ -12,7 +12,22 @@ using Microsoft.Build.Utilities;
 
 public class IstaNasPatchElfVersionNeeds : Task
 {
+    /// <summary>Files patched where they are (through a temporary file beside each, renamed over it).</summary>
     public ITaskItem[] Files { get; set; } = new ITaskItem[0];
+
+    /// <summary>
+    /// Package files to bring into <see cref="OutputDirectory"/> (under their DestinationSubDirectory) already patched: the
+    /// patched bytes go to a temporary file beside the destination, which is renamed over it. A process that loads the
+    /// library while a build runs therefore sees the old file or the new one, never an unpatched or half-written one.
+    /// </summary>
+    public ITaskItem[] Sources { get; set; } = new ITaskItem[0];
+
+    /// <summary>Where <see cref="Sources"/> go.</summary>
+    public string OutputDirectory { get; set; } = "";
+
+    /// <summary>The files written from <see cref="Sources"/> (for FileWrites, so that Clean removes them).</summary>
+    [Output]
+    public ITaskItem[] Written { get; set; } = new ITaskItem[0];
 
     public string Mode { get; set; } = "auto";
 
@@ -29,24 +44,49 @@ public class IstaNasPatchElfVersionNeeds : Task
         }
 
         HashSet<string>? hostVersions = null;
+        bool patch = true;
         if (mode == "auto")
         {
             string? lib = FindHostLibStdCxx();
             if (lib == null)
             {
                 Log.LogMessage(MessageImportance.Normal, "IstaNas: no host libstdc++.so.6 found; libLibTorchSharp.so left as it is.");
-                return true;
+                patch = false;
             }
-            hostVersions = ReadDefinedVersions(lib);
-            Log.LogMessage(MessageImportance.Low, "IstaNas: host libstdc++ is {0}", lib);
+            else
+            {
+                hostVersions = ReadDefinedVersions(lib);
+                Log.LogMessage(MessageImportance.Low, "IstaNas: host libstdc++ is {0}", lib);
+            }
         }
 
-        foreach (ITaskItem item in Files)
+        var written = new List<ITaskItem>();
+        foreach (ITaskItem item in Sources)
+        {
+            string destination = Path.Combine(OutputDirectory, item.GetMetadata("DestinationSubDirectory"), Path.GetFileName(item.ItemSpec));
+            try
+            {
+                string outcome = CopyPatched(item.ItemSpec, destination, patch, hostVersions);
+                Log.LogMessage(MessageImportance.Normal, "IstaNas: {0}: {1}", destination, outcome);
+                written.Add(new Microsoft.Build.Utilities.TaskItem(destination));
+            }
+            catch (Exception ex) when (ex is IOException || ex is InvalidDataException || ex is UnauthorizedAccessException)
+            {
+                Log.LogError("IstaNas could not write a copy of '{0}' loadable on this host's libstdc++ to '{1}': {2} " +
+                             "Set -p:IstaNasPatchLibStdCxx=false to skip this step (see docs/troubleshooting.md).", item.ItemSpec, destination, ex.Message);
+                return false;
+            }
+        }
+        Written = written.ToArray();
+
+        foreach (ITaskItem item in patch ? Files : new ITaskItem[0])
         {
             string path = item.ItemSpec;
             try
             {
-                string outcome = Patch(path, hostVersions);
+                byte[] f = File.ReadAllBytes(path);
+                string outcome = Patch(f, hostVersions, out bool changed);
+                if (changed) ReplaceAtomically(path, f);
                 Log.LogMessage(MessageImportance.Normal, "IstaNas: {0}: {1}", path, outcome);
             }
             catch (Exception ex) when (ex is IOException || ex is InvalidDataException || ex is UnauthorizedAccessException)
@@ -59,10 +99,55 @@ public class IstaNasPatchElfVersionNeeds : Task
         return !Log.HasLoggedErrors;
     }
 
-    /// <summary>Patches the file in place (through a temporary file); returns what was done.</summary>
-    private static string Patch(string path, HashSet<string>? hostVersions)
+    /// <summary>
+    /// Brings <paramref name="source"/> to <paramref name="destination"/> patched (or as it is, when it needs no patch): the
+    /// bytes go to a temporary file beside the destination, renamed over it; nothing is written when the destination already
+    /// holds them. The source (in the NuGet cache) is only read.
+    /// </summary>
+    private static string CopyPatched(string source, string destination, bool patch, HashSet<string>? hostVersions)
     {
-        byte[] f = File.ReadAllBytes(path);
+        byte[] f = File.ReadAllBytes(source);
+        string outcome = patch ? Patch(f, hostVersions, out _) : "copied as it is";
+        if (File.Exists(destination) && BytesEqual(File.ReadAllBytes(destination), f))
+            return "up to date (" + outcome + ")";
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(destination))!);
+        ReplaceAtomically(destination, f);
+        return "written from " + source + ": " + outcome;
+    }
+
+    /// <summary>Writes <paramref name="bytes"/> to a temporary file beside <paramref name="path"/>, flushed, then renamed over it (atomic).</summary>
+    private static void ReplaceAtomically(string path, byte[] bytes)
+    {
+        string tmp = path + ".istanas-tmp-" + Process.GetCurrentProcess().Id;
+        try
+        {
+            using (var stream = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None))
+            {
+                stream.Write(bytes, 0, bytes.Length);
+                stream.Flush(true);
+            }
+            // A rename: atomic, and never writes through a hard link into the NuGet cache.
+            if (File.Exists(path)) File.Replace(tmp, path, null);
+            else File.Move(tmp, path);
+        }
+        finally
+        {
+            if (File.Exists(tmp)) File.Delete(tmp);
+        }
+    }
+
+    private static bool BytesEqual(byte[] a, byte[] b)
+    {
+        if (a.Length != b.Length) return false;
+        for (int i = 0; i < a.Length; i++)
+            if (a[i] != b[i]) return false;
+        return true;
+    }
+
+    /// <summary>Patches the bytes of an ELF file in memory; says whether anything changed; returns what was done.</summary>
+    private static string Patch(byte[] f, HashSet<string>? hostVersions, out bool changed)
+    {
+        changed = false;
         if (f.Length < 64 || f[0] != 0x7f || f[1] != (byte)'E' || f[2] != (byte)'L' || f[3] != (byte)'F')
             throw new InvalidDataException("not an ELF file.");
         if (f[4] != 2 || f[5] != 1)
@@ -161,10 +246,7 @@ public class IstaNasPatchElfVersionNeeds : Task
         foreach (int aux in auxOffsets.Values)
             Put16(f, aux + 4, (ushort)(U16(f, aux + 4) | VerFlgWeak));
 
-        string tmp = path + ".istanas-tmp";
-        File.WriteAllBytes(tmp, f);
-        // Rename over the original: atomic, and never writes through a hard link into the NuGet cache.
-        File.Replace(tmp, path, null);
+        changed = true;
         return $"made {string.Join(", ", missing.Values)} optional ({symbols.Count} unused marker symbol(s)).";
     }
 

@@ -119,4 +119,22 @@ public sealed class AggregateCommandTests : IDisposable
         Assert.True(File.Exists(Path.Combine(output, "summary.md")));
         Assert.False(File.Exists(Path.Combine(root, "summary.md")));
     }
+
+    [Fact]
+    public void OutOfRangeValuesInAResultFileAreRefusedNamingTheFileAndLeftOutOfTheStatistics()
+    {
+        string root = _dir.File("odd");
+        Finished(root, "two-stage", 0, 0.5, [1], [1], 10);
+        Finished(root, "two-stage", 1, 7.5, [1], [1], 10); // 750 %
+        Finished(root, "two-stage", 2, 0.6, [1], [1], -3); // a parameter count of -3
+        Finished(root, "two-stage", 3, 0.6, [-5], [1], 10); // a negative epoch time
+        var (exit, stdout, err) = CommandLineTests.Run("aggregate", "--input", root);
+        Assert.True(exit == 0, err);
+        Assert.Contains("| two-stage | 1/4 | 50.00 | 50.00 |", stdout);
+        Assert.DoesNotContain("750", stdout);
+        string Evaluate(int seed) => Path.Combine(root, "two-stage", $"seed-{seed}", "evaluate", "result.json");
+        Assert.Contains($"two-stage seed 1: invalid: '{Evaluate(1)}' says testAccuracy 7.5, outside 0..1", stdout);
+        Assert.Contains($"two-stage seed 2: invalid: '{Evaluate(2)}' says parameterCount -3, below 1", stdout);
+        Assert.Contains($"two-stage seed 3: invalid: '{Path.Combine(root, "two-stage", "seed-3", "search", "history.json")}' says elapsedSeconds -5, below 0", stdout);
+    }
 }

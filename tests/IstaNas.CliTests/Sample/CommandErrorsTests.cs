@@ -31,4 +31,38 @@ public class CommandErrorsTests
         Assert.Contains("--resume", line);
         Assert.DoesNotContain("frame #0", line);
     }
+
+    /// <summary>Runs <paramref name="run"/> under the guard and returns its exit code and what it wrote to stderr.</summary>
+    private static (int Code, string Err) Guarded(Func<int> run)
+    {
+        var previous = Console.Error;
+        using var captured = new StringWriter();
+        Console.SetError(captured);
+        try
+        {
+            return (CommandErrors.Guard(run), captured.ToString());
+        }
+        finally
+        {
+            Console.SetError(previous);
+        }
+    }
+
+    public static TheoryData<Exception, string> Unexpected => new()
+    {
+        { new OutOfMemoryException("Array dimensions exceeded supported range."), "error: out of memory: Array dimensions exceeded supported range." },
+        { new System.Reflection.TargetException("Object does not match target type."), "error: unexpected TargetException: Object does not match target type." },
+        { new NotSupportedException("no\nway"), "error: unexpected NotSupportedException: no way" },
+        { new NullReferenceException("Object reference not set."), "error: unexpected NullReferenceException: Object reference not set." },
+    };
+
+    [Theory]
+    [MemberData(nameof(Unexpected))]
+    public void EveryExceptionTypeBecomesOneLineAndExitCodeTwo(Exception thrown, string expected)
+    {
+        var (code, err) = Guarded(() => throw thrown);
+        Assert.Equal(2, code);
+        string line = Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith(expected, line);
+    }
 }

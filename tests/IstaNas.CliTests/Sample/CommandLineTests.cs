@@ -125,7 +125,9 @@ public class CommandLineTests
             Assert.Contains(files, f => f.EndsWith(checkpoint, StringComparison.Ordinal));
             Assert.All(files, f => Assert.True(File.Exists(f), f));
             string folder = Path.GetDirectoryName(files[0])!;
-            Assert.Equal(Directory.GetFiles(folder).Order(), files.Order());
+            // Besides them only the run's lock and the note of which process holds it (one run per folder; docs/output-files.md).
+            Assert.Equal(Directory.GetFiles(folder).Where(f => !Path.GetFileName(f).StartsWith(".istanas-run.", StringComparison.Ordinal)).Order(), files.Order());
+            Assert.True(File.Exists(Path.Combine(folder, ".istanas-run.lock")));
         }
     }
 

@@ -164,6 +164,25 @@ public class TrainedNetworkTests
     }
 
     [Fact]
+    public void PredictRefusesNaNOrInfiniteImagesAndANetworkWhoseOutputIsNotFinite()
+    {
+        using var trained = Make(Pets);
+        using var scope = NewDisposeScope();
+        Tensor images = zeros(3, 3, 16, 16);
+        images[2, 1, 5, 5] = tensor(float.NaN);
+        var nan = Assert.Throws<ArgumentException>(() => trained.Predict(images));
+        Assert.Contains("Image 2 of 3 holds NaN or infinite values", nan.Message);
+        images[2, 1, 5, 5] = tensor(0f);
+        images[0, 0, 0, 0] = tensor(float.PositiveInfinity);
+        Assert.Contains("Image 0 of 3", Assert.Throws<ArgumentException>(() => trained.Predict(images)).Message);
+
+        using (no_grad())
+            trained.Network.parameters().First().fill_(float.NaN);
+        var broken = Assert.Throws<InvalidOperationException>(() => trained.Predict(zeros(1, 3, 16, 16)));
+        Assert.Contains("output for image 0 is not finite", broken.Message);
+    }
+
+    [Fact]
     public void ExportedOnnxModelCarriesClassNamesNormalisationAndGenotype()
     {
         using var dir = new TempDirectory();

@@ -218,6 +218,28 @@ public class CompressedSearchSpaceTests
         }
     }
 
+    [Fact]
+    public void AGenotypeFileGivenAsAStateSaysItIsAGenotype()
+    {
+        using var space = Create();
+        string genotype = Path.Combine(Path.GetTempPath(), $"istanas-genotype-{Guid.NewGuid():N}.json"), other = genotype + ".other.json";
+        Genotype.DartsV2.Save(genotype);
+        File.WriteAllText(other, "{\"epochs\": 3}");
+        try
+        {
+            var ex = Assert.Throws<FormatException>(() => space.Load(genotype));
+            Assert.Contains(genotype, ex.Message);
+            Assert.Contains("is a genotype", ex.Message);
+            Assert.Contains("Genotype.Load", ex.Message);
+            Assert.Contains("has no \"nodeStates\"", Assert.Throws<FormatException>(() => space.Load(other)).Message);
+        }
+        finally
+        {
+            File.Delete(genotype);
+            File.Delete(other);
+        }
+    }
+
     [Theory]
     [InlineData(nameof(SearchSpaceOptions.ProjectionDims), 0)]
     [InlineData(nameof(SearchSpaceOptions.Nodes), 0)]

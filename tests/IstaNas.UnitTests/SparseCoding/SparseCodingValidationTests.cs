@@ -180,4 +180,22 @@ public class SparseCodingValidationTests
         using var result = new TensorSparseCoder(new SparseCoderOptions()).Solve(sibling);
         Assert.Equal(0.0, result.Z.abs().max().item<double>());
     }
+
+    [Fact]
+    public void EveryCoderGivenADisposedProblemSaysItWasDisposed()
+    {
+        using var scope = NewDisposeScope();
+        var problem = SparseCodingProblem.Create(new[] { A() }, new[] { B() });
+        problem.Dispose();
+        foreach (Func<object> use in new Func<object>[]
+                 {
+                     () => problem.Dtype, () => problem.Device, () => problem.Rows, () => problem.ColumnCounts,
+                     () => new TensorSparseCoder(new SparseCoderOptions()).Solve(problem),
+                     () => SparseCoder.Create(new SparseCoderOptions()).Solve(problem),
+                 })
+        {
+            var ex = Assert.Throws<ObjectDisposedException>(use);
+            Assert.Contains("SparseCodingProblem was disposed", ex.Message);
+        }
+    }
 }

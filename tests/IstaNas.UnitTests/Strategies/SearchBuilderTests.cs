@@ -62,4 +62,40 @@ public class SearchBuilderTests
         var data = Assert.Throws<DirectoryNotFoundException>(() => new SearchBuilder().UseCifar10("/no/such/cifar").Build());
         Assert.Contains("/no/such/cifar", data.Message);
     }
+
+    [Fact]
+    public void ASearchTakesNoTestSetItWouldNeverRead()
+    {
+        // UseDataset(train, test) used to accept a test set of any classes or shape that no strategy read (NaN test accuracy).
+        Assert.All(typeof(SearchBuilder).GetMethods().Where(m => m.Name == nameof(SearchBuilder.UseDataset)), m => Assert.Single(m.GetParameters()));
+        Assert.Null(typeof(Search).GetProperty("TestSet"));
+    }
+
+    [Theory]
+    [InlineData("evaluation")]
+    [InlineData("network")]
+    public void ContinuingFromACheckpointOfAnotherKindNamesItsKind(string kind)
+    {
+        using var dir = new IstaNas.Tests.Data.TempDirectory();
+        string path = dir.File("evaluation.ckpt");
+        // An evaluation's checkpoint stores its own settings (a genotype and evaluation options) under the same key.
+        new IstaNas.Checkpoints.CheckpointWriter(kind, IstaNas.Checkpoints.CheckpointFingerprint.Empty)
+            .SetValue("settings", new IstaNas.Evaluation.EvaluationSettings(IstaNas.Architecture.Genotype.DartsV2, new IstaNas.Evaluation.EvaluationOptions()))
+            .Save(path);
+        var ex = Assert.Throws<IstaNas.Checkpoints.CheckpointException>(() => new SearchBuilder().ContinueFrom(path));
+        Assert.Contains(path, ex.Message);
+        Assert.Contains($"it is a '{kind}' checkpoint, not a search's", ex.Message);
+    }
+
+    [Fact]
+    public void ADeviceLibTorchCannotTrainOnIsRefusedAtSetUp()
+    {
+        var named = Assert.Throws<ArgumentException>(() => new SearchBuilder().UseDevice("meta"));
+        Assert.Contains("Device 'meta' cannot train", named.Message);
+        Assert.Throws<ArgumentException>(() => new SearchBuilder().UseDevice(new TorchSharp.torch.Device("meta")));
+        var trainer = Assert.Throws<ArgumentException>(() => new IstaNas.Evaluation.EvaluationTrainer(IstaNas.Architecture.Genotype.DartsV2,
+            new IstaNas.Evaluation.EvaluationOptions(), new TorchSharp.torch.Device("meta")));
+        Assert.Equal("device", trainer.ParamName);
+        new SearchBuilder().UseDevice("cpu"); // the CPU always trains
+    }
 }
