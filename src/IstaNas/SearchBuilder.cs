@@ -338,8 +338,8 @@ public sealed class SearchBuilder
     /// <summary>Builds the space's model once and checks it (choices, shapes on one batch of the data, m per choice) before anything runs.</summary>
     private void CheckSpace(IStrategy strategy, ImageDataset train)
     {
-        if (strategy is not (TwoStageStrategy or DartsStrategy))
-            throw new NotSupportedException($"The {strategy.Name} strategy does not search a model's choices yet; use UseTwoStage or UseDarts.");
+        if (strategy is not (TwoStageStrategy or DartsStrategy or RandomStrategy))
+            throw new NotSupportedException($"The {strategy.Name} strategy does not search a model's choices yet; use UseTwoStage, UseDarts or UseRandom.");
         using Networks.ChoiceSuperNet net = SearchSetup.ChoiceNetwork(new SearchContext { Train = train, Space = _space });
         IReadOnlyList<Decision> decisions = strategy is TwoStageStrategy ? SearchSetup.CompressedDecisions(net.Decisions, _searchSpace) : net.Decisions;
         if (_checkpointChoices is not null && !_checkpointChoices.SequenceEqual(decisions))

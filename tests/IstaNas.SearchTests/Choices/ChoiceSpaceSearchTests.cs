@@ -87,9 +87,38 @@ public class ChoiceSpaceSearchTests
         using var net = arch.Fix(new TinyChoiceNet());
     }
 
+    private static void Random(RandomOptions o)
+    {
+        TinySearch.Configure(o, epochs: 3, steps: 2);
+        o.WeightSharing = true;
+        o.Candidates = 4;
+        o.CalibrationBatches = 1;
+        o.MaxValidationBatches = 2;
+    }
+
+    [Fact]
+    public void RandomDrawsASeededArchitectureAndWithWeightSharingRanksDrawnOnes()
+    {
+        SearchResult drawn = Builder(seed: 9).UseRandom().Build().Run();
+        SearchResult again = Builder(seed: 9).UseRandom().Build().Run();
+        Assert.Empty(drawn.History);
+        Assert.Equal(drawn.Architecture!.ToJson(), again.Architecture!.ToJson());
+        Assert.Equal(["conv1", "conv2", "read"], drawn.Architecture.Choices.Select(c => c.Name));
+        Assert.All(drawn.Architecture.Choices, c => Assert.Single(c.Picks));
+        var seeds = Enumerable.Range(0, 8).Select(seed => Builder(seed).UseRandom().Build().Run().Architecture!.ToJson()).ToHashSet();
+        Assert.True(seeds.Count > 1, "every seed drew the same architecture");
+
+        SearchResult shared = Builder(seed: 9).UseRandom(Random).Build().Run();
+        Assert.Equal(3, shared.History.Count);
+        Assert.InRange(shared.History[^1].ValidAccuracy, 0, 1);
+        Assert.Equal(["conv1", "conv2", "read"], shared.Architecture!.Choices.Select(c => c.Name));
+        using var net = shared.Architecture.Fix(new TinyChoiceNet());
+    }
+
     [Theory]
     [InlineData("two-stage")]
     [InlineData("darts")]
+    [InlineData("random")]
     public void StoppedAfterAnEpochAndResumedEndsBitForBitLikeAnUninterruptedRun(string strategy)
     {
         using var dir = new TempDirectory();
@@ -97,9 +126,12 @@ public class ChoiceSpaceSearchTests
         SearchResult Run(string checkpoints, string? resume = null, IProgress<EpochReport>? progress = null, CancellationToken ct = default)
         {
             SearchBuilder b = Builder(seed: 5);
-            b = strategy == "darts"
-                ? b.UseDarts(o => { TinySearch.Configure(o, epochs: 3, steps: 2); o.CheckpointDirectory = checkpoints; })
-                : b.UseTwoStage(o => { TinySearch.Configure(o, epochs: 3, steps: 2); o.CheckpointDirectory = checkpoints; });
+            b = strategy switch
+            {
+                "darts" => b.UseDarts(o => { TinySearch.Configure(o, epochs: 3, steps: 2); o.CheckpointDirectory = checkpoints; }),
+                "random" => b.UseRandom(o => { Random(o); o.CheckpointDirectory = checkpoints; }),
+                _ => b.UseTwoStage(o => { TinySearch.Configure(o, epochs: 3, steps: 2); o.CheckpointDirectory = checkpoints; }),
+            };
             if (progress is not null) b.WithProgress(progress);
             if (resume is not null) b.ResumeFrom(resume);
             return b.Build().Run(ct);
