@@ -181,8 +181,10 @@ public sealed class SearchBuilder
     /// <summary>The random baseline: a seeded uniform draw of the space's sparsity, or with <see cref="RandomOptions.WeightSharing"/> random search with weight sharing.</summary>
     public SearchBuilder UseRandom(Action<RandomOptions>? configure = null) => Use(_random, configure, o => new RandomStrategy(o));
 
-    /// <summary>A strategy object (tests).</summary>
-    internal SearchBuilder UseStrategy(IStrategy strategy)
+    /// <summary>Runs a strategy of your own (see <see cref="IStrategy"/>; samples/IstaNas.StrategySample writes one).</summary>
+    /// <param name="strategy">The strategy.</param>
+    /// <returns>This builder.</returns>
+    public SearchBuilder UseStrategy(IStrategy strategy)
     {
         ArgumentNullException.ThrowIfNull(strategy);
         _strategy = () => strategy;
@@ -338,8 +340,8 @@ public sealed class SearchBuilder
     /// <summary>Builds the space's model once and checks it (choices, shapes on one batch of the data, m per choice) before anything runs.</summary>
     private void CheckSpace(IStrategy strategy, ImageDataset train)
     {
-        if (strategy is not (TwoStageStrategy or DartsStrategy or RandomStrategy))
-            throw new NotSupportedException($"The {strategy.Name} strategy does not search a model's choices yet; use UseTwoStage, UseDarts or UseRandom.");
+        if (strategy is OneStageStrategy)
+            throw new NotSupportedException("The one-stage strategy does not search a model's choices yet; use UseTwoStage, UseDarts or UseRandom.");
         using Networks.ChoiceSuperNet net = SearchSetup.ChoiceNetwork(new SearchContext { Train = train, Space = _space });
         IReadOnlyList<Decision> decisions = strategy is TwoStageStrategy ? SearchSetup.CompressedDecisions(net.Decisions, _searchSpace) : net.Decisions;
         if (_checkpointChoices is not null && !_checkpointChoices.SequenceEqual(decisions))
@@ -373,10 +375,10 @@ public sealed class Search
     }
 
     /// <summary>The strategy that will run.</summary>
-    internal IStrategy Strategy { get; }
+    public IStrategy Strategy { get; }
 
     /// <summary>Data, space, sparse coder, device and seed.</summary>
-    internal SearchContext Context { get; }
+    public SearchContext Context { get; }
 
     /// <summary>The strategy that will run: "two-stage", "one-stage", "darts", ...</summary>
     public string StrategyName => Strategy.Name;

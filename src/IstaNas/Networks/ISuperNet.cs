@@ -13,6 +13,9 @@ namespace IstaNas.Networks;
 /// </summary>
 public interface ISuperNet
 {
+    /// <summary>The super-net as a TorchSharp module (train/eval mode, device, state dict, disposal).</summary>
+    nn.Module<Tensor, Tensor> Module { get; }
+
     /// <summary>The decisions (key, K, s), in the order <see cref="SetWeights"/> takes them.</summary>
     IReadOnlyList<Decision> Decisions { get; }
 

@@ -8,11 +8,11 @@ namespace IstaNas.Tests.Layout;
 public class PublicSurfaceTests
 {
     /// <summary>
-    /// The core's public types today (8 of them enums; 64 with Choice, the search-space foundation; 69 with the seams of
-    /// issue 19: Decision, ISuperNet, ICompressedSearchSpace, Architecture and ArchitectureChoice); raise it only with a
-    /// reason in docs/api.md.
+    /// The core's public types today (8 of them enums; 64 with Choice, the search-space foundation; 71 with the seams of
+    /// issue 19: Decision, ISuperNet, ICompressedSearchSpace, Architecture, ArchitectureChoice, IStrategy and
+    /// SearchContext); raise it only with a reason in docs/api.md.
     /// </summary>
-    private const int MaxPublicTypes = 69;
+    private const int MaxPublicTypes = 71;
 
     private static readonly Type[] Exported = typeof(SearchBuilder).Assembly.GetExportedTypes();
 
@@ -34,7 +34,6 @@ public class PublicSurfaceTests
     [InlineData("IstaNas.Checkpoints.CheckpointWriter")]
     [InlineData("IstaNas.Training.TrainingLoop")]
     [InlineData("IstaNas.Strategies.TwoStageStrategy")]
-    [InlineData("IstaNas.Strategies.IStrategy")]
     [InlineData("IstaNas.IO.AtomicFile")]
     [InlineData("IstaNas.Data.Cifar10")]
     [InlineData("IstaNas.Data.ImageFolder")]
