@@ -5,7 +5,6 @@ using IstaNas.Networks;
 using IstaNas.SearchSpace;
 using IstaNas.Training;
 using Microsoft.Extensions.Logging;
-using TorchSharp;
 using static TorchSharp.torch;
 using ChoiceArchitecture = IstaNas.Choices.Architecture;
 

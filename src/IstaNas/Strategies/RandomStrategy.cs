@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using IstaNas.Architecture;
+using IstaNas.Networks;
 using IstaNas.Training;
 using IstaNas.Validation;
-using IstaNas.Networks;
 using Microsoft.Extensions.Logging;
 using ChoiceArchitecture = IstaNas.Choices.Architecture;
 

@@ -1,9 +1,7 @@
 using IstaNas.Checkpoints;
-using IstaNas.Choices;
 using IstaNas.Strategies;
 using IstaNas.Tests.Data;
 using IstaNas.Tests.Strategies;
-using TorchSharp;
 using static TorchSharp.torch;
 using ChoiceArchitecture = IstaNas.Choices.Architecture;
 

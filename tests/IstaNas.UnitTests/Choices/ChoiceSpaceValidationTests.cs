@@ -1,6 +1,5 @@
 using IstaNas.Choices;
 using IstaNas.Data;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace IstaNas.Tests.Choices;
