@@ -140,7 +140,9 @@ public sealed class SearchBuilder
     /// <see cref="Build"/>, once per run), so it must build the same model each time. ISTA-NAS gives every choice of K
     /// candidates its own compressed space with m = min(<see cref="SearchSpaceOptions.ProjectionDims"/>, K - 1), or
     /// <see cref="SearchSpaceOptions.ProjectionDimsByChoice"/>'s entry; the result's <see cref="SearchResult.Architecture"/>
-    /// holds the picks and <see cref="Choices.Architecture.Fix"/> turns a fresh model into the searched network.
+    /// holds the picks and <see cref="Choices.Architecture.Fix"/> turns a fresh model into the searched network. Two-stage
+    /// ISTA-NAS, DARTS (softmax over the K of every choice), random (a seeded draw, or weight sharing) and strategies of
+    /// your own (<see cref="UseStrategy"/>) search such a model; one-stage search does not yet (Build says so).
     /// </summary>
     /// <param name="factory">Builds the model with choices.</param>
     /// <returns>This builder.</returns>
