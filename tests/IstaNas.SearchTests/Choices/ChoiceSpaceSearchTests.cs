@@ -163,4 +163,31 @@ public class ChoiceSpaceSearchTests
                 .UseSpace(() => new TinyChoiceNet(channels: 4)).Build().Run());
         Assert.Contains("section 'network' does not fit the module", other.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void TwoStageCancelledInTheMiddleOfAnEpochResumesAtThatStepBitForBit()
+    {
+        using var dir = new TempDirectory();
+        string full = dir.File("full"), split = dir.File("split");
+        SearchResult Run(string checkpoints, string? resume = null, IProgress<StepReport>? steps = null, CancellationToken ct = default)
+        {
+            SearchBuilder b = Builder(seed: 6).UseTwoStage(o => { TinySearch.Configure(o, epochs: 2, steps: 3); o.CheckpointDirectory = checkpoints; });
+            if (steps is not null) b.WithStepProgress(steps);
+            if (resume is not null) b.ResumeFrom(resume);
+            return b.Build().Run(ct);
+        }
+
+        SearchResult uninterrupted = Run(full);
+        using var cts = new CancellationTokenSource();
+        SearchResult first = Run(split, steps: new InlineProgress<StepReport>(r => { if (r.Epoch == 1 && r.Step == 2) cts.Cancel(); }), ct: cts.Token);
+        Assert.True(first.Cancelled);
+        Assert.Empty(first.History);
+        SearchResult resumed = Run(split, resume: Path.Combine(split, "two-stage.ckpt"));
+
+        Assert.Equal(uninterrupted.History.Select(h => BitConverter.DoubleToInt64Bits(h.TrainLoss)), resumed.History.Select(h => BitConverter.DoubleToInt64Bits(h.TrainLoss)));
+        Assert.Equal(uninterrupted.SearchSpace!.ToJson(), resumed.SearchSpace!.ToJson());
+        Checkpoint a = Checkpoint.Load(Path.Combine(full, "two-stage.ckpt")), b = Checkpoint.Load(Path.Combine(split, "two-stage.ckpt"));
+        foreach (string section in a.SectionNames)
+            Assert.True(a.ReadSection(section).AsSpan().SequenceEqual(b.ReadSection(section)), $"section '{section}' differs");
+    }
 }
