@@ -82,6 +82,15 @@ public class ChoiceSpaceValidationTests
     }
 
     [Fact]
+    public void OneStageOnAModelWithChoicesIsRefusedAtBuild()
+    {
+        var builder = new SearchBuilder().UseDataset(Data()).UseSpace(() => new Chain(Choice.Of("a", 1, Conv(3), Conv(1)), Choice.Of("b", 1, Conv(3), Conv(1))))
+            .UseOneStage(o => o.BatchSize = 8);
+        var e = Assert.Throws<NotSupportedException>(() => builder.Build());
+        Assert.Equal("The one-stage strategy does not search a model's choices yet; use UseTwoStage, UseDarts or UseRandom.", e.Message);
+    }
+
+    [Fact]
     public void ValidSpacePassesAndTheChoicesAreFoundInRegistrationOrderWithTheirPaths()
     {
         using var model = new Chain(Choice.Of("b", 1, Conv(3), Conv(1)), Choice.Of("a", 1, Conv(3), Conv(1)));
