@@ -67,7 +67,7 @@ public sealed class WriteFailureTests : IDisposable
     }
 
     public static TheoryData<string> ResultFiles() =>
-        new() { "genotype.json", "genotype.txt", "history.json", "history.csv", "search_space.json", "result.json" };
+        new() { "genotype.json", "genotype.txt", "architecture.json", "history.json", "history.csv", "search_space.json", "result.json" };
 
     [Theory]
     [MemberData(nameof(ResultFiles))]
@@ -83,7 +83,7 @@ public sealed class WriteFailureTests : IDisposable
         FileFailure failure = Assert.Single(saved.Failed);
         Assert.Equal(target, failure.Path);
         Assert.Contains("Injected write failure", failure.Reason);
-        Assert.Equal(5, saved.Written.Count);
+        Assert.Equal(6, saved.Written.Count);
         Assert.Equal(before, File.ReadAllBytes(target)); // the earlier file is not corrupted
         Assert.Empty(Directory.GetFiles(out1, "*.tmp"));
         Assert.NotNull(result.Genotype); // the result in memory is untouched
