@@ -158,7 +158,9 @@ public sealed class SearchBuilder
     /// <see cref="Build"/>, once per run), so it must build the same model each time. ISTA-NAS gives every choice of K
     /// candidates its own compressed space with m = min(<see cref="SearchSpaceOptions.ProjectionDims"/>, K - 1), or
     /// <see cref="SearchSpaceOptions.ProjectionDimsByChoice"/>'s entry; the result's <see cref="SearchResult.Architecture"/>
-    /// holds the picks and <see cref="Choices.Architecture.Fix"/> turns a fresh model into the searched network.
+    /// holds the picks and <see cref="Choices.Architecture.Fix"/> turns a fresh model into the searched network. Two-stage
+    /// ISTA-NAS, DARTS (softmax over the K of every choice), random (a seeded draw, or weight sharing) and strategies of
+    /// your own (<see cref="UseStrategy"/>) search such a model; one-stage search does not yet (Build says so).
     /// </summary>
     /// <param name="factory">Builds the model with choices.</param>
     /// <returns>This builder.</returns>
@@ -199,8 +201,10 @@ public sealed class SearchBuilder
     /// <summary>The random baseline: a seeded uniform draw of the space's sparsity, or with <see cref="RandomOptions.WeightSharing"/> random search with weight sharing.</summary>
     public SearchBuilder UseRandom(Action<RandomOptions>? configure = null) => Use(_random, configure, o => new RandomStrategy(o));
 
-    /// <summary>A strategy object (tests).</summary>
-    internal SearchBuilder UseStrategy(IStrategy strategy)
+    /// <summary>Runs a strategy of your own (see <see cref="IStrategy"/>; samples/IstaNas.StrategySample writes one).</summary>
+    /// <param name="strategy">The strategy.</param>
+    /// <returns>This builder.</returns>
+    public SearchBuilder UseStrategy(IStrategy strategy)
     {
         ArgumentNullException.ThrowIfNull(strategy);
         _strategy = () => strategy;
@@ -363,10 +367,10 @@ public sealed class SearchBuilder
     /// <summary>Builds the space's model once and checks it (choices, shapes on one batch of the data, m per choice) before anything runs.</summary>
     private void CheckSpace(IStrategy strategy, LabelledDataset train)
     {
-        if (strategy is not TwoStageStrategy)
-            throw new NotSupportedException($"The {strategy.Name} strategy does not search a model's choices yet; use UseTwoStage.");
+        if (strategy is OneStageStrategy)
+            throw new NotSupportedException("The one-stage strategy does not search a model's choices yet; use UseTwoStage, UseDarts or UseRandom.");
         using Networks.ChoiceSuperNet net = SearchSetup.ChoiceNetwork(new SearchContext { Train = train, Space = _space });
-        Decision[] decisions = SearchSetup.CompressedDecisions(net.Decisions, _searchSpace);
+        IReadOnlyList<Decision> decisions = strategy is TwoStageStrategy ? SearchSetup.CompressedDecisions(net.Decisions, _searchSpace) : net.Decisions;
         if (_checkpointChoices is not null && !_checkpointChoices.SequenceEqual(decisions))
             throw new ArgumentException(
                 $"The checkpoint '{_resumeFrom}' searched the choices {SearchSetup.Describe(_checkpointChoices)}, but the model of UseSpace has {SearchSetup.Describe(decisions)}.");
@@ -398,10 +402,10 @@ public sealed class Search
     }
 
     /// <summary>The strategy that will run.</summary>
-    internal IStrategy Strategy { get; }
+    public IStrategy Strategy { get; }
 
     /// <summary>Data, space, sparse coder, device and seed.</summary>
-    internal SearchContext Context { get; }
+    public SearchContext Context { get; }
 
     /// <summary>The strategy that will run: "two-stage", "one-stage", "darts", ...</summary>
     public string StrategyName => Strategy.Name;

@@ -35,6 +35,9 @@ internal sealed class ChoiceSuperNet : nn.Module<Tensor, Tensor>, ISuperNet
     public IReadOnlyList<Choice> Choices => _choices;
 
     /// <inheritdoc />
+    public nn.Module<Tensor, Tensor> Module => this;
+
+    /// <inheritdoc />
     public IReadOnlyList<Decision> Decisions { get; }
 
     /// <inheritdoc />

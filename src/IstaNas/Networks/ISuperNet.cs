@@ -9,10 +9,13 @@ namespace IstaNas.Networks;
 /// come from outside before every forward pass (ISTA-NAS' alpha on the support, DARTS' softmax over all K); only the
 /// listed candidates of a decision run. Any model that holds <c>Choice</c> modules is one (one decision per choice, see
 /// <c>SearchBuilder.UseSpace</c>); the DARTS cell super-net is one with a decision per intermediate node of each cell
-/// type. BN absorption (one-stage search) applies where the candidates end in BN.
+/// type. (One-stage search, with its BN absorption, runs on the DARTS cell super-net only for now.)
 /// </summary>
 public interface ISuperNet
 {
+    /// <summary>The super-net as a TorchSharp module (train/eval mode, device, state dict, disposal).</summary>
+    nn.Module<Tensor, Tensor> Module { get; }
+
     /// <summary>The decisions (key, K, s), in the order <see cref="SetWeights"/> takes them.</summary>
     IReadOnlyList<Decision> Decisions { get; }
 

@@ -30,6 +30,9 @@ public sealed class SuperNet : CellNetwork, ISuperNet
     public SuperNetOptions Options { get; }
 
     /// <inheritdoc />
+    public nn.Module<Tensor, Tensor> Module => this;
+
+    /// <inheritdoc />
     /// <remarks>"normal/0" .. "reduce/N-1", K = (node + 2) x operations, s = 2 (the DARTS genotype's edges per node; the
     /// search space's sparsity decides what a search keeps).</remarks>
     public IReadOnlyList<Decision> Decisions =>

@@ -1,7 +1,14 @@
 namespace IstaNas.Strategies;
 
-/// <summary>A way to search (and possibly train) an architecture on the data of a <see cref="SearchContext"/>.</summary>
-internal interface IStrategy
+/// <summary>
+/// A way to search (and possibly train) an architecture on the data of a <see cref="SearchContext"/>. The built-in ones
+/// are chosen with <c>SearchBuilder.UseTwoStage</c>, <c>UseOneStage</c>, <c>UseDarts</c> and <c>UseRandom</c>; your own
+/// with <c>SearchBuilder.UseStrategy</c>. A strategy over a model with choices gets its super-net from
+/// <see cref="SearchContext.CreateSuperNet"/> (set weights per choice with <see cref="Networks.ISuperNet.SetWeights"/>
+/// before every forward pass), may keep a compressed space per choice (<see cref="SearchSpace.CompressedSearchSpace.ForDecisions"/>),
+/// and returns its picks as <see cref="SearchResult.Architecture"/>. samples/IstaNas.StrategySample writes one.
+/// </summary>
+public interface IStrategy
 {
     /// <summary>Short name for logs and file names ("two-stage", "one-stage", "darts").</summary>
     string Name { get; }

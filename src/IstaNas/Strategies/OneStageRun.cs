@@ -166,7 +166,7 @@ internal sealed class OneStageRun : SearchRun
 
         Log.LogInformation("Exported the network of the genotype with alpha absorbed into its BNs ({Params:0.###} M parameters; max logit difference to the super-net {Error:0.###e0}).",
             exported.ParameterCount / 1e6, absorptionError);
-        return Result(outcome, _space.DeriveGenotype(), _space.GetState()) with { Network = exported, AbsorptionMaxError = absorptionError, Metadata = ModelMetadata.FromDataset(Context.Train) };
+        return Result(outcome, _space.DeriveGenotype(), _space.GetState()) with { Architecture = SearchSetup.Architecture(_space), Network = exported, AbsorptionMaxError = absorptionError, Metadata = ModelMetadata.FromDataset(Context.Train) };
     }
 
     public override void Dispose()

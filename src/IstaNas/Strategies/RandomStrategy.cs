@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using IstaNas.Architecture;
+using IstaNas.Networks;
 using IstaNas.Training;
 using IstaNas.Validation;
 using Microsoft.Extensions.Logging;
+using ChoiceArchitecture = IstaNas.Choices.Architecture;
 
 namespace IstaNas.Strategies;
 
@@ -45,16 +47,45 @@ internal sealed class RandomStrategy : IStrategy
     {
         ArgumentNullException.ThrowIfNull(context);
         ILogger log = context.LoggerFactory.CreateLogger<RandomStrategy>();
+        if (context.Space is not null) return RunOnChoices(context, log, cancellationToken);
         if (!Options.WeightSharing)
         {
             var clock = Stopwatch.StartNew();
             Genotype genotype = RandomArchitectures.Draw(context.SearchSpace, context.Seed);
             log.LogInformation("Random genotype (seed {Seed}, s = {S}, no training):{NewLine}{Genotype}",
                 context.Seed, context.SearchSpace.Sparsity, Environment.NewLine, genotype);
-            return new SearchResult { Strategy = Kind, Genotype = genotype, History = [], Elapsed = clock.Elapsed };
+            return new SearchResult
+            {
+                Strategy = Kind, Genotype = genotype, Architecture = SearchSetup.CellArchitecture(genotype, [.. context.SearchSpace.Operations]), History = [],
+                Elapsed = clock.Elapsed,
+            };
         }
 
         using var run = new RandomRun(context, Options, log, cancellationToken);
+        try
+        {
+            return run.Result(run.Run(context.ResumeFrom, cancellationToken));
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return run.CancelledWhileRanking();
+        }
+    }
+
+    /// <summary>The random baseline on a model with choices: a seeded draw, or random search with weight sharing.</summary>
+    private SearchResult RunOnChoices(SearchContext context, ILogger log, CancellationToken cancellationToken)
+    {
+        if (!Options.WeightSharing)
+        {
+            var clock = Stopwatch.StartNew();
+            IReadOnlyList<Decision> decisions;
+            using (ChoiceSuperNet net = SearchSetup.ChoiceNetwork(context)) decisions = net.Decisions;
+            ChoiceArchitecture architecture = ChoiceArchitectures.Draw(decisions, context.Seed);
+            log.LogInformation("Random architecture (seed {Seed}, no training):{NewLine}{Architecture}", context.Seed, Environment.NewLine, architecture);
+            return new SearchResult { Strategy = Kind, Architecture = architecture, History = [], Elapsed = clock.Elapsed };
+        }
+
+        using var run = new ChoiceRandomRun(context, Options, log, cancellationToken);
         try
         {
             return run.Result(run.Run(context.ResumeFrom, cancellationToken));

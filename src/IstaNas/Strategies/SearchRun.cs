@@ -73,6 +73,7 @@ internal abstract class SearchRun : TrainingLoop, IDisposable
     {
         Strategy = _kind,
         Genotype = genotype,
+        Architecture = genotype is null ? null : SearchSetup.CellArchitecture(genotype, [.. Context.SearchSpace.Operations]),
         SearchSpace = space,
         History = outcome.History,
         Cancelled = outcome.Cancelled,

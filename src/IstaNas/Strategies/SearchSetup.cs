@@ -103,4 +103,20 @@ internal static class SearchSetup
         IReadOnlyDictionary<string, double[]> z = space.ZMagnitudes();
         return new ChoiceArchitecture(space.Picks().Select(p => new ArchitectureChoice(p.Key, p.Value, [.. p.Value.Select(j => z[p.Key][j])])), "|z|");
     }
+
+    /// <summary>
+    /// A DARTS cell genotype as an architecture of the cell space's decisions ("normal/0" .. "reduce/N-1"): per node the
+    /// candidates <c>predecessor * K + operation</c> of its edges (K = <paramref name="operations"/>, as the two-stage cell
+    /// space numbers them), ascending, without scores.
+    /// </summary>
+    public static ChoiceArchitecture CellArchitecture(Genotype genotype, IReadOnlyList<string> operations)
+    {
+        List<string> ops = [.. operations];
+        var choices = new List<ArchitectureChoice>();
+        foreach (CellType cell in new[] { CellType.Normal, CellType.Reduce })
+            for (int i = 0; i < genotype.Nodes; i++)
+                choices.Add(new ArchitectureChoice(NodeKeys.Of(cell, i),
+                    [.. genotype.NodeEdges(cell, i).Select(e => CandidateIndex.Of(e.Input, ops.IndexOf(e.Operation), ops.Count)).Order()]));
+        return new ChoiceArchitecture(choices);
+    }
 }

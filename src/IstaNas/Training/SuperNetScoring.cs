@@ -123,7 +123,7 @@ internal static class SuperNetScoring
     /// enters with momentum 1 / (k + 1): PyTorch's <c>momentum=None</c>), forwarding in training mode without gradient.
     /// The BNs' momentum is restored afterwards.
     /// </summary>
-    internal static void Recalibrate(SuperNet network, IEnumerable<Batch> calibration)
+    internal static void Recalibrate(nn.Module<Tensor, Tensor> network, IEnumerable<Batch> calibration)
     {
         BatchNorm2d[] norms = [.. network.modules().OfType<BatchNorm2d>().Where(bn => bn.track_running_stats)];
         double?[] momenta = [.. norms.Select(bn => bn.momentum)];

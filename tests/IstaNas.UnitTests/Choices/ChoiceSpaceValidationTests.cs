@@ -1,6 +1,5 @@
 using IstaNas.Choices;
 using IstaNas.Data;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace IstaNas.Tests.Choices;
@@ -80,6 +79,15 @@ public class ChoiceSpaceValidationTests
         var e = BuildError(() => new Chain(Choice.Of("first", 1, Conv(3), Conv(1)), Choice.Of("second", 1, Conv(3), Conv(1)), skipSecond: true));
         Assert.IsType<ArgumentException>(e);
         Assert.Contains("The model's forward pass never called choice 'second' (at second)", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void OneStageOnAModelWithChoicesIsRefusedAtBuild()
+    {
+        var builder = new SearchBuilder().UseDataset(Data()).UseSpace(() => new Chain(Choice.Of("a", 1, Conv(3), Conv(1)), Choice.Of("b", 1, Conv(3), Conv(1))))
+            .UseOneStage(o => o.BatchSize = 8);
+        var e = Assert.Throws<NotSupportedException>(() => builder.Build());
+        Assert.Equal("The one-stage strategy does not search a model's choices yet; use UseTwoStage, UseDarts or UseRandom.", e.Message);
     }
 
     [Fact]

@@ -9,11 +9,11 @@ public class PublicSurfaceTests
 {
     /// <summary>
     /// The core's public types (8 of them enums): 63 before issue 19; then Choice, the search-space foundation; the seams
-    /// of issue 19 (Decision, ISuperNet, ICompressedSearchSpace, Architecture, ArchitectureChoice); the built-in spaces'
+    /// of issue 19 (Decision, ISuperNet, ICompressedSearchSpace, Architecture, ArchitectureChoice, IStrategy, SearchContext); the built-in spaces'
     /// entry points and tables (MacroSpace, MacroTable, MacroTableEntry; Nb201Architecture, Nb201Space, Nb201Table,
     /// Nb201Record, Nb201Protocol), the zero-cost proxies, and data beyond images (LabelledDataset, TensorDataset). Raise it only with a reason in docs/api.md.
     /// </summary>
-    private const int MaxPublicTypes = 80;
+    private const int MaxPublicTypes = 82;
 
     private static readonly Type[] Exported = typeof(SearchBuilder).Assembly.GetExportedTypes();
 
@@ -35,7 +35,6 @@ public class PublicSurfaceTests
     [InlineData("IstaNas.Checkpoints.CheckpointWriter")]
     [InlineData("IstaNas.Training.TrainingLoop")]
     [InlineData("IstaNas.Strategies.TwoStageStrategy")]
-    [InlineData("IstaNas.Strategies.IStrategy")]
     [InlineData("IstaNas.IO.AtomicFile")]
     [InlineData("IstaNas.Data.Cifar10")]
     [InlineData("IstaNas.Data.ImageFolder")]
