@@ -42,6 +42,7 @@ public sealed class SearchBuilder
     private readonly RandomOptions _random = new();
     private Func<IStrategy>? _strategy;
     private Func<nn.Module<Tensor, Tensor>>? _space;
+    private Func<int, nn.Module<Tensor, Tensor>>? _spaceForClasses;
     private Device _device = CPU;
     private long _seed;
     private ILoggerFactory _loggerFactory = NullLoggerFactory.Instance;
@@ -166,6 +167,21 @@ public sealed class SearchBuilder
     {
         ArgumentNullException.ThrowIfNull(factory);
         _space = factory;
+        _spaceForClasses = null;
+        return this;
+    }
+
+    /// <summary>
+    /// As <see cref="UseSpace(Func{nn.Module{Tensor, Tensor}})"/>, with a factory that is given the training set's class
+    /// count (known once the data is loaded at <see cref="Build"/>), for spaces whose classifier is sized by it.
+    /// </summary>
+    /// <param name="factory">Builds the model with choices for the given number of classes.</param>
+    /// <returns>This builder.</returns>
+    public SearchBuilder UseSpace(Func<int, nn.Module<Tensor, Tensor>> factory)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        _spaceForClasses = factory;
+        _space = null;
         return this;
     }
 
@@ -350,7 +366,8 @@ public sealed class SearchBuilder
         if (_data is null)
             throw new InvalidOperationException("No data set: call UseSyntheticDataset, UseCifar10, UseCifar100, UseIdx, UseImageFolder, UseDataset or UseTensors before Build.");
         (LabelledDataset train, LabelledDataset? test) = _data();
-        if (_space is not null) CheckSpace(strategy, train);
+        Func<nn.Module<Tensor, Tensor>>? space = _spaceForClasses is { } forClasses ? () => forClasses(train.ClassCount) : _space;
+        if (space is not null) CheckSpace(strategy, train, space);
         else if (_checkpointChoices is not null)
             throw new InvalidOperationException(
                 $"The checkpoint '{_resumeFrom}' was written by a search of a model's choices ({string.Join(", ", _checkpointChoices.Select(d => d.Key))}); " +
@@ -360,7 +377,7 @@ public sealed class SearchBuilder
             Train = train,
             Test = test,
             SearchSpace = JsonFormat.DeepCopy(_searchSpace),
-            Space = _space,
+            Space = space,
             SparseCoder = _sparseCoder.Clone(),
             Device = _device,
             Seed = _seed,
@@ -374,11 +391,11 @@ public sealed class SearchBuilder
     }
 
     /// <summary>Builds the space's model once and checks it (choices, shapes on one batch of the data, m per choice) before anything runs.</summary>
-    private void CheckSpace(IStrategy strategy, LabelledDataset train)
+    private void CheckSpace(IStrategy strategy, LabelledDataset train, Func<nn.Module<Tensor, Tensor>> space)
     {
         if (strategy is not TwoStageStrategy)
             throw new NotSupportedException($"The {strategy.Name} strategy does not search a model's choices yet; use UseTwoStage.");
-        using Networks.ChoiceSuperNet net = SearchSetup.ChoiceNetwork(new SearchContext { Train = train, Space = _space });
+        using Networks.ChoiceSuperNet net = SearchSetup.ChoiceNetwork(new SearchContext { Train = train, Space = space });
         Decision[] decisions = SearchSetup.CompressedDecisions(net.Decisions, _searchSpace);
         if (_checkpointChoices is not null && !_checkpointChoices.SequenceEqual(decisions))
             throw new ArgumentException(
