@@ -1,0 +1,90 @@
+using System.Text.Json;
+using IstaNas.Tests.Data;
+
+namespace IstaNas.Tests.Sample;
+
+/// <summary>search --space macro|nb201 with --table: tiny runs, the benchmark encoding, the table's accuracy, and the one-line errors.</summary>
+public class SpaceCommandTests
+{
+    private static (int Exit, string Out, string Err) Run(params string[] args) => CommandLineTests.RunWithin(TimeSpan.FromMinutes(3), args);
+
+    /// <summary>A file of the shared tables (../shared/data beside the repository, never copied into it).</summary>
+    internal static string SharedTable(params string[] parts)
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "IstaNas.sln"))) dir = dir.Parent;
+        Assert.NotNull(dir);
+        string path = Path.GetFullPath(Path.Combine([dir!.FullName, "..", "shared", "data", .. parts]));
+        Assert.True(File.Exists(path), $"The table is expected at {path} (see ../shared/data/README.md).");
+        return path;
+    }
+
+    internal static string MacroTable => SharedTable("nas-bench-macro", "nas-bench-macro_cifar10.json");
+
+    internal static string Nb201Table => SharedTable("nas-bench-201", "cifar10_avg.csv");
+
+    private static string[] Tiny(string output, params string[] args) =>
+        ["search", "--data", "synthetic:48", "--epochs", "1", "--steps-per-epoch", "2", "--batch-size", "8", "--output", output, "--quiet", .. args];
+
+    [Fact]
+    public void MacroSearchWritesTheArchitectureItsEightDigitsAndTheTablesAccuracy()
+    {
+        using var dir = new TempDirectory();
+        string output = dir.File("macro");
+        var (exit, _, err) = Run(Tiny(output, "--space", "macro", "--table", MacroTable));
+        Assert.True(exit == 0, err);
+        var architecture = IstaNas.Choices.Architecture.Load(Path.Combine(output, "architecture.json"));
+        string digits = File.ReadAllText(Path.Combine(output, "benchmark_architecture.txt")).Trim();
+        Assert.Equal(IstaNas.Spaces.Macro.MacroSpace.FromPicks(architecture.Picks), digits);
+        using var result = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "result.json")));
+        JsonElement table = result.RootElement.GetProperty("table");
+        var entry = IstaNas.Spaces.Macro.MacroTable.Load(MacroTable).Lookup(digits);
+        Assert.Equal(entry.MeanAccuracy, table.GetProperty("accuracy").GetDouble());
+        Assert.Equal(entry.Parameters, table.GetProperty("params").GetInt64());
+        Assert.Equal(entry.Flops, table.GetProperty("flops").GetInt64());
+        Assert.Equal("macro", result.RootElement.GetProperty("space").GetString());
+        Assert.Equal(digits, result.RootElement.GetProperty("benchmarkArchitecture").GetString());
+    }
+
+    [Fact]
+    public void Nb201SearchWritesTheArchStringAndTheReducedBudgetTablesAccuracy()
+    {
+        using var dir = new TempDirectory();
+        string output = dir.File("nb201");
+        var (exit, _, err) = Run(Tiny(output, "--space", "nb201", "--channels", "4", "--layers", "1", "--table", Nb201Table));
+        Assert.True(exit == 0, err);
+        var architecture = IstaNas.Choices.Architecture.Load(Path.Combine(output, "architecture.json"));
+        Assert.Equal(6, architecture.Choices.Count);
+        string arch = File.ReadAllText(Path.Combine(output, "benchmark_architecture.txt")).Trim();
+        Assert.Equal(IstaNas.Spaces.Nb201.Nb201Architecture.FromChoices(architecture.Picks).ToString(), arch);
+        using var result = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "result.json")));
+        JsonElement table = result.RootElement.GetProperty("table");
+        var record = IstaNas.Spaces.Nb201.Nb201Table.Load(Nb201Table).Lookup(arch);
+        Assert.Equal(record.TestAccuracy, table.GetProperty("accuracy").GetDouble());
+        Assert.Contains("reduced-budget", table.GetProperty("note").GetString());
+    }
+
+    [Fact]
+    public void TheSpaceOptionsErrorsAreOneLine()
+    {
+        using var dir = new TempDirectory();
+        foreach (var (expected, args) in new (string, string[])[]
+                 {
+                     ("--space 'foo' is not known", ["search", "--space", "foo"]),
+                     ("--table needs a benchmark space", ["search", "--table", MacroTable]),
+                     ("is not a NAS-Bench-Macro table", ["search", "--space", "macro", "--table", Nb201Table]),
+                     ("is not a NAS-Bench-201 table", ["search", "--space", "nb201", "--table", MacroTable]),
+                     ("--table '" + dir.File("none.json") + "' does not exist", ["search", "--space", "macro", "--table", dir.File("none.json")]),
+                     ("NAS-Bench-Macro's network has fixed widths", ["search", "--space", "macro", "--channels", "4"]),
+                     ("--sparsity applies to the DARTS cell", ["search", "--space", "nb201", "--sparsity", "1"]),
+                     ("is searched with --strategy two-stage", ["search", "--space", "macro", "--strategy", "darts"]),
+                 })
+        {
+            var (exit, _, err) = Run(args);
+            Assert.True(exit == 2, $"{string.Join(' ', args)}: exit {exit}, {err}");
+            Assert.StartsWith("error: ", err);
+            Assert.Contains(expected, err);
+            Assert.Single(err.Trim().Split('\n'));
+        }
+    }
+}
