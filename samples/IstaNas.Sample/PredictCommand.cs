@@ -49,7 +49,7 @@ internal static class PredictCommand
         if (!File.Exists(model)) throw new ArgumentException($"--model '{p.GetValue(Model)}': no such file (give a model.ckpt or the folder holding it).");
         string[] files = Files(images);
 
-        using TrainedNetwork trained = TrainedNetwork.Load(model);
+        using TrainedNetwork trained = SpaceEvaluation.Load(model);
         if (trained.ImageHeight is null)
             throw new ArgumentException($"--model '{model}' does not record the image size it was trained on, so image files cannot be prepared for it.");
         bool json = p.GetValue(Json);

@@ -127,7 +127,7 @@ internal static class SpaceOption
             result[key] = value;
         }
         string temp = path + ".tmp";
-        File.WriteAllText(temp, result.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        File.WriteAllText(temp, result.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
         File.Move(temp, path, overwrite: true);
     }
 }

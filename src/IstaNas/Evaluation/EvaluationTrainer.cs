@@ -92,10 +92,10 @@ public sealed class EvaluationTrainer
     public Device Device { get; }
 
     /// <summary>Receives a report every few training steps and at the end of an epoch; null for none.</summary>
-    public IProgress<StepReport>? StepProgress { get; init; }
+    public IProgress<StepReport>? StepProgress { get; set; }
 
     /// <summary>Free-form values stored in every checkpoint (the sample keeps its data argument there).</summary>
-    public IReadOnlyDictionary<string, string>? Annotations { get; init; }
+    public IReadOnlyDictionary<string, string>? Annotations { get; set; }
 
     /// <summary>The network options this trainer builds for the given data (classes and input channels from the training set).</summary>
     /// <param name="train">The training set.</param>
