@@ -78,6 +78,10 @@ public class SpaceCommandTests
                      ("NAS-Bench-Macro's network has fixed widths", ["search", "--space", "macro", "--channels", "4"]),
                      ("--sparsity applies to the DARTS cell", ["search", "--space", "nb201", "--sparsity", "1"]),
                      ("is searched with --strategy two-stage", ["search", "--space", "macro", "--strategy", "darts"]),
+                     ("--space macro is searched with two-stage only; --strategies lists darts", ["sweep", "--space", "macro", "--strategies", "two-stage,darts", "--output", dir.File("sweep")]),
+                     ("--table needs a benchmark space", ["sweep", "--table", MacroTable, "--output", dir.File("sweep2")]),
+                     ("--architecture and --preset apply to --space macro or nb201", ["evaluate", "--genotype", "darts_v2", "--architecture", "22212220"]),
+                     ("--preset 'nb201' is not known for --space macro", ["evaluate", "--space", "macro", "--architecture", "22212220", "--preset", "nb201"]),
                  })
         {
             var (exit, _, err) = Run(args);
@@ -86,5 +90,61 @@ public class SpaceCommandTests
             Assert.Contains(expected, err);
             Assert.Single(err.Trim().Split('\n'));
         }
+    }
+
+    [Fact]
+    public void EvaluateExportAndPredictANasBench201NetworkRebuiltFromItsCheckpoint()
+    {
+        using var dir = new TempDirectory();
+        string data = Path.Combine(dir.Path, "data");
+        TestImages.WriteFolder(data, ["cat", "dog"], perClass: 6, size: 16);
+        string run = dir.File("nb201");
+        const string cell = "|nor_conv_3x3~0|+|none~0|skip_connect~1|+|avg_pool_3x3~0|nor_conv_1x1~1|skip_connect~2|";
+        var (exit, output, err) = Run("evaluate", "--space", "nb201", "--architecture", cell, "--channels", "4", "--layers", "1", "--data", $"folder:{data}",
+            "--image-size", "16", "--epochs", "1", "--batch-size", "4", "--steps-per-epoch", "2", "--test-steps", "1", "--output", run, "--quiet");
+        Assert.True(exit == 0, $"exit {exit}: {err}\n{output}");
+        string model = Path.Combine(run, "model.ckpt");
+        IReadOnlyDictionary<string, string> annotations = IstaNas.Checkpoints.CheckpointInfo.Read(model).Annotations;
+        Assert.Equal("nb201", annotations["space"]);
+        Assert.Equal(cell, annotations["architecture"]);
+
+        string onnx = dir.File("nb201.onnx");
+        var (exportExit, exportOut, exportErr) = Run("export", "--model", model, "--onnx", onnx);
+        Assert.True(exportExit == 0, $"exit {exportExit}: {exportErr}");
+        Assert.Contains("output 'logits' [batch, 2]", exportOut);
+        Assert.True(new FileInfo(onnx).Length > 0);
+
+        var (predictExit, predictions, predictErr) = Run("predict", "--model", model, "--images", Path.Combine(data, "dog"), "--top", "1");
+        Assert.True(predictExit == 0, $"exit {predictExit}: {predictErr}");
+        Assert.Equal(6, predictions.Trim().Split('\n').Length);
+
+        var (badExit, _, badErr) = Run("evaluate", "--space", "macro", "--architecture", "2221222", "--data", "synthetic:20");
+        Assert.Equal(2, badExit);
+        Assert.StartsWith("error: --architecture '2221222':", badErr);
+        Assert.Single(badErr.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public void AggregateReportsTheTableAccuracyPerStrategy()
+    {
+        using var dir = new TempDirectory();
+        string root = dir.File("sweep");
+        foreach (var (seed, accuracy) in new[] { (0, 90.0), (1, 92.0), (2, 91.0) })
+        {
+            string search = Path.Combine(root, "two-stage", $"seed-{seed}", "search");
+            Directory.CreateDirectory(search);
+            File.WriteAllText(Path.Combine(search, "result.json"),
+                $$"""{ "cancelled": false, "elapsedSeconds": 1, "space": "macro", "table": { "benchmark": "NAS-Bench-Macro", "accuracy": {{accuracy}} } }""");
+        }
+
+        var (exit, _, err) = Run("aggregate", "--input", root);
+        Assert.True(exit == 0, err);
+        string csv = File.ReadAllText(Path.Combine(root, "summary.csv"));
+        string[] lines = csv.Trim().Split('\n');
+        Assert.EndsWith("tableAccuracyMean,tableAccuracyStd,tableAccuracyBest", lines[0]);
+        Assert.EndsWith(",91,1,92", lines[1]);
+        string markdown = File.ReadAllText(Path.Combine(root, "summary.md"));
+        Assert.Contains("| two-stage | 3 | 91.00 \u00b1 1.00 | 92.00 |", markdown);
+        Assert.True(File.Exists(Path.Combine(root, "sweep_table_accuracy.png")));
     }
 }
