@@ -81,36 +81,36 @@ internal static class SpaceOption
         switch (table)
         {
             case MacroTable macro:
-            {
-                MacroTableEntry e = macro.Lookup(encoding);
-                var json = new JsonObject
                 {
-                    ["benchmark"] = "NAS-Bench-Macro",
-                    ["path"] = macro.Path,
-                    ["architecture"] = encoding,
-                    ["accuracy"] = e.MeanAccuracy,
-                    ["std"] = e.StandardDeviation,
-                    ["params"] = e.Parameters,
-                    ["flops"] = e.Flops,
-                };
-                return (json, string.Create(CultureInfo.InvariantCulture,
-                    $"NAS-Bench-Macro table: {encoding} has test accuracy {e.MeanAccuracy:0.00} % (mean of {e.TestAccuracies.Count} runs), {e.Parameters} parameters, {e.Flops} FLOPs"));
-            }
+                    MacroTableEntry e = macro.Lookup(encoding);
+                    var json = new JsonObject
+                    {
+                        ["benchmark"] = "NAS-Bench-Macro",
+                        ["path"] = macro.Path,
+                        ["architecture"] = encoding,
+                        ["accuracy"] = e.MeanAccuracy,
+                        ["std"] = e.StandardDeviation,
+                        ["params"] = e.Parameters,
+                        ["flops"] = e.Flops,
+                    };
+                    return (json, string.Create(CultureInfo.InvariantCulture,
+                        $"NAS-Bench-Macro table: {encoding} has test accuracy {e.MeanAccuracy:0.00} % (mean of {e.TestAccuracies.Count} runs), {e.Parameters} parameters, {e.Flops} FLOPs"));
+                }
             case Nb201Table nb201:
-            {
-                Nb201Record r = nb201.Lookup(encoding);
-                var json = new JsonObject
                 {
-                    ["benchmark"] = "NAS-Bench-201",
-                    ["path"] = nb201.Path,
-                    ["architecture"] = encoding,
-                    ["accuracy"] = r.TestAccuracy,
-                    ["validAccuracy"] = r.ValidAccuracy,
-                    ["note"] = Nb201TableNote,
-                };
-                return (json, string.Create(CultureInfo.InvariantCulture,
-                    $"NAS-Bench-201 table: {encoding} has test accuracy {r.TestAccuracy:0.00} % (valid {r.ValidAccuracy:0.00} %); {Nb201TableNote}"));
-            }
+                    Nb201Record r = nb201.Lookup(encoding);
+                    var json = new JsonObject
+                    {
+                        ["benchmark"] = "NAS-Bench-201",
+                        ["path"] = nb201.Path,
+                        ["architecture"] = encoding,
+                        ["accuracy"] = r.TestAccuracy,
+                        ["validAccuracy"] = r.ValidAccuracy,
+                        ["note"] = Nb201TableNote,
+                    };
+                    return (json, string.Create(CultureInfo.InvariantCulture,
+                        $"NAS-Bench-201 table: {encoding} has test accuracy {r.TestAccuracy:0.00} % (valid {r.ValidAccuracy:0.00} %); {Nb201TableNote}"));
+                }
             default:
                 throw new ArgumentException("Unknown table.");
         }
