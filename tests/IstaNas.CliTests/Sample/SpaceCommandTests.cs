@@ -147,4 +147,27 @@ public class SpaceCommandTests
         Assert.Contains("| two-stage | 3 | 91.00 \u00b1 1.00 | 92.00 |", markdown);
         Assert.True(File.Exists(Path.Combine(root, "sweep_table_accuracy.png")));
     }
+
+    [Fact]
+    public void ASweepOfTheNasBench201SpaceSearchesLooksUpAndEvaluatesTheBenchmarkNetwork()
+    {
+        using var dir = new TempDirectory();
+        string root = dir.File("sweep");
+        var (exit, stdout, err) = Run("sweep", "--space", "nb201", "--table", Nb201Table, "--seeds", "2", "--strategies", "two-stage", "--data", "synthetic:48",
+            "--epochs", "1", "--steps-per-epoch", "2", "--batch-size", "8", "--channels", "4", "--layers", "1", "--eval-epochs", "1", "--eval-steps-per-epoch", "2",
+            "--eval-test-steps", "1", "--eval-batch-size", "8", "--eval-channels", "4", "--eval-layers", "1", "--threads", "1", "--quiet", "--output", root);
+        Assert.True(exit == 0, $"exit {exit}: {err}\n{stdout}");
+        foreach (int seed in new[] { 0, 1 })
+        {
+            string folder = Path.Combine(root, "two-stage", $"seed-{seed}");
+            string arch = File.ReadAllText(Path.Combine(folder, "search", "benchmark_architecture.txt")).Trim();
+            var annotations = IstaNas.Checkpoints.CheckpointInfo.Read(Path.Combine(folder, "evaluate", "model.ckpt")).Annotations;
+            Assert.Equal((arch, "nb201", "4", "1"), (annotations["architecture"], annotations["space"], annotations["nb201Channels"], annotations["nb201Cells"]));
+        }
+
+        using JsonDocument summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(root, "summary.json")));
+        Assert.Equal(2, summary.RootElement.GetProperty("finished").GetInt32());
+        JsonElement table = summary.RootElement.GetProperty("strategies")[0].GetProperty("tableAccuracy");
+        Assert.InRange(table.GetProperty("mean").GetDouble(), 10, 91.52);
+    }
 }
