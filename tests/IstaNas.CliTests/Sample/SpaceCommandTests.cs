@@ -170,4 +170,23 @@ public class SpaceCommandTests
         JsonElement table = summary.RootElement.GetProperty("strategies")[0].GetProperty("tableAccuracy");
         Assert.InRange(table.GetProperty("mean").GetDouble(), 10, 91.52);
     }
+
+    [Fact]
+    public void ResumingABenchmarkSpaceSearchRebuildsTheSpaceFromTheCheckpoint()
+    {
+        using var dir = new TempDirectory();
+        string output = dir.File("nb201");
+        var (exit, _, err) = Run(Tiny(output, "--space", "nb201", "--channels", "4", "--layers", "1"));
+        Assert.True(exit == 0, err);
+        string checkpoint = Path.Combine(output, "two-stage.ckpt");
+        Assert.Equal("nb201", IstaNas.Checkpoints.CheckpointInfo.Read(checkpoint).Annotations["space"]);
+        var (again, _, againErr) = Run("search", "--resume", checkpoint, "--epochs", "2", "--quiet");
+        Assert.True(again == 0, againErr);
+        using var result = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "result.json")));
+        Assert.Equal(2, result.RootElement.GetProperty("epochs").GetInt32());
+        Assert.Equal("nb201", result.RootElement.GetProperty("space").GetString());
+        var (wrong, _, wrongErr) = Run("search", "--resume", checkpoint, "--space", "macro");
+        Assert.Equal(2, wrong);
+        Assert.Contains("searched the nb201 space, not macro", wrongErr);
+    }
 }
