@@ -154,8 +154,8 @@ public sealed class SearchBuilder
 
     /// <summary>
     /// Searches your own model instead of the DARTS cell: any <c>Module&lt;Tensor, Tensor&gt;</c> that holds
-    /// <see cref="Choices.Choice"/> modules is a search space, one decision per choice (found in <c>named_modules()</c>
-    /// order). <paramref name="factory"/> is called for every network the search needs (once to check the space at
+    /// <see cref="Choices.Choice"/> modules is a search space, one decision per choice name (found in <c>named_modules()</c>
+    /// order; choices of one name marked <see cref="Choices.Choice.Shared"/> are one decision). <paramref name="factory"/> is called for every network the search needs (once to check the space at
     /// <see cref="Build"/>, once per run), so it must build the same model each time. ISTA-NAS gives every choice of K
     /// candidates its own compressed space with m = min(<see cref="SearchSpaceOptions.ProjectionDims"/>, K - 1), or
     /// <see cref="SearchSpaceOptions.ProjectionDimsByChoice"/>'s entry; the result's <see cref="SearchResult.Architecture"/>
