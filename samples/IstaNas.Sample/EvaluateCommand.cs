@@ -31,7 +31,9 @@ internal static class EvaluateCommand
     {
         Description = "paper: the network and epoch sizes the authors published instead of the CPU-sized defaults: cifar, their main_evaluation.sh " +
                       "(tools/evaluation.py --auxiliary --cutout: C=36 L=20, 600 epochs, batch 96, DARTS' train.py protocol); imagenet, tools/evaluation_imagenet.py " +
-                      "(C=48 L=14, 250 epochs, batch 1024). Options given explicitly override it.",
+                      "(C=48 L=14, 250 epochs, batch 1024). nb201 (with --space nb201): the NAS-Bench-201 training (200 epochs, batch 256, lr 0.1 cosine to 0, " +
+                      "momentum 0.9, weight decay 5e-4, no clipping, flip and crop with padding 4, no cutout; the trainer's SGD has no Nesterov, which the " +
+                      "benchmark uses). Options given explicitly override it.",
     };
 
     private static readonly Option<bool> DryRun = new("--dry-run") { Description = "Print the effective settings and exit without training or writing anything." };
@@ -95,7 +97,7 @@ internal static class EvaluateCommand
         foreach (Option o in new Option[]
                  {
                      GenotypeOption, DataOption, Protocol, Preset, DryRun, CropSize, Epochs, BatchSize, Channels, Layers, LearningRate, NoAuxiliary, Cutout, DropPath, OneStageBatchNorm,
-                     StepsPerEpoch, TestSteps, Seed, Output, Resume,
+                     StepsPerEpoch, TestSteps, Seed, Output, Resume, SpaceEvaluation.Space, SpaceEvaluation.ArchitectureOption,
                  })
             command.Options.Add(o);
         foreach (Option o in Folder.All)
@@ -124,11 +126,11 @@ internal static class EvaluateCommand
         if (resume is not null && protocolName is not null)
             throw new ArgumentException("--protocol and --resume exclude each other: the checkpoint holds its protocol.");
         string? presetName = p.GetValue(Preset)?.Trim().ToLowerInvariant();
-        if (presetName is not (null or SearchPreset.Paper))
-            throw new ArgumentException($"--preset '{p.GetValue(Preset)}' is not known; use {SearchPreset.Paper}.");
+        if (presetName is not (null or SearchPreset.Paper or "nb201"))
+            throw new ArgumentException($"--preset '{p.GetValue(Preset)}' is not known; use {SearchPreset.Paper} (DARTS networks) or nb201 (--space nb201).");
         if (presetName is not null && resume is not null)
             throw new ArgumentException("--preset and --resume exclude each other: the checkpoint holds its settings.");
-        bool paper = presetName is not null;
+        bool paper = presetName == SearchPreset.Paper;
         // With the preset the sizes of EvaluationOptions.Cifar10() / ImageNet() stand unless given; without, the CLI's small defaults apply.
         bool Sized(Option option) => paper ? explicitlyGiven(option) : Given(option);
         string? genotypeName = p.GetValue(GenotypeOption);
@@ -162,6 +164,19 @@ internal static class EvaluateCommand
 
         string dataSpec = p.GetValue(DataOption)!;
         IReadOnlyDictionary<string, string>? stored = null;
+        string space = SpaceOption.Read(p.GetValue(SpaceEvaluation.Space)!);
+        if (resume is not null && SpaceEvaluation.StoredSpace(CheckpointInfo.Read(resume).Annotations) is string storedSpace)
+        {
+            if (explicitlyGiven(SpaceEvaluation.Space) && storedSpace != space)
+                throw new ArgumentException($"--resume '{resume}' trained a {storedSpace} network, not {space}.");
+            space = storedSpace;
+        }
+        if (space != "darts")
+            return RunSpace(p, common, space, resume, dataSpec, Configure, cancellationToken);
+        if (explicitlyGiven(SpaceEvaluation.ArchitectureOption))
+            throw new ArgumentException("--architecture applies to --space macro or nb201; a DARTS network is given by --genotype.");
+        if (presetName == "nb201")
+            throw new ArgumentException("--preset nb201 applies to --space nb201; a DARTS network takes --preset paper.");
         EvaluationTrainer planned; // checked before any output folder exists
         if (resume is not null)
         {
@@ -243,6 +258,95 @@ internal static class EvaluateCommand
                $"{(o.WarmupEpochs > 0 ? $" after {o.WarmupEpochs} warm-up epochs" : "")}, momentum {N(o.Momentum)}, weight decay {N(o.WeightDecay)}, grad clip {N(o.GradClip)}; " +
                $"auxiliary {(o.Auxiliary ? N(o.AuxiliaryWeight) : "off")}, cutout {(o.Cutout ? N(o.CutoutLength) : "off")}, drop path {N(o.DropPathProbability)}, " +
                $"label smoothing {N(o.LabelSmoothing)}; BN after pools and skips {(o.BatchNormAfterParameterFree ? "on" : "off")}; seed {o.Seed}";
+
+    }
+
+    /// <summary>evaluate --space macro|nb201: the benchmark's network of --architecture, trained as a model of your own.</summary>
+    private static int RunSpace(ParseResult p, CommonOptions.Values common, string space, string? resume, string dataSpec, Action<EvaluationOptions> configure,
+        CancellationToken cancellationToken)
+    {
+        bool explicitlyGiven(Option option) => p.GetResult(option) is { Implicit: false };
+        foreach (Option given in new Option[] { GenotypeOption, Protocol, CropSize, OneStageBatchNorm, NoAuxiliary, DropPath })
+            if (explicitlyGiven(given))
+                throw new ArgumentException($"{given.Name} applies to a DARTS network (--space darts), not to --space {space}.");
+        if (space == "macro" && (explicitlyGiven(Channels) || explicitlyGiven(Layers)))
+            throw new ArgumentException("--channels and --layers size the DARTS network; NAS-Bench-Macro's network has fixed widths and 8 layers.");
+        string? preset = p.GetValue(Preset)?.Trim().ToLowerInvariant();
+        if (preset is not null && (preset != "nb201" || space != "nb201"))
+            throw new ArgumentException($"--preset '{p.GetValue(Preset)}' does not apply to --space {space}; --preset nb201 applies to --space nb201 (paper is the authors' DARTS recipe).");
+
+        IReadOnlyDictionary<string, string>? stored = null;
+        EvaluationOptions options;
+        string architecture;
+        int channels, cells;
+        if (resume is not null)
+        {
+            if (explicitlyGiven(SpaceEvaluation.ArchitectureOption) || preset is not null)
+                throw new ArgumentException("--architecture and --preset exclude --resume: the checkpoint holds them.");
+            stored = CheckpointInfo.Read(resume).Annotations;
+            architecture = stored.GetValueOrDefault("architecture") ?? throw new ArgumentException($"--resume '{resume}' does not record its architecture.");
+            channels = int.Parse(stored.GetValueOrDefault("nb201Channels") ?? "16", System.Globalization.CultureInfo.InvariantCulture);
+            cells = int.Parse(stored.GetValueOrDefault("nb201Cells") ?? "5", System.Globalization.CultureInfo.InvariantCulture);
+            if (!explicitlyGiven(DataOption))
+                dataSpec = stored.GetValueOrDefault("data") ?? throw new ArgumentException($"--resume '{resume}' does not say which data it used; give --data.");
+            options = EvaluationTrainer.ForModelFromCheckpoint(resume, () => throw new InvalidOperationException("not built"), configure).Options;
+        }
+        else
+        {
+            architecture = SpaceEvaluation.ReadArchitecture(p.GetValue(SpaceEvaluation.ArchitectureOption)
+                ?? throw new ArgumentException($"--space {space} needs --architecture ({(space == "macro" ? "8 digits of 0, 1, 2, e.g. 22212220" : "an arch string |op~0|+|op~0|op~1|+|op~0|op~1|op~2|")})."));
+            channels = explicitlyGiven(Channels) ? p.GetValue(Channels) : 16;
+            cells = explicitlyGiven(Layers) ? p.GetValue(Layers) : 5;
+            options = new EvaluationOptions();
+            configure(options);
+            if (preset == "nb201")
+            {
+                SpaceEvaluation.ApplyPreset(options);
+                if (explicitlyGiven(Epochs)) options.Epochs = p.GetValue(Epochs);
+                if (explicitlyGiven(BatchSize)) options.BatchSize = p.GetValue(BatchSize);
+                if (explicitlyGiven(LearningRate)) options.LearningRate = p.GetValue(LearningRate);
+                if (explicitlyGiven(Cutout)) options.Cutout = p.GetValue(Cutout) > 0;
+            }
+            options.Auxiliary = false;
+            options.DropPathProbability = 0;
+        }
+
+        // --channels and --layers are the NAS-Bench-201 network's C and N here, not the DARTS network's options.
+        var defaults = new EvaluationOptions();
+        options.Channels = defaults.Channels;
+        options.Layers = defaults.Layers;
+
+        SpaceEvaluation.Network(space, architecture, 10, channels, cells); // checks the architecture before any output exists
+        Data.ImageFolderOptions folder = Folder.Read(p, dataSpec, stored);
+        var (train, test) = EvaluationData.Load(dataSpec, unchecked((int)options.Seed), folder, DataWarnings.Instance.CreateLogger(typeof(Data.ImageDataset).FullName!));
+        string output = p.GetValue(Output)
+            ?? (resume is not null ? Path.GetDirectoryName(Path.GetFullPath(resume))! : Path.Combine("runs", $"evaluate-{space}-{DateTime.Now:yyyyMMdd-HHmmss}"));
+        using var run = RunOutput.Open(output, "evaluate.log");
+        common.ApplyThreads(run);
+        options.CheckpointDirectory = run.Directory;
+        var console = new RunConsole(common.Quiet, common.Json);
+        var annotations = SpaceEvaluation.Annotations(space, architecture, train.ClassCount, channels, cells);
+        foreach (var (key, value) in Folder.Annotations) annotations[key] = value;
+        annotations["data"] = dataSpec;
+        var trainer = EvaluationTrainer.ForModel(SpaceEvaluation.Network(space, architecture, train.ClassCount, channels, cells), options, common.TorchDevice,
+            run.Loggers.CreateLogger("IstaNas.Evaluation"));
+        trainer.StepProgress = new InlineProgress<StepReport>(console.Step);
+        trainer.Annotations = annotations;
+        EvaluationOptions o = trainer.Options;
+        console.Header($"evaluate {(space == "macro" ? "NAS-Bench-Macro" : "NAS-Bench-201")} {architecture} on {train.Name} ({train.Count} training, {test.Count} test images, " +
+                       $"{train.ClassCount} classes): batch {o.BatchSize}, {o.Epochs} epochs; output: {run.Directory}");
+        using TensorBoardProgress? tensorBoard = TensorBoardOption.Open(p, run.Loggers);
+        IProgress<EpochReport> progress = TensorBoardOption.Chain(console.Epoch, () => tensorBoard);
+        EvaluationResult result = console.Run(() => resume is null
+            ? trainer.Train(train, test, progress, cancellationToken)
+            : trainer.Resume(resume, train, test, progress, cancellationToken));
+        using var model = result.Model;
+        SavedFiles saved = result.Save(run.Directory);
+        var files = new List<string>(saved.Written);
+        if (result.CheckpointPath is string checkpoint) files.Add(checkpoint);
+        files.Add(run.LogPath);
+        console.EvaluationSummary(result, files, saved.Failed);
+        return result.Cancelled ? 130 : saved.AllWritten ? 0 : 1;
     }
 
     private static Genotype LoadGenotype(string value)

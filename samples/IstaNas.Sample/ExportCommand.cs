@@ -64,7 +64,7 @@ internal static class ExportCommand
                 throw new ArgumentException($"{name} needs a file name.");
         }
 
-        using TrainedNetwork trained = TrainedNetwork.Load(model);
+        using TrainedNetwork trained = SpaceEvaluation.Load(model);
         if (onnx is not null)
         {
             try

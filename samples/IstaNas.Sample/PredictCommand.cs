@@ -48,7 +48,7 @@ internal static class PredictCommand
         model = ModelPath.Resolve(model);
         string[] files = Files(images);
 
-        using TrainedNetwork trained = TrainedNetwork.Load(model);
+        using TrainedNetwork trained = SpaceEvaluation.Load(model);
         if (trained.ImageHeight is null)
             throw new ArgumentException($"--model '{model}' does not record the image size it was trained on, so image files cannot be prepared for it.");
         bool json = p.GetValue(Json);

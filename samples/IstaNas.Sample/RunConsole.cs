@@ -144,7 +144,7 @@ internal sealed class RunConsole
                 ["cancelled"] = result.Cancelled,
                 ["epochs"] = result.EpochsCompleted,
                 ["elapsedSeconds"] = result.Elapsed.TotalSeconds,
-                ["genotype"] = JsonSerializer.SerializeToNode(result.Genotype, JsonFormat.Compact),
+                ["genotype"] = result.IsOwnModel ? null : JsonSerializer.SerializeToNode(result.Genotype, JsonFormat.Compact),
                 ["testLoss"] = JsonSerializer.SerializeToNode(result.TestLoss, JsonFormat.Compact),
                 ["testAccuracy"] = JsonSerializer.SerializeToNode(result.TestAccuracy, JsonFormat.Compact),
                 ["testTop5"] = JsonSerializer.SerializeToNode(result.TestTop5, JsonFormat.Compact),

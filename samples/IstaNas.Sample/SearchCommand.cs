@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using IstaNas.Checkpoints;
 using IstaNas.SearchSpace;
 using IstaNas.Strategies;
@@ -87,7 +88,7 @@ internal static class SearchCommand
         foreach (Option o in new Option[]
                  {
                      Strategy, DataOption, Epochs, BatchSize, Channels, Layers, StepsPerEpoch, ProjectionDims, Sparsity, Matrix, Cutout, MaxSearchEpochs,
-                     Seed, Preset, DryRun, Output, Resume,
+                     Seed, Preset, DryRun, Output, Resume, SpaceOption.Space, SpaceOption.Table,
                  })
             command.Options.Add(o);
         foreach (Option o in Folder.All.Concat(Random.All))
@@ -154,6 +155,34 @@ internal static class SearchCommand
         // With a preset, only what is given explicitly overrides it; without, the CLI's small defaults apply.
         bool Set(Option option) => published is null ? Given(option) : explicitlyGiven(option);
         if (published is { } paper && !explicitlyGiven(Seed)) dataSeed = paper.Seed;
+        bool Explicit(Option option) => p.GetResult(option) is { Implicit: false };
+        string space = SpaceOption.Read(p.GetValue(SpaceOption.Space)!);
+        if (stored is not null)
+        {
+            string storedSpace = stored.GetValueOrDefault("space") ?? "darts";
+            if (Explicit(SpaceOption.Space) && space != storedSpace)
+                throw new ArgumentException($"--resume '{resume}' searched the {storedSpace} space, not {space}.");
+            space = storedSpace;
+        }
+        object? table = SpaceOption.LoadTable(space, p.GetValue(SpaceOption.Table));
+        if (space != "darts")
+        {
+            if (strategy == "one-stage")
+                throw new ArgumentException($"--space {space} is searched with --strategy two-stage, darts or random; one-stage searches only the DARTS cell here.");
+            if (presetName is not null)
+                throw new ArgumentException($"--preset {presetName} is the authors' recipe for the DARTS cell, not for --space {space}.");
+            if (Explicit(Sparsity))
+                throw new ArgumentException($"--sparsity applies to the DARTS cell's nodes; every choice of --space {space} keeps 1 candidate.");
+            if (space == "macro" && (Explicit(Channels) || Explicit(Layers)))
+                throw new ArgumentException("--channels and --layers size the DARTS cell network; NAS-Bench-Macro's network has fixed widths and 8 layers.");
+            int nbChannels = Explicit(Channels) ? p.GetValue(Channels) : int.Parse(stored?.GetValueOrDefault("nb201Channels") ?? "16", CultureInfo.InvariantCulture);
+            int nbCells = Explicit(Layers) ? p.GetValue(Layers) : int.Parse(stored?.GetValueOrDefault("nb201Cells") ?? "5", CultureInfo.InvariantCulture);
+            if (space == "nb201" && (nbChannels < 1 || nbCells < 1))
+                throw new ArgumentException($"--space nb201: --channels (C) and --layers (N cells per stage) must be positive, not {nbChannels} and {nbCells}.");
+            builder.UseSpace(SpaceOption.Factory(space, nbChannels, nbCells)).Annotate("space", space);
+            if (space == "nb201")
+                builder.Annotate("nb201Channels", nbChannels.ToString(CultureInfo.InvariantCulture)).Annotate("nb201Cells", nbCells.ToString(CultureInfo.InvariantCulture));
+        }
 
         int epochs = p.GetValue(Epochs);
         if (Given(Epochs) && epochs <= 0) throw new ArgumentException($"--epochs must be positive, not {epochs}.");
@@ -182,8 +211,8 @@ internal static class SearchCommand
             if (published is not null) SearchPreset.Apply(o);
             if (Set(Epochs)) o.Epochs = epochs;
             if (Set(BatchSize)) o.BatchSize = p.GetValue(BatchSize);
-            if (Set(Channels)) o.Channels = p.GetValue(Channels);
-            if (Set(Layers)) o.Layers = p.GetValue(Layers);
+            if (space == "darts" && Set(Channels)) o.Channels = p.GetValue(Channels);
+            if (space == "darts" && Set(Layers)) o.Layers = p.GetValue(Layers);
             if (Set(StepsPerEpoch)) o.MaxStepsPerEpoch = p.GetValue(StepsPerEpoch);
             if (Set(Cutout)) o.Cutout = p.GetValue(Cutout);
             effective = o; // the builder's own options object: what the run will use
@@ -242,10 +271,30 @@ internal static class SearchCommand
             SavedFiles saved = result.Save(run.Directory);
             var pictures = RunPictures.Write(run.Directory, result);
             var files = new List<string>([.. saved.Written, .. pictures.Written]);
+            if (space != "darts" && result.Architecture is not null && !result.Cancelled)
+                files.AddRange(Benchmark(run.Directory, space, result.Architecture, table, console));
             if (result.CheckpointPath is string checkpoint) files.Add(checkpoint);
             files.Add(run.LogPath);
             console.SearchSummary(result, files, [.. saved.Failed, .. pictures.Failed]);
             return result.Cancelled ? 130 : saved.AllWritten && pictures.AllWritten ? 0 : 1;
         }
+    }
+
+    /// <summary>Prints and saves the benchmark's encoding of the searched architecture and, with a table, its accuracy there.</summary>
+    private static IEnumerable<string> Benchmark(string directory, string space, Choices.Architecture architecture, object? table, RunConsole console)
+    {
+        string encoding = SpaceOption.Encode(space, architecture);
+        console.Line($"{(space == "macro" ? "NAS-Bench-Macro" : "NAS-Bench-201")} architecture: {encoding}");
+        string text = Path.Combine(directory, "benchmark_architecture.txt");
+        File.WriteAllText(text, encoding + Environment.NewLine);
+        var fields = new System.Text.Json.Nodes.JsonObject { ["space"] = space, ["benchmarkArchitecture"] = encoding };
+        if (table is not null)
+        {
+            var (json, line) = SpaceOption.Lookup(table, encoding);
+            console.Line(line);
+            fields["table"] = json;
+        }
+        SpaceOption.AddToResult(directory, fields);
+        return [text];
     }
 }

@@ -8,4 +8,6 @@ namespace IstaNas.Sample;
 /// <param name="SearchSeconds">Search time in seconds.</param>
 /// <param name="EvaluationSeconds">Evaluation time in seconds.</param>
 /// <param name="Parameters">Parameters of the evaluated networks.</param>
-internal sealed record StrategySummary(string Strategy, int Runs, int Finished, Statistic TestAccuracy, Statistic SearchSeconds, Statistic EvaluationSeconds, Statistic Parameters);
+/// <param name="TableAccuracy">The benchmark table's test accuracy (percent) of the searched architectures, over the searches that have one.</param>
+internal sealed record StrategySummary(
+    string Strategy, int Runs, int Finished, Statistic TestAccuracy, Statistic SearchSeconds, Statistic EvaluationSeconds, Statistic Parameters, Statistic TableAccuracy);

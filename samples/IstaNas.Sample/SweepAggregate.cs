@@ -21,7 +21,8 @@ internal sealed class SweepAggregate
         {
             SweepRun[] all = [.. runs.Where(r => r.Strategy == s)], done = [.. all.Where(r => r.Finished)];
             return new StrategySummary(s, all.Length, done.Length, Statistic.Of(done.Select(r => r.TestAccuracy)), Statistic.Of(done.Select(r => r.SearchSeconds)),
-                Statistic.Of(done.Select(r => r.EvaluationSeconds)), Statistic.Of(done.Select(r => (double)(r.Parameters ?? -1)).Where(p => p >= 0)));
+                Statistic.Of(done.Select(r => r.EvaluationSeconds)), Statistic.Of(done.Select(r => (double)(r.Parameters ?? -1)).Where(p => p >= 0)),
+                Statistic.Of(all.Select(r => r.TableAccuracy)));
         })];
     }
 
@@ -30,6 +31,9 @@ internal sealed class SweepAggregate
 
     /// <summary>Every run, in task order.</summary>
     public IReadOnlyList<SweepRun> Runs { get; }
+
+    /// <summary>Whether any search looked its architecture up in a benchmark table (search --table).</summary>
+    public bool HasTable => Runs.Any(r => double.IsFinite(r.TableAccuracy));
 
     /// <summary>One row per strategy, in the sweep's order.</summary>
     public IReadOnlyList<StrategySummary> Strategies { get; }
@@ -88,6 +92,12 @@ internal sealed class SweepAggregate
         });
         SavedFiles written = files.Finish();
         SavedFiles picture = QualityPictures.Write(directory, [.. Runs.Where(r => r.Finished).Select(r => new RunAccuracy(r.Strategy, r.Seed, r.TestAccuracy))]);
+        if (HasTable)
+        {
+            SavedFiles table = QualityPictures.WriteTableAccuracy(directory,
+                [.. Runs.Where(r => double.IsFinite(r.TableAccuracy)).Select(r => new RunAccuracy(r.Strategy, r.Seed, r.TableAccuracy / 100))]);
+            picture = new SavedFiles([.. picture.Written, .. table.Written], [.. picture.Failed, .. table.Failed]);
+        }
         return new SavedFiles([.. written.Written, .. picture.Written], [.. written.Failed, .. picture.Failed]);
     }
 
@@ -107,6 +117,16 @@ internal sealed class SweepAggregate
             sb.Append(CultureInfo.InvariantCulture,
                 $"| {s.Strategy} | {s.Finished}/{s.Runs} | {MeanStd(s.TestAccuracy, 100, "0.00")} | {Number(s.TestAccuracy.Max * 100, "0.00")} | " +
                 $"{MeanStd(s.SearchSeconds, searchScale, "0.0")} | {MeanStd(s.EvaluationSeconds, evaluationScale, "0.0")} | {MeanStd(s.Parameters, 1e-6, "0.000")} |\n");
+        if (HasTable)
+        {
+            sb.Append(CultureInfo.InvariantCulture,
+                $"\n## Benchmark table\n\nTest accuracy the benchmark's table gives each searched architecture (search --table; NAS-Bench-201: {SpaceOption.Nb201TableNote}); " +
+                $"mean \u00b1 sample standard deviation over the seeds whose search has one.\n\n| strategy | searches | table accuracy (%) | best (%) |\n|---|---:|---:|---:|\n");
+            foreach (StrategySummary s in Strategies)
+                sb.Append(CultureInfo.InvariantCulture,
+                    $"| {s.Strategy} | {Runs.Count(r => r.Strategy == s.Strategy && double.IsFinite(r.TableAccuracy))} | {MeanStd(s.TableAccuracy, 1, "0.00")} | {Number(s.TableAccuracy.Max, "0.00")} |\n");
+        }
+
         sb.Append("\n## Runs\n\n| strategy | seed | status | test accuracy (%) | search time (s) | evaluation time (s) | parameters | folder |\n");
         sb.Append("|---|---:|---|---:|---:|---:|---:|---|\n");
         foreach (SweepRun r in Runs)
@@ -128,11 +148,13 @@ internal sealed class SweepAggregate
     private string StrategyCsv()
     {
         var sb = new StringBuilder("strategy,runs,finished,testAccuracyMean,testAccuracyStd,testAccuracyBest,searchSecondsMean,searchSecondsStd," +
-                                   "evaluationSecondsMean,evaluationSecondsStd,parametersMean,parametersStd\n");
+                                   "evaluationSecondsMean,evaluationSecondsStd,parametersMean,parametersStd" +
+                                   (HasTable ? ",tableAccuracyMean,tableAccuracyStd,tableAccuracyBest\n" : "\n"));
         foreach (StrategySummary s in Strategies)
             sb.Append(CultureInfo.InvariantCulture,
                 $"{s.Strategy},{s.Runs},{s.Finished},{F(s.TestAccuracy.Mean)},{F(s.TestAccuracy.Std)},{F(s.TestAccuracy.Max)},{F(s.SearchSeconds.Mean)},{F(s.SearchSeconds.Std)}," +
-                $"{F(s.EvaluationSeconds.Mean)},{F(s.EvaluationSeconds.Std)},{F(s.Parameters.Mean)},{F(s.Parameters.Std)}\n");
+                $"{F(s.EvaluationSeconds.Mean)},{F(s.EvaluationSeconds.Std)},{F(s.Parameters.Mean)},{F(s.Parameters.Std)}" +
+                $"{(HasTable ? $",{F(s.TableAccuracy.Mean)},{F(s.TableAccuracy.Std)},{F(s.TableAccuracy.Max)}" : string.Empty)}\n");
         return sb.ToString();
     }
 
@@ -162,14 +184,16 @@ internal sealed class SweepAggregate
     private static SweepRun ReadRun(string root, string strategy, long seed, string folder)
     {
         string search = Path.Combine(root, folder, "search"), evaluate = Path.Combine(root, folder, "evaluate");
+        double table = double.NaN;
         SweepRun Run(string status, double accuracy = double.NaN, double searchSeconds = double.NaN, double evaluationSeconds = double.NaN, long? parameters = null) =>
-            new(strategy, seed, folder, status, accuracy, searchSeconds, evaluationSeconds, parameters);
+            new(strategy, seed, folder, status, accuracy, searchSeconds, evaluationSeconds, parameters, table);
         try
         {
             JsonElement? searched = ReadJson(Path.Combine(search, "result.json"));
             if (searched is null)
                 return Run(Directory.Exists(search) && Directory.EnumerateFiles(search, "*.ckpt").Any() ? "search unfinished" : "search not started");
             if (Cancelled(searched.Value)) return Run("search cancelled");
+            if (searched.Value.TryGetProperty("table", out JsonElement tableJson) && tableJson.ValueKind == JsonValueKind.Object) table = Number(tableJson, "accuracy");
             double searchSeconds = Seconds(search, searched.Value, Path.Combine(search, "result.json"));
             JsonElement? evaluated = ReadJson(Path.Combine(evaluate, "result.json"));
             if (evaluated is null)

@@ -58,6 +58,15 @@ internal static class SweepCommand
 
     private static readonly Option<bool> EvalNoAuxiliary = new("--eval-no-auxiliary") { Description = "Evaluate without the auxiliary head (needed for images other than 32x32)." };
 
+    private static readonly Option<string> Space = new("--space")
+    {
+        Description = "Search space of every search: darts (default), macro or nb201 (two-stage only; each task then evaluates the benchmark's network of the " +
+                      "searched architecture, evaluate --space).",
+        DefaultValueFactory = _ => "darts",
+    };
+
+    private static readonly Option<string?> Table = new("--table") { Description = "Benchmark table every search looks its architecture up in (search --table); aggregate reports its accuracy." };
+
     private static readonly Option<string> Runner = new("--runner")
     {
         Description = "local (run the tasks here, --parallel at a time, then aggregate), slurm (write sweep.sbatch, a job array) or kubernetes " +
@@ -100,7 +109,7 @@ internal static class SweepCommand
                  {
                      Seeds, FirstSeed, Strategies, DataOption, Epochs, BatchSize, Channels, Layers, StepsPerEpoch, Candidates, EvalEpochs, EvalBatchSize, EvalChannels,
                      EvalLayers, EvalStepsPerEpoch, EvalTestSteps, EvalCutout, EvalNoAuxiliary, Runner, Parallel, Executable, Output, JobName, SlurmPartition,
-                     SlurmTime, SlurmOption, Image, VolumeClaim, MountPath,
+                     SlurmTime, SlurmOption, Image, VolumeClaim, MountPath, Space, Table,
                  })
             command.Options.Add(o);
         foreach (Option o in Folder.All)
@@ -125,6 +134,13 @@ internal static class SweepCommand
             throw new ArgumentException("--candidates applies to the random-ws strategy only.");
         string data = p.GetValue(DataOption)!;
         CheckData(data, local: runner != "kubernetes");
+        string space = SpaceOption.Read(p.GetValue(Space)!);
+        if (space != "darts" && strategies.FirstOrDefault(s => s != "two-stage") is string other)
+            throw new ArgumentException($"--space {space} is searched with two-stage only; --strategies lists {other}.");
+        string? table = p.GetValue(Table);
+        if (table is not null && (runner != "kubernetes" || space == "darts")) SpaceOption.LoadTable(space, table); // a wrong table fails now, with one line
+        List<string> spaceArguments = space == "darts" ? [] : ["--space", space];
+        List<string> tableArguments = table is null ? [] : ["--table", runner == "kubernetes" ? table : Path.GetFullPath(table)];
 
         string output = Path.GetFullPath(RunOutput.CheckFolder(p.GetValue(Output) ?? Path.Combine("runs", $"sweep-{DateTime.Now:yyyyMMdd-HHmmss}"), "--output"));
         string root = output;
@@ -151,7 +167,8 @@ internal static class SweepCommand
             : runner == "kubernetes" ? ["dotnet", "/app/IstaNas.Sample.dll"] : SampleExecutable.Self();
         int threads = common.Threads > 0 ? common.Threads : runner == "local" ? Math.Max(1, Environment.ProcessorCount / (parallel ?? 1)) : 0;
         var plan = new SweepPlan(root, executable, [.. Enumerable.Range(0, seeds).Select(i => (long)p.GetValue(FirstSeed) + i)], strategies,
-            SearchArguments(p, data), Given(p, [Candidates]), EvaluateArguments(p, data), ChildArguments(common, threads));
+            [.. SearchArguments(p, data), .. spaceArguments, .. tableArguments], Given(p, [Candidates]), [.. EvaluateArguments(p, data), .. spaceArguments],
+            ChildArguments(common, threads));
 
         // The scheduler's file is made (its values checked) before anything is written, so a refused value leaves no files.
         string? scheduled = runner switch

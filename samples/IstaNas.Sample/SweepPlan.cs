@@ -115,7 +115,11 @@ internal sealed class SweepPlan
         return new SweepTask(index, strategy, seed, folder, searchFolder, searchCheckpoint, evaluateFolder, evaluateCheckpoint,
             Search: Command(["search"], strategyArguments, ["--seed", seedText, "--output", searchFolder], search),
             SearchResume: Command(["search", "--resume", searchCheckpoint]),
-            Evaluate: Command(["evaluate", "--genotype", Combine(searchFolder, "genotype.json"), "--seed", seedText, "--output", evaluateFolder], evaluate),
+            Evaluate: Command(
+                evaluate.Contains("--space")
+                    ? ["evaluate", "--architecture", Combine(searchFolder, "benchmark_architecture.txt")] // a benchmark space's searched architecture
+                    : ["evaluate", "--genotype", Combine(searchFolder, "genotype.json")],
+                ["--seed", seedText, "--output", evaluateFolder], evaluate),
             EvaluateResume: Command(["evaluate", "--resume", evaluateCheckpoint]));
     }
 

@@ -9,7 +9,10 @@ namespace IstaNas.Sample;
 /// <param name="SearchSeconds">Search time: the sum of its epochs' wall times (resumed runs included), or, for a search without epochs, its elapsed time; NaN when unknown.</param>
 /// <param name="EvaluationSeconds">Evaluation time: the sum of its epochs' wall times; NaN when unknown.</param>
 /// <param name="Parameters">Parameters of the evaluated network (without the auxiliary head); null when unknown.</param>
-internal sealed record SweepRun(string Strategy, long Seed, string Folder, string Status, double TestAccuracy, double SearchSeconds, double EvaluationSeconds, long? Parameters)
+/// <param name="TableAccuracy">The benchmark table's test accuracy (percent) of the searched architecture (search --table); NaN when the search has none.</param>
+internal sealed record SweepRun(
+    string Strategy, long Seed, string Folder, string Status, double TestAccuracy, double SearchSeconds, double EvaluationSeconds, long? Parameters,
+    double TableAccuracy = double.NaN)
 {
     /// <summary>The status of a run whose search and evaluation both finished.</summary>
     public const string FinishedStatus = "finished";

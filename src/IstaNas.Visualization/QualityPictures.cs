@@ -16,6 +16,9 @@ public static class QualityPictures
     /// <summary>File name of the sweep plot.</summary>
     public const string SweepFileName = "sweep_accuracy.png";
 
+    /// <summary>The file name of the sweep's benchmark-table accuracy plot.</summary>
+    public const string SweepTableFileName = "sweep_table_accuracy.png";
+
     /// <summary>
     /// Writes <c>consistency.png</c> into <paramref name="directory"/> (created when missing): stand-alone against
     /// super-net accuracy, one numbered point per architecture, Kendall's tau and Spearman's rho in the title. Nothing is
@@ -53,6 +56,26 @@ public static class QualityPictures
         writer.Png(SweepFileName, () =>
         {
             using ScottPlot.Plot? plot = SweepPlot.Build(runs);
+            return plot is null ? null : ChartStyle.Png(plot);
+        });
+        return writer.Finish();
+    }
+
+    /// <summary>
+    /// Writes <c>sweep_table_accuracy.png</c> into <paramref name="directory"/>: as <see cref="Write(string, IReadOnlyList{RunAccuracy})"/>,
+    /// for the accuracy a benchmark's table gives each run's searched architecture.
+    /// </summary>
+    /// <param name="directory">The output folder.</param>
+    /// <param name="runs">The runs with their table accuracy (0..1; non-finite ones are left out).</param>
+    /// <returns>The file written, or the failure.</returns>
+    public static SavedFiles WriteTableAccuracy(string directory, IReadOnlyList<RunAccuracy> runs)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        ArgumentNullException.ThrowIfNull(runs);
+        var writer = new PictureWriter(directory);
+        writer.Png(SweepTableFileName, () =>
+        {
+            using ScottPlot.Plot? plot = SweepPlot.Build(runs, "benchmark table accuracy", "table test accuracy");
             return plot is null ? null : ChartStyle.Png(plot);
         });
         return writer.Finish();

@@ -42,6 +42,7 @@ public sealed class SearchBuilder
     private readonly RandomOptions _random = new();
     private Func<IStrategy>? _strategy;
     private Func<nn.Module<Tensor, Tensor>>? _space;
+    private Func<int, nn.Module<Tensor, Tensor>>? _spaceForClasses;
     private Device _device = CPU;
     private long _seed;
     private ILoggerFactory _loggerFactory = NullLoggerFactory.Instance;
@@ -153,8 +154,8 @@ public sealed class SearchBuilder
 
     /// <summary>
     /// Searches your own model instead of the DARTS cell: any <c>Module&lt;Tensor, Tensor&gt;</c> that holds
-    /// <see cref="Choices.Choice"/> modules is a search space, one decision per choice (found in <c>named_modules()</c>
-    /// order). <paramref name="factory"/> is called for every network the search needs (once to check the space at
+    /// <see cref="Choices.Choice"/> modules is a search space, one decision per choice name (found in <c>named_modules()</c>
+    /// order; choices of one name marked <see cref="Choices.Choice.Shared"/> are one decision). <paramref name="factory"/> is called for every network the search needs (once to check the space at
     /// <see cref="Build"/>, once per run), so it must build the same model each time. ISTA-NAS gives every choice of K
     /// candidates its own compressed space with m = min(<see cref="SearchSpaceOptions.ProjectionDims"/>, K - 1), or
     /// <see cref="SearchSpaceOptions.ProjectionDimsByChoice"/>'s entry; the result's <see cref="SearchResult.Architecture"/>
@@ -168,6 +169,21 @@ public sealed class SearchBuilder
     {
         ArgumentNullException.ThrowIfNull(factory);
         _space = factory;
+        _spaceForClasses = null;
+        return this;
+    }
+
+    /// <summary>
+    /// As <see cref="UseSpace(Func{nn.Module{Tensor, Tensor}})"/>, with a factory that is given the training set's class
+    /// count (known once the data is loaded at <see cref="Build"/>), for spaces whose classifier is sized by it.
+    /// </summary>
+    /// <param name="factory">Builds the model with choices for the given number of classes.</param>
+    /// <returns>This builder.</returns>
+    public SearchBuilder UseSpace(Func<int, nn.Module<Tensor, Tensor>> factory)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        _spaceForClasses = factory;
+        _space = null;
         return this;
     }
 
@@ -342,7 +358,8 @@ public sealed class SearchBuilder
         if (_data is null)
             throw new InvalidOperationException("No data set: call UseSyntheticDataset, UseCifar10, UseCifar100, UseIdx, UseImageFolder, UseDataset or UseTensors before Build.");
         LabelledDataset train = _data();
-        if (_space is not null) CheckSpace(strategy, train);
+        Func<nn.Module<Tensor, Tensor>>? space = _spaceForClasses is { } forClasses ? () => forClasses(train.ClassCount) : _space;
+        if (space is not null) CheckSpace(strategy, train, space);
         else if (_checkpointChoices is not null)
             throw new InvalidOperationException(
                 $"The checkpoint '{_resumeFrom}' was written by a search of a model's choices ({string.Join(", ", _checkpointChoices.Select(d => d.Key))}); " +
@@ -351,7 +368,7 @@ public sealed class SearchBuilder
         {
             Train = train,
             SearchSpace = JsonFormat.DeepCopy(_searchSpace),
-            Space = _space,
+            Space = space,
             SparseCoder = _sparseCoder.Clone(),
             Device = _device,
             Seed = _seed,
@@ -365,11 +382,11 @@ public sealed class SearchBuilder
     }
 
     /// <summary>Builds the space's model once and checks it (choices, shapes on one batch of the data, m per choice) before anything runs.</summary>
-    private void CheckSpace(IStrategy strategy, LabelledDataset train)
+    private void CheckSpace(IStrategy strategy, LabelledDataset train, Func<nn.Module<Tensor, Tensor>> space)
     {
         if (strategy is OneStageStrategy)
             throw new NotSupportedException("The one-stage strategy does not search a model's choices yet; use UseTwoStage, UseDarts or UseRandom.");
-        using Networks.ChoiceSuperNet net = SearchSetup.ChoiceNetwork(new SearchContext { Train = train, Space = _space });
+        using Networks.ChoiceSuperNet net = SearchSetup.ChoiceNetwork(new SearchContext { Train = train, Space = space });
         IReadOnlyList<Decision> decisions = strategy is TwoStageStrategy ? SearchSetup.CompressedDecisions(net.Decisions, _searchSpace) : net.Decisions;
         if (_checkpointChoices is not null && !_checkpointChoices.SequenceEqual(decisions))
             throw new ArgumentException(

@@ -10,12 +10,12 @@ internal static class SweepPlot
     private const double Spread = 0.22;
 
     /// <summary>The plot; null when no run has a finite accuracy.</summary>
-    public static Plot? Build(IReadOnlyList<RunAccuracy> runs)
+    public static Plot? Build(IReadOnlyList<RunAccuracy> runs, string what = "test accuracy", string axis = "test top-1 accuracy")
     {
         RunAccuracy[] finite = [.. runs.Where(r => double.IsFinite(r.TestAccuracy))];
         if (finite.Length == 0) return null;
         string[] strategies = [.. finite.Select(r => r.Strategy).Distinct(StringComparer.Ordinal)];
-        Plot plot = ChartStyle.Create("test accuracy per strategy (every run, labelled by its seed; bar: mean \u00b1 1 std)", "", "test top-1 accuracy (%)");
+        Plot plot = ChartStyle.Create($"{what} per strategy (every run, labelled by its seed; bar: mean \u00b1 1 std)", "", $"{axis} (%)");
         var labels = new string[strategies.Length];
         var extent = new List<double>();
         for (int s = 0; s < strategies.Length; s++)

@@ -26,6 +26,7 @@ public sealed class Choice : nn.Module<Tensor, Tensor>
     private int[]? _fixed;
     private bool _probing;
     private bool _probed;
+    private bool _shared;
 
     private Choice(string name, int picks, IReadOnlyList<nn.Module<Tensor, Tensor>> modules, int[] inputs, string[] labels)
         : base(nameof(Choice))
@@ -67,6 +68,9 @@ public sealed class Choice : nn.Module<Tensor, Tensor>
 
     /// <summary>Whether any candidate reads another input than the first (then call <see cref="forward(IReadOnlyList{Tensor})"/>).</summary>
     public bool HasInputs => _inputs.Any(i => i != 0);
+
+    /// <summary>Whether choices of this name may repeat in a model as one shared decision (see <see cref="Shared"/>).</summary>
+    public bool IsShared => _shared;
 
     /// <summary>The module applied to the choice's output, or null (see <see cref="NormalizedBy"/>).</summary>
     public nn.Module<Tensor, Tensor>? Normalization => _normalization;
@@ -111,6 +115,19 @@ public sealed class Choice : nn.Module<Tensor, Tensor>
         if (labels.Any(string.IsNullOrWhiteSpace))
             throw new ArgumentException($"Choice '{Name}': every label must be non-empty.", nameof(labels));
         labels.CopyTo(_labels, 0);
+        return this;
+    }
+
+    /// <summary>
+    /// Marks the choice as part of a shared decision: a model may hold several choices of this name, and they are then ONE
+    /// decision (a search sets the same candidates and weights on all of them, an architecture fixes them alike), as the
+    /// NAS-Bench-201 search model's cells share one set of architecture parameters. Every choice of the name must be marked
+    /// shared and have the same K, picks and labels; a name repeated without it is refused.
+    /// </summary>
+    /// <returns>This choice.</returns>
+    public Choice Shared()
+    {
+        _shared = true;
         return this;
     }
 

@@ -23,7 +23,7 @@ internal static class ChoiceModel
 
     /// <summary>
     /// Checks that <paramref name="model"/> is a search space: it holds at least one choice, the choices' names are
-    /// unique, every choice has K &gt;= 2 and s &lt; K, every choice runs in the model's forward pass and all candidates of a
+    /// unique (or all marked shared, see <see cref="Choice.Shared"/>), every choice has K &gt;= 2 and s &lt; K, every choice runs in the model's forward pass and all candidates of a
     /// choice give outputs of one shape on <paramref name="sample"/> (every candidate of every choice runs once, in
     /// evaluation mode, without gradient; the model's training mode is restored after).
     /// </summary>
@@ -69,20 +69,39 @@ internal static class ChoiceModel
             throw new ArgumentException(
                 $"The model {model.GetType().Name} holds no Choice module: it has nothing to search. Put Choice.Of(...) or Choice.OverInputs(...) " +
                 "among its modules (as fields registered with RegisterComponents, or with register_module).", nameof(model));
-        var byName = new Dictionary<string, string>(StringComparer.Ordinal);
+        var byName = new Dictionary<string, (string Path, Choice Choice)>(StringComparer.Ordinal);
         foreach (var (path, choice) in choices)
         {
-            if (byName.TryGetValue(choice.Name, out string? other))
-                throw new ArgumentException(
-                    $"Two choices are named '{choice.Name}' (at {PathOf(other)} and {PathOf(path)}); the name keys a choice in architectures and checkpoints, so it must be unique.",
-                    nameof(model));
-            byName[choice.Name] = path;
+            if (byName.TryGetValue(choice.Name, out var other))
+                CheckShared(other, (path, choice));
+            else
+                byName[choice.Name] = (path, choice);
             if (choice.Count < 2)
                 throw new ArgumentException($"Choice '{choice.Name}' has {choice.Count} candidate(s); a choice needs at least 2 (K >= 2).", nameof(model));
             if (choice.Picks < 1 || choice.Picks >= choice.Count)
                 throw new ArgumentException($"Choice '{choice.Name}' keeps {choice.Picks} of {choice.Count} candidates; s must be in 1..{choice.Count - 1}.", nameof(model));
         }
         return choices;
+    }
+
+    /// <summary>The decisions of <paramref name="choices"/>: choices grouped by name, in order of first appearance (a shared decision holds several).</summary>
+    /// <param name="choices">Choices checked by <see cref="CheckStructure"/>.</param>
+    /// <returns>One array of choices per decision.</returns>
+    public static IReadOnlyList<Choice[]> Decisions(IEnumerable<(string Path, Choice Choice)> choices) =>
+        [.. choices.GroupBy(c => c.Choice.Name, StringComparer.Ordinal).Select(g => g.Select(c => c.Choice).ToArray())];
+
+    private static void CheckShared((string Path, Choice Choice) first, (string Path, Choice Choice) next)
+    {
+        Choice a = first.Choice, b = next.Choice;
+        string where = $"at {PathOf(first.Path)} and {PathOf(next.Path)}";
+        if (!a.IsShared || !b.IsShared)
+            throw new ArgumentException(
+                $"Two choices are named '{a.Name}' ({where}); the name keys a choice in architectures and checkpoints, so it must be unique, " +
+                "unless the choices are one shared decision: then mark every choice of that name with .Shared().", "model");
+        if (a.Count != b.Count || a.Picks != b.Picks || !a.Labels.SequenceEqual(b.Labels, StringComparer.Ordinal))
+            throw new ArgumentException(
+                $"The shared choices named '{a.Name}' ({where}) differ: K {a.Count} vs {b.Count}, picks {a.Picks} vs {b.Picks}, labels " +
+                $"[{string.Join(", ", a.Labels)}] vs [{string.Join(", ", b.Labels)}]; the choices of one shared decision need the same K, picks and labels.", "model");
     }
 
     private static string PathOf(string path) => path.Length == 0 ? "the model itself" : path;

@@ -128,7 +128,7 @@ internal sealed class EvaluationRun : TrainingLoop, IDisposable
         Model.eval();
         _networkHandedOut = true;
         EpochReport? last = outcome.History.Count > 0 ? outcome.History[^1] : null;
-        ModelMetadata metadata = ModelMetadata.FromDataset(_train, _o.CropSize);
+        ModelMetadata metadata = ModelMetadata.FromDataset(_train, _o.CropSize) with { Annotations = Annotations is { Count: > 0 } a ? a : null };
         return new EvaluationResult
         {
             Network = Network!, // null for a model of the user's: the result then reads Model

@@ -41,6 +41,12 @@ public sealed record ModelMetadata
     public int? ResizeSize { get; init; }
 
     /// <summary>
+    /// Free-form notes saved with the network (the training's annotations, such as which search space and architecture
+    /// a model of your own is, so that a program can rebuild its factory before loading it); null for none.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? Annotations { get; init; }
+
+    /// <summary>
     /// The metadata of a network trained on <paramref name="dataset"/>: its class names, normalisation and image size
     /// (the central <paramref name="cropSize"/> window of its images, when given), and for an image folder how its files
     /// were resized.

@@ -35,6 +35,7 @@ public sealed partial class TrainedNetwork
         ImageWidth = metadata.ImageWidth;
         _resizeMode = metadata.ResizeMode;
         _resizeSize = metadata.ResizeSize;
+        _annotations = metadata.Annotations;
     }
 
     /// <summary>The trained model: the genotype's <see cref="Network"/>, or the model of your own.</summary>
@@ -108,8 +109,9 @@ public sealed partial class TrainedNetwork
         torch.Device device = model.parameters().FirstOrDefault()?.device ?? torch.CPU;
         int classes = metadata.ClassNames?.Count ?? FixedModel.Classes(model, shape, device);
         var (classNames, mean, std) = Resolve(classes, shape[0], metadata, nameof(metadata));
-        new CheckpointWriter(Kind, FixedModel.Fingerprint(CheckpointFingerprint.Empty, model))
-            .SetValue(FixedModel.TypeValue, model.GetType().FullName ?? model.GetType().Name)
+        var writer = new CheckpointWriter(Kind, FixedModel.Fingerprint(CheckpointFingerprint.Empty, model));
+        if (metadata.Annotations is { Count: > 0 } annotations) writer.SetValue(CheckpointInfo.AnnotationsValue, annotations); // CheckpointInfo.Read shows them
+        writer.SetValue(FixedModel.TypeValue, model.GetType().FullName ?? model.GetType().Name)
             .SetValue(FixedModel.LayoutValue, FixedModel.Layout(model))
             .SetValue(FixedModel.ChoicesValue, FixedModel.FixedChoices(model))
             .SetValue(DataValue, metadata with { ClassNames = classNames, Mean = mean, Std = std })

@@ -29,6 +29,7 @@ public sealed partial class TrainedNetwork : IDisposable
     private readonly float[] _std;
     private readonly ImageResizeMode? _resizeMode;
     private readonly int? _resizeSize;
+    private readonly IReadOnlyDictionary<string, string>? _annotations;
     private readonly EvaluationNetwork? _network;
     private readonly torch.nn.Module<torch.Tensor, torch.Tensor> _model;
     private readonly Genotype? _genotype;
@@ -54,6 +55,7 @@ public sealed partial class TrainedNetwork : IDisposable
         ImageWidth = metadata?.ImageWidth;
         _resizeMode = metadata?.ResizeMode;
         _resizeSize = metadata?.ResizeSize;
+        _annotations = metadata?.Annotations;
     }
 
     /// <summary>The network.</summary>
@@ -92,6 +94,7 @@ public sealed partial class TrainedNetwork : IDisposable
         ImageWidth = ImageWidth,
         ResizeMode = _resizeMode,
         ResizeSize = _resizeSize,
+        Annotations = _annotations,
         InputShape = _inputShape,
     };
 

@@ -6,14 +6,15 @@ using static TorchSharp.torch;
 namespace IstaNas.Networks;
 
 /// <summary>
-/// The super-net of any model with choices: one decision per <see cref="Choice"/> (found in <c>named_modules()</c>
-/// order), whose weights are set on the choice before every forward pass. The model is registered as the submodule
+/// The super-net of any model with choices: one decision per choice name (found in <c>named_modules()</c>
+/// order; the choices of a shared name are one decision), whose weights are set on the choice before every forward pass. The model is registered as the submodule
 /// <c>model</c>, so checkpoints hold its state under <c>model.*</c>.
 /// </summary>
 internal sealed class ChoiceSuperNet : nn.Module<Tensor, Tensor>, ISuperNet
 {
     private readonly nn.Module<Tensor, Tensor> model;
     private readonly Choice[] _choices;
+    private readonly Choice[][] _decisions;
 
     /// <summary>Wraps <paramref name="model"/>, checking it on <paramref name="sample"/> (see <see cref="ChoiceModel.Validate"/>).</summary>
     /// <param name="model">The model; the super-net owns it from now on.</param>
@@ -23,15 +24,17 @@ internal sealed class ChoiceSuperNet : nn.Module<Tensor, Tensor>, ISuperNet
         : base(nameof(ChoiceSuperNet))
     {
         this.model = model ?? throw new ArgumentNullException(nameof(model));
-        _choices = [.. ChoiceModel.Validate(model, sample).Select(c => c.Choice)];
-        Decisions = [.. _choices.Select(c => new Decision(c.Name, c.Count, c.Picks))];
+        var found = ChoiceModel.Validate(model, sample);
+        _choices = [.. found.Select(c => c.Choice)];
+        _decisions = [.. ChoiceModel.Decisions(found)];
+        Decisions = [.. _decisions.Select(d => new Decision(d[0].Name, d[0].Count, d[0].Picks))];
         RegisterComponents();
     }
 
     /// <summary>The wrapped model.</summary>
     public nn.Module<Tensor, Tensor> Model => model;
 
-    /// <summary>The choices, in decision order.</summary>
+    /// <summary>The choices, in <c>named_modules()</c> order (the choices of a shared decision appear once each).</summary>
     public IReadOnlyList<Choice> Choices => _choices;
 
     /// <inheritdoc />
@@ -44,9 +47,10 @@ internal sealed class ChoiceSuperNet : nn.Module<Tensor, Tensor>, ISuperNet
     public void SetWeights(IReadOnlyList<NodeWeights> weights)
     {
         ArgumentNullException.ThrowIfNull(weights);
-        if (weights.Count != _choices.Length)
-            throw new ArgumentException($"The model has {_choices.Length} choices, got {weights.Count} weights.", nameof(weights));
-        for (int k = 0; k < _choices.Length; k++) _choices[k].SetWeights(weights[k]);
+        if (weights.Count != _decisions.Length)
+            throw new ArgumentException($"The model has {_decisions.Length} decisions, got {weights.Count} weights.", nameof(weights));
+        for (int k = 0; k < _decisions.Length; k++)
+            foreach (Choice choice in _decisions[k]) choice.SetWeights(weights[k]);
     }
 
     /// <inheritdoc />

@@ -114,6 +114,30 @@ public class ModuleOnnxExportTests(ITestOutputHelper log)
         Assert.True(max < Tolerance, $"2-D model: max |ONNX - TorchSharp| = {max}");
     }
 
+    [Theory]
+    [InlineData("22212220")]
+    [InlineData("01200102")]
+    public void TheNasBenchMacroNetworkWithItsResidualBlocksRunsTheSameInOnnxRuntime(string architecture)
+    {
+        manual_seed(27);
+        using var model = IstaNas.Spaces.Macro.MacroSpace.CreateNetwork(architecture);
+        RandomiseBatchNorms(model, 28);
+        double max = ExportAndCompare(model, [3, 32, 32], "macro-" + architecture);
+        Assert.True(max < Tolerance, $"NAS-Bench-Macro {architecture}: max |ONNX - TorchSharp| = {max}");
+    }
+
+    [Theory]
+    [InlineData("|nor_conv_3x3~0|+|none~0|skip_connect~1|+|avg_pool_3x3~0|nor_conv_1x1~1|skip_connect~2|")]
+    [InlineData("|avg_pool_3x3~0|+|nor_conv_1x1~0|avg_pool_3x3~1|+|none~0|nor_conv_3x3~1|avg_pool_3x3~2|")]
+    public void TheNasBench201NetworkWithItsCellsAndResidualBlocksRunsTheSameInOnnxRuntime(string architecture)
+    {
+        manual_seed(29);
+        using var model = IstaNas.Spaces.Nb201.Nb201Space.Network(IstaNas.Spaces.Nb201.Nb201Architecture.Parse(architecture), classes: 10, channels: 8, cellsPerStage: 2);
+        RandomiseBatchNorms(model, 30);
+        double max = ExportAndCompare(model, [3, 16, 16], "nb201");
+        Assert.True(max < Tolerance, $"NAS-Bench-201 {architecture}: max |ONNX - TorchSharp| = {max}");
+    }
+
     [Fact]
     public void ATabularModelRunsTheSameInOnnxRuntime()
     {

@@ -23,11 +23,11 @@ public partial class NamespaceLayersTests
         ["IstaNas.Choices"] = ["IstaNas.Architecture", "IstaNas.IO"],
         ["IstaNas.Networks"] = ["IstaNas.Architecture", "IstaNas.Choices"],
         ["IstaNas.Proxies"] = [],
-        ["IstaNas.Spaces.Nb201"] = ["IstaNas.Choices", "IstaNas.Networks"],
         ["IstaNas.SearchSpace"] = ["IstaNas.Architecture", "IstaNas.SparseCoding", "IstaNas.IO", "IstaNas.Validation"],
-        ["IstaNas.Spaces.Macro"] = ["IstaNas.Choices", "IstaNas.Data"],
         ["IstaNas.Training"] = ["IstaNas.Architecture", "IstaNas.Checkpoints", "IstaNas.Data", "IstaNas.IO", "IstaNas.Networks", "IstaNas.Validation"],
         ["IstaNas.Evaluation"] = ["IstaNas.Architecture", "IstaNas.Checkpoints", "IstaNas.Choices", "IstaNas.Data", "IstaNas.IO", "IstaNas.Networks", "IstaNas.Training", "IstaNas.Validation"],
+        ["IstaNas.Spaces.Macro"] = ["IstaNas.Choices", "IstaNas.Data", "IstaNas.Evaluation"], // Evaluation: its internal ONNX mapping (IOnnxExportable)
+        ["IstaNas.Spaces.Nb201"] = ["IstaNas.Choices", "IstaNas.Networks", "IstaNas.Evaluation"],
         ["IstaNas.Strategies"] =
         [
             "IstaNas.Architecture", "IstaNas.Checkpoints", "IstaNas.Choices", "IstaNas.Data", "IstaNas.Evaluation", "IstaNas.IO", "IstaNas.Networks",

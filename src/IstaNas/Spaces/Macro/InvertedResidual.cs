@@ -1,3 +1,4 @@
+using IstaNas.Evaluation.Onnx;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -11,7 +12,7 @@ namespace IstaNas.Spaces.Macro;
 /// channels out as in), else <c>Conv(x)</c>. The only module of the space that is not a plain TorchSharp block: an
 /// exporter maps it as its sequence plus an optional Add.
 /// </summary>
-internal sealed class InvertedResidual : nn.Module<Tensor, Tensor>
+internal sealed class InvertedResidual : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly Sequential conv;
 
@@ -71,5 +72,14 @@ internal sealed class InvertedResidual : nn.Module<Tensor, Tensor>
         if (!UseShortcut) return conv.call(input);
         using Tensor body = conv.call(input);
         return body.add(input);
+    }
+
+    /// <summary>ONNX: the body's sequence, then an Add of the input when the block has its shortcut.</summary>
+    string IOnnxExportable.WriteOnnx(ModuleGraphWriter writer, string input)
+    {
+        string body = writer.Write(conv, input);
+        if (!UseShortcut) return body;
+        string path = writer.Path(this);
+        return writer.Builder.Node("Add", (path.Length == 0 ? "model" : path) + ".shortcut", [body, input]);
     }
 }

@@ -1,3 +1,4 @@
+using IstaNas.Evaluation.Onnx;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -7,7 +8,7 @@ namespace IstaNas.Spaces.Nb201;
 /// The benchmark's <c>InferCell</c> (<c>xautodl/models/cell_infers/cells.py</c>): one operation per edge (a <c>none</c>
 /// edge is built too, as a zero), node i = sum over j &lt; i of edge <c>i&lt;-j</c> applied to node j, output node 3.
 /// </summary>
-internal sealed class Nb201InferCell : nn.Module<Tensor, Tensor>
+internal sealed class Nb201InferCell : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly ModuleList<nn.Module<Tensor, Tensor>> layers;
 
@@ -19,4 +20,22 @@ internal sealed class Nb201InferCell : nn.Module<Tensor, Tensor>
     }
 
     public override Tensor forward(Tensor input) => Nb201CellForward.Run(input, e => layers[e]);
+
+    /// <summary>ONNX: node i is the sum of its edges' operations on the earlier nodes, as <see cref="Nb201CellForward"/>.</summary>
+    string IOnnxExportable.WriteOnnx(ModuleGraphWriter writer, string input)
+    {
+        string path = writer.Path(this);
+        var nodes = new List<string>(4) { input };
+        for (int i = 1; i <= 3; i++)
+        {
+            string? sum = null;
+            for (int j = 0; j < i; j++)
+            {
+                string term = writer.Write(layers[Nb201Architecture.EdgeIndex(i, j)], nodes[j]);
+                sum = sum is null ? term : writer.Builder.Node("Add", $"{path}.node{i}.add{j}", [sum, term]);
+            }
+            nodes.Add(sum!);
+        }
+        return nodes[3];
+    }
 }

@@ -1,3 +1,4 @@
+using IstaNas.Evaluation.Onnx;
 using IstaNas.Networks;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -10,7 +11,7 @@ namespace IstaNas.Spaces.Nb201;
 /// (<c>lastact</c>), global average pooling and a linear classifier. Returns the logits (the reference also returns the
 /// pooled features).
 /// </summary>
-internal sealed class Nb201Network : nn.Module<Tensor, Tensor>
+internal sealed class Nb201Network : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly Conv2d stem_conv;
     private readonly BatchNorm2d? stem_bn;
@@ -61,5 +62,18 @@ internal sealed class Nb201Network : nn.Module<Tensor, Tensor>
         if (lastact_bn is not null) feature = BatchNorms.Forward(lastact_bn, feature);
         Tensor pooled = nn.functional.adaptive_avg_pool2d(lastact_relu.call(feature), [1, 1]).flatten(1);
         return classifier.forward(pooled).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>ONNX: stem, cells, lastact, global average pooling, flatten and the classifier.</summary>
+    string IOnnxExportable.WriteOnnx(ModuleGraphWriter writer, string input)
+    {
+        string x = writer.Write(stem_conv, input);
+        if (stem_bn is not null) x = writer.Write(stem_bn, x);
+        foreach (var cell in cells) x = writer.Write(cell, x);
+        if (lastact_bn is not null) x = writer.Write(lastact_bn, x);
+        x = writer.Write(lastact_relu, x);
+        x = writer.Builder.Node("GlobalAveragePool", "global_pooling", [x]);
+        x = writer.Builder.Node("Flatten", "flatten", [x], OnnxGraphBuilder.Int("axis", 1));
+        return writer.Write(classifier, x);
     }
 }

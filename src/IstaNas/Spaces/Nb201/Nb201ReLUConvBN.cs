@@ -1,3 +1,4 @@
+using IstaNas.Evaluation.Onnx;
 using IstaNas.Networks;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -9,7 +10,7 @@ namespace IstaNas.Spaces.Nb201;
 /// when the BN is not affine (<c>bias=not affine</c>), then BN with the given affine and running-statistics settings.
 /// Without BN (the zero-cost proxies' BN-free copy) the convolution keeps that bias rule.
 /// </summary>
-internal sealed class Nb201ReLUConvBN : nn.Module<Tensor, Tensor>
+internal sealed class Nb201ReLUConvBN : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly ReLU relu;
     private readonly Conv2d conv;
@@ -30,5 +31,12 @@ internal sealed class Nb201ReLUConvBN : nn.Module<Tensor, Tensor>
         Tensor output = conv.forward(relu.call(input));
         if (bn is not null) output = BatchNorms.Forward(bn, output);
         return output.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>ONNX: ReLU, the convolution, then the BN (evaluation mode: running statistics).</summary>
+    string IOnnxExportable.WriteOnnx(ModuleGraphWriter writer, string input)
+    {
+        string x = writer.Write(conv, writer.Write(relu, input));
+        return bn is null ? x : writer.Write(bn, x);
     }
 }

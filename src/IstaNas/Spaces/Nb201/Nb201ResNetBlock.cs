@@ -1,3 +1,4 @@
+using IstaNas.Evaluation.Onnx;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -8,7 +9,7 @@ namespace IstaNas.Spaces.Nb201;
 /// running statistics (in the inference and in the search networks): <c>conv_a</c> (ReLUConvBN 3x3 stride 2),
 /// <c>conv_b</c> (ReLUConvBN 3x3), plus the shortcut average pool 2x2 then 1x1 convolution without bias.
 /// </summary>
-internal sealed class Nb201ResNetBlock : nn.Module<Tensor, Tensor>
+internal sealed class Nb201ResNetBlock : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly Nb201ReLUConvBN conv_a;
     private readonly Nb201ReLUConvBN conv_b;
@@ -31,5 +32,13 @@ internal sealed class Nb201ResNetBlock : nn.Module<Tensor, Tensor>
         Tensor basic = conv_b.forward(conv_a.forward(input));
         Tensor residual = downsample_conv.forward(downsample_pool.forward(input));
         return residual.add(basic).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>ONNX: conv_b(conv_a(x)) plus the shortcut, a 1x1 convolution of the 2x2 average-pooled input.</summary>
+    string IOnnxExportable.WriteOnnx(ModuleGraphWriter writer, string input)
+    {
+        string basic = writer.Write(conv_b, writer.Write(conv_a, input));
+        string residual = writer.Write(downsample_conv, writer.Write(downsample_pool, input));
+        return writer.Builder.Node("Add", writer.Path(this) + ".add", [residual, basic]);
     }
 }

@@ -22,7 +22,7 @@ internal sealed class Nb201SearchCell : nn.Module<Tensor, Tensor>
         foreach (string edge in Nb201Architecture.EdgeNames)
         {
             var candidates = Enumerable.Range(0, Nb201Architecture.Operations.Count).Select(op => Nb201Operations.Create(op, channels, norm)).ToArray();
-            choices.Add(Choice.Of(edge, 1, candidates).WithLabels([.. Nb201Architecture.Operations]));
+            choices.Add(Choice.Of(edge, 1, candidates).WithLabels([.. Nb201Architecture.Operations]).Shared());
         }
 
         edges = nn.ModuleList([.. choices]);
