@@ -26,7 +26,8 @@ internal static class Nb201ProxyCorrelation
     public static void Run(string[] args)
     {
         string? tablePath = null;
-        int sample = 1000, seed = 0, batchSize = 64;
+        int sample = 1000, seed = 0, batchSize = 64, part = 0, parts = 1;
+        string? scoresPath = null;
         for (int i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
@@ -36,7 +37,12 @@ internal static class Nb201ProxyCorrelation
                 case "--sample": sample = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--seed": seed = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--batch": batchSize = int.Parse(Next(), CultureInfo.InvariantCulture); break;
-                default: throw new ArgumentException($"Unknown option '{args[i]}' (nb201-proxies takes --table FILE --sample N --seed S --batch B).");
+                case "--scores": scoresPath = Next(); break;
+                case "--part":
+                    string[] kn = Next().Split('/');
+                    (part, parts) = (int.Parse(kn[0], CultureInfo.InvariantCulture), int.Parse(kn[1], CultureInfo.InvariantCulture));
+                    break;
+                default: throw new ArgumentException($"Unknown option '{args[i]}' (nb201-proxies takes --table FILE --sample N --seed S --batch B [--part K/N --scores FILE]).");
             }
         }
 
@@ -52,6 +58,20 @@ internal static class Nb201ProxyCorrelation
         ImageDataset data = ImageDataset.CreateSynthetic(batchSize, seed);
         using Tensor batch = Normalised(data);
         Console.WriteLine($"# nb201-proxies: {cells.Count} cells (seed {seed}) of {table.Path}; batch {batchSize} synthetic 32x32x3 images (seed {seed}); torch threads {torch.get_num_threads()}");
+        if (scoresPath is not null)
+        {
+            // One part of the sample (positions i with i % parts == part), every proxy per cell, a CSV row per cell as it is scored.
+            using var writer = new StreamWriter(scoresPath, append: true) { AutoFlush = true };
+            for (int i = part; i < cells.Count; i += parts)
+            {
+                double syn = Synflow(cells[i], seed + i);
+                var (jac, nw) = WithData(cells[i], seed + i, batch);
+                writer.WriteLine(string.Join(',', i.ToString(CultureInfo.InvariantCulture), cells[i].ToString(), Invariant(table.Lookup(cells[i]).TestAccuracy), Invariant(syn), Invariant(jac), Invariant(nw)));
+            }
+
+            return;
+        }
+
         var scores = Names.ToDictionary(n => n, _ => new double[cells.Count]);
         var accuracy = new double[cells.Count];
         for (int i = 0; i < cells.Count; i++)
@@ -79,19 +99,36 @@ internal static class Nb201ProxyCorrelation
         }
     }
 
+    /// <summary><c>nb201-proxies-merge FILE...</c>: the tables over the rows that parts wrote with <c>--scores</c>.</summary>
+    public static void Merge(string[] files)
+    {
+        var rows = files.SelectMany(File.ReadAllLines).Where(l => l.Length > 0).Select(l => l.Split(',')).DistinctBy(f => f[0]).ToList();
+        var accuracy = rows.Select(f => double.Parse(f[2], CultureInfo.InvariantCulture)).ToArray();
+        var scores = new Dictionary<string, double[]>();
+        for (int p = 0; p < Names.Length; p++) scores[Names[p]] = [.. rows.Select(f => double.Parse(f[3 + p], CultureInfo.InvariantCulture))];
+        Console.WriteLine($"# nb201-proxies-merge: {rows.Count} cells from {string.Join(", ", files)}");
+        Table(scores, accuracy, rows.Count, Names, $"{rows.Count} cells");
+    }
+
+    private static string Invariant(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+
     private static void Table(Dictionary<string, double[]> scores, double[] accuracy, int count, string[] names, string title)
     {
         Console.WriteLine();
         Console.WriteLine($"Spearman rho, {title}:");
         Console.WriteLine();
-        Console.WriteLine("| proxy | Spearman rho vs test accuracy | cells scored (NaN left out) | Abdelfattah et al., NB201 CIFAR-10 |");
+        Console.WriteLine("| proxy | Spearman rho vs test accuracy | cells scored (NaN left out) | Abdelfattah et al., NB201 CIFAR-10 (Table 1) |");
         Console.WriteLine("| --- | ---: | ---: | ---: |");
-        var paper = new Dictionary<string, string> { ["synflow"] = "0.74", ["jacob_cov"] = "0.73", ["nwot"] = "not in their table" };
+        var paper = new Dictionary<string, string> { ["synflow"] = "0.737", ["jacob_cov"] = "0.731", ["nwot"] = "not in their table" };
         foreach (string name in names)
         {
             int[] kept = [.. Enumerable.Range(0, count).Where(i => !double.IsNaN(scores[name][i]))];
-            double rho = RankCorrelation.Spearman([.. kept.Select(i => scores[name][i])], [.. kept.Select(i => accuracy[i])]);
-            Console.WriteLine($"| {name} | {rho.ToString("F3", CultureInfo.InvariantCulture)} | {kept.Length} | {paper[name]} |");
+            // A singular NWOT kernel scores -infinity (log 0): the lowest rank, as numpy ranks it; ranks need finite stand-ins.
+            double[] values = [.. kept.Select(i => scores[name][i])];
+            double low = values.Where(double.IsFinite).DefaultIfEmpty(0).Min() - 1, high = values.Where(double.IsFinite).DefaultIfEmpty(0).Max() + 1;
+            values = [.. values.Select(v => double.IsNegativeInfinity(v) ? low : double.IsPositiveInfinity(v) ? high : v)];
+            double rho = RankCorrelation.Spearman(values, [.. kept.Select(i => accuracy[i])]);
+            Console.WriteLine($"| {name} | {rho.ToString("F3", CultureInfo.InvariantCulture)} | {kept.Length} ({kept.Count(i => double.IsInfinity(scores[name][i]))} infinite) | {paper[name]} |");
         }
 
         Console.Out.Flush();
