@@ -1,6 +1,7 @@
 using System.Globalization;
 using IstaNas.Data;
 using IstaNas.Evaluation;
+using IstaNas.Strategies;
 using static TorchSharp.torch;
 
 namespace IstaNas.Signals;
@@ -23,19 +24,25 @@ internal static class Program
         TensorDataset test = TensorDataset.From(testX, testY, "signals-test", train.ClassCount);
         Console.WriteLine($"{train.Count} training and {test.Count} test signals of shape [{string.Join(", ", train.SampleShape)}], {classes} classes");
 
-        // ---- SEARCH GOES HERE (issue 19) -------------------------------------------------------------------------------
-        // When SearchBuilder.UseSpace lands, search the three choices of SignalNet instead of fixing them by hand:
-        //     SearchResult result = new SearchBuilder().UseTensors(trainX, trainY)
-        //         .UseSpace(() => SignalNet.Create(classes)).UseTwoStage(o => { ... }).UseSeed(1).Build().Run();
-        //     picks = <choice name -> picked candidates of result.Architecture>;
-        // Until then the picks below are fixed by hand.
-        var picks = new Dictionary<string, int[]>(StringComparer.Ordinal)
-        {
-            ["block1"] = [1],
-            ["block2"] = [0],
-            ["reduce"] = [0],
-        };
-        // ------------------------------------------------------------------------------------------------------------------
+        // Search the three choices of SignalNet with two-stage ISTA-NAS: every choice gets its own compressed space
+        // (m = min(ProjectionDims, K - 1)); the search splits the training signals into a part for W and a part for b.
+        SearchResult search = new SearchBuilder()
+            .UseTensors(trainX, trainY)
+            .UseSpace(() => SignalNet.Create(classes))
+            .UseTwoStage(o =>
+            {
+                o.Epochs = Math.Max(1, epochs);
+                o.BatchSize = 32;
+                o.Augment = false;
+                o.Cutout = false;
+                o.CheckpointDirectory = Path.Combine(output, "search");
+            })
+            .UseSeed(1)
+            .Build()
+            .Run();
+        IReadOnlyDictionary<string, int[]> picks = search.Architecture!.Picks;
+        search.Architecture.Save(Path.Combine(output, "architecture.json"));
+
 
         Console.WriteLine($"Architecture: {string.Join(", ", picks.Select(p => $"{p.Key} = [{string.Join(", ", p.Value)}]"))}");
         var options = new EvaluationOptions

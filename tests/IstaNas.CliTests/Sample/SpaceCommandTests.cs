@@ -77,11 +77,13 @@ public class SpaceCommandTests
                      ("--table '" + dir.File("none.json") + "' does not exist", ["search", "--space", "macro", "--table", dir.File("none.json")]),
                      ("NAS-Bench-Macro's network has fixed widths", ["search", "--space", "macro", "--channels", "4"]),
                      ("--sparsity applies to the DARTS cell", ["search", "--space", "nb201", "--sparsity", "1"]),
-                     ("is searched with --strategy two-stage", ["search", "--space", "macro", "--strategy", "darts"]),
+                     ("is searched with --strategy two-stage, darts or random", ["search", "--space", "macro", "--strategy", "one-stage"]),
+                     ("--preset paper is the authors' recipe for the DARTS cell", ["search", "--space", "nb201", "--preset", "paper"]),
                      ("--space macro is searched with two-stage only; --strategies lists darts", ["sweep", "--space", "macro", "--strategies", "two-stage,darts", "--output", dir.File("sweep")]),
                      ("--table needs a benchmark space", ["sweep", "--table", MacroTable, "--output", dir.File("sweep2")]),
-                     ("--architecture and --preset apply to --space macro or nb201", ["evaluate", "--genotype", "darts_v2", "--architecture", "22212220"]),
-                     ("--preset 'nb201' is not known for --space macro", ["evaluate", "--space", "macro", "--architecture", "22212220", "--preset", "nb201"]),
+                     ("--architecture applies to --space macro or nb201", ["evaluate", "--genotype", "darts_v2", "--architecture", "22212220"]),
+                     ("--preset nb201 applies to --space nb201", ["evaluate", "--genotype", "darts_v2", "--preset", "nb201"]),
+                     ("--preset 'nb201' does not apply to --space macro", ["evaluate", "--space", "macro", "--architecture", "22212220", "--preset", "nb201"]),
                  })
         {
             var (exit, _, err) = Run(args);

@@ -51,10 +51,15 @@ public class ConfigurationTests
                 _ when t == typeof(string) => "/tmp/istanas-bound",
                 _ when t.IsEnum => Enum.GetValues(t).Cast<object>().First(v => !v.Equals(d)),
                 _ when t == typeof(IList<string>) => new List<string> { "sep_conv_3x3", "skip_connect" },
+                _ when t == typeof(IDictionary<string, int>) => new Dictionary<string, int>(StringComparer.Ordinal) { ["layer0"] = 2, ["1<-0"] = 3 },
                 _ => throw new InvalidOperationException($"{path}.{p.Name}: add a value of type {t.Name} to this test."),
             };
             expected[$"{path}.{p.Name}"] = value;
-            if (value is IList list)
+            if (value is IDictionary<string, int> map)
+            {
+                foreach (var (name, m) in map) config[$"{key}:{p.Name}:{name}"] = m.ToString(CultureInfo.InvariantCulture);
+            }
+            else if (value is IList list)
             {
                 for (int k = 0; k < list.Count; k++) config[$"{key}:{p.Name}:{k}"] = (string)list[k]!;
             }
@@ -92,7 +97,8 @@ public class ConfigurationTests
                 continue;
             }
 
-            if (want is IList list) Assert.Equal(list.Cast<object>(), ((IList)got!).Cast<object>());
+            if (want is IDictionary<string, int> map) Assert.Equal(map.OrderBy(e => e.Key, StringComparer.Ordinal), ((IDictionary<string, int>)got!).OrderBy(e => e.Key, StringComparer.Ordinal));
+            else if (want is IList list) Assert.Equal(list.Cast<object>(), ((IList)got!).Cast<object>());
             else Assert.True(Equals(want, got), $"{path}.{p.Name}: configured {want}, bound {got}");
         }
     }
