@@ -70,7 +70,7 @@ for (const strategy of readdirSync(root, { withFileTypes: true }).filter(d => d.
     const picks = Object.fromEntries(edges.map(e => [e, []]));
     const last = {};
     for (const line of readFileSync(log, 'utf8').split(/\r?\n/)) {
-      const m = /(?:^|\] )(\d<-\d): (\d) \((\S+) ([^)]+)\)/.exec(line);
+      const m = /(?:^|\s)(\d<-\d): (\d) \((\S+) ([^)]+)\)/.exec(line);
       if (m && m[1] in picks) { picks[m[1]].push(m[2]); last[m[1]] = `${m[3].replaceAll('|', '\\|')} ${Number(m[4]).toPrecision(3)}`; }
     }
     if (edges.every(e => picks[e].length === 0)) continue;
