@@ -157,6 +157,7 @@ internal static class SearchCommand
         if (published is { } paper && !explicitlyGiven(Seed)) dataSeed = paper.Seed;
         bool Explicit(Option option) => p.GetResult(option) is { Implicit: false };
         string space = SpaceOption.Read(p.GetValue(SpaceOption.Space)!);
+        string? spaceLabel = null; // what the settings line says instead of the DARTS cell's C, L, m and s
         if (stored is not null)
         {
             string storedSpace = stored.GetValueOrDefault("space") ?? "darts";
@@ -180,6 +181,9 @@ internal static class SearchCommand
             if (space == "nb201" && (nbChannels < 1 || nbCells < 1))
                 throw new ArgumentException($"--space nb201: --channels (C) and --layers (N cells per stage) must be positive, not {nbChannels} and {nbCells}.");
             builder.UseSpace(SpaceOption.Factory(space, nbChannels, nbCells)).Annotate("space", space);
+            spaceLabel = space == "nb201"
+                ? $"NAS-Bench-201 search network C={nbChannels} N={nbCells} (6 shared edge choices of 5 operations, s=1)"
+                : "NAS-Bench-Macro search network (8 layer choices of 3 blocks, s=1)";
             if (space == "nb201")
                 builder.Annotate("nb201Channels", nbChannels.ToString(CultureInfo.InvariantCulture)).Annotate("nb201Cells", nbCells.ToString(CultureInfo.InvariantCulture));
         }
@@ -243,7 +247,7 @@ internal static class SearchCommand
         {
             Search planned = builder.Build(); // validates every option and the data
             if (published is { } dry) Console.WriteLine($"preset {presetName}: {dry.Command}");
-            Console.WriteLine("settings: " + SearchPreset.Describe(strategy, effective, planned.SearchSpace, planned.Seed));
+            Console.WriteLine("settings: " + SearchPreset.Describe(strategy, effective, planned.SearchSpace, planned.Seed, spaceLabel));
             return 0;
         }
 
@@ -263,7 +267,7 @@ internal static class SearchCommand
         console.Header($"{search.StrategyName} search on {search.TrainingSet.Name} ({search.TrainingSet.Count} images, " +
                        $"{search.TrainingSet.ClassCount} classes); output: {run.Directory}");
         if (published is { } used) console.Line($"preset {presetName}: {used.Command}");
-        console.Line("settings: " + SearchPreset.Describe(strategy, effective, search.SearchSpace, search.Seed));
+        console.Line("settings: " + SearchPreset.Describe(strategy, effective, search.SearchSpace, search.Seed, spaceLabel));
 
         SearchResult result = console.Run(() => search.Run(cancellationToken));
         using (result.Network)

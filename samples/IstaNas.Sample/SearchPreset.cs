@@ -39,9 +39,9 @@ internal static class SearchPreset
     }
 
     /// <summary>The effective settings of a search in one line (what a run with them will do).</summary>
-    public static string Describe(string strategy, TrainingOptions o, SearchSpaceOptions space, long seed)
+    public static string Describe(string strategy, TrainingOptions o, SearchSpaceOptions space, long seed, string? modelSpace = null)
     {
-        var parts = new List<string> { $"{strategy}: C={o.Channels} L={o.Layers} batch {o.BatchSize}" };
+        var parts = new List<string> { modelSpace is null ? $"{strategy}: C={o.Channels} L={o.Layers} batch {o.BatchSize}" : $"{strategy}: {modelSpace}, batch {o.BatchSize}" };
         string lr = $"SGD lr {N(o.LearningRate)}";
         switch (o)
         {
@@ -80,7 +80,9 @@ internal static class SearchPreset
         if (o is TwoStageOptions { StepIdleCandidates: var twoIdle }) parts.Add($"idle candidates {(twoIdle ? "stepped" : "frozen")}");
         if (o is OneStageOptions { StepIdleCandidates: var oneIdle }) parts.Add($"idle candidates {(oneIdle ? "stepped" : "frozen")}");
         if (o.MaxStepsPerEpoch is int steps) parts.Add($"at most {N(steps)} steps per epoch");
-        parts.Add($"m={space.ProjectionDims} s={space.Sparsity} {space.Matrix.ToString().ToLowerInvariant()} A");
+        parts.Add(modelSpace is null
+            ? $"m={space.ProjectionDims} s={space.Sparsity} {space.Matrix.ToString().ToLowerInvariant()} A"
+            : $"m=min({space.ProjectionDims}, K-1) per choice, {space.Matrix.ToString().ToLowerInvariant()} A");
         parts.Add($"seed {N(seed)}");
         return string.Join("; ", parts);
     }

@@ -75,7 +75,7 @@ public static class QualityPictures
         var writer = new PictureWriter(directory);
         writer.Png(SweepTableFileName, () =>
         {
-            using ScottPlot.Plot? plot = SweepPlot.Build(runs, "benchmark table accuracy", "table test accuracy");
+            using ScottPlot.Plot? plot = SweepPlot.Build(runs, "table accuracy", "table test accuracy");
             return plot is null ? null : ChartStyle.Png(plot);
         });
         return writer.Finish();

@@ -15,7 +15,7 @@ internal static class SweepPlot
         RunAccuracy[] finite = [.. runs.Where(r => double.IsFinite(r.TestAccuracy))];
         if (finite.Length == 0) return null;
         string[] strategies = [.. finite.Select(r => r.Strategy).Distinct(StringComparer.Ordinal)];
-        Plot plot = ChartStyle.Create($"{what} per strategy (every run, labelled by its seed; bar: mean \u00b1 1 std)", "", $"{axis} (%)");
+        Plot plot = ChartStyle.Create($"{what} per strategy (points: runs, by seed; bar: mean \u00b1 1 std)", "", $"{axis} (%)");
         var labels = new string[strategies.Length];
         var extent = new List<double>();
         for (int s = 0; s < strategies.Length; s++)

@@ -65,6 +65,19 @@ public class SpaceCommandTests
     }
 
     [Fact]
+    public void TheSettingsLineDescribesTheSearchedSpaceNotTheDartsCell()
+    {
+        var (exit, stdout, err) = Run("search", "--space", "nb201", "--channels", "8", "--layers", "1", "--dry-run");
+        Assert.True(exit == 0, err);
+        Assert.Contains("two-stage: NAS-Bench-201 search network C=8 N=1 (6 shared edge choices of 5 operations, s=1), batch 32", stdout);
+        Assert.Contains("m=min(7, K-1) per choice", stdout);
+        Assert.DoesNotContain("L=", stdout);
+        (exit, stdout, err) = Run("search", "--space", "macro", "--dry-run");
+        Assert.True(exit == 0, err);
+        Assert.Contains("NAS-Bench-Macro search network (8 layer choices of 3 blocks, s=1)", stdout);
+    }
+
+    [Fact]
     public void TheSpaceOptionsErrorsAreOneLine()
     {
         using var dir = new TempDirectory();
