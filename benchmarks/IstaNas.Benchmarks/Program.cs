@@ -33,6 +33,9 @@ switch (args.FirstOrDefault())
     case "under-load":
         UnderLoad.Run(args.Skip(1).ToArray());
         return;
+    case "step-vs-build":
+        StepVsBuild.Run(args.Skip(1).ToArray());
+        return;
     case "busy-process":
         UnderLoad.Busy(int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture));
         return;

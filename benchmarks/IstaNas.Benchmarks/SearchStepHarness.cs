@@ -77,6 +77,13 @@ public sealed class SearchStepHarness : IDisposable
     /// </summary>
     public bool LikeForLike { get; init; }
 
+    /// <summary>
+    /// The two-stage defaults since issue 21 (on): b in the gradient-norm clip and W's gradients zero-filled, so SGD steps
+    /// every weight that ever ran. Off: the step before issue 21 (the clip over W only, idle candidates not stepped), for
+    /// comparing the step's cost across commits like for like (benchmarks/step-vs-commit.sh).
+    /// </summary>
+    public bool Issue21Defaults { get; init; } = true;
+
     /// <summary>The support of every node as JSON <c>{"normal": [[c, c], ...], "reduce": [...]}</c>, for the PyTorch reference.</summary>
     public string SupportsJson() => JsonSerializer.Serialize(new Dictionary<string, int[][]>
     {
@@ -104,7 +111,7 @@ public sealed class SearchStepHarness : IDisposable
     public void Step()
     {
         using var scope = NewDisposeScope();
-        BilevelStep.Run(_net, () => _net.SetArchitecture(_source), _architecture, _aOptimizer, _weights, _wOptimizer, 5.0, clipArchitecture: true, zeroFillWeights: true,
+        BilevelStep.Run(_net, () => _net.SetArchitecture(_source), _architecture, _aOptimizer, _weights, _wOptimizer, 5.0, clipArchitecture: Issue21Defaults, zeroFillWeights: Issue21Defaults,
             _valid, _train, _validMetrics, _trainMetrics, freezeWeights: !LikeForLike);
     }
 
