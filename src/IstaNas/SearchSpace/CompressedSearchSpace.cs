@@ -1,5 +1,4 @@
 using IstaNas.Architecture;
-using IstaNas.IO;
 using IstaNas.SparseCoding;
 using IstaNas.Validation;
 using static TorchSharp.torch;
@@ -7,16 +6,13 @@ using static TorchSharp.torch;
 namespace IstaNas.SearchSpace;
 
 /// <summary>
-/// The ISTA-NAS compressed search space (see <see cref="ICompressedSearchSpace"/>). A is sampled once from
-/// the seed and never changes; b is a parameter (float32 unless another dtype is asked for); z is recovered in float64 by an <see cref="ISparseCoder"/>
-/// that solves every node's LASSO problem in one batched computation.
-/// </summary>
-/// <summary>
 /// The ISTA-NAS compressed search space (see <see cref="ICompressedSearchSpace"/>), one compressed space per decision: A
 /// (m x K) is sampled once from the seed and never changes; b is a parameter (float32 unless another dtype is asked for);
 /// z is recovered in float64 by an <see cref="ISparseCoder"/> that solves the LASSO problems of all decisions with the
 /// same m in one batched computation. The DARTS cell space is the space of its 2 x Nodes intermediate nodes, keyed
 /// "normal/0" .. "reduce/N-1" (<see cref="NodeKeys"/>), with K = (node + 2) x operations, s = Sparsity, m = ProjectionDims.
+/// The method's steps each have their own file: A (<see cref="MeasurementMatrix"/>), the support and alpha on it
+/// (<see cref="SupportAlpha"/>), recovery (<see cref="ISparseCoder"/>) and persistence (<see cref="SearchSpacePersistence"/>).
 /// </summary>
 public sealed class CompressedSearchSpace : ICompressedSearchSpace, IArchitectureSource
 {
@@ -24,7 +20,7 @@ public sealed class CompressedSearchSpace : ICompressedSearchSpace, IArchitectur
 
     private readonly ISparseCoder _coder;
     private readonly Decision[] _decisions;
-    private readonly NodeData[] _nodes; // index: decision; for the cell space (int)cell * Nodes + node
+    private readonly DecisionTensors[] _nodes; // index: decision; for the cell space (int)cell * Nodes + node
     private readonly int[][] _groups;   // decisions with the same m, in decision order
     private readonly bool _cells;
     private readonly Device _device;
@@ -76,7 +72,7 @@ public sealed class CompressedSearchSpace : ICompressedSearchSpace, IArchitectur
         _decisions = cells ? CellDecisions(Options) : decisions;
         Nodes = cells ? Options.Nodes : 0;
         LatentParameters = [];
-        _nodes = new NodeData[_decisions.Length];
+        _nodes = new DecisionTensors[_decisions.Length];
         _groups = [.. _decisions.Select((d, k) => (d.ProjectionDims, k)).GroupBy(p => p.ProjectionDims).Select(g => g.Select(p => p.k).ToArray())];
         _problems = new SparseCodingProblem?[_groups.Length];
 
@@ -87,17 +83,15 @@ public sealed class CompressedSearchSpace : ICompressedSearchSpace, IArchitectur
             foreach (Decision d in _decisions)
             {
                 int m = d.ProjectionDims, n = d.Count;
-                Tensor a = Options.Matrix == MeasurementMatrixKind.Uniform
-                    ? rand(m, n, generator: gen, dtype: float32)
-                    : NormaliseColumns(randn(m, n, generator: gen, dtype: float32));
+                Tensor a = MeasurementMatrix.Sample(Options.Matrix, m, n, gen);
                 Tensor b = randn(m, generator: gen, dtype: float32) * Options.LatentInitScale;
                 sampled.Add((a.to(_dtype, _device).DetachFromDisposeScope(), b.to(_dtype, _device).DetachFromDisposeScope()));
             }
         }
         for (int k = 0; k < sampled.Count; k++)
         {
-            _nodes[k] = new NodeData(sampled[k].A, new TorchSharp.Modules.Parameter(sampled[k].B, requires_grad: true),
-                                     zeros(_decisions[k].Count, dtype: float64, device: _device).DetachFromDisposeScope());
+            _nodes[k] = new DecisionTensors(sampled[k].A, new TorchSharp.Modules.Parameter(sampled[k].B, requires_grad: true),
+                                            zeros(_decisions[k].Count, dtype: float64, device: _device).DetachFromDisposeScope());
         }
         LatentParameters = _nodes.Select(n => n.B).ToArray();
         RecoveryReport first = Recover();
@@ -148,7 +142,7 @@ public sealed class CompressedSearchSpace : ICompressedSearchSpace, IArchitectur
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        NodeData d = _nodes[k];
+        DecisionTensors d = _nodes[k];
         return d.A.t().to(float64).matmul(d.B.detach().to(float64)).abs().max().item<double>();
     }
 
@@ -210,7 +204,7 @@ public sealed class CompressedSearchSpace : ICompressedSearchSpace, IArchitectur
     /// <inheritdoc />
     public void SetFrozen(int decision, bool frozen)
     {
-        NodeData d = Get(decision);
+        DecisionTensors d = Get(decision);
         if (d.Frozen == frozen) return;
         d.Frozen = frozen;
         d.B.requires_grad = !frozen;
@@ -235,9 +229,8 @@ public sealed class CompressedSearchSpace : ICompressedSearchSpace, IArchitectur
         return [.. _nodes.Select(Weights)];
     }
 
-    // alpha_S = A_S^T b + (z_S - A_S^T A_S z_S): linear in b, so d alpha / d b = A_S^T.
-    private static NodeWeights Weights(NodeData d) =>
-        new(d.Support.ToArray(), d.Frozen ? d.FrozenAlpha!.clone() : d.AsT!.matmul(d.B).add_(d.Offset!));
+    // alpha_S = A_S^T b + (z_S - A_S^T A_S z_S) (SupportAlpha): linear in b, so d alpha / d b = A_S^T.
+    private static NodeWeights Weights(DecisionTensors d) => new(d.Support.ToArray(), d.Alpha());
 
     /// <inheritdoc />
     public IReadOnlyDictionary<string, double[]> ZMagnitudes()
@@ -274,7 +267,7 @@ public sealed class CompressedSearchSpace : ICompressedSearchSpace, IArchitectur
                 for (int r = 0; r < group.Length; r++)
                 {
                     int k = group[r];
-                    NodeData d = _nodes[k];
+                    DecisionTensors d = _nodes[k];
                     if (d.Frozen || (include is not null && !include(k))) continue;
                     Tensor z = result.Z[r, TensorIndex.Slice(0, d.Z.shape[0])];
                     double change = (z - d.Z).norm().item<double>();
@@ -284,7 +277,7 @@ public sealed class CompressedSearchSpace : ICompressedSearchSpace, IArchitectur
                     if (!keep)
                     {
                         d.Z.copy_(z);
-                        d.SetSupport(TopS(d.Z, s));
+                        d.SetSupport(SupportAlpha.Support(d.ZHost(), s));
                     }
                     (CellType cell, int node) = Position(k);
                     report.Add(new NodeRecovery(cell, node, change, result.Iterations[r], result.Converged[r], result.Objective[r], d.Support, nonZeros, keep)
@@ -319,7 +312,7 @@ public sealed class CompressedSearchSpace : ICompressedSearchSpace, IArchitectur
         IEnumerable<GenotypeEdge> Cell(CellType cell) => Enumerable.Range(0, Nodes).SelectMany(i =>
         {
             double[] z = Get(cell, i).ZHost();
-            return TopSByMagnitude(z, Options.Sparsity).Order().Select(c => Decode(i, c));
+            return SupportAlpha.Support(z, Options.Sparsity).Select(c => Decode(i, c));
         });
         return new Genotype(Cell(CellType.Normal).ToArray(), Cell(CellType.Reduce).ToArray(), edgesPerNode: Options.Sparsity);
     }
@@ -328,7 +321,7 @@ public sealed class CompressedSearchSpace : ICompressedSearchSpace, IArchitectur
     public IReadOnlyDictionary<string, int[]> Picks()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return _decisions.Select((d, k) => (d.Key, Picks: TopSByMagnitude(_nodes[k].ZHost(), d.Picks).Order().ToArray()))
+        return _decisions.Select((d, k) => (d.Key, Picks: SupportAlpha.Support(_nodes[k].ZHost(), d.Picks)))
             .ToDictionary(p => p.Key, p => p.Picks, StringComparer.Ordinal);
     }
 
@@ -336,85 +329,25 @@ public sealed class CompressedSearchSpace : ICompressedSearchSpace, IArchitectur
     public SearchSpaceState GetState()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return new SearchSpaceState
-        {
-            Nodes = Nodes,
-            Operations = _cells ? [.. Options.Operations] : [],
-            ProjectionDims = _cells ? Options.ProjectionDims : 0,
-            Sparsity = _cells ? Options.Sparsity : 0,
-            Matrix = Options.Matrix,
-            Decisions = _cells ? null : [.. _decisions],
-            NodeStates = _nodes.Select((d, k) => new NodeState(
-                Position(k).Cell, Position(k).Node,
-                d.A.to(float32).cpu().data<float>().ToArray(),
-                d.B.detach().to(float32).cpu().data<float>().ToArray(),
-                d.ZHost(),
-                [.. d.Support],
-                d.Frozen)
-            { Key = _decisions[k].Key }).ToArray(),
-        };
+        return SearchSpacePersistence.Capture(this);
     }
 
     /// <inheritdoc />
     public void LoadState(SearchSpaceState state)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        ArgumentNullException.ThrowIfNull(state);
-        string? mismatch = _cells ? state.MismatchWith(Options) : state.MismatchWith(_decisions);
-        if (mismatch is not null)
-            throw new ArgumentException($"The saved search space has a different shape ({mismatch}).", nameof(state));
-        for (int k = 0; k < _nodes.Length; k++)
-        {
-            NodeState s = state.NodeStates[k];
-            Decision dec = _decisions[k];
-            int m = dec.ProjectionDims, n = dec.Count;
-            string key = s.Key ?? NodeKeys.Of(s.Cell, s.Node); // states saved before issue 19 have no keys: they are cell spaces
-            if (key != dec.Key || s.A.Length != m * n || s.B.Length != m || s.Z.Length != n
-                || s.Support.Length != dec.Picks || s.Support.Any(c => c < 0 || c >= n))
-                throw new ArgumentException($"Saved state of {key} does not fit decision {dec.Key} of the space (m = {m}, K = {n}, s = {dec.Picks}).", nameof(state));
-            if (s.A.Any(v => !float.IsFinite(v)) || s.B.Any(v => !float.IsFinite(v)) || s.Z.Any(v => !double.IsFinite(v)))
-                throw new ArgumentException($"Saved state of {key} holds a non-finite value.", nameof(state));
-        }
-        using (no_grad())
-        {
-            for (int k = 0; k < _nodes.Length; k++)
-            {
-                NodeState s = state.NodeStates[k];
-                NodeData d = _nodes[k];
-                int m = _decisions[k].ProjectionDims;
-                using (Tensor a = tensor(s.A, [m, s.A.Length / m], dtype: float32)) d.A.copy_(a);
-                using (Tensor b = tensor(s.B, dtype: float32)) d.B.copy_(b);
-                // (a float64 space round-trips b through float32 in the saved state)
-                using (Tensor z = tensor(s.Z, dtype: float64)) d.Z.copy_(z);
-                d.Frozen = s.Frozen;
-                d.B.requires_grad = !s.Frozen;
-                d.SetSupport(s.Support);
-            }
-        }
-        foreach (SparseCodingProblem? p in _problems) p?.Dispose();
+        SearchSpacePersistence.Restore(this, state);
+        foreach (SparseCodingProblem? p in _problems) p?.Dispose(); // A may have changed
         _problems = new SparseCodingProblem?[_groups.Length];
     }
 
     /// <summary>Saves <see cref="GetState"/> as JSON, atomically.</summary>
-    public void Save(string path) => AtomicFile.WriteAllText(path, GetState().ToJson());
+    public void Save(string path) => SearchSpacePersistence.Save(this, path);
 
     /// <summary>Restores a state saved by <see cref="Save"/>.</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="FormatException">The file is not a search-space state (the message names it).</exception>
-    public void Load(string path)
-    {
-        if (!File.Exists(path)) throw new FileNotFoundException($"Search-space file '{path}' does not exist.", path);
-        SearchSpaceState state;
-        try
-        {
-            state = SearchSpaceState.FromJson(File.ReadAllText(path));
-        }
-        catch (FormatException ex)
-        {
-            throw new FormatException($"'{path}': {ex.Message}", ex);
-        }
-        LoadState(state);
-    }
+    public void Load(string path) => LoadState(SearchSpacePersistence.Read(path));
 
     /// <inheritdoc />
     public void Dispose()
@@ -422,7 +355,7 @@ public sealed class CompressedSearchSpace : ICompressedSearchSpace, IArchitectur
         if (_disposed) return;
         _disposed = true;
         foreach (SparseCodingProblem? p in _problems) p?.Dispose();
-        foreach (NodeData d in _nodes) d?.Dispose();
+        foreach (DecisionTensors d in _nodes) d?.Dispose();
     }
 
     private SparseCodingProblem BuildProblem(int[] group)
@@ -434,7 +367,11 @@ public sealed class CompressedSearchSpace : ICompressedSearchSpace, IArchitectur
                 group.Select(k => _nodes[k].B.detach().to(float64)).ToArray());
     }
 
-    private (CellType Cell, int Node) Position(int k) => _cells ? (Cells[k / Nodes], k % Nodes) : (CellType.Normal, k);
+    /// <summary>The tensors of every decision, in decision order (for <see cref="SearchSpacePersistence"/>).</summary>
+    internal IReadOnlyList<DecisionTensors> Tensors => _nodes;
+
+    /// <summary>Cell and node of decision <paramref name="k"/> (Normal and k in a space of decisions).</summary>
+    internal (CellType Cell, int Node) Position(int k) => _cells ? (Cells[k / Nodes], k % Nodes) : (CellType.Normal, k);
 
     private int IndexOf(string key)
     {
@@ -445,7 +382,7 @@ public sealed class CompressedSearchSpace : ICompressedSearchSpace, IArchitectur
 
     private int Index(CellType cell, int node) => ((int)cell * Nodes) + node;
 
-    private NodeData Get(int decision)
+    private DecisionTensors Get(int decision)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (decision < 0 || decision >= _nodes.Length)
@@ -453,7 +390,7 @@ public sealed class CompressedSearchSpace : ICompressedSearchSpace, IArchitectur
         return _nodes[decision];
     }
 
-    private NodeData Get(CellType cell, int node)
+    private DecisionTensors Get(CellType cell, int node)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         return _nodes[Index(cell, CheckCell(cell, node))];
@@ -479,76 +416,5 @@ public sealed class CompressedSearchSpace : ICompressedSearchSpace, IArchitectur
         RequireCells();
         if (node < 0 || node >= Nodes)
             throw new ArgumentOutOfRangeException(nameof(node), node, $"The space has nodes 0..{Nodes - 1}.");
-    }
-
-    private static Tensor NormaliseColumns(Tensor a) => a / a.norm(0, keepdim: true).clamp_min(1e-12);
-
-    private static int[] TopS(Tensor z, int s)
-    {
-        double[] host = z.cpu().data<double>().ToArray();
-        return [.. TopSByMagnitude(host, s).Order()];
-    }
-
-    /// <summary>Indices of the s largest |z|, strongest first; ties go to the lower index.</summary>
-    internal static int[] TopSByMagnitude(double[] z, int s) =>
-        Enumerable.Range(0, z.Length).OrderByDescending(j => Math.Abs(z[j])).ThenBy(j => j).Take(s).ToArray();
-
-    /// <summary>Tensors of one node; the cached ones depend on the support and z.</summary>
-    private sealed class NodeData(Tensor a, TorchSharp.Modules.Parameter b, Tensor z) : IDisposable
-    {
-        public Tensor A { get; } = a;
-
-        public TorchSharp.Modules.Parameter B { get; } = b;
-
-        public Tensor Z { get; } = z;
-
-        public int[] Support { get; private set; } = [];
-
-        public bool Frozen { get; set; }
-
-        /// <summary>A_S^T (s x m).</summary>
-        public Tensor? AsT { get; private set; }
-
-        /// <summary>z_S - A_S^T A_S z_S (length s).</summary>
-        public Tensor? Offset { get; private set; }
-
-        /// <summary>alpha of a frozen node, a constant.</summary>
-        public Tensor? FrozenAlpha { get; private set; }
-
-        public double[] ZHost() => Z.cpu().data<double>().ToArray();
-
-        public void SetSupport(int[] support)
-        {
-            Support = support;
-            RefreshWeights();
-        }
-
-        public void RefreshWeights()
-        {
-            AsT?.Dispose();
-            Offset?.Dispose();
-            FrozenAlpha?.Dispose();
-            FrozenAlpha = null;
-            using (NewDisposeScope())
-            using (no_grad())
-            {
-                using Tensor idx = tensor(Support.Select(i => (long)i).ToArray(), dtype: int64, device: A.device);
-                Tensor aS = A.index_select(1, idx);                       // m x s
-                Tensor zS = Z.index_select(0, idx).to(A.dtype);          // s
-                AsT = aS.t().contiguous().DetachFromDisposeScope();
-                Offset = (zS - aS.t().matmul(aS.matmul(zS))).DetachFromDisposeScope();
-                if (Frozen) FrozenAlpha = AsT.matmul(B.detach()).add_(Offset).DetachFromDisposeScope();
-            }
-        }
-
-        public void Dispose()
-        {
-            A.Dispose();
-            B.Dispose();
-            Z.Dispose();
-            AsT?.Dispose();
-            Offset?.Dispose();
-            FrozenAlpha?.Dispose();
-        }
     }
 }

@@ -8,7 +8,12 @@ namespace IstaNas.Strategies;
 
 /// <summary>
 /// One step of a first-order bilevel search (two-stage ISTA-NAS and the DARTS baseline): an architecture step on a
-/// validation batch, then a weight step on a training batch. Tensors go to the caller's dispose scope.
+/// validation batch, then a weight step on a training batch. Tensors go to the caller's dispose scope. The bilevel problem
+/// <code>min_b L_val(W*(b), alpha(b))   s.t.   W*(b) = argmin_W L_train(W, alpha(b))</code>
+/// is approximated to first order (no unrolling: W*(b) is taken as the current W), one step of each per minibatch pair:
+/// <code>b &lt;- Adam step on grad_b L_val(W, alpha(b)),   grad_b L_val = A_S^T grad_alpha L_val   (alpha_S = A_S^T b + z_S - A_S^T A_S z_S)
+/// W &lt;- SGD step on grad_W L_train(W, alpha)</code>
+/// (for DARTS the architecture parameters are its dense alpha instead of b, and alpha is their softmax).
 /// </summary>
 internal static class BilevelStep
 {
