@@ -63,16 +63,4 @@ public sealed class SearchSpaceOptions : IValidatableObject
             yield return new ValidationResult(
                 $"Sparsity s = {Sparsity} exceeds the {CandidateCount(0)} candidates of node 0 (2 inputs x {Operations.Count} operations).", [nameof(Sparsity)]);
     }
-
-    /// <summary>A copy that later changes to this instance do not affect.</summary>
-    public SearchSpaceOptions Clone() => new()
-    {
-        Nodes = Nodes,
-        Operations = [.. Operations],
-        ProjectionDims = ProjectionDims,
-        Sparsity = Sparsity,
-        Matrix = Matrix,
-        LatentInitScale = LatentInitScale,
-        ProjectionDimsByChoice = new Dictionary<string, int>(ProjectionDimsByChoice ?? new Dictionary<string, int>(), StringComparer.Ordinal),
-    };
 }
