@@ -4,7 +4,6 @@ using IstaNas.Quality;
 using IstaNas.SearchSpace;
 using IstaNas.SparseCoding;
 using IstaNas.Strategies;
-using IstaNas.Training;
 using IstaNas.Validation;
 
 namespace IstaNas.Tests.Validation;
