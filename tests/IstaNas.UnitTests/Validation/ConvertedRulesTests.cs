@@ -85,4 +85,18 @@ public class ConvertedRulesTests
         var outer = Assert.Throws<OptionsValidationException>(() => new ConsistencyStudy(new ConsistencyOptions { Architectures = 1 }));
         Assert.Equal(["Consistency.Architectures: The field Architectures must be between 2 and 100000. (value: 1)"], outer.Failures);
     }
+
+    [Fact]
+    public void TheDataLoadersOptionsAreCheckedByTheSameValidatorNamingThePublicArgument()
+    {
+        var classes = Assert.Throws<ArgumentOutOfRangeException>(() => ImageDataset.CreateSynthetic(10, 1, classCount: 1));
+        Assert.Equal("classCount", classes.ParamName);
+        Assert.StartsWith("Synthetic data needs at least 2 classes.", classes.Message, StringComparison.Ordinal);
+        Assert.Equal(1, classes.ActualValue);
+        ImageDataset data = ImageDataset.CreateSynthetic(4, 0);
+        var prefetch = Assert.Throws<ArgumentOutOfRangeException>(() => new BatchLoader(data, new BatchLoaderOptions { BatchSize = 0, PrefetchBatches = -1 }));
+        Assert.Equal("options", prefetch.ParamName);
+        Assert.Contains("BatchLoaderOptions.BatchSize: BatchSize must be at least 1. (value: 0)", prefetch.Message);
+        Assert.Contains("BatchLoaderOptions.PrefetchBatches: PrefetchBatches must be 0 (off) or positive. (value: -1)", prefetch.Message);
+    }
 }
