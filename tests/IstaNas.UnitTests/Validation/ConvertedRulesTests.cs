@@ -4,6 +4,7 @@ using IstaNas.Evaluation;
 using IstaNas.Networks;
 using IstaNas.Quality;
 using IstaNas.SparseCoding;
+using IstaNas.Training;
 using Microsoft.Extensions.Options;
 
 namespace IstaNas.Tests.Validation;
@@ -98,5 +99,19 @@ public class ConvertedRulesTests
         Assert.Equal("options", prefetch.ParamName);
         Assert.Contains("BatchLoaderOptions.BatchSize: BatchSize must be at least 1. (value: 0)", prefetch.Message);
         Assert.Contains("BatchLoaderOptions.PrefetchBatches: PrefetchBatches must be 0 (off) or positive. (value: -1)", prefetch.Message);
+    }
+
+    [Fact]
+    public void SingleOptionRulesAreAttributesWithTheirOwnMessages()
+    {
+        var scale = Assert.Throws<OptionsValidationException>(() => new SearchBuilder().UseSyntheticDataset(64).ConfigureSearchSpace(s => s.LatentInitScale = 0).Build());
+        Assert.StartsWith("SearchSpace.LatentInitScale: LatentInitScale must be above 0 and at most 1000000: at 0, b starts at 0", Assert.Single(scale.Failures), StringComparison.Ordinal);
+        Assert.EndsWith("(value: 0)", scale.Failures.Single(), StringComparison.Ordinal);
+
+        var evaluation = Assert.Throws<OptionsValidationException>(() =>
+            new EvaluationTrainer(Genotype.DartsV2, new EvaluationOptions { Layout = (NetworkLayout)5, Schedule = (LearningRateSchedule)9 }));
+        Assert.Equal(2, evaluation.Failures.Count());
+        Assert.Contains("Evaluation.Layout: Layout must be Cifar or ImageNet. (value: 5)", evaluation.Failures);
+        Assert.Contains("Evaluation.Schedule: Schedule must be Cosine or Linear. (value: 9)", evaluation.Failures);
     }
 }
