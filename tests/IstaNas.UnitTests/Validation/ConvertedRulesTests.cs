@@ -4,7 +4,6 @@ using IstaNas.Evaluation;
 using IstaNas.Networks;
 using IstaNas.Quality;
 using IstaNas.SparseCoding;
-using IstaNas.Training;
 using Microsoft.Extensions.Options;
 
 namespace IstaNas.Tests.Validation;
