@@ -3,6 +3,7 @@ using IstaNas.Evaluation;
 using IstaNas.SearchSpace;
 using IstaNas.SparseCoding;
 using IstaNas.Strategies;
+using IstaNas.Validation;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -13,9 +14,18 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>Registers IstaNas with Microsoft.Extensions.DependencyInjection.</summary>
 public static class IstaNasServiceCollectionExtensions
 {
+    /// <summary>The configuration sections under the IstaNas section and their options classes.</summary>
+    private static readonly Dictionary<string, Type> Sections = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["SearchSpace"] = typeof(SearchSpaceOptions), ["SparseCoder"] = typeof(SparseCoderOptions), ["TwoStage"] = typeof(TwoStageOptions),
+        ["OneStage"] = typeof(OneStageOptions), ["Darts"] = typeof(DartsOptions), ["Random"] = typeof(RandomOptions), ["Evaluation"] = typeof(EvaluationOptions),
+    };
+
     /// <summary>
-    /// Adds every IstaNas options class (validated by its data annotations when first used, and at host start with
-    /// <c>ValidateOnStart</c>), the sparse coder and a transient <see cref="SearchBuilder"/> pre-filled from the options.
+    /// Adds every IstaNas options class (validated by the library's own validator, its data annotations and cross-field
+    /// rules, when first used and at host start with <c>ValidateOnStart</c>) and a transient <see cref="SearchBuilder"/>
+    /// pre-filled from the options' current values. A search makes its sparse coder from <see cref="SparseCoderOptions"/>,
+    /// so no coder is registered.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <returns>A builder to configure the options further.</returns>
@@ -34,29 +44,33 @@ public static class IstaNasServiceCollectionExtensions
     private static IstaNasBuilder AddCore(IServiceCollection services, Action<IstaNasBuilder>? configure)
     {
         ArgumentNullException.ThrowIfNull(services);
-        AddValidated<SearchSpaceOptions>(services);
-        AddValidated<SparseCoderOptions>(services);
-        AddValidated<TwoStageOptions>(services);
-        AddValidated<OneStageOptions>(services);
-        AddValidated<DartsOptions>(services);
-        AddValidated<RandomOptions>(services);
-        AddValidated<EvaluationOptions>(services);
-        services.TryAddSingleton<ISparseCoder>(sp => SparseCoder.Create(sp.GetRequiredService<IOptions<SparseCoderOptions>>().Value));
+        AddValidated<SearchSpaceOptions>(services, "SearchSpace");
+        AddValidated<SparseCoderOptions>(services, "SparseCoder");
+        AddValidated<TwoStageOptions>(services, "TwoStage");
+        AddValidated<OneStageOptions>(services, "OneStage");
+        AddValidated<DartsOptions>(services, "Darts");
+        AddValidated<RandomOptions>(services, "Random");
+        AddValidated<EvaluationOptions>(services, "Evaluation");
         services.TryAddTransient(sp =>
         {
+            // Each builder starts from the options' current values (IOptionsMonitor: a configuration reload reaches the
+            // next builder) and gets its own copies, so a builder's Configure calls never change the bound options.
             var builder = new SearchBuilder(sp.GetService<ILoggerFactory>() ?? Logging.Abstractions.NullLoggerFactory.Instance);
-            builder.ConfigureSearchSpace(o => OptionsCopy.Into(sp.GetRequiredService<IOptions<SearchSpaceOptions>>().Value, o))
-                .ConfigureSparseCoder(o => OptionsCopy.Into(sp.GetRequiredService<IOptions<SparseCoderOptions>>().Value, o))
-                .ConfigureTwoStage(o => OptionsCopy.Into(sp.GetRequiredService<IOptions<TwoStageOptions>>().Value, o))
-                .ConfigureOneStage(o => OptionsCopy.Into(sp.GetRequiredService<IOptions<OneStageOptions>>().Value, o))
-                .ConfigureDarts(o => OptionsCopy.Into(sp.GetRequiredService<IOptions<DartsOptions>>().Value, o))
-                .ConfigureRandom(o => OptionsCopy.Into(sp.GetRequiredService<IOptions<RandomOptions>>().Value, o));
+            builder.ConfigureSearchSpace(o => OptionsCopy.Into(Current<SearchSpaceOptions>(sp), o))
+                .ConfigureSparseCoder(o => OptionsCopy.Into(Current<SparseCoderOptions>(sp), o))
+                .ConfigureTwoStage(o => OptionsCopy.Into(Current<TwoStageOptions>(sp), o))
+                .ConfigureOneStage(o => OptionsCopy.Into(Current<OneStageOptions>(sp), o))
+                .ConfigureDarts(o => OptionsCopy.Into(Current<DartsOptions>(sp), o))
+                .ConfigureRandom(o => OptionsCopy.Into(Current<RandomOptions>(sp), o));
             return builder;
         });
         var istaNas = new IstaNasBuilder(services);
         configure?.Invoke(istaNas);
         return istaNas;
     }
+
+    private static T Current<T>(IServiceProvider services)
+        where T : class => services.GetRequiredService<IOptionsMonitor<T>>().CurrentValue;
 
     /// <summary>
     /// Adds IstaNas as <see cref="AddIstaNas(IServiceCollection)"/> does and binds every options class
@@ -65,7 +79,9 @@ public static class IstaNasServiceCollectionExtensions
     /// A list in the configuration (<c>SearchSpace:Operations</c>) replaces the default list instead of adding to it. A key
     /// under the section that is not one of these sections or a setting of its options class (a typo such as
     /// <c>TwoStage:Epoch</c>) is an <see cref="InvalidOperationException"/> naming it when the options are first used (at
-    /// host start, with <c>ValidateOnStart</c>).
+    /// host start, with <c>ValidateOnStart</c>). The options are bound with <c>OptionsBuilder&lt;T&gt;.Bind</c>, so a reload of
+    /// the configuration reaches <see cref="IOptionsMonitor{TOptions}"/> and every <see cref="SearchBuilder"/> made after it; a
+    /// value set with a <c>Configure…</c> delegate of <see cref="IstaNasBuilder"/> is applied after the binding, also after a reload.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configuration">The section holding the IstaNas settings.</param>
@@ -87,50 +103,44 @@ public static class IstaNasServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        var sections = new Dictionary<string, Type>
-        {
-            ["SearchSpace"] = typeof(SearchSpaceOptions), ["SparseCoder"] = typeof(SparseCoderOptions), ["TwoStage"] = typeof(TwoStageOptions),
-            ["OneStage"] = typeof(OneStageOptions), ["Darts"] = typeof(DartsOptions), ["Random"] = typeof(RandomOptions), ["Evaluation"] = typeof(EvaluationOptions),
-        };
-        Bind<SearchSpaceOptions>(services, configuration, sections);
-        Bind<SparseCoderOptions>(services, configuration, sections);
-        Bind<TwoStageOptions>(services, configuration, sections);
-        Bind<OneStageOptions>(services, configuration, sections);
-        Bind<DartsOptions>(services, configuration, sections);
-        Bind<RandomOptions>(services, configuration, sections);
-        Bind<EvaluationOptions>(services, configuration, sections);
+        BindSection<SearchSpaceOptions>(services, configuration, "SearchSpace");
+        BindSection<SparseCoderOptions>(services, configuration, "SparseCoder");
+        BindSection<TwoStageOptions>(services, configuration, "TwoStage");
+        BindSection<OneStageOptions>(services, configuration, "OneStage");
+        BindSection<DartsOptions>(services, configuration, "Darts");
+        BindSection<RandomOptions>(services, configuration, "Random");
+        BindSection<EvaluationOptions>(services, configuration, "Evaluation");
         return AddCore(services, configure);
     }
 
-    private static void AddValidated<T>(IServiceCollection services)
-        where T : class =>
-        services.AddOptions<T>().ValidateDataAnnotations().ValidateOnStart();
-
-    /// <summary>Binds <typeparamref name="T"/> from its section, after checking that no key under the IstaNas section is unknown
-    /// (so a typo stops the host at start, through <c>ValidateOnStart</c>, instead of leaving a default in place).</summary>
-    private static void Bind<T>(IServiceCollection services, IConfiguration configuration, Dictionary<string, Type> sections)
+    /// <summary>Validates <typeparamref name="T"/> with the library's validator when first used and at host start.</summary>
+    private static void AddValidated<T>(IServiceCollection services, string section)
         where T : class
     {
-        IConfigurationSection section = configuration.GetSection(sections.Single(s => s.Value == typeof(T)).Key);
-        services.AddOptions<T>().Configure(o =>
-        {
-            ConfigurationKeys.Check(configuration, sections);
-            BindReplacingLists(section, o);
-        });
+        services.AddOptions<T>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<T>>(new IstaNasOptionsValidator<T>(section)));
     }
 
     /// <summary>
-    /// Binds a section, then sets every list property that the section lists anew: the configuration binder appends
-    /// bound items to a list that already holds defaults, which would turn "Operations: [a, b]" into the 7 defaults plus a, b.
+    /// Binds <typeparamref name="T"/> to its section with <see cref="OptionsBuilderConfigurationExtensions.Bind{TOptions}(OptionsBuilder{TOptions}, IConfiguration)"/>
+    /// (so the section's reload token reaches <see cref="IOptionsMonitor{TOptions}"/>), after two steps that run each time the
+    /// options are made: a check that no key under the IstaNas section is unknown (so a typo stops the host at start,
+    /// through <c>ValidateOnStart</c>, instead of leaving a default in place), and emptying each list that the section sets,
+    /// because the binder appends bound items to a list that holds defaults (<c>Operations: [a, b]</c> would become the 7
+    /// defaults plus a, b). Neither step touches a value the section does not set, so a value set by a <c>Configure</c>
+    /// delegate registered before survives, and one registered after (<see cref="IstaNasBuilder"/>) wins.
     /// </summary>
-    private static void BindReplacingLists<T>(IConfigurationSection section, T options)
+    private static void BindSection<T>(IServiceCollection services, IConfiguration configuration, string name)
         where T : class
     {
-        section.Bind(options);
-        foreach (var p in typeof(T).GetProperties().Where(p => p.CanWrite && p.PropertyType == typeof(IList<string>)))
-        {
-            IConfigurationSection list = section.GetSection(p.Name);
-            if (list.Exists()) p.SetValue(options, list.GetChildren().Select(c => c.Value ?? string.Empty).ToList());
-        }
+        IConfigurationSection section = configuration.GetSection(name);
+        services.AddOptions<T>()
+            .Configure(o =>
+            {
+                ConfigurationKeys.Check(configuration, Sections);
+                foreach (var p in typeof(T).GetProperties().Where(p => p.CanWrite && p.PropertyType == typeof(IList<string>)))
+                    if (section.GetSection(p.Name).Exists()) p.SetValue(o, new List<string>());
+            })
+            .Bind(section);
     }
 }

@@ -326,18 +326,18 @@ public sealed class SearchBuilder
             throw new CheckpointException(checkpointPath, $"it is a '{checkpoint.Metadata.Kind}' checkpoint, not a search's (two-stage, one-stage, darts or random).");
         SearchSettings settings = TrainingLoop.ReadSettings<SearchSettings>(checkpoint)
             ?? throw new CheckpointException(checkpointPath, "it stores no search settings (an evaluation checkpoint, or one written by an older IstaNas).");
-        JsonFormat.CopyInto(settings.SearchSpace, _searchSpace);
+        OptionsCopy.Into(settings.SearchSpace, _searchSpace);
         _checkpointChoices = settings.Choices;
-        JsonFormat.CopyInto(settings.SparseCoder, _sparseCoder);
+        OptionsCopy.Into(settings.SparseCoder, _sparseCoder);
         _seed = settings.Seed;
         try
         {
             switch (settings.Strategy)
             {
-                case "two-stage": JsonFormat.CopyInto(settings.Options.Deserialize<TwoStageOptions>(JsonFormat.Compact)!, _twoStage); return UseTwoStage();
-                case "one-stage": JsonFormat.CopyInto(settings.Options.Deserialize<OneStageOptions>(JsonFormat.Compact)!, _oneStage); return UseOneStage();
-                case "darts": JsonFormat.CopyInto(settings.Options.Deserialize<DartsOptions>(JsonFormat.Compact)!, _darts); return UseDarts();
-                case RandomStrategy.Kind: JsonFormat.CopyInto(settings.Options.Deserialize<RandomOptions>(JsonFormat.Compact)!, _random); return UseRandom();
+                case "two-stage": OptionsCopy.Into(settings.Options.Deserialize<TwoStageOptions>(JsonFormat.Compact)!, _twoStage); return UseTwoStage();
+                case "one-stage": OptionsCopy.Into(settings.Options.Deserialize<OneStageOptions>(JsonFormat.Compact)!, _oneStage); return UseOneStage();
+                case "darts": OptionsCopy.Into(settings.Options.Deserialize<DartsOptions>(JsonFormat.Compact)!, _darts); return UseDarts();
+                case RandomStrategy.Kind: OptionsCopy.Into(settings.Options.Deserialize<RandomOptions>(JsonFormat.Compact)!, _random); return UseRandom();
                 default: throw new CheckpointException(checkpointPath, $"its strategy '{settings.Strategy}' is not one this builder knows.");
             }
         }
@@ -354,7 +354,7 @@ public sealed class SearchBuilder
     {
         OptionsValidation.Validate(_searchSpace, "SearchSpace");
         OptionsValidation.Validate(_sparseCoder, "SparseCoder");
-        IStrategy strategy = (_strategy ?? (() => new TwoStageStrategy(JsonFormat.DeepCopy(_twoStage))))();
+        IStrategy strategy = (_strategy ?? (() => new TwoStageStrategy(OptionsCopy.Of(_twoStage))))();
         if (_data is null)
             throw new InvalidOperationException("No data set: call UseSyntheticDataset, UseCifar10, UseCifar100, UseIdx, UseImageFolder, UseDataset or UseTensors before Build.");
         LabelledDataset train = _data();
@@ -367,9 +367,9 @@ public sealed class SearchBuilder
         var context = new SearchContext
         {
             Train = train,
-            SearchSpace = JsonFormat.DeepCopy(_searchSpace),
+            SearchSpace = OptionsCopy.Of(_searchSpace),
             Space = space,
-            SparseCoder = _sparseCoder.Clone(),
+            SparseCoder = OptionsCopy.Of(_sparseCoder),
             Device = _device,
             Seed = _seed,
             LoggerFactory = _loggerFactory,
@@ -404,7 +404,7 @@ public sealed class SearchBuilder
         where T : class
     {
         configure?.Invoke(options);
-        _strategy = () => create(JsonFormat.DeepCopy(options)); // the strategy gets its own copy: later changes to the builder do not leak into it
+        _strategy = () => create(OptionsCopy.Of(options)); // the strategy gets its own copy: later changes to the builder do not leak into it
         return this;
     }
 }

@@ -38,8 +38,11 @@ public static class OptionsDocument
         var docs = XmlDocs.For(typeof(TrainingOptions).Assembly);
         var sb = new StringBuilder();
         sb.AppendLine("# Options reference").AppendLine();
-        sb.AppendLine("Every options class is validated when it is used (`SearchBuilder.Build`, a strategy's constructor, `AddIstaNas` with");
-        sb.AppendLine("`ValidateOnStart`): a bad value throws `OptionsValidationException` naming the option and the value. This page is");
+        sb.AppendLine("Every options class states its rules as data annotations (the range column below) and, for rules across options,");
+        sb.AppendLine("`IValidatableObject`; one validator checks them when the options are used (`SearchBuilder.Build`, a strategy's");
+        sb.AppendLine("constructor, `AddIstaNas` with `ValidateOnStart`): a bad value throws `OptionsValidationException` naming the option");
+        sb.AppendLine("and the value (`ArgumentException` where the options are a method's argument, as for `SparseCoder.Create` and the");
+        sb.AppendLine("image folder readers). This page is");
         sb.AppendLine("generated from the options classes and their XML documentation by `dotnet run --project tools/IstaNas.OptionsReference`;");
         sb.AppendLine("a test fails when it is out of date.");
         foreach (var (type, usedBy) in Sections)
@@ -100,7 +103,19 @@ public static class OptionsDocument
     private static string Range(PropertyInfo p)
     {
         var parts = new List<string>();
-        if (p.GetCustomAttribute<RangeAttribute>() is { } r) parts.Add($"{Number(r.Minimum)} .. {Number(r.Maximum)}");
+        if (p.GetCustomAttribute<RangeAttribute>() is { } r)
+        {
+            string exclusive = (r.MinimumIsExclusive, r.MaximumIsExclusive) switch
+            {
+                (true, true) => " (both excluded)",
+                (true, false) => " (minimum excluded)",
+                (false, true) => " (maximum excluded)",
+                _ => string.Empty,
+            };
+            parts.Add($"{Number(r.Minimum)} .. {Number(r.Maximum)}{exclusive}");
+        }
+
+        if (p.GetCustomAttribute<AllowedValuesAttribute>() is { } allowed) parts.Add(string.Join(" or ", allowed.Values.Select(v => Number(v!))));
         if (p.GetCustomAttribute<MinLengthAttribute>() is { } m) parts.Add($"at least {m.Length}");
         if (p.GetCustomAttribute<RequiredAttribute>() is not null) parts.Add("required");
         Type t = Nullable.GetUnderlyingType(p.PropertyType) ?? p.PropertyType;

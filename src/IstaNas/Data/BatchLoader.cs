@@ -1,3 +1,4 @@
+using IstaNas.Validation;
 using TorchSharp;
 
 namespace IstaNas.Data;
@@ -39,17 +40,7 @@ internal sealed class BatchLoader
     {
         ArgumentNullException.ThrowIfNull(dataset);
         options ??= new BatchLoaderOptions();
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.BatchSize, 1, nameof(options));
-        if (options.PrefetchBatches is < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), options.PrefetchBatches, "BatchLoaderOptions.PrefetchBatches must be 0 (off) or positive.");
-        }
-
-        if (options.DecodeThreads is < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), options.DecodeThreads, "BatchLoaderOptions.DecodeThreads must be at least 1.");
-        }
-
+        OptionsValidation.ValidateArgument(options, (f, message) => new ArgumentOutOfRangeException(nameof(options), f.Value, message));
         if (dataset is not ImageDataset && options.Augmentation is { IsNone: false })
         {
             throw new ArgumentException($"The data set '{dataset.Name}' holds tensors, not images: augmentation applies to images only.", nameof(options));

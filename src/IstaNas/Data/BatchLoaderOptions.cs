@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using TorchSharp;
 
 namespace IstaNas.Data;
@@ -6,6 +7,7 @@ namespace IstaNas.Data;
 internal sealed record BatchLoaderOptions
 {
     /// <summary>Samples per batch (at least 1).</summary>
+    [Range(1, int.MaxValue, ErrorMessage = "{0} must be at least {1}.")]
     public int BatchSize { get; init; } = 64;
 
     /// <summary>Whether each epoch visits the samples in a seeded random order (otherwise in stored order).</summary>
@@ -29,6 +31,7 @@ internal sealed record BatchLoaderOptions
     /// Null (the default) means 2 for data sets that decode images on demand (<see cref="LabelledDataset.DecodesOnDemand"/>)
     /// and 0 for in-memory ones. The batches are the same whatever the setting.
     /// </summary>
+    [Range(0, int.MaxValue, ErrorMessage = "{0} must be 0 (off) or positive.")]
     public int? PrefetchBatches { get; init; }
 
     /// <summary>
@@ -36,5 +39,6 @@ internal sealed record BatchLoaderOptions
     /// most 8, for data sets that decode images on demand and 1 for in-memory ones. The batches are the same whatever
     /// the setting.
     /// </summary>
+    [Range(1, int.MaxValue, ErrorMessage = "{0} must be at least {1}.")]
     public int? DecodeThreads { get; init; }
 }

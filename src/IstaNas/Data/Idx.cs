@@ -1,3 +1,5 @@
+using IstaNas.Validation;
+
 namespace IstaNas.Data;
 
 /// <summary>
@@ -27,10 +29,7 @@ internal static class Idx
     public static ImageDataset Load(string imagesPath, string labelsPath, IdxLoadOptions? options = null)
     {
         options ??= new IdxLoadOptions();
-        if (options.Channels is not (1 or 3))
-        {
-            throw new ArgumentOutOfRangeException("channels", options.Channels, $"IDX images load with 1 or 3 channels, not {options.Channels}.");
-        }
+        OptionsValidation.ValidateArgument(options, (f, _) => new ArgumentOutOfRangeException(f.Argument, f.Value, f.Message));
 
         byte[] images = DataFiles.ReadAll(imagesPath, 16, h => Declared(h, ImagesMagic, 3));
         byte[] labelBytes = DataFiles.ReadAll(labelsPath, 8, h => Declared(h, LabelsMagic, 1));

@@ -1,9 +1,12 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace IstaNas.Data;
 
 /// <summary>How <see cref="Idx.Load"/> turns grey IDX images into a data set.</summary>
 internal sealed record IdxLoadOptions
 {
     /// <summary>Output channels: 1 keeps the grey image, 3 replicates it into identical R, G and B planes.</summary>
+    [AllowedValues(1, 3, ErrorMessage = "IDX images load with 1 or 3 channels.")]
     public int Channels { get; init; } = 1;
 
     /// <summary>

@@ -1,3 +1,4 @@
+using IstaNas.Validation;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -150,59 +151,8 @@ internal static class ImageFolder
 
     private sealed record Listing(List<Entry> Entries, IReadOnlyList<string> ClassNames);
 
-    private static void Validate(ImageFolderOptions o)
-    {
-        if (o.ImageSize is < 1 or > 4096)
-        {
-            throw new ArgumentException($"ImageFolderOptions.ImageSize must be between 1 and 4096 (or null to keep the images' size), not {o.ImageSize}.", nameof(o));
-        }
-
-        if (o.Channels is not (1 or 3))
-        {
-            throw new ArgumentException($"ImageFolderOptions.Channels must be 1 (grey) or 3 (RGB), not {o.Channels}.", nameof(o));
-        }
-
-        if (!Enum.IsDefined(o.ResizeMode))
-        {
-            throw new ArgumentException($"ImageFolderOptions.ResizeMode {o.ResizeMode} is not a resize mode.", nameof(o));
-        }
-
-        if (o.InMemoryLimitBytes < 0)
-        {
-            throw new ArgumentException($"ImageFolderOptions.InMemoryLimitBytes must be 0 or positive, not {o.InMemoryLimitBytes}.", nameof(o));
-        }
-
-        if (o.StatisticsSampleSize < 1)
-        {
-            throw new ArgumentException($"ImageFolderOptions.StatisticsSampleSize must be at least 1, not {o.StatisticsSampleSize}.", nameof(o));
-        }
-
-        if (!(o.TestPortion > 0 && o.TestPortion < 1))
-        {
-            throw new ArgumentException($"ImageFolderOptions.TestPortion must be between 0 and 1 (exclusive), not {o.TestPortion}.", nameof(o));
-        }
-
-        if (o.MaxSourcePixels < 1)
-        {
-            throw new ArgumentException($"ImageFolderOptions.MaxSourcePixels must be positive, not {o.MaxSourcePixels}.", nameof(o));
-        }
-
-        if ((o.Mean is null) != (o.Std is null))
-        {
-            throw new ArgumentException("ImageFolderOptions.Mean and Std must be given together (or both left null to compute them).", nameof(o));
-        }
-
-        if (o.Mean is not null && (o.Mean.Count != o.Channels || o.Std!.Count != o.Channels))
-        {
-            throw new ArgumentException(
-                $"ImageFolderOptions.Mean and Std need one entry per channel ({o.Channels}); got {o.Mean.Count} and {o.Std!.Count}.", nameof(o));
-        }
-
-        if (o.Std is not null && o.Std.Any(s => !(s > 0) || !float.IsFinite(s)))
-        {
-            throw new ArgumentException($"ImageFolderOptions.Std must be finite and positive, not [{string.Join(", ", o.Std)}].", nameof(o));
-        }
-    }
+    private static void Validate(ImageFolderOptions options) =>
+        OptionsValidation.ValidateArgument(options, (_, message) => new ArgumentException(message, nameof(options)));
 
     private static void RequireFolder(string root)
     {

@@ -1,3 +1,5 @@
+using IstaNas.Validation;
+
 namespace IstaNas.Data;
 
 /// <summary>
@@ -27,26 +29,7 @@ internal static class Synthetic
     {
         options ??= new SyntheticOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
-        if (options.ClassCount < 2)
-        {
-            throw new ArgumentOutOfRangeException("classCount", options.ClassCount, $"Synthetic data needs at least 2 classes, not {options.ClassCount}.");
-        }
-
-        if (options.ImageSize < 8)
-        {
-            throw new ArgumentOutOfRangeException("imageSize", options.ImageSize, $"Synthetic images must be at least 8 pixels wide, not {options.ImageSize}.");
-        }
-
-        if (options.Channels is not (1 or 3))
-        {
-            throw new ArgumentOutOfRangeException("channels", options.Channels, $"Synthetic images have 1 or 3 channels, not {options.Channels}.");
-        }
-
-        if (!(options.NoiseStd >= 0) || !double.IsFinite(options.NoiseStd))
-        {
-            throw new ArgumentOutOfRangeException("noiseStd", options.NoiseStd, $"The noise's standard deviation must be finite and non-negative, not {options.NoiseStd}.");
-        }
-
+        OptionsValidation.ValidateArgument(options, (f, _) => new ArgumentOutOfRangeException(f.Argument, f.Value, f.Message));
         int size = options.ImageSize;
         int channels = options.Channels;
         int imageBytes = channels * size * size;

@@ -31,6 +31,7 @@ public sealed class EvaluationOptions : TargetTrainingOptions
     /// images get torchvision's <c>RandomResizedCrop</c> to <see cref="CropSize"/> and a horizontal flip instead of the
     /// CIFAR padded crop; <see cref="TrainingOptions.StemMultiplier"/> does not apply.
     /// </summary>
+    [EnumDataType(typeof(NetworkLayout), ErrorMessage = "{0} must be Cifar or ImageNet.")]
     public NetworkLayout Layout { get; set; }
 
     /// <summary>
@@ -58,6 +59,7 @@ public sealed class EvaluationOptions : TargetTrainingOptions
     public double LabelSmoothing { get; set; }
 
     /// <summary>How the learning rate falls: <see cref="LearningRateSchedule.Cosine"/> (the default) or the ImageNet script's <see cref="LearningRateSchedule.Linear"/>.</summary>
+    [EnumDataType(typeof(LearningRateSchedule), ErrorMessage = "{0} must be Cosine or Linear.")]
     public LearningRateSchedule Schedule { get; set; }
 
     /// <summary>
@@ -114,10 +116,6 @@ public sealed class EvaluationOptions : TargetTrainingOptions
     {
         foreach (ValidationResult result in base.Validate(validationContext))
             yield return result;
-        if (!Enum.IsDefined(Layout))
-            yield return new ValidationResult($"Layout must be {string.Join(" or ", Enum.GetNames<NetworkLayout>())}, got {(int)Layout}.", [nameof(Layout)]);
-        if (!Enum.IsDefined(Schedule))
-            yield return new ValidationResult($"Schedule must be {string.Join(" or ", Enum.GetNames<LearningRateSchedule>())}, got {(int)Schedule}.", [nameof(Schedule)]);
         if (CropSize is not null && Layout != NetworkLayout.ImageNet)
             yield return new ValidationResult(
                 $"CropSize ({CropSize}) applies to the ImageNet layout; the CIFAR layout trains on the images whole (padded random crops of their own size).",

@@ -56,18 +56,4 @@ public static class JsonFormat
         public override void Write(Utf8JsonWriter writer, TimeSpan value, JsonSerializerOptions options) =>
             writer.WriteNumberValue(Math.Round(value.TotalSeconds, 6));
     }
-
-    /// <summary>A deep copy of an options object (through the library's JSON form, which every options class round-trips).</summary>
-    internal static T DeepCopy<T>(T options)
-        where T : class =>
-        JsonSerializer.SerializeToElement(options, Compact).Deserialize<T>(Compact)!;
-
-    /// <summary>Copies every settable property of <paramref name="from"/> into <paramref name="to"/> (lists are copied, not shared).</summary>
-    internal static void CopyInto<T>(T from, T to)
-        where T : class
-    {
-        T copy = DeepCopy(from);
-        foreach (var p in typeof(T).GetProperties().Where(p => p.CanRead && p.CanWrite))
-            p.SetValue(to, p.GetValue(copy));
-    }
 }

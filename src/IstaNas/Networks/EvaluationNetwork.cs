@@ -57,7 +57,7 @@ public sealed class EvaluationNetwork : CellNetwork
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(normal);
         ArgumentNullException.ThrowIfNull(reduce);
-        options.Validate();
+        NetworkValidation.Options(options);
         normal.Validate(nameof(normal));
         reduce.Validate(nameof(reduce));
         return options;

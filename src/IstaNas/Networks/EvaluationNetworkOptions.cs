@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace IstaNas.Networks;
 
 /// <summary>
@@ -25,22 +27,22 @@ public sealed record EvaluationNetworkOptions : NetworkShape
     /// DARTS' CIFAR network (the default) or its ImageNet network: two-part stem to 1/8 of the image side with C channels
     /// (<see cref="NetworkShape.StemMultiplier"/> does not apply), ImageNet auxiliary head. See <see cref="NetworkLayout"/>.
     /// </summary>
+    [EnumDataType(typeof(NetworkLayout), ErrorMessage = "{0} must be Cifar or ImageNet.")]
     public NetworkLayout Layout { get; init; }
 
     /// <summary>Append a BN to pools and the identity skip (the one-stage form, after BN absorption). Default false.</summary>
     public bool BatchNormAfterParameterFree { get; init; }
 
     /// <summary>Initial drop-path probability; the network's <see cref="CellNetwork.DropPathProbability"/> can change it per epoch. Default 0.</summary>
+    [Range(0.0, 1.0, MaximumIsExclusive = true, ErrorMessage = "{0} must be in [0, 1).")]
     public double DropPathProbability { get; init; }
 
     /// <inheritdoc />
-    public override void Validate()
+    public override IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        base.Validate();
-        if (!Enum.IsDefined(Layout))
-            throw new ArgumentException($"Layout must be {string.Join(" or ", Enum.GetNames<NetworkLayout>())}, got {(int)Layout}.", nameof(Layout));
+        foreach (ValidationResult result in base.Validate(validationContext))
+            yield return result;
         if (Layout == NetworkLayout.ImageNet && Channels < 2)
-            throw new ArgumentException($"Channels must be at least 2 for the ImageNet layout (its stem starts with C/2 channels), got {Channels}.", nameof(Channels));
-        NetworkValidation.Probability(DropPathProbability, nameof(DropPathProbability));
+            yield return new ValidationResult($"Channels must be at least 2 for the ImageNet layout (its stem starts with C/2 channels), got {Channels}.", [nameof(Channels)]);
     }
 }

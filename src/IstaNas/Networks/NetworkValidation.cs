@@ -1,3 +1,4 @@
+using IstaNas.Validation;
 using TorchSharp;
 
 namespace IstaNas.Networks;
@@ -5,33 +6,15 @@ namespace IstaNas.Networks;
 /// <summary>Shared argument checks of the networks.</summary>
 internal static class NetworkValidation
 {
-    public static void AtLeast(int value, int minimum, string name)
-    {
-        if (value < minimum)
-        {
-            throw new ArgumentException($"{name} must be at least {minimum}, got {value}.", name);
-        }
-    }
-
     /// <summary>
-    /// The auxiliary head reads after cell 2L/3, which must be the second reduction cell (8 x 8 on 32 x 32 images);
-    /// with L &lt; 3 the reductions collide and the head gets the wrong size (a native crash mid-training).
+    /// Checks a network's options by their data annotations: an invalid option is an <see cref="ArgumentException"/> whose
+    /// parameter is the option (the message lists every failure with its value).
     /// </summary>
-    public static void AuxiliaryNeedsThreeCells(bool auxiliary, int layers)
+    public static T Options<T>(T options)
+        where T : NetworkShape
     {
-        if (auxiliary && layers < 3)
-        {
-            throw new ArgumentException(
-                $"Layers must be at least 3 with the auxiliary head (it reads after cell 2L/3, the second reduction cell), got {layers}.", "Layers");
-        }
-    }
-
-    public static void InputChannels(int value, string name)
-    {
-        if (value is not (1 or 3))
-        {
-            throw new ArgumentException($"{name} must be 1 or 3, got {value}.", name);
-        }
+        ArgumentNullException.ThrowIfNull(options);
+        return OptionsValidation.ValidateArgument(options, (f, message) => new ArgumentException(message, f.Member));
     }
 
     public static void Probability(double value, string name)

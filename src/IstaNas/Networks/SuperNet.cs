@@ -183,7 +183,7 @@ public sealed class SuperNet : CellNetwork, ISuperNet
     private static SuperNetOptions Validated(SuperNetOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
+        NetworkValidation.Options(options);
         return options;
     }
 

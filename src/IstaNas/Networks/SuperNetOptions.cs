@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using IstaNas.Architecture;
 
 namespace IstaNas.Networks;
@@ -18,12 +19,15 @@ public sealed record SuperNetOptions : NetworkShape
     }
 
     /// <summary>Intermediate nodes per cell (N). Default 4.</summary>
+    [Range(1, int.MaxValue, ErrorMessage = "{0} must be at least {1}.")]
     public int Nodes { get; init; } = 4;
 
     /// <summary>
     /// The candidate operations (K = count), any subset of <see cref="IstaNas.Architecture.Operations.Default"/>
     /// (the DARTS baseline may add <see cref="IstaNas.Architecture.Operations.None"/>). Default: all seven, in the paper's order.
     /// </summary>
+    [Required(ErrorMessage = "{0} must list at least one operation.")]
+    [MinLength(1, ErrorMessage = "{0} must list at least one operation.")]
     public IReadOnlyList<string> Operations { get; init; } = IstaNas.Architecture.Operations.Default;
 
     /// <summary>Whether the BNs have learnable scale and shift. False for the two-stage search (the default).</summary>
@@ -45,29 +49,19 @@ public sealed record SuperNetOptions : NetworkShape
     public int CandidateCount(int node) => CandidateIndex.Count(node, Operations.Count);
 
     /// <inheritdoc />
-    public override void Validate()
+    public override IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        base.Validate();
-        NetworkValidation.AtLeast(Nodes, 1, nameof(Nodes));
-        if (Operations is null || Operations.Count == 0)
+        foreach (ValidationResult result in base.Validate(validationContext))
+            yield return result;
+        foreach (string name in Operations.Where(n => n is null || !OperationFactory.IsSupported(n)))
         {
-            throw new ArgumentException("Operations must list at least one operation.", nameof(Operations));
-        }
-
-        foreach (var name in Operations)
-        {
-            if (name is null || !OperationFactory.IsSupported(name))
-            {
-                throw new ArgumentException(
-                    $"Operations contains unknown operation '{name}'; expected names from {string.Join(", ", IstaNas.Architecture.Operations.Default)} or {IstaNas.Architecture.Operations.None}.",
-                    nameof(Operations));
-            }
+            yield return new ValidationResult(
+                $"Operations contains unknown operation '{name}'; expected names from {string.Join(", ", IstaNas.Architecture.Operations.Default)} or {IstaNas.Architecture.Operations.None}.",
+                [nameof(Operations)]);
         }
 
         var duplicate = Operations.GroupBy(n => n, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
-        {
-            throw new ArgumentException($"Operations lists '{duplicate.Key}' more than once.", nameof(Operations));
-        }
+            yield return new ValidationResult($"Operations lists '{duplicate.Key}' more than once.", [nameof(Operations)]);
     }
 }

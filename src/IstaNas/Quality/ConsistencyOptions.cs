@@ -1,14 +1,15 @@
 using System.ComponentModel.DataAnnotations;
 using IstaNas.Evaluation;
+using IstaNas.Validation;
 
 namespace IstaNas.Quality;
 
 /// <summary>
 /// Settings of a <see cref="ConsistencyStudy"/>: how many architectures, how each is scored in the super-net, and the
 /// stand-alone training budget. Validated by data annotations when the study is created; <see cref="StandAlone"/>
-/// is validated as <see cref="EvaluationOptions"/>.
+/// is validated as <see cref="EvaluationOptions"/> (see <see cref="Validate(ValidationContext)"/>).
 /// </summary>
-public sealed class ConsistencyOptions
+public sealed class ConsistencyOptions : IValidatableObject
 {
     /// <summary>Distinct architectures sampled (uniformly, seeded by <see cref="Seed"/>) and trained stand-alone. Default 10.</summary>
     [Range(2, 100_000)]
@@ -43,4 +44,9 @@ public sealed class ConsistencyOptions
     /// was training. Null: no files, nothing to continue.
     /// </summary>
     public string? WorkDirectory { get; set; }
+
+    /// <summary>The stand-alone training's own rules (<see cref="EvaluationOptions"/>), its options named <c>StandAlone.…</c>.</summary>
+    /// <param name="validationContext">The validation context.</param>
+    /// <returns>The failed rules.</returns>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) => OptionsValidation.Nested(StandAlone, nameof(StandAlone));
 }

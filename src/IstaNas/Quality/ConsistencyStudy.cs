@@ -46,8 +46,7 @@ public sealed class ConsistencyStudy
     {
         ArgumentNullException.ThrowIfNull(options);
         OptionsValidation.Validate(options, "Consistency");
-        OptionsValidation.Validate(options.StandAlone, "Consistency.StandAlone");
-        Options = JsonFormat.DeepCopy(options);
+        Options = OptionsCopy.Of(options);
         Device = device ?? CPU;
         _loggers = loggerFactory ?? NullLoggerFactory.Instance;
         _log = _loggers.CreateLogger<ConsistencyStudy>();
@@ -139,7 +138,7 @@ public sealed class ConsistencyStudy
         List<string> warnings, CancellationToken cancellationToken)
     {
         if (StandAloneOverride is not null) return (StandAloneOverride(index, genotype, superNetAccuracy), 0, cancellationToken.IsCancellationRequested);
-        EvaluationOptions options = JsonFormat.DeepCopy(Options.StandAlone);
+        EvaluationOptions options = OptionsCopy.Of(Options.StandAlone);
         string? folder = Options.WorkDirectory is string work ? Path.Combine(work, $"arch-{index:000}") : null;
         options.CheckpointDirectory = folder;
         string optionsJson = JsonSerializer.Serialize(WithoutFolder(options), JsonFormat.Compact);
@@ -171,7 +170,7 @@ public sealed class ConsistencyStudy
 
     private static EvaluationOptions WithoutFolder(EvaluationOptions options)
     {
-        EvaluationOptions copy = JsonFormat.DeepCopy(options);
+        EvaluationOptions copy = OptionsCopy.Of(options);
         copy.CheckpointDirectory = null;
         return copy;
     }

@@ -65,7 +65,7 @@ public sealed class CompressedSearchSpace : ICompressedSearchSpace, IArchitectur
         _dtype = dtype;
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(coder);
-        Options = OptionsValidation.Validate(options.Clone(), nameof(SearchSpaceOptions));
+        Options = OptionsValidation.Validate(OptionsCopy.Of(options), nameof(SearchSpaceOptions));
         _coder = coder;
         _device = device ?? CPU;
         _cells = cells;

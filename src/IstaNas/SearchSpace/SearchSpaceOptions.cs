@@ -28,7 +28,8 @@ public sealed class SearchSpaceOptions : IValidatableObject
     public MeasurementMatrixKind Matrix { get; set; } = MeasurementMatrixKind.Uniform;
 
     /// <summary>Standard deviation of the initial latent vectors b (b = scale * N(0, 1)); positive (0 keeps b and z at 0 forever). Default 1e-3.</summary>
-    [Range(0.0, 1e6)]
+    [Range(0.0, 1e6, MinimumIsExclusive = true,
+        ErrorMessage = "{0} must be above {1} and at most {2}: at 0, b starts at 0, so z = 0 and no candidate runs; b then never gets a gradient. Use a positive scale (the authors' 1e-3).")]
     public double LatentInitScale { get; set; } = 1e-3;
 
     /// <summary>
@@ -44,10 +45,6 @@ public sealed class SearchSpaceOptions : IValidatableObject
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (LatentInitScale == 0)
-            yield return new ValidationResult(
-                "LatentInitScale is 0: b starts at 0, so z = 0 and no candidate runs; b then never gets a gradient. Use a positive scale (the authors' 1e-3).",
-                [nameof(LatentInitScale)]);
         if (ProjectionDims < Sparsity)
             yield return new ValidationResult(
                 $"ProjectionDims m = {ProjectionDims} is below the sparsity s = {Sparsity}: a code recovered from m measurements has at most m " +
@@ -63,16 +60,4 @@ public sealed class SearchSpaceOptions : IValidatableObject
             yield return new ValidationResult(
                 $"Sparsity s = {Sparsity} exceeds the {CandidateCount(0)} candidates of node 0 (2 inputs x {Operations.Count} operations).", [nameof(Sparsity)]);
     }
-
-    /// <summary>A copy that later changes to this instance do not affect.</summary>
-    public SearchSpaceOptions Clone() => new()
-    {
-        Nodes = Nodes,
-        Operations = [.. Operations],
-        ProjectionDims = ProjectionDims,
-        Sparsity = Sparsity,
-        Matrix = Matrix,
-        LatentInitScale = LatentInitScale,
-        ProjectionDimsByChoice = new Dictionary<string, int>(ProjectionDimsByChoice ?? new Dictionary<string, int>(), StringComparer.Ordinal),
-    };
 }

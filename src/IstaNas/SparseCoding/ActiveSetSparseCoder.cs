@@ -33,8 +33,7 @@ internal sealed class ActiveSetSparseCoder : ISparseCoder
     public ActiveSetSparseCoder(SparseCoderOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var copy = options.Clone();
-        copy.Validate();
+        var copy = SparseCoder.ValidatedCopy(options);
         Options = copy;
     }
 

@@ -25,11 +25,10 @@ internal sealed class AutoSparseCoder : ISparseCoder
     public AutoSparseCoder(SparseCoderOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var copy = options.Clone();
-        copy.Validate();
+        var copy = SparseCoder.ValidatedCopy(options);
         Options = copy;
         ActiveSet = new ActiveSetSparseCoder(copy);
-        var fista = copy.Clone();
+        var fista = SparseCoder.ValidatedCopy(copy);
         fista.Method = SparseCodingMethod.Fista;
         Fista = new TensorSparseCoder(fista);
     }

@@ -1,3 +1,5 @@
+using IstaNas.Validation;
+
 namespace IstaNas.SparseCoding;
 
 /// <summary>Creates the <see cref="ISparseCoder"/> selected by <see cref="SparseCoderOptions.Method"/>.</summary>
@@ -13,12 +15,22 @@ public static class SparseCoder
     public static ISparseCoder Create(SparseCoderOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
+        ValidatedCopy(options);
         return options.Method switch
         {
             SparseCodingMethod.Auto => new AutoSparseCoder(options),
             SparseCodingMethod.ActiveSet => new ActiveSetSparseCoder(options),
             _ => new TensorSparseCoder(options),
         };
+    }
+
+    /// <summary>
+    /// A coder's own copy of <paramref name="options"/>, checked by the options' data annotations: an invalid option is an
+    /// <see cref="ArgumentOutOfRangeException"/> whose parameter is the option and whose message names its value.
+    /// </summary>
+    internal static SparseCoderOptions ValidatedCopy(SparseCoderOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return OptionsValidation.ValidateArgument(OptionsCopy.Of(options), (f, message) => new ArgumentOutOfRangeException(f.Member, f.Value, message));
     }
 }

@@ -3,9 +3,9 @@ using System.ComponentModel.DataAnnotations;
 namespace IstaNas.SparseCoding;
 
 /// <summary>
-/// Options of the sparse coders (<see cref="SparseCoder.Create(SparseCoderOptions)"/>). Bind them with
-/// <c>services.AddOptions&lt;SparseCoderOptions&gt;().ValidateDataAnnotations()</c>; the coder validates
-/// them again and throws <see cref="ArgumentException"/> on invalid values.
+/// Options of the sparse coders (<see cref="SparseCoder.Create(SparseCoderOptions)"/>), validated by their data
+/// annotations (as <c>services.AddIstaNas(...)</c> does); a coder given invalid options throws
+/// <see cref="ArgumentOutOfRangeException"/> naming the option and its value.
 /// </summary>
 public sealed class SparseCoderOptions
 {
@@ -15,7 +15,7 @@ public sealed class SparseCoderOptions
     /// <summary>
     /// lambda: weight of the L1 term in 1/2 ||A z - b||_2^2 + lambda ||z||_1. Must be finite and &gt;= 0.
     /// </summary>
-    [Range(0.0, double.MaxValue)]
+    [Range(0.0, double.MaxValue, ErrorMessage = "{0} must be finite and >= 0.")]
     public double Lambda { get; set; } = DefaultLambda;
 
     /// <summary>
@@ -23,18 +23,18 @@ public sealed class SparseCoderOptions
     /// The default 1e-6 is reachable in float64; in float32 the residual bottoms out near 1e-6..1e-5 of the
     /// scale, so use 1e-4 there or expect <see cref="SparseCodeResult.Converged"/> to be false.
     /// </summary>
-    [Range(double.Epsilon, double.MaxValue)]
+    [Range(double.Epsilon, double.MaxValue, ErrorMessage = "{0} must be finite and > 0.")]
     public double Tolerance { get; set; } = 1e-6;
 
     /// <summary>Maximum number of iterations per problem; must be &gt; 0.</summary>
-    [Range(1, int.MaxValue)]
+    [Range(1, int.MaxValue, ErrorMessage = "{0} must be > 0.")]
     public int MaxIterations { get; set; } = 20000;
 
     /// <summary>
     /// The KKT residual is checked (one host-device synchronisation) every this many iterations; must be &gt; 0.
     /// Reported iteration counts are therefore multiples of this value (or <see cref="MaxIterations"/>).
     /// </summary>
-    [Range(1, int.MaxValue)]
+    [Range(1, int.MaxValue, ErrorMessage = "{0} must be > 0.")]
     public int CheckInterval { get; set; } = 10;
 
     /// <summary>
@@ -42,6 +42,7 @@ public sealed class SparseCoderOptions
     /// (default: the exact active-set coder for small CPU problems, FISTA otherwise), ActiveSet, Ista or Fista.
     /// A <see cref="TensorSparseCoder"/> runs ISTA for Ista and FISTA for every other value.
     /// </summary>
+    [EnumDataType(typeof(SparseCodingMethod), ErrorMessage = "{0} is not a sparse coding method.")]
     public SparseCodingMethod Method { get; set; } = SparseCodingMethod.Auto;
 
     /// <summary>
@@ -50,38 +51,4 @@ public sealed class SparseCoderOptions
     /// Restores linear convergence on the small, strongly convex-on-the-support problems of ISTA-NAS.
     /// </summary>
     public bool AdaptiveRestart { get; set; } = true;
-
-    /// <summary>
-    /// Throws <see cref="ArgumentException"/> (naming the option and the bad value) when an option is invalid.
-    /// </summary>
-    public void Validate()
-    {
-        if (!double.IsFinite(Lambda) || Lambda < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(Lambda), Lambda, $"Lambda must be finite and >= 0, got {Lambda}.");
-        }
-
-        if (!double.IsFinite(Tolerance) || Tolerance <= 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(Tolerance), Tolerance, $"Tolerance must be finite and > 0, got {Tolerance}.");
-        }
-
-        if (MaxIterations <= 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(MaxIterations), MaxIterations, $"MaxIterations must be > 0, got {MaxIterations}.");
-        }
-
-        if (CheckInterval <= 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(CheckInterval), CheckInterval, $"CheckInterval must be > 0, got {CheckInterval}.");
-        }
-
-        if (!Enum.IsDefined(Method))
-        {
-            throw new ArgumentOutOfRangeException(nameof(Method), Method, $"Unknown sparse coding method {Method}.");
-        }
-    }
-
-    /// <summary>A copy of these options.</summary>
-    public SparseCoderOptions Clone() => (SparseCoderOptions)MemberwiseClone();
 }

@@ -26,8 +26,7 @@ internal sealed class TensorSparseCoder : ISparseCoder
     public TensorSparseCoder(SparseCoderOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var copy = options.Clone();
-        copy.Validate();
+        var copy = SparseCoder.ValidatedCopy(options);
         Options = copy;
     }
 

@@ -27,7 +27,7 @@ internal static class RandomArchitectures
     {
         ArgumentNullException.ThrowIfNull(space);
         ArgumentOutOfRangeException.ThrowIfNegative(index);
-        OptionsValidation.Validate(space.Clone(), nameof(SearchSpaceOptions));
+        OptionsValidation.Validate(OptionsCopy.Of(space), nameof(SearchSpaceOptions));
         return Draw(space, DeterministicRandom.FromKeys(seed, GenotypeSalt, index));
     }
 
@@ -45,7 +45,7 @@ internal static class RandomArchitectures
     {
         ArgumentNullException.ThrowIfNull(space);
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
-        OptionsValidation.Validate(space.Clone(), nameof(SearchSpaceOptions));
+        OptionsValidation.Validate(OptionsCopy.Of(space), nameof(SearchSpaceOptions));
         double size = SpaceSize(space);
         if (size < count)
             throw new ArgumentException(

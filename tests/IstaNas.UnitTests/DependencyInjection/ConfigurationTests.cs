@@ -150,13 +150,13 @@ public class ConfigurationTests
     }
 
     [Fact]
-    public void ValidatedOptionsACoderAndABuilderAreRegistered()
+    public void ValidatedOptionsAndABuilderAreRegisteredAndNoCoderTheSearchesWouldNotUse()
     {
         var services = new ServiceCollection();
         services.AddIstaNas(b => b.ConfigureSearchSpace(s => s.ProjectionDims = 9).ConfigureTwoStage(o => o.Epochs = 3));
         using ServiceProvider provider = services.BuildServiceProvider();
         Assert.Equal(9, provider.GetRequiredService<IOptions<SearchSpaceOptions>>().Value.ProjectionDims);
-        Assert.IsAssignableFrom<ISparseCoder>(provider.GetRequiredService<ISparseCoder>());
+        Assert.Null(provider.GetService<ISparseCoder>()); // a search makes its coder from SparseCoderOptions
         Search search = provider.GetRequiredService<SearchBuilder>().UseSyntheticDataset(64).Build();
         Assert.Equal(3, Assert.IsType<TwoStageStrategy>(search.Strategy).Options.Epochs);
 

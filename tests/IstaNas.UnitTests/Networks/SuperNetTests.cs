@@ -146,7 +146,7 @@ public class SuperNetTests
     [Fact]
     public void UnknownOperationMessageNamesTheValue()
     {
-        var ex = Assert.Throws<ArgumentException>(() => new SuperNetOptions { Operations = ["conv_7x7"] }.Validate());
+        var ex = Assert.Throws<ArgumentException>(() => new SuperNet(new SuperNetOptions { Operations = ["conv_7x7"] }));
         Assert.Contains("conv_7x7", ex.Message);
     }
 
