@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using IstaNas.IO;
 using IstaNas.Training;
 
-namespace IstaNas.Sample;
+namespace IstaNas.Cli;
 
 /// <summary>The <c>aggregate</c> command: summarise the run folders of a sweep per strategy (Markdown, CSV, JSON and a plot).</summary>
 internal static class AggregateCommand

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 
-namespace IstaNas.Sample;
+namespace IstaNas.Cli;
 
 /// <summary>
 /// Turns every exception a command throws into a one-line <c>error:</c> message and exit code 2, without a stack trace: the

@@ -2,7 +2,7 @@ using System.CommandLine;
 using IstaNas.Runtime;
 using Microsoft.Extensions.Logging;
 
-namespace IstaNas.Sample;
+namespace IstaNas.Cli;
 
 /// <summary>Options that every training command takes, with the same meaning and checks.</summary>
 internal static class CommonOptions
@@ -118,7 +118,7 @@ internal static class CommonOptions
         public void ApplyThreads(RunOutput run)
         {
             if (Threads > 0) TorchThreads.SetIntraOpThreads(Threads);
-            run.Loggers.CreateLogger("IstaNas.Sample").LogInformation("{ThreadNote}", ThreadNote);
+            run.Loggers.CreateLogger("IstaNas.Cli").LogInformation("{ThreadNote}", ThreadNote);
         }
     }
 }

@@ -9,7 +9,7 @@ using IstaNas.Strategies;
 using IstaNas.Training;
 using IstaNas.Visualization;
 
-namespace IstaNas.Sample;
+namespace IstaNas.Cli;
 
 /// <summary>
 /// The <c>consistency</c> command: does the super-net rank architectures as training them alone does? Trains (or takes)

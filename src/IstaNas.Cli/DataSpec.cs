@@ -1,4 +1,4 @@
-namespace IstaNas.Sample;
+namespace IstaNas.Cli;
 
 /// <summary>The --data argument: synthetic[:count], cifar10:DIR, cifar100:DIR, idx:IMAGES,LABELS, folder:DIR.</summary>
 internal static class DataSpec

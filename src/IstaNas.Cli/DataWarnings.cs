@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace IstaNas.Sample;
+namespace IstaNas.Cli;
 
 /// <summary>Prints the data readers' warnings (skipped images and class folders) on stderr as "warning: …" lines.</summary>
 internal sealed class DataWarnings : ILoggerProvider

@@ -6,7 +6,7 @@ using IstaNas.Networks;
 using IstaNas.Training;
 using IstaNas.Visualization;
 
-namespace IstaNas.Sample;
+namespace IstaNas.Cli;
 
 /// <summary>The <c>evaluate</c> command: train a genotype from scratch (DARTS protocol) and report its test accuracy.</summary>
 internal static class EvaluateCommand

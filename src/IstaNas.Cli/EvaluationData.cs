@@ -1,6 +1,6 @@
 using IstaNas.Data;
 
-namespace IstaNas.Sample;
+namespace IstaNas.Cli;
 
 /// <summary>The --data argument of <c>evaluate</c>: a training set and a separate test set.</summary>
 internal static class EvaluationData

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using IstaNas.Evaluation;
 
-namespace IstaNas.Sample;
+namespace IstaNas.Cli;
 
 /// <summary>The <c>export</c> command: write a trained network (model.ckpt) as an ONNX model or as safetensors weights under DARTS' names, or print its genotype in DARTS form.</summary>
 internal static class ExportCommand

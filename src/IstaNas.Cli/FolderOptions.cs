@@ -1,7 +1,7 @@
 using System.CommandLine;
 using IstaNas.Data;
 
-namespace IstaNas.Sample;
+namespace IstaNas.Cli;
 
 /// <summary>The options of <c>--data folder:DIR</c>, which <c>search</c> and <c>evaluate</c> share.</summary>
 internal sealed class FolderOptions

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace IstaNas.Sample;
+namespace IstaNas.Cli;
 
 /// <summary>
 /// A Kubernetes Indexed Job for a sweep (<c>completionMode: Indexed</c>: each pod gets <c>JOB_COMPLETION_INDEX</c>, which
@@ -18,7 +18,7 @@ internal static class KubernetesManifest
     /// <summary>The manifest: a ConfigMap with <c>task.sh</c>, then the Job.</summary>
     /// <param name="plan">The sweep, with its folders under <paramref name="mountPath"/>.</param>
     /// <param name="name">The Job's name (the ConfigMap is NAME-script).</param>
-    /// <param name="image">The container image holding the sample (and dotnet when the executable is a dll).</param>
+    /// <param name="image">The container image holding the CLI (and dotnet when the executable is a dll).</param>
     /// <param name="claim">The persistent volume claim that holds the sweep's folder.</param>
     /// <param name="mountPath">Where the claim is mounted in the container.</param>
     /// <param name="parallel">Pods at once, or null for one per task.</param>

@@ -2,10 +2,10 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 
-namespace IstaNas.Sample;
+namespace IstaNas.Cli;
 
 /// <summary>
-/// Runs a sweep on this machine, P tasks at a time, each task's steps as child processes of the sample
+/// Runs a sweep on this machine, P tasks at a time, each task's steps as child processes of the CLI
 /// (<see cref="SweepTask.NextSearch"/>, <see cref="SweepTask.NextEvaluate"/>: finished steps are skipped, unfinished ones
 /// continued from their checkpoint). A child's output goes to <c>TASK/sweep.log</c>. On cancellation (Ctrl+C, SIGTERM)
 /// every child is interrupted once, checkpoints and stops; the sweep run again continues them.

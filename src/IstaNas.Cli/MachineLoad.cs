@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace IstaNas.Sample;
+namespace IstaNas.Cli;
 
 /// <summary>
 /// How busy the cores this process may run on are with other work, seen over a short window before TorchSharp starts:

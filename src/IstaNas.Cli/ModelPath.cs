@@ -1,4 +1,4 @@
-namespace IstaNas.Sample;
+namespace IstaNas.Cli;
 
 /// <summary>The --model argument of every command that reads a trained network: a model.ckpt, or the run folder holding it.</summary>
 internal static class ModelPath

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace IstaNas.Sample;
+namespace IstaNas.Cli;
 
 /// <summary>
 /// libtorch prints "Could not initialize NNPACK! Reason: Unsupported hardware." to stderr the first time a convolution asks

@@ -3,7 +3,7 @@ using System.Globalization;
 using IstaNas.Data;
 using IstaNas.Evaluation;
 
-namespace IstaNas.Sample;
+namespace IstaNas.Cli;
 
 /// <summary>The <c>predict</c> command: classify image files with a trained network and print the top classes of each.</summary>
 internal static class PredictCommand

@@ -1,9 +1,9 @@
 using System.CommandLine;
-using IstaNas.Sample;
+using IstaNas.Cli;
 
 // istanas: search an architecture with ISTA-NAS, retrain a genotype, or export a trained network.
 // With no arguments it runs a two-stage search on the built-in synthetic data set.
-var root = new RootCommand("IstaNas sample: neural architecture search by sparse coding (ISTA-NAS) on TorchSharp.");
+var root = new RootCommand("istanas: neural architecture search by sparse coding (ISTA-NAS) on TorchSharp.");
 Command search = SearchCommand.Create();
 root.Subcommands.Add(search);
 root.Subcommands.Add(EvaluateCommand.Create());

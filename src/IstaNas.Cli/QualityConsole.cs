@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using IstaNas.IO;
 using IstaNas.Training;
 
-namespace IstaNas.Sample;
+namespace IstaNas.Cli;
 
 /// <summary>
 /// What <c>consistency</c>, <c>sweep</c> and <c>aggregate</c> print: plain lines, or with <c>--json</c> one JSON object per

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using IstaNas.Strategies;
 
-namespace IstaNas.Sample;
+namespace IstaNas.Cli;
 
 /// <summary>The options of <c>search --strategy random</c>: weight sharing, candidates, BN calibration.</summary>
 internal sealed class RandomSearchOptions

@@ -3,7 +3,7 @@ using IstaNas.Evaluation;
 using IstaNas.Networks;
 using TorchSharp;
 
-namespace IstaNas.Sample;
+namespace IstaNas.Cli;
 
 /// <summary>
 /// A small batch of inputs and the network's evaluation-mode logits for it, as JSON, so that a copy of the network

@@ -7,7 +7,7 @@ using IstaNas.Strategies;
 using IstaNas.Training;
 using Spectre.Console;
 
-namespace IstaNas.Sample;
+namespace IstaNas.Cli;
 
 /// <summary>
 /// What the user sees while a run goes: progress bars, one line per epoch, a summary; or JSON lines (one schema for every

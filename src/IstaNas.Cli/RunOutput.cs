@@ -2,7 +2,7 @@ using IstaNas.Training;
 using Microsoft.Extensions.Logging;
 using Serilog;
 
-namespace IstaNas.Sample;
+namespace IstaNas.Cli;
 
 /// <summary>
 /// The output folder of a run and its log file (Serilog), held for the run (<see cref="RunFileWriter.HoldFolder"/>: a
@@ -30,7 +30,7 @@ internal sealed class RunOutput : IDisposable
                 .CreateLogger();
             // The run's log file, plus the data readers' warnings (skipped images, empty class folders) on stderr.
             _loggers = LoggerFactory.Create(b => b.AddSerilog(logger, dispose: true).AddProvider(DataWarnings.Instance).SetMinimumLevel(LogLevel.Information));
-            if (NnpackNotice.Note is string note) _loggers.CreateLogger("IstaNas.Sample").LogInformation("{Note}", note);
+            if (NnpackNotice.Note is string note) _loggers.CreateLogger("IstaNas.Cli").LogInformation("{Note}", note);
         }
         catch
         {

@@ -1,9 +1,9 @@
-namespace IstaNas.Sample;
+namespace IstaNas.Cli;
 
-/// <summary>How this sample starts itself as a child process: the apphost when that is what runs, else <c>dotnet IstaNas.Sample.dll</c>.</summary>
+/// <summary>How this CLI starts itself as a child process: the apphost when that is what runs, else <c>dotnet IstaNas.Cli.dll</c>.</summary>
 internal static class SampleExecutable
 {
-    /// <summary>The words that start the sample: [apphost] or [dotnet, dll].</summary>
+    /// <summary>The words that start the CLI: [apphost] or [dotnet, dll].</summary>
     public static IReadOnlyList<string> Self()
     {
         string dll = typeof(SampleExecutable).Assembly.Location;
@@ -21,6 +21,6 @@ internal static class SampleExecutable
     public static IReadOnlyList<string> Parse(string command, string option)
     {
         string[] words = command.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        return words.Length > 0 ? words : throw new ArgumentException($"{option} needs a command, such as 'dotnet /app/IstaNas.Sample.dll'.");
+        return words.Length > 0 ? words : throw new ArgumentException($"{option} needs a command, such as 'dotnet /app/IstaNas.Cli.dll'.");
     }
 }

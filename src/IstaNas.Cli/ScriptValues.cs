@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace IstaNas.Sample;
+namespace IstaNas.Cli;
 
 /// <summary>
 /// Checks of every value a user gives that reaches a generated Slurm script or Kubernetes manifest: each must have its

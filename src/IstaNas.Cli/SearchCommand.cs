@@ -6,7 +6,7 @@ using IstaNas.Strategies;
 using IstaNas.Training;
 using IstaNas.Visualization;
 
-namespace IstaNas.Sample;
+namespace IstaNas.Cli;
 
 /// <summary>The <c>search</c> command.</summary>
 internal static class SearchCommand

@@ -4,7 +4,7 @@ using IstaNas.SearchSpace;
 using IstaNas.Strategies;
 using IstaNas.Training;
 
-namespace IstaNas.Sample;
+namespace IstaNas.Cli;
 
 /// <summary>
 /// The <c>--preset</c> of <c>search</c>: <c>paper</c> starts from the command the authors published for the strategy

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace IstaNas.Sample;
+namespace IstaNas.Cli;
 
 /// <summary>
 /// A Slurm job array for a sweep: one array task per <see cref="SweepTask"/> (<c>SLURM_ARRAY_TASK_ID</c> selects the seed

@@ -6,7 +6,7 @@ using IstaNas.Spaces.Macro;
 using IstaNas.Spaces.Nb201;
 using static TorchSharp.torch;
 
-namespace IstaNas.Sample;
+namespace IstaNas.Cli;
 
 /// <summary>
 /// evaluate --space macro|nb201 --architecture STRING: the benchmark's fixed network of one architecture, trained with

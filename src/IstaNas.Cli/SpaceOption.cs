@@ -6,7 +6,7 @@ using IstaNas.Spaces.Macro;
 using IstaNas.Spaces.Nb201;
 using static TorchSharp.torch;
 
-namespace IstaNas.Sample;
+namespace IstaNas.Cli;
 
 /// <summary>
 /// The search command's <c>--space</c> (darts, macro, nb201) and <c>--table</c>: the benchmark spaces' search models for

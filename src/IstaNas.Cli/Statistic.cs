@@ -1,4 +1,4 @@
-namespace IstaNas.Sample;
+namespace IstaNas.Cli;
 
 /// <summary>Mean, sample standard deviation, minimum and maximum of some values (NaN when there are none; the deviation needs two).</summary>
 /// <param name="Mean">The mean.</param>

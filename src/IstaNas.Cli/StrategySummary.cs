@@ -1,4 +1,4 @@
-namespace IstaNas.Sample;
+namespace IstaNas.Cli;
 
 /// <summary>The finished runs of one strategy of a sweep: mean, sample standard deviation (n - 1; NaN for one run) and extremes.</summary>
 /// <param name="Strategy">The strategy label.</param>

@@ -4,7 +4,7 @@ using System.Text.Json;
 using IstaNas.Training;
 using IstaNas.Visualization;
 
-namespace IstaNas.Sample;
+namespace IstaNas.Cli;
 
 /// <summary>
 /// Reads the run folders of a sweep (<c>ROOT/STRATEGY/seed-SEED/search</c> and <c>.../evaluate</c>, the tasks listed in
@@ -222,7 +222,7 @@ internal sealed class SweepAggregate
     private static double InRange(string file, double value, string name, double min, double max) =>
         double.IsNaN(value) || (value >= min && value <= max) ? value
             : throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
-                $"'{file}' says {name} {value}, {(max < long.MaxValue ? $"outside {min}..{max}" : $"below {min}")}; the file is not a result this sample wrote."));
+                $"'{file}' says {name} {value}, {(max < long.MaxValue ? $"outside {min}..{max}" : $"below {min}")}; the file is not a result this CLI wrote."));
 
     private static JsonElement? ReadJson(string path) => File.Exists(path) ? JsonDocument.Parse(File.ReadAllText(path)).RootElement.Clone() : null;
 

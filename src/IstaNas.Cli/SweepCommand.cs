@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 using IstaNas.IO;
 using IstaNas.Training;
 
-namespace IstaNas.Sample;
+namespace IstaNas.Cli;
 
 /// <summary>
 /// The <c>sweep</c> command: K seeds x {strategies}, each searched then evaluated under one budget, in its own run folder;
@@ -78,7 +78,7 @@ internal static class SweepCommand
 
     private static readonly Option<string?> Executable = new("--executable")
     {
-        Description = "How a task starts the sample, words separated by spaces (default: this sample as it runs now; kubernetes: 'dotnet /app/IstaNas.Sample.dll').",
+        Description = "How a task starts the CLI, words separated by spaces (default: this CLI as it runs now; kubernetes: 'dotnet /app/IstaNas.Cli.dll').",
     };
 
     private static readonly Option<string?> Output = new("--output", "-o") { Description = "The sweep's folder (default runs/sweep-<time>); give the same folder again to continue." };
@@ -91,7 +91,7 @@ internal static class SweepCommand
 
     private static readonly Option<string[]> SlurmOption = new("--slurm-option") { Description = "slurm: a further #SBATCH option, such as --mem=8G (repeatable)." };
 
-    private static readonly Option<string?> Image = new("--image") { Description = "kubernetes: the container image with the sample (and dotnet, when the executable is a dll)." };
+    private static readonly Option<string?> Image = new("--image") { Description = "kubernetes: the container image with the CLI (and dotnet, when the executable is a dll)." };
 
     private static readonly Option<string?> VolumeClaim = new("--volume-claim") { Description = "kubernetes: the persistent volume claim that holds the sweep's folder." };
 
@@ -147,7 +147,7 @@ internal static class SweepCommand
         string? image = null, claim = null;
         if (runner == "kubernetes")
         {
-            image = p.GetValue(Image) ?? throw new ArgumentException("--runner kubernetes needs --image (the container image holding the sample).");
+            image = p.GetValue(Image) ?? throw new ArgumentException("--runner kubernetes needs --image (the container image holding the CLI).");
             claim = p.GetValue(VolumeClaim) ?? throw new ArgumentException("--runner kubernetes needs --volume-claim (the persistent volume claim for the sweep's folder).");
             root = p.GetValue(MountPath)!.TrimEnd('/');
             if (!root.StartsWith('/')) throw new ArgumentException($"--mount-path must be an absolute path in the container, not '{p.GetValue(MountPath)}'.");
@@ -164,7 +164,7 @@ internal static class SweepCommand
 
         IReadOnlyList<string> executable = p.GetValue(Executable) is string given
             ? SampleExecutable.Parse(given, "--executable")
-            : runner == "kubernetes" ? ["dotnet", "/app/IstaNas.Sample.dll"] : SampleExecutable.Self();
+            : runner == "kubernetes" ? ["dotnet", "/app/IstaNas.Cli.dll"] : SampleExecutable.Self();
         int threads = common.Threads > 0 ? common.Threads : runner == "local" ? Math.Max(1, Environment.ProcessorCount / (parallel ?? 1)) : 0;
         var plan = new SweepPlan(root, executable, [.. Enumerable.Range(0, seeds).Select(i => (long)p.GetValue(FirstSeed) + i)], strategies,
             [.. SearchArguments(p, data), .. spaceArguments, .. tableArguments], Given(p, [Candidates]), [.. EvaluateArguments(p, data), .. spaceArguments],

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace IstaNas.Sample;
+namespace IstaNas.Cli;
 
 /// <summary>
 /// The plan of a sweep, shared by the local, Slurm and Kubernetes runners: K seeds x S strategies, task
@@ -19,7 +19,7 @@ internal sealed class SweepPlan
 
     /// <summary>Builds the plan.</summary>
     /// <param name="root">The sweep's folder as the tasks see it (absolute).</param>
-    /// <param name="executable">The sample as the tasks start it: ["dotnet", "IstaNas.Sample.dll"] or ["IstaNas.Sample"].</param>
+    /// <param name="executable">The CLI as the tasks start it: ["dotnet", "IstaNas.Cli.dll"] or ["IstaNas.Cli"].</param>
     /// <param name="seeds">The seeds.</param>
     /// <param name="strategies">The strategy labels (see <see cref="KnownStrategies"/>).</param>
     /// <param name="searchArguments">Arguments every new search gets (data, budget).</param>
@@ -30,7 +30,7 @@ internal sealed class SweepPlan
     public SweepPlan(string root, IReadOnlyList<string> executable, IReadOnlyList<long> seeds, IReadOnlyList<string> strategies,
         IReadOnlyList<string> searchArguments, IReadOnlyList<string> randomArguments, IReadOnlyList<string> evaluateArguments, IReadOnlyList<string> childArguments)
     {
-        if (executable.Count == 0) throw new ArgumentException("The sweep needs the command that starts the sample.");
+        if (executable.Count == 0) throw new ArgumentException("The sweep needs the command that starts the CLI.");
         if (seeds.Count == 0) throw new ArgumentException("A sweep needs at least one seed.");
         if (strategies.Count == 0) throw new ArgumentException("A sweep needs at least one strategy.");
         if (strategies.FirstOrDefault(s => !KnownStrategies.Contains(s)) is string unknown)
@@ -53,7 +53,7 @@ internal sealed class SweepPlan
     /// <summary>The sweep's folder as the tasks see it.</summary>
     public string Root { get; }
 
-    /// <summary>The command that starts the sample.</summary>
+    /// <summary>The command that starts the CLI.</summary>
     public IReadOnlyList<string> Executable { get; }
 
     /// <summary>The seeds.</summary>

@@ -1,4 +1,4 @@
-namespace IstaNas.Sample;
+namespace IstaNas.Cli;
 
 /// <summary>One task of a sweep as <c>aggregate</c> found it on disk.</summary>
 /// <param name="Strategy">The strategy label.</param>

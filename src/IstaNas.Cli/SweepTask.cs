@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace IstaNas.Sample;
+namespace IstaNas.Cli;
 
 /// <summary>
 /// One task of a sweep: one strategy at one seed, searched then evaluated. Each step is skipped when its

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace IstaNas.Sample;
+namespace IstaNas.Cli;
 
 /// <summary>
 /// The bash script every task of a sweep runs on a cluster (the Slurm job array's script, the Kubernetes Indexed Job's):

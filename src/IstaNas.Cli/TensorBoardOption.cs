@@ -2,7 +2,7 @@ using System.CommandLine;
 using IstaNas.Training;
 using Microsoft.Extensions.Logging;
 
-namespace IstaNas.Sample;
+namespace IstaNas.Cli;
 
 /// <summary>
 /// <c>--tensorboard DIR</c> of <c>search</c> and <c>evaluate</c> (not of <c>sweep</c> and <c>consistency</c>, which run

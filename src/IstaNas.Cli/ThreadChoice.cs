@@ -1,7 +1,7 @@
 using System.Globalization;
 using IstaNas.Runtime;
 
-namespace IstaNas.Sample;
+namespace IstaNas.Cli;
 
 /// <summary>
 /// The CPU settings a training command runs with, and why (one line for the log). On an idle machine OpenMP's default

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using IstaNas.Runtime;
-using IstaNas.Sample;
+using IstaNas.Cli;
 using IstaNas.Tests.Data;
 
 namespace IstaNas.Tests.Sample;
