@@ -1,11 +1,12 @@
 using IstaNas;
+using IstaNas.Architecture;
 using IstaNas.Data;
 using IstaNas.Evaluation;
 using IstaNas.Strategies;
 
 // Search, evaluate, export: `dotnet run --project samples/IstaNas.Builder -c Release -- [output-directory]`.
 // On the built-in synthetic images (nothing to download), with sizes that finish in minutes on a laptop's CPU;
-// for CIFAR-10 use .UseCifar10(folder) and ImageDataset.LoadCifar10Train/Test, with the paper's sizes.
+// for CIFAR-10 use .UseCifar10(folder) and Cifar10.LoadTrain/LoadTest(folder), with the paper's sizes.
 string output = args.Length > 0 ? args[0] : Path.Combine("runs", "builder");
 
 // 1. Search a cell with two-stage ISTA-NAS on a small proxy network.
@@ -16,10 +17,11 @@ SearchResult search = new SearchBuilder()
     .UseSeed(1)
     .Build()
     .Run();
-Console.WriteLine(search.Genotype);
+Genotype cell = search.Genotype!; // a search of the DARTS cell space always ends with a genotype
+Console.WriteLine(cell);
 
 // 2. Train the cell from scratch in the target network and test it on images it never saw.
-var trainer = new EvaluationTrainer(search.Genotype, new EvaluationOptions { Epochs = 3, Channels = 8, Layers = 5, BatchSize = 16, Seed = 1 });
+var trainer = new EvaluationTrainer(cell, new EvaluationOptions { Epochs = 3, Channels = 8, Layers = 5, BatchSize = 16, Seed = 1 });
 EvaluationResult evaluation = trainer.Train(ImageDataset.CreateSynthetic(512, seed: 0), ImageDataset.CreateSynthetic(128, seed: 1));
 Console.WriteLine($"test accuracy {evaluation.TestAccuracy:P1} with {evaluation.ParameterCount:N0} parameters");
 evaluation.Save(output); // model.ckpt, genotype.json, history.csv, ...
