@@ -49,7 +49,7 @@ public partial class SolutionLayoutTests
         Assert.Equal("istanas", Property("ToolCommandName"));
         Assert.Equal("IstaNas.Cli", Property("PackageId"));
         Assert.Equal("IstaNas.Cli", Property("RootNamespace"));
-        Assert.False(Directory.Exists(Path.Combine(Root, "samples", "IstaNas.Sample")), "samples/IstaNas.Sample is back: the CLI lives in src/IstaNas.Cli.");
+        Assert.False(File.Exists(Path.Combine(Root, "samples", "IstaNas.Sample", "IstaNas.Sample.csproj")), "samples/IstaNas.Sample is back: the CLI lives in src/IstaNas.Cli.");
 
         foreach (string file in Directory.EnumerateFiles(folder, "*.cs"))
         {
