@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using IstaNas.Runtime;
 using IstaNas.Cli;
+using IstaNas.Runtime;
 using IstaNas.Tests.Data;
 
 namespace IstaNas.Tests.Sample;
