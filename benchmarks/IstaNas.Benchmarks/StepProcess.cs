@@ -9,8 +9,8 @@ namespace IstaNas.Benchmarks;
 /// (<see cref="SearchStepHarness"/>) and prints, like the PyTorch reference, one JSON object per measured step and a
 /// final one with the peak RSS and the minor page faults of the process. Driven by <see cref="PyTorchComparison"/> and
 /// <see cref="UnderLoad"/>. <c>threads</c> is a count N, <c>default</c> (TorchSharp's and OpenMP's defaults, nothing set),
-/// <c>passive</c> or <c>passive:N</c> (OMP_WAIT_POLICY=PASSIVE, with N threads), or <c>auto</c> (what the sample CLI chooses
-/// for the machine's load when the user gives no thread option: <see cref="Sample.ThreadChoice"/>). <c>pre-issue-21</c>
+/// <c>passive</c> or <c>passive:N</c> (OMP_WAIT_POLICY=PASSIVE, with N threads), or <c>auto</c> (what the CLI chooses
+/// for the machine's load when the user gives no thread option: <see cref="Cli.ThreadChoice"/>). <c>pre-issue-21</c>
 /// runs the step as before issue 21 (<see cref="SearchStepHarness.Issue21Defaults"/> off).
 /// </summary>
 internal static class StepProcess
@@ -44,7 +44,7 @@ internal static class StepProcess
             case "default":
                 return "default";
             case "auto":
-                Sample.ThreadChoice chosen = Sample.ThreadChoice.Choose(Sample.MachineLoad.Observe(TimeSpan.FromMilliseconds(200)), null, null);
+                Cli.ThreadChoice chosen = Cli.ThreadChoice.Choose(Cli.MachineLoad.Observe(TimeSpan.FromMilliseconds(200)), null, null);
                 Runtime.TorchThreads.SetOpenMpWaitPolicy(chosen.Policy);
                 if (chosen.Threads > 0) set_num_threads(chosen.Threads);
                 return chosen.Policy == Runtime.OpenMpWaitPolicy.Passive ? "passive" : "default";

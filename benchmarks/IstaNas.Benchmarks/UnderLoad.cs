@@ -7,7 +7,7 @@ namespace IstaNas.Benchmarks;
 /// <summary>
 /// <c>under-load [--sizes "8 5 32"] [--rounds 3] [--steps 8] [--warmup 2] [--competitors 0,1,2] [--competitor yes|spin2]
 /// [--settings default,auto,1,passive:1]</c>: one search step (the two-stage step of <see cref="StepProcess"/>) while 0, 1 or
-/// 2 other busy processes share the cores, with the sample CLI's automatic choice (<c>auto</c>: <see cref="Sample.ThreadChoice"/>,
+/// 2 other busy processes share the cores, with the CLI's automatic choice (<c>auto</c>: <see cref="Cli.ThreadChoice"/>,
 /// what a user who gives no thread option gets) against the plain defaults (<c>default</c>: OpenMP spins, one thread per
 /// core) and, for comparison, other settings of <see cref="StepProcess"/> (<c>1</c>: one thread; <c>passive:1</c>),
 /// interleaved: every round runs each competitor count once, and under it every setting, in an order that rotates. A competitor is <c>yes &gt;/dev/null</c>

@@ -4,8 +4,8 @@
 # Usage: tools/search-quality/nb201-mnist.sh MNIST_DIR TABLE_CSV ROOT [SEEDS...]
 #   MNIST_DIR  the IDX files written by tools/mnist/convert.mjs
 #   TABLE_CSV  a NAS-Bench-201 CSV (arch_str, valid-accuracy, test-accuracy)
-#   ROOT       output folder; then: IstaNas.Sample aggregate --input ROOT
-# Environment: SAMPLE (how to start the sample CLI; default: dotnet run of samples/IstaNas.Sample, Release),
+#   ROOT       output folder; then: istanas aggregate --input ROOT
+# Environment: SAMPLE (how to start the CLI; default: dotnet run of src/IstaNas.Cli, Release),
 #              EPOCHS (10), STEPS (40 minibatches per epoch), BATCH (64), CHANNELS (8), CELLS (1), CANDIDATES (20).
 # Runs with 1 thread and the passive OpenMP wait policy (a shared machine); a finished run (result.json) is skipped.
 set -euo pipefail
@@ -13,7 +13,7 @@ if [ $# -lt 3 ]; then sed -n 4,10p "$0"; exit 2; fi
 mnist=$1; table=$2; root=$3; shift 3
 seeds=("$@"); [ ${#seeds[@]} -gt 0 ] || seeds=(0 1 2)
 here=$(cd "$(dirname "$0")/../.." && pwd)
-read -r -a sample <<< "${SAMPLE:-dotnet run --project $here/samples/IstaNas.Sample -c Release --}"
+read -r -a sample <<< "${SAMPLE:-dotnet run --project $here/src/IstaNas.Cli -c Release --}"
 export OMP_NUM_THREADS=1 OMP_WAIT_POLICY=PASSIVE
 data="idx:$mnist/train-images-idx3-ubyte,$mnist/train-labels-idx1-ubyte"
 common=(search --space nb201 --table "$table" --data "$data" --channels "${CHANNELS:-8}" --layers "${CELLS:-1}"

@@ -66,8 +66,8 @@ public class IstaNasPatchElfVersionNeeds : Task
             string destination = Path.Combine(OutputDirectory, item.GetMetadata("DestinationSubDirectory"), Path.GetFileName(item.ItemSpec));
             try
             {
-                string outcome = CopyPatched(item.ItemSpec, destination, patch, hostVersions);
-                Log.LogMessage(MessageImportance.Normal, "IstaNas: {0}: {1}", destination, outcome);
+                string outcome = CopyPatched(item.ItemSpec, destination, patch, hostVersions, out bool patchedCopy);
+                LogOutcome(destination, outcome, patchedCopy);
                 written.Add(new Microsoft.Build.Utilities.TaskItem(destination));
             }
             catch (Exception ex) when (ex is IOException || ex is InvalidDataException || ex is UnauthorizedAccessException)
@@ -87,7 +87,7 @@ public class IstaNasPatchElfVersionNeeds : Task
                 byte[] f = File.ReadAllBytes(path);
                 string outcome = Patch(f, hostVersions, out bool changed);
                 if (changed) ReplaceAtomically(path, f);
-                Log.LogMessage(MessageImportance.Normal, "IstaNas: {0}: {1}", path, outcome);
+                LogOutcome(path, outcome, changed);
             }
             catch (Exception ex) when (ex is IOException || ex is InvalidDataException || ex is UnauthorizedAccessException)
             {
@@ -100,18 +100,35 @@ public class IstaNasPatchElfVersionNeeds : Task
     }
 
     /// <summary>
+    /// Says what happened to one file: a build message (importance high, so it shows at the default verbosity) when the
+    /// task wrote a patched library, a normal-importance one otherwise.
+    /// </summary>
+    private void LogOutcome(string path, string outcome, bool patched)
+    {
+        if (patched)
+            Log.LogMessage(MessageImportance.High,
+                "IstaNas: patched {0} so that it loads with an older libstdc++ (Debian 12, Ubuntu 22.04): {1} Only this copy changed (the NuGet cache is untouched); " +
+                "set the MSBuild property IstaNasPatchLibStdCxx=false to turn this off.", path, outcome);
+        else
+            Log.LogMessage(MessageImportance.Normal, "IstaNas: {0}: {1}", path, outcome);
+    }
+
+    /// <summary>
     /// Brings <paramref name="source"/> to <paramref name="destination"/> patched (or as it is, when it needs no patch): the
     /// bytes go to a temporary file beside the destination, renamed over it; nothing is written when the destination already
     /// holds them. The source (in the NuGet cache) is only read.
     /// </summary>
-    private static string CopyPatched(string source, string destination, bool patch, HashSet<string>? hostVersions)
+    private static string CopyPatched(string source, string destination, bool patch, HashSet<string>? hostVersions, out bool patchedCopy)
     {
         byte[] f = File.ReadAllBytes(source);
-        string outcome = patch ? Patch(f, hostVersions, out _) : "copied as it is";
+        bool changed = false;
+        string outcome = patch ? Patch(f, hostVersions, out changed) : "copied as it is";
+        patchedCopy = false;
         if (File.Exists(destination) && BytesEqual(File.ReadAllBytes(destination), f))
             return "up to date (" + outcome + ")";
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(destination))!);
         ReplaceAtomically(destination, f);
+        patchedCopy = changed;
         return "written from " + source + ": " + outcome;
     }
 

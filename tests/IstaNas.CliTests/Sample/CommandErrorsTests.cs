@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using IstaNas.Sample;
+using IstaNas.Cli;
 
 namespace IstaNas.Tests.Sample;
 

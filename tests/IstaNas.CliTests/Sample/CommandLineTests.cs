@@ -13,7 +13,7 @@ public class CommandLineTests
     /// <summary>Runs the sample with <paramref name="args"/>; fails the test if it has not finished within <paramref name="limit"/>.</summary>
     internal static (int Exit, string Out, string Err) RunWithin(TimeSpan limit, params string[] args)
     {
-        string dll = typeof(IstaNas.Sample.DataSpec).Assembly.Location;
+        string dll = typeof(IstaNas.Cli.DataSpec).Assembly.Location;
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         psi.ArgumentList.Add(dll);
         foreach (string a in args) psi.ArgumentList.Add(a);

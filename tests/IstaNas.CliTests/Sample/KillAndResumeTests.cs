@@ -25,7 +25,7 @@ public sealed class KillAndResumeTests : IDisposable
     private static ProcessStartInfo Start(IEnumerable<string> args)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(typeof(IstaNas.Sample.DataSpec).Assembly.Location);
+        psi.ArgumentList.Add(typeof(IstaNas.Cli.DataSpec).Assembly.Location);
         foreach (string a in args) psi.ArgumentList.Add(a);
         return psi;
     }

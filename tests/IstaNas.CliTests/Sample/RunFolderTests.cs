@@ -17,7 +17,7 @@ public sealed class RunFolderTests : IDisposable
     private static Process Start(params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(typeof(IstaNas.Sample.DataSpec).Assembly.Location);
+        psi.ArgumentList.Add(typeof(IstaNas.Cli.DataSpec).Assembly.Location);
         foreach (string a in args) psi.ArgumentList.Add(a);
         return Process.Start(psi)!;
     }

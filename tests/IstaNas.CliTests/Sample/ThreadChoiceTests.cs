@@ -1,6 +1,6 @@
 using System.Diagnostics;
+using IstaNas.Cli;
 using IstaNas.Runtime;
-using IstaNas.Sample;
 using IstaNas.Tests.Data;
 
 namespace IstaNas.Tests.Sample;

@@ -27,10 +27,9 @@ public sealed class ConsumerTests(ITestOutputHelper log)
     [Fact]
     public void PackedLibrariesRestoreBuildSearchAndDrawInAConsumerApp()
     {
-        string repo = RepoRoot();
-        // A unique prerelease version per run: the global package cache can never serve a stale IstaNas,
-        // and the shared cache keeps TorchSharp's large native packages.
-        string version = $"0.1.0-test.{DateTime.UtcNow:yyyyMMddHHmmss}.{Guid.NewGuid().ToString("N")[..8]}";
+        string repo = PackagePaths.RepoRoot();
+        // A unique version per run; the shared cache keeps TorchSharp's large native packages.
+        string version = PackagePaths.UniqueVersion();
         string work = Path.Combine(Path.GetTempPath(), "istanas-consumer-" + Guid.NewGuid().ToString("N")[..12]);
         string feed = Path.Combine(work, "feed");
         string app = Path.Combine(work, "app");
@@ -56,6 +55,11 @@ public sealed class ConsumerTests(ITestOutputHelper log)
             Assert.Contains("ScottPlot", pictures);
             Assert.Contains("SkiaSharp", pictures);
 
+            // The core package's readme is its own and documents the build step that patches TorchSharp's native library.
+            string readme = Entry(Path.Combine(feed, $"IstaNas.{version}.nupkg"), "README.md");
+            Assert.Contains("## The build step that patches TorchSharp's native library", readme);
+            Assert.Contains("<IstaNasPatchLibStdCxx>false</IstaNasPatchLibStdCxx>", readme);
+
             WriteApp(repo, app, feed, version);
             string build = Step("dotnet", ["build", app, "-c", "Release", "-nodeReuse:false", "-v:n", "-p:UseSharedCompilation=false"], app);
             if (OperatingSystem.IsLinux())
@@ -80,9 +84,9 @@ public sealed class ConsumerTests(ITestOutputHelper log)
         }
         finally
         {
-            TryDelete(work);
-            TryDelete(Path.Combine(PackageCache(), "istanas", version));
-            TryDelete(Path.Combine(PackageCache(), "istanas.visualization", version));
+            PackagePaths.TryDelete(work);
+            PackagePaths.TryDelete(Path.Combine(PackagePaths.PackageCache(), "istanas", version));
+            PackagePaths.TryDelete(Path.Combine(PackagePaths.PackageCache(), "istanas.visualization", version));
         }
     }
 
@@ -94,6 +98,15 @@ public sealed class ConsumerTests(ITestOutputHelper log)
         using Stream stream = nuspec.Open();
         return XDocument.Load(stream).Descendants().Where(e => e.Name.LocalName == "dependency")
             .Select(e => (string)e.Attribute("id")!).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+    }
+
+    /// <summary>The text of one file at the root of a .nupkg.</summary>
+    internal static string Entry(string nupkg, string name)
+    {
+        using ZipArchive zip = ZipFile.OpenRead(nupkg);
+        ZipArchiveEntry entry = zip.GetEntry(name) ?? throw new InvalidOperationException($"{Path.GetFileName(nupkg)} has no {name}.");
+        using var reader = new StreamReader(entry.Open());
+        return reader.ReadToEnd();
     }
 
     private static bool IsPlottingOrImage(string id) =>
@@ -123,34 +136,6 @@ public sealed class ConsumerTests(ITestOutputHelper log)
         File.WriteAllText(Path.Combine(app, "Directory.Build.targets"), "<Project />\n");
         File.WriteAllText(Path.Combine(app, "Directory.Packages.props"), "<Project />\n");
         // The repository's sources (the nuget.org mirror) plus the local folder feed.
-        string config = File.ReadAllText(Path.Combine(repo, "nuget.config"));
-        int clear = config.IndexOf("<clear />", StringComparison.Ordinal);
-        Assert.True(clear >= 0, "The repository's nuget.config has no <clear /> in <packageSources>.");
-        clear += "<clear />".Length;
-        config = config[..clear] + $"\n    <add key=\"istanas-local\" value=\"{System.Security.SecurityElement.Escape(feed)}\" />" + config[clear..];
-        File.WriteAllText(Path.Combine(app, "nuget.config"), config);
-    }
-
-    private static string RepoRoot()
-    {
-        for (DirectoryInfo? d = new(AppContext.BaseDirectory); d is not null; d = d.Parent)
-            if (File.Exists(Path.Combine(d.FullName, "IstaNas.sln")))
-                return d.FullName;
-        throw new InvalidOperationException($"No IstaNas.sln above {AppContext.BaseDirectory}.");
-    }
-
-    private static string PackageCache() =>
-        Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } p
-            ? p
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-
-    private static void TryDelete(string dir)
-    {
-        try
-        {
-            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
-        }
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { }
+        File.WriteAllText(Path.Combine(app, "nuget.config"), PackagePaths.NuGetConfigWithFeed(repo, feed));
     }
 }

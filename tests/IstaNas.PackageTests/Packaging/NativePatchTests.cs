@@ -7,7 +7,8 @@ namespace IstaNas.Tests.Packaging;
 /// The build-time patch of TorchSharp's native library (src/IstaNas/build/IstaNas.targets) is atomic: MSBuild's own in-place
 /// copy of libLibTorchSharp.so is gone, the patched bytes are written beside the destination and renamed into place, so a
 /// process that loads the library during a rebuild sees the old complete file or the new one, never an unpatched one.
-/// Runs a small project that imports the targets, with the library from the NuGet cache as its copy-local asset.
+/// Runs a small project that imports the targets, with the library from the NuGet cache as its copy-local asset; also checks
+/// the message the patch prints and that the switch <c>IstaNasPatchLibStdCxx=false</c> leaves the library as the package has it.
 /// </summary>
 [Trait("Category", "Package")]
 public sealed class NativePatchTests(ITestOutputHelper log)
@@ -18,9 +19,9 @@ public sealed class NativePatchTests(ITestOutputHelper log)
     public void ThePatchedLibraryIsRenamedIntoPlaceAndNeverCopiedUnpatched()
     {
         if (!OperatingSystem.IsLinux()) return; // the patch is Linux-only
-        string repo = RepoRoot();
+        string repo = PackagePaths.RepoRoot();
         string torchSharp = Regex.Match(File.ReadAllText(Path.Combine(repo, "Directory.Packages.props")), @"<TorchSharpVersion>([^<]+)</TorchSharpVersion>").Groups[1].Value;
-        string source = Path.Combine(PackageCache(), "torchsharp", torchSharp, Relative);
+        string source = Path.Combine(PackagePaths.PackageCache(), "torchsharp", torchSharp, Relative);
         Assert.True(File.Exists(source), $"TorchSharp's native library is not in the package cache: {source}");
         byte[] original = File.ReadAllBytes(source);
 
@@ -72,6 +73,18 @@ public sealed class NativePatchTests(ITestOutputHelper log)
             }
 
             Assert.Contains("up to date", Build(work)); // nothing written when it already holds the patched bytes
+
+            // The switch: with IstaNasPatchLibStdCxx=false none of the targets runs (the task, which reports every file it
+            // looks at, says nothing) and MSBuild copies the package's library as it is.
+            File.Delete(output);
+            string off = Build(work, "n", "-p:IstaNasPatchLibStdCxx=false");
+            Assert.DoesNotContain("IstaNas: ", off);
+            Assert.True(File.ReadAllBytes(output).AsSpan().SequenceEqual(original), "with IstaNasPatchLibStdCxx=false the output library is not the package's own");
+
+            // Switched on again: the patch replaces that copy and says so at minimal verbosity (a high-importance message).
+            string on = Build(work, "m");
+            Assert.Matches(@"IstaNas: patched .*libLibTorchSharp\.so .*IstaNasPatchLibStdCxx=false", on);
+            Assert.True(File.ReadAllBytes(output).AsSpan().SequenceEqual(patched), "switched on again, the build did not patch the library");
         }
         finally
         {
@@ -85,23 +98,12 @@ public sealed class NativePatchTests(ITestOutputHelper log)
         }
     }
 
-    private string Build(string project)
+    private string Build(string project, string verbosity = "d", params string[] properties)
     {
-        ChildProcess.Result r = ChildProcess.Run("dotnet", ["build", project, "-c", "Release", "-v:d", "-nodeReuse:false", "-p:UseSharedCompilation=false"],
+        ChildProcess.Result r = ChildProcess.Run("dotnet", ["build", project, "-c", "Release", $"-v:{verbosity}", "-nodeReuse:false", "-p:UseSharedCompilation=false", .. properties],
             project, TimeSpan.FromMinutes(6));
         log.WriteLine($"dotnet build ({r.Elapsed.TotalSeconds:0.0} s, exit {r.ExitCode})");
         Assert.True(r.ExitCode == 0, $"the build failed:\n{r.Output}");
         return r.Output;
     }
-
-    private static string RepoRoot()
-    {
-        for (DirectoryInfo? d = new(AppContext.BaseDirectory); d is not null; d = d.Parent)
-            if (File.Exists(Path.Combine(d.FullName, "IstaNas.sln")))
-                return d.FullName;
-        throw new InvalidOperationException($"No IstaNas.sln above {AppContext.BaseDirectory}.");
-    }
-
-    private static string PackageCache() =>
-        Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } cache ? cache : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
 }

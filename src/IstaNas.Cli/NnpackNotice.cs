@@ -1,0 +1,67 @@
+using System.Runtime.InteropServices;
+
+namespace IstaNas.Cli;
+
+/// <summary>
+/// libtorch prints "Could not initialize NNPACK! Reason: Unsupported hardware." to stderr the first time a convolution asks
+/// whether NNPACK (a fast convolution library for some shapes) is available, on CPUs or containers where it is not; that
+/// line appeared on every run, even with --quiet. The sample (an application: the library changes no process-wide state)
+/// asks once at start-up, with the native stderr pointed at /dev/null for that call only; libtorch caches the answer, so
+/// the line never appears, and the run's log says once what it meant. Linux only; elsewhere, or when a symbol is missing
+/// (another libtorch), nothing is done.
+/// </summary>
+internal static class NnpackNotice
+{
+    /// <summary>What the run's log says when NNPACK is not available (null when it is, or when it was not asked).</summary>
+    public static string? Note { get; private set; }
+
+    /// <summary>Asks libtorch once, silently, whether NNPACK is available (TorchSharp must be loaded).</summary>
+    public static void CheckSilently()
+    {
+        if (!OperatingSystem.IsLinux() || Note is not null) return;
+        if (!NativeLibrary.TryLoad("libtorch_cpu.so", out IntPtr torch)) return;
+        if (!NativeLibrary.TryGetExport(torch, "_ZN2at4_ops17_nnpack_available4callEv", out IntPtr available)) return;
+        bool ok;
+        int saved = Dup(2), devNull = Open("/dev/null", 1 /* O_WRONLY */);
+        if (saved < 0 || devNull < 0 || Dup2(devNull, 2) < 0)
+        {
+            if (devNull >= 0) Close(devNull);
+            if (saved >= 0) Close(saved);
+            return;
+        }
+
+        try
+        {
+            ok = Call(available);
+        }
+        finally
+        {
+            Dup2(saved, 2);
+            Close(saved);
+            Close(devNull);
+        }
+
+        if (!ok)
+            Note = "libtorch's NNPACK (a fast convolution library for some shapes) is not available on this CPU or container " +
+                   "(libtorch would print \"Could not initialize NNPACK! Reason: Unsupported hardware.\"); convolutions use libtorch's other CPU kernels, " +
+                   "with the same results.";
+    }
+
+    private static bool Call(IntPtr function) => Marshal.GetDelegateForFunctionPointer<BoolFunction>(function)() != 0;
+
+    [DllImport("libc", EntryPoint = "dup")]
+    private static extern int Dup(int fd);
+
+    [DllImport("libc", EntryPoint = "dup2")]
+    private static extern int Dup2(int fd, int fd2);
+
+    [DllImport("libc", EntryPoint = "open")]
+    private static extern int Open([MarshalAs(UnmanagedType.LPStr)] string path, int flags);
+
+    [DllImport("libc", EntryPoint = "close")]
+    private static extern int Close(int fd);
+
+    /// <summary>A C++ function returning bool, no arguments.</summary>
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+    private delegate byte BoolFunction();
+}

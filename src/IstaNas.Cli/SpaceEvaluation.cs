@@ -1,0 +1,127 @@
+using System.CommandLine;
+using System.Globalization;
+using IstaNas.Checkpoints;
+using IstaNas.Evaluation;
+using IstaNas.Spaces.Macro;
+using IstaNas.Spaces.Nb201;
+using static TorchSharp.torch;
+
+namespace IstaNas.Cli;
+
+/// <summary>
+/// evaluate --space macro|nb201 --architecture STRING: the benchmark's fixed network of one architecture, trained with
+/// <see cref="EvaluationTrainer.ForModel"/>. The space, architecture, sizes and class count are stored as annotations in
+/// the checkpoints and in model.ckpt, so that --resume, export and predict rebuild the network.
+/// </summary>
+internal static class SpaceEvaluation
+{
+    public static readonly Option<string> Space = new("--space")
+    {
+        Description = "darts (a genotype's DARTS network, default), macro (NAS-Bench-Macro's network of --architecture) or nb201 (NAS-Bench-201's " +
+                      "network of --architecture; --channels is its C, default 16, --layers its N cells per stage, default 5).",
+        DefaultValueFactory = _ => "darts",
+    };
+
+    public static readonly Option<string?> ArchitectureOption = new("--architecture")
+    {
+        Description = "With --space macro: 8 digits of 0, 1, 2 (e.g. 22212220); with --space nb201: the arch string |op~0|+|op~0|op~1|+|op~0|op~1|op~2|. " +
+                      "Or a file holding it, such as a search's benchmark_architecture.txt.",
+    };
+
+    private const string SpaceKey = "space", ArchitectureKey = "architecture", ClassesKey = "classes", ChannelsKey = "nb201Channels", CellsKey = "nb201Cells";
+
+    /// <summary>The network of a benchmark space (its architecture checked now, with a one-line error).</summary>
+    public static Func<nn.Module<Tensor, Tensor>> Network(string space, string architecture, int classes, int channels, int cells)
+    {
+        switch (space)
+        {
+            case "macro":
+                try
+                {
+                    MacroSpace.ToPicks(architecture);
+                }
+                catch (ArgumentException ex)
+                {
+                    throw new ArgumentException($"--architecture '{architecture}': {ex.Message.Split(" (Parameter", 2)[0]}", ex);
+                }
+                return () => MacroSpace.CreateNetwork(architecture, classes);
+            case "nb201":
+                Nb201Architecture cell;
+                try
+                {
+                    cell = Nb201Architecture.Parse(architecture);
+                }
+                catch (FormatException ex)
+                {
+                    throw new ArgumentException($"--architecture '{architecture}': {ex.Message}", ex);
+                }
+                if (channels < 1 || cells < 1)
+                    throw new ArgumentException($"--space nb201: --channels (C) and --layers (N cells per stage) must be positive, not {channels} and {cells}.");
+                return () => Nb201Space.Network(cell, classes, channels, cells);
+            default:
+                throw new ArgumentException($"--space '{space}' has no fixed network of an architecture string.");
+        }
+    }
+
+    /// <summary>The --architecture value: the string, or the first line of the file it names.</summary>
+    public static string ReadArchitecture(string value) => File.Exists(value)
+        ? File.ReadLines(value).FirstOrDefault()?.Trim() ?? throw new ArgumentException($"--architecture '{value}' is an empty file.")
+        : value.Trim();
+
+    /// <summary>The annotations that let a program rebuild the network.</summary>
+    public static Dictionary<string, string> Annotations(string space, string architecture, int classes, int channels, int cells)
+    {
+        var a = new Dictionary<string, string>
+        {
+            [SpaceKey] = space,
+            [ArchitectureKey] = architecture,
+            [ClassesKey] = classes.ToString(CultureInfo.InvariantCulture),
+        };
+        if (space == "nb201")
+        {
+            a[ChannelsKey] = channels.ToString(CultureInfo.InvariantCulture);
+            a[CellsKey] = cells.ToString(CultureInfo.InvariantCulture);
+        }
+        return a;
+    }
+
+    /// <summary>The space stored in a checkpoint's annotations, or null.</summary>
+    public static string? StoredSpace(IReadOnlyDictionary<string, string> annotations) => annotations.GetValueOrDefault(SpaceKey);
+
+    /// <summary>The network factory stored in annotations written by <see cref="Annotations"/>.</summary>
+    public static Func<nn.Module<Tensor, Tensor>> FromAnnotations(string path, IReadOnlyDictionary<string, string> a)
+    {
+        string Get(string key) => a.GetValueOrDefault(key) ?? throw new ArgumentException($"'{path}' is a {a[SpaceKey]} network but does not record its {key}.");
+        int Int(string key) => int.TryParse(Get(key), NumberStyles.Integer, CultureInfo.InvariantCulture, out int v)
+            ? v
+            : throw new ArgumentException($"'{path}': its {key} '{Get(key)}' is not a number.");
+        string space = Get(SpaceKey);
+        return Network(space, Get(ArchitectureKey), Int(ClassesKey), space == "nb201" ? Int(ChannelsKey) : 0, space == "nb201" ? Int(CellsKey) : 0);
+    }
+
+    /// <summary>Loads a model.ckpt: a benchmark space's network (rebuilt from its annotations) or a genotype's network.</summary>
+    public static TrainedNetwork Load(string path)
+    {
+        IReadOnlyDictionary<string, string> annotations = CheckpointInfo.Read(path).Annotations;
+        return StoredSpace(annotations) is string space && space != "darts"
+            ? TrainedNetwork.Load(path, FromAnnotations(path, annotations))
+            : TrainedNetwork.Load(path);
+    }
+
+    /// <summary>The NAS-Bench-201 training protocol's values that the trainer's options have.</summary>
+    public static void ApplyPreset(EvaluationOptions o)
+    {
+        Nb201Protocol protocol = Nb201Protocol.Benchmark;
+        o.Epochs = protocol.Epochs;
+        o.BatchSize = protocol.BatchSize;
+        o.LearningRate = protocol.LearningRate;
+        o.LearningRateMin = protocol.LearningRateMin;
+        o.Momentum = protocol.Momentum;
+        o.WeightDecay = protocol.WeightDecay;
+        o.GradClip = protocol.GradClip;
+        o.Augment = protocol.Augment;
+        o.Cutout = false;
+        o.DropPathProbability = 0;
+        o.Auxiliary = false;
+    }
+}
