@@ -1,6 +1,5 @@
 using IstaNas;
 using IstaNas.Strategies;
-using IstaNas.Training;
 using StrategySample;
 
 // A search with a strategy of its own on a model with choices, on the built-in synthetic images. The library's loop

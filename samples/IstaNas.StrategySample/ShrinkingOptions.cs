@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using IstaNas.Training;
 
 namespace StrategySample;
 

@@ -3,7 +3,6 @@ using IstaNas.Architecture;
 using IstaNas.Choices;
 using IstaNas.Networks;
 using IstaNas.Strategies;
-using IstaNas.Training;
 using Microsoft.Extensions.Logging;
 using TorchSharp;
 using TorchSharp.Modules;

@@ -1,18 +1,18 @@
 // The README's "Your own model with choices" block is this file's regions between "// readme:begin" and "// readme:end",
 // in order (usings, the program's statements, the model); a test checks README.md against them and runs them.
+#pragma warning disable IDE0005 // README's usings, as a top-level program needs them
 // readme:begin
 using IstaNas;
 using IstaNas.Choices;
 using IstaNas.Strategies;
 using static TorchSharp.torch;
 // readme:end
-using System.Text.RegularExpressions;
-using IstaNas.Tests.Strategies;
+#pragma warning restore IDE0005
 
 namespace IstaNas.Tests.Choices;
 
 /// <summary>README's C# block of a user's model with choices compiles (it is this file) and runs on tiny data.</summary>
-[Collection(GlobalRandomCollection.Name)] // runs alone: it changes the current directory for the block's relative file
+[Collection(IstaNas.Tests.Strategies.GlobalRandomCollection.Name)] // runs alone: it changes the current directory for the block's relative file
 public sealed partial class ReadmeSnippetTests : IDisposable
 {
     private const string Begin = "// readme:begin";
@@ -28,7 +28,7 @@ public sealed partial class ReadmeSnippetTests : IDisposable
         string root = RepositoryRoot();
         string readme = File.ReadAllText(Path.Combine(root, "README.md"));
         string source = File.ReadAllText(Path.Combine(root, "tests/IstaNas.SearchTests/Choices/ReadmeSnippetTests.cs"));
-        Match block = ReadmeBlock().Match(readme);
+        System.Text.RegularExpressions.Match block = ReadmeBlock().Match(readme);
         Assert.True(block.Success, "README.md has no C# block after '### Your own model with choices'.");
         var regions = new List<string>();
         List<string>? region = null;
@@ -81,15 +81,15 @@ public sealed partial class ReadmeSnippetTests : IDisposable
 
     private static string Normalized(string code) => Whitespace().Replace(code, " ").Trim();
 
-    [GeneratedRegex(@"### Your own model with choices.*?```csharp\n(.*?)```", RegexOptions.Singleline)]
-    private static partial Regex ReadmeBlock();
+    [GeneratedRegex(@"### Your own model with choices.*?```csharp\n(.*?)```", System.Text.RegularExpressions.RegexOptions.Singleline)]
+    private static partial System.Text.RegularExpressions.Regex ReadmeBlock();
 
     [GeneratedRegex(@"\s+")]
-    private static partial Regex Whitespace();
+    private static partial System.Text.RegularExpressions.Regex Whitespace();
 }
 
 // readme:begin
-sealed class MyNet : nn.Module<Tensor, Tensor>
+internal sealed class MyNet : nn.Module<Tensor, Tensor>
 {
     private readonly nn.Module<Tensor, Tensor> stem = nn.Sequential(nn.Conv2d(3, 16, 3, padding: 1), nn.BatchNorm2d(16), nn.ReLU());
     private readonly Choice block = Choice.Of("block", picks: 1, Conv(3), Conv(5), nn.Identity());   // which operation
