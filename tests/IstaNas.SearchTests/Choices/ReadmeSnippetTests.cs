@@ -81,10 +81,10 @@ public sealed partial class ReadmeSnippetTests : IDisposable
 
     private static string Normalized(string code) => Whitespace().Replace(code, " ").Trim();
 
-    [GeneratedRegex(@"### Your own model with choices.*?```csharp\n(.*?)```", System.Text.RegularExpressions.RegexOptions.Singleline)]
+    [System.Text.RegularExpressions.GeneratedRegex(@"### Your own model with choices.*?```csharp\n(.*?)```", System.Text.RegularExpressions.RegexOptions.Singleline)]
     private static partial System.Text.RegularExpressions.Regex ReadmeBlock();
 
-    [GeneratedRegex(@"\s+")]
+    [System.Text.RegularExpressions.GeneratedRegex(@"\s+")]
     private static partial System.Text.RegularExpressions.Regex Whitespace();
 }
 
