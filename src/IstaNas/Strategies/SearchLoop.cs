@@ -150,6 +150,13 @@ public abstract class SearchLoop : IDisposable
         _optimizers.Add((name, optimizer));
     }
 
+    /// <summary>Logs a condition the user should know about that does not stop the run; the result's <see cref="SearchResult.Warnings"/> lists it.</summary>
+    protected void Warn(string message)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(message);
+        _run.AddWarning(message);
+    }
+
     /// <summary>The learning rate of W in 0-based <paramref name="epoch"/> by the options' cosine schedule (PyTorch's CosineAnnealingLR).</summary>
     protected double CosineLearningRate(int epoch) => CosineSchedule.At(epoch, Options.Epochs, Options.LearningRate, Options.LearningRateMin);
 
@@ -257,6 +264,8 @@ public abstract class SearchLoop : IDisposable
         public int Steps { get; }
 
         public IReadOnlyList<EpochReport> Completed => History;
+
+        public void AddWarning(string message) => Warn(message);
 
         protected override int StepsPerEpoch => Steps;
 

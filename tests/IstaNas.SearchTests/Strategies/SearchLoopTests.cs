@@ -99,13 +99,16 @@ public sealed class SearchLoopTests : IDisposable
     }
 
     [Fact]
-    public void TheLoopRefusesABuiltInsNameABadPortionAndASecondRun()
+    public void TheLoopRefusesABuiltInsNameABadPortionAndASecondRunAndKeepsAStrategysWarnings()
     {
         var data = new SearchBuilder().UseDataset(TinySearch.Data(count: 64)).UseSpace(() => new TinyNet()).UseSeed(1);
         var ex = Assert.Throws<ArgumentException>(() => data.UseStrategy(new OwnLoopStrategy(null, name: "darts")).Build().Run());
         Assert.Contains("'darts'", ex.Message, StringComparison.Ordinal);
         var portion = Assert.Throws<ArgumentOutOfRangeException>(() => data.UseStrategy(new OwnLoopStrategy(null, trainPortion: 1)).Build().Run());
         Assert.Equal("trainPortion", portion.ParamName);
+        SearchResult once = data.UseStrategy(new OwnLoopStrategy(null)).Build().Run();
+        Assert.Equal(["epoch 1 ended"], once.Warnings);
+        Assert.Equal("own", once.Strategy);
         var twice = Assert.Throws<InvalidOperationException>(() => data.UseStrategy(new OwnLoopStrategy(null, runTwice: true)).Build().Run());
         Assert.Contains("already ran", twice.Message, StringComparison.Ordinal);
     }
@@ -142,6 +145,7 @@ public sealed class SearchLoopTests : IDisposable
             protected override EpochReport EndEpoch(EpochReport report)
             {
                 if (lossAtEnd) AddLoss(zeros(1), zeros(1, 10));
+                Warn($"epoch {report.Epoch} ended");
                 return report;
             }
 
