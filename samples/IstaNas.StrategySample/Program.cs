@@ -19,6 +19,7 @@ if (args.Contains("--resume"))
     if (!File.Exists(checkpoint))
     {
         Console.Error.WriteLine($"No checkpoint to resume: '{checkpoint}' does not exist (run without --resume first).");
+        Environment.ExitCode = 2;
         return;
     }
     builder.ResumeFrom(checkpoint);
