@@ -57,7 +57,8 @@ internal sealed class ShrinkingSearch : SearchLoop
         {
             Decision d = _net.Decisions[k];
             if (_inPlay[k].Length <= d.Picks) continue;
-            float[] alpha = _alpha[k].detach().cpu().data<float>().ToArray();
+            float[] alpha;
+            using (NewDisposeScope()) alpha = _alpha[k].detach().cpu().data<float>().ToArray();
             int dropped = _inPlay[k].MinBy(j => alpha[j]);
             _inPlay[k] = [.. _inPlay[k].Where(j => j != dropped)];
             Log.LogInformation("Epoch {Epoch}: {Choice} drops candidate {Candidate}, keeps {InPlay}", report.Epoch, d.Key, dropped, string.Join(",", _inPlay[k]));
