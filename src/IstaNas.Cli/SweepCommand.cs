@@ -60,7 +60,7 @@ internal static class SweepCommand
 
     private static readonly Option<string> Space = new("--space")
     {
-        Description = "Search space of every search: darts (default), macro or nb201 (two-stage only; each task then evaluates the benchmark's network of the " +
+        Description = "Search space of every search: darts (default), macro or nb201 (not one-stage; each task then evaluates the benchmark's network of the " +
                       "searched architecture, evaluate --space).",
         DefaultValueFactory = _ => "darts",
     };
@@ -135,8 +135,8 @@ internal static class SweepCommand
         string data = p.GetValue(DataOption)!;
         CheckData(data, local: runner != "kubernetes");
         string space = SpaceOption.Read(p.GetValue(Space)!);
-        if (space != "darts" && strategies.FirstOrDefault(s => s != "two-stage") is string other)
-            throw new ArgumentException($"--space {space} is searched with two-stage only; --strategies lists {other}.");
+        if (space != "darts" && strategies.Contains("one-stage"))
+            throw new ArgumentException($"--space {space} is searched with two-stage, darts, random or random-ws; one-stage searches only the DARTS cell (--strategies lists it).");
         string? table = p.GetValue(Table);
         if (table is not null && (runner != "kubernetes" || space == "darts")) SpaceOption.LoadTable(space, table); // a wrong table fails now, with one line
         List<string> spaceArguments = space == "darts" ? [] : ["--space", space];

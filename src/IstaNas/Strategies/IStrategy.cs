@@ -6,7 +6,9 @@ namespace IstaNas.Strategies;
 /// with <c>SearchBuilder.UseStrategy</c>. A strategy over a model with choices gets its super-net from
 /// <see cref="SearchContext.CreateSuperNet"/> (set weights per choice with <see cref="Networks.ISuperNet.SetWeights"/>
 /// before every forward pass), may keep a compressed space per choice (<see cref="SearchSpace.CompressedSearchSpace.ForDecisions"/>),
-/// and returns its picks as <see cref="SearchResult.Architecture"/>. samples/IstaNas.StrategySample writes one.
+/// and returns its picks as <see cref="SearchResult.Architecture"/>. To run on the library's training loop, with its
+/// checkpoints, progress, cancellation and resume, subclass <see cref="SearchLoop"/> and call its <see cref="SearchLoop.Run"/>
+/// from <see cref="Run"/>; samples/IstaNas.StrategySample writes one.
 /// </summary>
 public interface IStrategy
 {

@@ -92,7 +92,7 @@ public class SpaceCommandTests
                      ("--sparsity applies to the DARTS cell", ["search", "--space", "nb201", "--sparsity", "1"]),
                      ("is searched with --strategy two-stage, darts or random", ["search", "--space", "macro", "--strategy", "one-stage"]),
                      ("--preset paper is the authors' recipe for the DARTS cell", ["search", "--space", "nb201", "--preset", "paper"]),
-                     ("--space macro is searched with two-stage only; --strategies lists darts", ["sweep", "--space", "macro", "--strategies", "two-stage,darts", "--output", dir.File("sweep")]),
+                     ("--space macro is searched with two-stage, darts, random or random-ws; one-stage searches only the DARTS cell", ["sweep", "--space", "macro", "--strategies", "darts,one-stage", "--output", dir.File("sweep")]),
                      ("--table needs a benchmark space", ["sweep", "--table", MacroTable, "--output", dir.File("sweep2")]),
                      ("--architecture applies to --space macro or nb201", ["evaluate", "--genotype", "darts_v2", "--architecture", "22212220"]),
                      ("--preset nb201 applies to --space nb201", ["evaluate", "--genotype", "darts_v2", "--preset", "nb201"]),
@@ -184,6 +184,28 @@ public class SpaceCommandTests
         Assert.Equal(2, summary.RootElement.GetProperty("finished").GetInt32());
         JsonElement table = summary.RootElement.GetProperty("strategies")[0].GetProperty("tableAccuracy");
         Assert.InRange(table.GetProperty("mean").GetDouble(), 10, 91.52);
+    }
+
+    [Fact]
+    public void ASweepOfABenchmarkSpaceRunsDartsAndRandomToo()
+    {
+        using var dir = new TempDirectory();
+        string root = dir.File("sweep");
+        string[] strategies = ["darts", "random", "random-ws"];
+        var (exit, stdout, err) = Run("sweep", "--space", "nb201", "--table", Nb201Table, "--seeds", "1", "--strategies", string.Join(',', strategies), "--data", "synthetic:48",
+            "--epochs", "1", "--steps-per-epoch", "2", "--batch-size", "8", "--channels", "4", "--layers", "1", "--candidates", "2", "--eval-epochs", "1", "--eval-steps-per-epoch", "2",
+            "--eval-test-steps", "1", "--eval-batch-size", "8", "--eval-channels", "4", "--eval-layers", "1", "--threads", "1", "--quiet", "--output", root);
+        Assert.True(exit == 0, $"exit {exit}: {err}\n{stdout}");
+        foreach (string strategy in strategies)
+        {
+            string folder = Path.Combine(root, strategy, "seed-0");
+            string arch = File.ReadAllText(Path.Combine(folder, "search", "benchmark_architecture.txt")).Trim();
+            var annotations = IstaNas.Checkpoints.CheckpointInfo.Read(Path.Combine(folder, "evaluate", "model.ckpt")).Annotations;
+            Assert.Equal((arch, "nb201"), (annotations["architecture"], annotations["space"]));
+        }
+
+        using JsonDocument summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(root, "summary.json")));
+        Assert.Equal(3, summary.RootElement.GetProperty("finished").GetInt32());
     }
 
     [Fact]
