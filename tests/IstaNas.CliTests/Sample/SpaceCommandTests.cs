@@ -95,6 +95,9 @@ public class SpaceCommandTests
         Assert.Equal(record.TestAccuracy, result.RootElement.GetProperty("table").GetProperty("accuracy").GetDouble());
         string log = File.ReadAllText(Path.Combine(nb201, "search.log"));
         Assert.Contains("alpha absorbed into the final BN of nor_conv_1x1, nor_conv_3x3; alpha kept as a constant scale after the freeze on none, skip_connect, avg_pool_3x3", log);
+        string nb201Onnx = dir.File("nb201.onnx");
+        var (nbExportExit, _, nbExportErr) = Run("export", "--model", nb201, "--onnx", nb201Onnx);
+        Assert.True(nbExportExit == 0, nbExportErr);
     }
 
     [Fact]

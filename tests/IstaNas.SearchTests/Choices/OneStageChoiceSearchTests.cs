@@ -132,6 +132,53 @@ public class OneStageChoiceSearchTests
     }
 
     [Theory]
+    [InlineData("macro")]
+    [InlineData("nb201")]
+    public void TheBenchmarkSpacesOneStageModelAbsorbsWhereItsCandidatesEndInBnAndExportsToOnnx(string space)
+    {
+        Func<nn.Module<Tensor, Tensor>> factory = space == "macro"
+            ? () => IstaNas.Spaces.Macro.MacroSpace.CreateSearchModel(10)
+            : () => IstaNas.Spaces.Nb201.Nb201Space.OneStageSearchModel(10, channels: 4, cellsPerStage: 1);
+        SearchResult r = new SearchBuilder().UseDataset(TinySearch.Data(count: 32)).UseSpace(factory).UseSeed(2)
+            .UseOneStage(o =>
+            {
+                TinySearch.Configure(o, epochs: 1, steps: 1);
+                o.MaxSearchEpochs = 1;
+            }).Build().Run();
+        using nn.Module<Tensor, Tensor> model = r.Model!;
+        Assert.InRange(r.AbsorptionMaxError!.Value, 0, 1e-5);
+        Choice[] choices = [.. model.modules().OfType<Choice>()];
+        if (space == "macro")
+        {
+            // The first layer of each stage: every candidate ends in a BN (identity = 1x1 conv + BN, blocks without shortcut).
+            Assert.Equal(["layer0", "layer2", "layer5"], choices.Where(c => c.FixedScales is null).Select(c => c.Name));
+        }
+        else
+        {
+            // nor_conv_* absorb alpha into their BN; skip_connect, avg_pool_3x3 and none keep it as a scale.
+            Assert.All(choices, c => Assert.Equal(c.FixedPicks![0] is 2 or 3, c.FixedScales is null));
+        }
+
+        using var dir = new TempDirectory();
+        Assert.True(r.Save(dir.Path).AllWritten);
+        using TrainedNetwork loaded = TrainedNetwork.Load(Path.Combine(dir.Path, EvaluationResult.ModelFileName), factory);
+        string onnx = dir.File("model.onnx");
+        loaded.ExportOnnx(onnx);
+        using Tensor x = randn(2, 3, 16, 16, generator: new TorchSharp.torch.Generator(13));
+        using var scope = NewDisposeScope();
+        model.eval();
+        Tensor logits;
+        using (no_grad()) logits = model.call(x);
+        using InferenceSession session = OnnxTestHelpers.Session(onnx);
+        float[] data = x.contiguous().data<float>().ToArray();
+        using var input = OrtValue.CreateTensorValueFromMemory(data, x.shape);
+        using var runOptions = new RunOptions();
+        using var outputs = session.Run(runOptions, [ModuleOnnxExporter.InputName], [input], [OnnxExporter.OutputName]);
+        Tensor actual = tensor(outputs[0].GetTensorDataAsSpan<float>().ToArray(), outputs[0].GetTensorTypeAndShape().Shape);
+        Assert.True((logits - actual).abs().max().item<float>() < 1e-4f, $"ONNX Runtime differs by {(logits - actual).abs().max().item<float>()}");
+    }
+
+    [Theory]
     [InlineData(1)] // while searching
     [InlineData(3)] // while training the fixed architecture (the search ends after epoch 1 or 2)
     public void CancelledMidEpochAndResumedEndsBitForBitLikeAnUninterruptedRun(int cancelEpoch)
@@ -162,5 +209,11 @@ public class OneStageChoiceSearchTests
         Checkpoint a = Checkpoint.Load(Path.Combine(full, "one-stage.ckpt")), b = Checkpoint.Load(Path.Combine(split, "one-stage.ckpt"));
         foreach (string section in a.SectionNames)
             Assert.True(a.ReadSection(section).AsSpan().SequenceEqual(b.ReadSection(section)), $"section '{section}' differs");
+
+        // ContinueFrom takes the strategy and options from the checkpoint; the space is given again.
+        SearchResult continued = new SearchBuilder().UseDataset(TinySearch.Data(count: Samples)).ContinueFrom(Path.Combine(split, "one-stage.ckpt"))
+            .UseSpace(Net).Build().Run();
+        using nn.Module<Tensor, Tensor> again = continued.Model!;
+        Assert.Equal(resumed.Architecture.ToJson(), continued.Architecture!.ToJson());
     }
 }
