@@ -181,7 +181,7 @@ internal static class SearchCommand
                 throw new ArgumentException($"--space nb201: --channels (C) and --layers (N cells per stage) must be positive, not {nbChannels} and {nbCells}.");
             builder.UseSpace(SpaceOption.Factory(space, nbChannels, nbCells, oneStage: strategy == "one-stage")).Annotate("space", space);
             spaceLabel = space == "nb201"
-                ? $"NAS-Bench-201 search network C={nbChannels} N={nbCells} (6 shared edge choices of 5 operations, s=1)"
+                ? $"NAS-Bench-201 {(strategy == "one-stage" ? "one-stage super-net (affine BN with running statistics)" : "search network")} C={nbChannels} N={nbCells} (6 shared edge choices of 5 operations, s=1)"
                 : "NAS-Bench-Macro search network (8 layer choices of 3 blocks, s=1)";
             if (space == "nb201")
                 builder.Annotate("nb201Channels", nbChannels.ToString(CultureInfo.InvariantCulture)).Annotate("nb201Cells", nbCells.ToString(CultureInfo.InvariantCulture));
@@ -228,7 +228,8 @@ internal static class SearchCommand
                 builder.UseOneStage(o =>
                 {
                     Configure(o);
-                    if (resume is null) o.Auxiliary = space == "darts"; // the benchmark spaces' networks have no auxiliary head
+                    if (resume is null && space != "darts") (o.Auxiliary, o.DropPathProbability) = (false, 0); // the benchmark spaces' networks have neither
+                    else if (resume is null) o.Auxiliary = true;
                     if (Given(MaxSearchEpochs) || resume is null) o.MaxSearchEpochs = p.GetValue(MaxSearchEpochs) ?? Math.Max(1, o.Epochs);
                 });
                 break;

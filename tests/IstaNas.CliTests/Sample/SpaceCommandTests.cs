@@ -111,6 +111,10 @@ public class SpaceCommandTests
         (exit, stdout, err) = Run("search", "--space", "macro", "--dry-run");
         Assert.True(exit == 0, err);
         Assert.Contains("NAS-Bench-Macro search network (8 layer choices of 3 blocks, s=1)", stdout);
+        (exit, stdout, err) = Run("search", "--space", "nb201", "--strategy", "one-stage", "--dry-run");
+        Assert.True(exit == 0, err);
+        Assert.Contains("one-stage: NAS-Bench-201 one-stage super-net (affine BN with running statistics) C=16 N=5", stdout);
+        Assert.Contains("auxiliary off, drop path 0,", stdout);
     }
 
     [Fact]
