@@ -166,6 +166,13 @@ internal sealed class OneStageChoiceRun : SearchRun
             {
                 alphas = _space.ArchitectureWeights();
                 _net.SetWeights(alphas);
+                Dictionary<string, string> searched = FixedModel.Layout(_net.Model), built = FixedModel.Layout(model);
+                string? differs = searched.Keys.Concat(built.Keys).FirstOrDefault(k => searched.GetValueOrDefault(k) != built.GetValueOrDefault(k));
+                if (differs is not null)
+                    throw new InvalidOperationException(
+                        $"The space's factory built a model ({model.GetType().Name}) whose parameters and buffers differ from the searched one's, so the trained " +
+                        $"weights do not fit it: '{differs}' is {searched.GetValueOrDefault(differs) ?? "absent"} in the searched model and {built.GetValueOrDefault(differs) ?? "absent"} " +
+                        "in the new one. The factory must build the same model every time (SearchBuilder.UseSpace).");
                 model.load_state_dict(_net.Model.state_dict());
                 _candidates.AbsorbAndFix(model, alphas);
                 // Check the fixed model on a real batch: in eval mode both compute the same function.

@@ -26,18 +26,20 @@ public class OneStageChoiceSearchTests
     private const int Samples = 64;
 
     /// <summary>stem, "block" (two convolutions ending in an affine BN), "mix" (identity or pools, normalised), head.</summary>
-    private static nn.Module<Tensor, Tensor> Net() =>
+    private static nn.Module<Tensor, Tensor> Net() => NetOf(6);
+
+    private static nn.Module<Tensor, Tensor> NetOf(int c) =>
         nn.Sequential(
-            ("stem", nn.Sequential(nn.Conv2d(3, 6, 3, padding: 1, bias: false), nn.BatchNorm2d(6), nn.ReLU())),
-            ("block", Choice.Of("block", 1, ConvBn(3), ConvBn(1)).WithLabels("conv3", "conv1")),
+            ("stem", nn.Sequential(nn.Conv2d(3, c, 3, padding: 1, bias: false), nn.BatchNorm2d(c), nn.ReLU())),
+            ("block", Choice.Of("block", 1, ConvBn(c, 3), ConvBn(c, 1)).WithLabels("conv3", "conv1")),
             ("mix", Choice.Of("mix", 1, nn.Identity(), nn.AvgPool2d(3, stride: 1, padding: 1), nn.MaxPool2d(3, stride: 1, padding: 1))
-                .WithLabels("identity", "avg", "max").NormalizedBy(nn.BatchNorm2d(6, affine: false))),
+                .WithLabels("identity", "avg", "max").NormalizedBy(nn.BatchNorm2d(c, affine: false))),
             ("pool", nn.AdaptiveAvgPool2d(1)),
             ("flatten", nn.Flatten()),
-            ("classifier", nn.Linear(6, 10)));
+            ("classifier", nn.Linear(c, 10)));
 
-    private static nn.Module<Tensor, Tensor> ConvBn(int kernel) =>
-        nn.Sequential(nn.ReLU(), nn.Conv2d(6, 6, kernel, padding: kernel / 2, bias: false), nn.BatchNorm2d(6));
+    private static nn.Module<Tensor, Tensor> ConvBn(int c, int kernel) =>
+        nn.Sequential(nn.ReLU(), nn.Conv2d(c, c, kernel, padding: kernel / 2, bias: false), nn.BatchNorm2d(c));
 
     private static SearchBuilder Builder(string? checkpoints, long seed = 3) =>
         new SearchBuilder().UseDataset(TinySearch.Data(count: Samples)).UseSpace(Net).UseSeed(seed)
@@ -129,6 +131,22 @@ public class OneStageChoiceSearchTests
         using var outputs = session.Run(runOptions, [ModuleOnnxExporter.InputName], [input], [OnnxExporter.OutputName]);
         Tensor actual = tensor(outputs[0].GetTensorDataAsSpan<float>().ToArray(), outputs[0].GetTensorTypeAndShape().Shape);
         Assert.True((logits - actual).abs().max().item<float>() < 1e-4f);
+    }
+
+    [Fact]
+    public void AFactoryThatBuildsAnotherModelForTheResultIsNamedInTheError()
+    {
+        int calls = 0; // Build checks the space (1), the run builds its super-net (2), the result a fresh model (3)
+        var builder = new SearchBuilder().UseDataset(TinySearch.Data(count: Samples)).UseSpace(() => NetOf(++calls < 3 ? 6 : 5)).UseSeed(1)
+            .UseOneStage(o =>
+            {
+                TinySearch.Configure(o, epochs: 1, steps: 1);
+                o.MaxSearchEpochs = 1;
+            });
+        var e = Assert.Throws<InvalidOperationException>(() => builder.Build().Run());
+        Assert.Contains("The space's factory built a model (Sequential) whose parameters and buffers differ from the searched one's", e.Message, StringComparison.Ordinal);
+        Assert.Contains("'stem.0.weight' is 6x3x3x3 in the searched model and 5x3x3x3 in the new one", e.Message, StringComparison.Ordinal);
+        Assert.Equal(3, calls);
     }
 
     [Theory]
