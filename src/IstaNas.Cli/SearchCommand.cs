@@ -158,6 +158,7 @@ internal static class SearchCommand
         bool Explicit(Option option) => p.GetResult(option) is { Implicit: false };
         string space = SpaceOption.Read(p.GetValue(SpaceOption.Space)!);
         string? spaceLabel = null; // what the settings line says instead of the DARTS cell's C, L, m and s
+        int nbChannels = 16, nbCells = 5;
         if (stored is not null)
         {
             string storedSpace = stored.GetValueOrDefault("space") ?? "darts";
@@ -168,21 +169,19 @@ internal static class SearchCommand
         object? table = SpaceOption.LoadTable(space, p.GetValue(SpaceOption.Table));
         if (space != "darts")
         {
-            if (strategy == "one-stage")
-                throw new ArgumentException($"--space {space} is searched with --strategy two-stage, darts or random; one-stage searches only the DARTS cell here.");
             if (presetName is not null)
                 throw new ArgumentException($"--preset {presetName} is the authors' recipe for the DARTS cell, not for --space {space}.");
             if (Explicit(Sparsity))
                 throw new ArgumentException($"--sparsity applies to the DARTS cell's nodes; every choice of --space {space} keeps 1 candidate.");
             if (space == "macro" && (Explicit(Channels) || Explicit(Layers)))
                 throw new ArgumentException("--channels and --layers size the DARTS cell network; NAS-Bench-Macro's network has fixed widths and 8 layers.");
-            int nbChannels = Explicit(Channels) ? p.GetValue(Channels) : int.Parse(stored?.GetValueOrDefault("nb201Channels") ?? "16", CultureInfo.InvariantCulture);
-            int nbCells = Explicit(Layers) ? p.GetValue(Layers) : int.Parse(stored?.GetValueOrDefault("nb201Cells") ?? "5", CultureInfo.InvariantCulture);
+            nbChannels = Explicit(Channels) ? p.GetValue(Channels) : int.Parse(stored?.GetValueOrDefault("nb201Channels") ?? "16", CultureInfo.InvariantCulture);
+            nbCells = Explicit(Layers) ? p.GetValue(Layers) : int.Parse(stored?.GetValueOrDefault("nb201Cells") ?? "5", CultureInfo.InvariantCulture);
             if (space == "nb201" && (nbChannels < 1 || nbCells < 1))
                 throw new ArgumentException($"--space nb201: --channels (C) and --layers (N cells per stage) must be positive, not {nbChannels} and {nbCells}.");
-            builder.UseSpace(SpaceOption.Factory(space, nbChannels, nbCells)).Annotate("space", space);
+            builder.UseSpace(SpaceOption.Factory(space, nbChannels, nbCells, oneStage: strategy == "one-stage")).Annotate("space", space);
             spaceLabel = space == "nb201"
-                ? $"NAS-Bench-201 search network C={nbChannels} N={nbCells} (6 shared edge choices of 5 operations, s=1)"
+                ? $"NAS-Bench-201 {(strategy == "one-stage" ? "one-stage super-net (affine BN with running statistics)" : "search network")} C={nbChannels} N={nbCells} (6 shared edge choices of 5 operations, s=1)"
                 : "NAS-Bench-Macro search network (8 layer choices of 3 blocks, s=1)";
             if (space == "nb201")
                 builder.Annotate("nb201Channels", nbChannels.ToString(CultureInfo.InvariantCulture)).Annotate("nb201Cells", nbCells.ToString(CultureInfo.InvariantCulture));
@@ -229,7 +228,8 @@ internal static class SearchCommand
                 builder.UseOneStage(o =>
                 {
                     Configure(o);
-                    if (resume is null) o.Auxiliary = true;
+                    if (resume is null && space != "darts") (o.Auxiliary, o.DropPathProbability) = (false, 0); // the benchmark spaces' networks have neither
+                    else if (resume is null) o.Auxiliary = true;
                     if (Given(MaxSearchEpochs) || resume is null) o.MaxSearchEpochs = p.GetValue(MaxSearchEpochs) ?? Math.Max(1, o.Epochs);
                 });
                 break;
@@ -270,7 +270,9 @@ internal static class SearchCommand
         console.Line("settings: " + SearchPreset.Describe(strategy, effective, search.SearchSpace, search.Seed, spaceLabel));
 
         SearchResult result = console.Run(() => search.Run(cancellationToken));
-        using (result.Network)
+        if (space != "darts" && result.Model is not null && result.Metadata is { } trained) // so that export and predict rebuild the one-stage model
+            result = result with { Metadata = trained with { Annotations = SpaceEvaluation.OneStageAnnotations(space, search.TrainingSet.ClassCount, nbChannels, nbCells) } };
+        using (result.Model)
         {
             SavedFiles saved = result.Save(run.Directory);
             var pictures = RunPictures.Write(run.Directory, result);

@@ -29,6 +29,7 @@ internal static class SpaceEvaluation
     };
 
     private const string SpaceKey = "space", ArchitectureKey = "architecture", ClassesKey = "classes", ChannelsKey = "nb201Channels", CellsKey = "nb201Cells";
+    private const string ModelKey = "model", OneStageModel = "one-stage search model";
 
     /// <summary>The network of a benchmark space (its architecture checked now, with a one-line error).</summary>
     public static Func<nn.Module<Tensor, Tensor>> Network(string space, string architecture, int classes, int channels, int cells)
@@ -85,6 +86,18 @@ internal static class SpaceEvaluation
         return a;
     }
 
+    /// <summary>
+    /// The annotations of a one-stage search's model.ckpt on a benchmark space: its model is the space's one-stage super-net
+    /// fixed to the picks (alpha absorbed or kept as a scale), rebuilt from the space, sizes and class count.
+    /// </summary>
+    public static Dictionary<string, string> OneStageAnnotations(string space, int classes, int channels, int cells)
+    {
+        Dictionary<string, string> a = Annotations(space, "", classes, channels, cells);
+        a.Remove(ArchitectureKey);
+        a[ModelKey] = OneStageModel;
+        return a;
+    }
+
     /// <summary>The space stored in a checkpoint's annotations, or null.</summary>
     public static string? StoredSpace(IReadOnlyDictionary<string, string> annotations) => annotations.GetValueOrDefault(SpaceKey);
 
@@ -96,6 +109,12 @@ internal static class SpaceEvaluation
             ? v
             : throw new ArgumentException($"'{path}': its {key} '{Get(key)}' is not a number.");
         string space = Get(SpaceKey);
+        if (a.GetValueOrDefault(ModelKey) == OneStageModel)
+        {
+            Func<int, nn.Module<Tensor, Tensor>> model = SpaceOption.Factory(space, space == "nb201" ? Int(ChannelsKey) : 0, space == "nb201" ? Int(CellsKey) : 0, oneStage: true);
+            int classes = Int(ClassesKey);
+            return () => model(classes);
+        }
         return Network(space, Get(ArchitectureKey), Int(ClassesKey), space == "nb201" ? Int(ChannelsKey) : 0, space == "nb201" ? Int(CellsKey) : 0);
     }
 

@@ -22,7 +22,7 @@ internal static class SpaceOption
     {
         Description = "Search space: darts (the DARTS cell, default), macro (NAS-Bench-Macro, 8 layers of 3 candidates) or nb201 " +
                       "(NAS-Bench-201, one cell of 6 edges x 5 operations shared by all cells; --channels is its C, --layers its N cells per stage). " +
-                      "macro and nb201 search with two-stage ISTA-NAS.",
+                      "macro and nb201 search with two-stage or one-stage ISTA-NAS, DARTS or random.",
         DefaultValueFactory = _ => "darts",
     };
 
@@ -42,9 +42,11 @@ internal static class SpaceOption
     }
 
     /// <summary>The search model of a benchmark space for a number of classes.</summary>
-    public static Func<int, nn.Module<Tensor, Tensor>> Factory(string space, int channels, int cellsPerStage) => space switch
+    /// <remarks>One-stage search of nb201 trains the final network in place: its super-net has the inference network's affine BN with running statistics.</remarks>
+    public static Func<int, nn.Module<Tensor, Tensor>> Factory(string space, int channels, int cellsPerStage, bool oneStage = false) => space switch
     {
         "macro" => classes => MacroSpace.CreateSearchModel(classes),
+        "nb201" when oneStage => classes => Nb201Space.OneStageSearchModel(classes, channels, cellsPerStage),
         "nb201" => classes => Nb201Space.SearchModel(classes, channels, cellsPerStage),
         _ => throw new ArgumentException($"--space '{space}' has no model with choices."),
     };

@@ -160,8 +160,9 @@ public sealed class SearchBuilder
     /// candidates its own compressed space with m = min(<see cref="SearchSpaceOptions.ProjectionDims"/>, K - 1), or
     /// <see cref="SearchSpaceOptions.ProjectionDimsByChoice"/>'s entry; the result's <see cref="SearchResult.Architecture"/>
     /// holds the picks and <see cref="Choices.Architecture.Fix"/> turns a fresh model into the searched network. Two-stage
-    /// ISTA-NAS, DARTS (softmax over the K of every choice), random (a seeded draw, or weight sharing) and strategies of
-    /// your own (<see cref="UseStrategy"/>) search such a model; one-stage search does not yet (Build says so).
+    /// ISTA-NAS, one-stage ISTA-NAS (the result's <see cref="SearchResult.Model"/> is the trained fixed model), DARTS
+    /// (softmax over the K of every choice), random (a seeded draw, or weight sharing) and strategies of your own
+    /// (<see cref="UseStrategy"/>) search such a model.
     /// </summary>
     /// <param name="factory">Builds the model with choices.</param>
     /// <returns>This builder.</returns>
@@ -384,10 +385,8 @@ public sealed class SearchBuilder
     /// <summary>Builds the space's model once and checks it (choices, shapes on one batch of the data, m per choice) before anything runs.</summary>
     private void CheckSpace(IStrategy strategy, LabelledDataset train, Func<nn.Module<Tensor, Tensor>> space)
     {
-        if (strategy is OneStageStrategy)
-            throw new NotSupportedException("The one-stage strategy does not search a model's choices yet; use UseTwoStage, UseDarts or UseRandom.");
         using Networks.ChoiceSuperNet net = SearchSetup.ChoiceNetwork(new SearchContext { Train = train, Space = space });
-        IReadOnlyList<Decision> decisions = strategy is TwoStageStrategy ? SearchSetup.CompressedDecisions(net.Decisions, _searchSpace) : net.Decisions;
+        IReadOnlyList<Decision> decisions = strategy is TwoStageStrategy or OneStageStrategy ? SearchSetup.CompressedDecisions(net.Decisions, _searchSpace) : net.Decisions;
         if (_checkpointChoices is not null && !_checkpointChoices.SequenceEqual(decisions))
             throw new ArgumentException(
                 $"The checkpoint '{_resumeFrom}' searched the choices {SearchSetup.Describe(_checkpointChoices)}, but the model of UseSpace has {SearchSetup.Describe(decisions)}.");

@@ -24,6 +24,7 @@ public sealed class Choice : nn.Module<Tensor, Tensor>
     private nn.Module<Tensor, Tensor>? _normalization;
     private NodeWeights? _weights;
     private int[]? _fixed;
+    private float[]? _fixedScales;
     private bool _probing;
     private bool _probed;
     private bool _shared;
@@ -80,6 +81,12 @@ public sealed class Choice : nn.Module<Tensor, Tensor>
 
     /// <summary>The fixed picks (set by <see cref="Fix"/>), or null while the choice is searched.</summary>
     public IReadOnlyList<int>? FixedPicks => _fixed;
+
+    /// <summary>
+    /// Constant scales of the fixed picks (in <see cref="FixedPicks"/> order), or null for weight 1: a one-stage search keeps
+    /// alpha as such a scale on a candidate that does not end in a BN it could be absorbed into.
+    /// </summary>
+    internal IReadOnlyList<float>? FixedScales => _fixedScales;
 
     /// <summary>Creates a choice whose candidates all read the choice's one input.</summary>
     /// <param name="name">Unique name of the choice in its space.</param>
@@ -188,7 +195,23 @@ public sealed class Choice : nn.Module<Tensor, Tensor>
             throw new ArgumentException($"Choice '{Name}' keeps {Picks} candidate(s) but {picks.Count} pick(s) were given.", nameof(picks));
         CheckCandidates(picks, nameof(picks));
         _fixed = [.. picks.Order()];
+        _fixedScales = null;
         _weights = null;
+    }
+
+    /// <summary>Fixes the choice to <paramref name="picks"/>, each pick's output multiplied by its constant scale (null: 1).</summary>
+    /// <param name="picks">Exactly <see cref="Picks"/> distinct candidate indices, ascending.</param>
+    /// <param name="scales">One scale per pick, in pick order, or null.</param>
+    /// <exception cref="ArgumentException">The picks are wrong (see <see cref="Fix(IReadOnlyList{int})"/>), not ascending, or the scales are not one finite value per pick.</exception>
+    internal void FixScaled(IReadOnlyList<int> picks, IReadOnlyList<float>? scales)
+    {
+        Fix(picks);
+        if (scales is null) return;
+        if (!picks.SequenceEqual(_fixed!))
+            throw new ArgumentException($"Choice '{Name}': picks with scales must be ascending; got [{string.Join(", ", picks)}].", nameof(picks));
+        if (scales.Count != picks.Count || scales.Any(v => !float.IsFinite(v)))
+            throw new ArgumentException($"Choice '{Name}' keeps {picks.Count} candidate(s) but got the scales [{string.Join(", ", scales)}]; give one finite scale per pick.", nameof(scales));
+        _fixedScales = [.. scales];
     }
 
     /// <summary>Computes the choice on its one input (every candidate reads <paramref name="input"/>).</summary>
@@ -215,7 +238,11 @@ public sealed class Choice : nn.Module<Tensor, Tensor>
         }
         else if (_fixed is not null)
         {
-            foreach (int c in _fixed) sum = Accumulate(sum, Run(c, inputs), null);
+            for (int i = 0; i < _fixed.Length; i++)
+            {
+                Tensor pick = Run(_fixed[i], inputs);
+                sum = Accumulate(sum, _fixedScales is null ? pick : pick.mul(_fixedScales[i]), null);
+            }
         }
         else
         {

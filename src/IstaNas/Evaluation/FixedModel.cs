@@ -24,6 +24,18 @@ internal static class FixedModel
     /// <summary>Metadata key of the picks of the model's fixed choices in a saved model.</summary>
     public const string ChoicesValue = "model.choices";
 
+    /// <summary>Metadata key of the constant scales of fixed choices (a one-stage search's alpha where no BN absorbed it) in a saved model.</summary>
+    public const string ScalesValue = "model.choiceScales";
+
+    /// <summary>The constant scales of the model's fixed choices that have them (<see cref="Choice.FixedScales"/>), by choice name.</summary>
+    public static Dictionary<string, float[]> FixedScales(nn.Module model)
+    {
+        var scales = new Dictionary<string, float[]>(StringComparer.Ordinal);
+        foreach (var (_, module) in model.named_modules())
+            if (module is Choice { FixedScales: { } s } choice) scales.TryAdd(choice.Name, [.. s]);
+        return scales;
+    }
+
     /// <summary>
     /// The picks of every fixed <see cref="Choice"/> of the model, by choice name. Every candidate of a choice keeps its
     /// parameters whatever is picked, so the picks, not the layout, tell two fixed architectures of one space apart.
@@ -48,7 +60,7 @@ internal static class FixedModel
     /// saved picks), so a factory may build the search space itself.
     /// </summary>
     /// <exception cref="CheckpointException">A choice is missing, extra, or fixed to other picks.</exception>
-    public static void ApplyChoices(string path, IReadOnlyDictionary<string, int[]> saved, nn.Module model)
+    public static void ApplyChoices(string path, IReadOnlyDictionary<string, int[]> saved, nn.Module model, IReadOnlyDictionary<string, float[]>? scales = null)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (modulePath, module) in model.named_modules())
@@ -57,18 +69,19 @@ internal static class FixedModel
             seen.Add(choice.Name);
             if (!saved.TryGetValue(choice.Name, out int[]? picks))
                 throw new CheckpointException(path, $"the model from the factory has the choice '{choice.Name}' ('{modulePath}'), which the file does not hold.");
+            float[]? scale = scales?.GetValueOrDefault(choice.Name);
             if (choice.FixedPicks is { } mine)
             {
                 if (!mine.SequenceEqual(picks))
                     throw new CheckpointException(path,
                         $"the model from the factory fixes the choice '{choice.Name}' to [{string.Join(", ", mine)}], the file to [{string.Join(", ", picks)}]; " +
                         "give the factory of the open space or of the saved picks.");
-                continue;
+                if (scale is null) continue;
             }
 
             try
             {
-                choice.Fix(picks);
+                choice.FixScaled([.. picks.Order()], scale);
             }
             catch (ArgumentException ex)
             {
@@ -95,6 +108,9 @@ internal static class FixedModel
     {
         string text = string.Join(";", Layout(model).Select(p => $"{p.Key}:{p.Value}"))
             + "|" + string.Join(";", FixedChoices(model).Select(p => $"{p.Key}:{string.Join(",", p.Value)}"));
+        Dictionary<string, float[]> scales = FixedScales(model);
+        if (scales.Count > 0) // only models with scales (one-stage results) add them, so older files keep their fingerprint
+            text += "|" + string.Join(";", scales.Select(p => $"{p.Key}:{string.Join(",", p.Value.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))}"));
         string hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16].ToLowerInvariant();
         return fingerprint.With("model.layout", hash);
     }

@@ -65,11 +65,13 @@ public sealed partial class TrainedNetwork
             throw new CheckpointException(path, "it holds a genotype's evaluation network, not a model of your own; load it with TrainedNetwork.Load(path).");
         Dictionary<string, string>? layout;
         Dictionary<string, int[]>? choices;
+        Dictionary<string, float[]>? scales = null;
         ModelMetadata? metadata;
         try
         {
             checkpoint.Metadata.TryGetValue(FixedModel.LayoutValue, out layout);
             checkpoint.Metadata.TryGetValue(FixedModel.ChoicesValue, out choices);
+            if (checkpoint.Metadata.TryGetValue(FixedModel.ScalesValue, out Dictionary<string, float[]>? saved)) scales = saved;
             checkpoint.Metadata.TryGetValue(DataValue, out metadata);
         }
         catch (JsonException ex)
@@ -83,7 +85,7 @@ public sealed partial class TrainedNetwork
         try
         {
             FixedModel.EnsureFits(path, layout, built, type);
-            FixedModel.ApplyChoices(path, choices, built);
+            FixedModel.ApplyChoices(path, choices, built, scales);
             checkpoint.EnsureFingerprint(FixedModel.Fingerprint(CheckpointFingerprint.Empty, built));
             checkpoint.LoadModule(built);
             return new TrainedNetwork(built, metadata);
@@ -111,6 +113,7 @@ public sealed partial class TrainedNetwork
         var (classNames, mean, std) = Resolve(classes, shape[0], metadata, nameof(metadata));
         var writer = new CheckpointWriter(Kind, FixedModel.Fingerprint(CheckpointFingerprint.Empty, model));
         if (metadata.Annotations is { Count: > 0 } annotations) writer.SetValue(CheckpointInfo.AnnotationsValue, annotations); // CheckpointInfo.Read shows them
+        if (FixedModel.FixedScales(model) is { Count: > 0 } scales) writer.SetValue(FixedModel.ScalesValue, scales); // a one-stage result's alpha kept as a scale
         writer.SetValue(FixedModel.TypeValue, model.GetType().FullName ?? model.GetType().Name)
             .SetValue(FixedModel.LayoutValue, FixedModel.Layout(model))
             .SetValue(FixedModel.ChoicesValue, FixedModel.FixedChoices(model))

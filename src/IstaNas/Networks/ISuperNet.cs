@@ -9,7 +9,7 @@ namespace IstaNas.Networks;
 /// come from outside before every forward pass (ISTA-NAS' alpha on the support, DARTS' softmax over all K); only the
 /// listed candidates of a decision run. Any model that holds <c>Choice</c> modules is one (one decision per choice, see
 /// <c>SearchBuilder.UseSpace</c>); the DARTS cell super-net is one with a decision per intermediate node of each cell
-/// type. (One-stage search, with its BN absorption, runs on the DARTS cell super-net only for now.)
+/// type. One-stage search runs on both: alpha is absorbed into a candidate's final BN where it ends in one.
 /// </summary>
 public interface ISuperNet
 {

@@ -10,6 +10,8 @@ namespace IstaNas.Strategies;
 /// batch 96, auxiliary head, cutout, drop path 0.2), epsilon 1e-3, a 3.7 M parameter budget, no cap on the search, and 600
 /// training epochs once the architecture is fixed, with the learning rate held at 0.025 while nodes search and then
 /// cosine-annealed to a floor of 0.001 (the authors' <c>train_search_single.py</c>; the evaluation trainer anneals to 0).
+/// On a model with choices (<c>SearchBuilder.UseSpace</c>) the network settings (C, L, auxiliary head, drop path) are not
+/// used: the model trains as it is built (docs/search-spaces.md, "One-stage on your space").
 /// </summary>
 public sealed class OneStageOptions : TargetTrainingOptions, IArchitectureOptimized
 {
@@ -31,7 +33,8 @@ public sealed class OneStageOptions : TargetTrainingOptions, IArchitectureOptimi
     /// <summary>
     /// Parameter budget (in millions, as DARTS' count_parameters_in_MB, auxiliary head excluded) of the network a code
     /// derives at this run's size: a new code whose network has at least this many is rejected and the previous code kept
-    /// (the authors' <c>param_size &gt;= 3.7</c>). Null disables the check.
+    /// (the authors' <c>param_size &gt;= 3.7</c>). On a model with choices the count is that of the model fixed to the picks
+    /// (its parameters less those of the candidates not picked). Null disables the check.
     /// </summary>
     [Range(0.0, 1e6)]
     public double? ParameterBudgetMillions { get; set; } = 3.7;

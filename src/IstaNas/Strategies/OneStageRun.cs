@@ -177,44 +177,18 @@ internal sealed class OneStageRun : SearchRun
         _space.Dispose();
     }
 
-    /// <summary>
-    /// Recovers the searching nodes, applies the parameter budget and freezes the nodes that converged. As in the
-    /// authors' <c>trainer.py</c>, the freeze flags come from the recovered code before the budget check: a rejected
-    /// code is discarded (the previous code stays), and the nodes whose recovered code moved by at most epsilon still
-    /// freeze, at the previous code. A node whose recovered code was too sparse kept its code and has not converged.
-    /// </summary>
+    /// <summary>Recovers the searching nodes and freezes those that converged (<see cref="Freezing"/>).</summary>
     private Dictionary<string, double> RecoverAndFreeze(int epoch)
     {
-        SearchSpaceState before = _space.GetState();
-        RecoveryReport recovery = _space.Recover();
-        if (!recovery.AllConverged)
-            Log.LogWarning("Recovery stopped at its iteration cap before reaching the tolerance for some nodes; raise SparseCoder.MaxIterations.");
-        var changes = recovery.Nodes.ToDictionary(n => NodeKeys.Of(n.Cell, n.Node), n => n.Change);
-        foreach (NodeRecovery kept in recovery.Kept)
-            Warn($"Epoch {epoch}: the recovered code of {NodeKeys.Of(kept.Cell, kept.Node)} has {kept.NonZeros} non-zero entries, " +
-                 $"fewer than s = {_space.Options.Sparsity}; the node keeps its previous code and support.");
-        if (_o.ParameterBudgetMillions is double budget)
-        {
-            double millions = DerivedParameterMillions(_space.DeriveGenotype());
-            if (millions >= budget) // the authors reject at param_size >= 3.7
+        RecoveryReport recovery = Freezing.Step(_space, epoch, _o, atCap: _o.MaxSearchEpochs is int cap && SearchEpochs + 1 >= cap,
+            () => DerivedParameterMillions(_space.DeriveGenotype()),
+            n =>
             {
-                Log.LogInformation("Rejected the new code: its network has {Params:0.###} M parameters, at or above the budget of {Budget} M.", millions, budget);
-                _space.LoadState(before);
-            }
-        }
-
-        bool forceAll = _o.MaxSearchEpochs is int cap && SearchEpochs + 1 >= cap;
-        foreach (NodeRecovery n in recovery.Nodes)
-        {
-            bool converged = !n.KeptPrevious && n.Change <= _o.Epsilon;
-            if (!converged && !forceAll) continue;
-            _space.SetFrozen(n.Cell, n.Node, true);
-            _net.SetCandidateBatchNormTrainable(n.Cell, n.Node, _space.Support(n.Cell, n.Node), trainable: true);
-        }
-
-        if (forceAll && recovery.Nodes.Any(n => n.KeptPrevious || n.Change > _o.Epsilon))
-            Warn($"Reached MaxSearchEpochs = {_o.MaxSearchEpochs} with nodes still moving; froze them at their current code.");
-        return changes;
+                _space.SetFrozen(n.Cell, n.Node, true);
+                _net.SetCandidateBatchNormTrainable(n.Cell, n.Node, _space.Support(n.Cell, n.Node), trainable: true);
+            },
+            Log, Warn);
+        return recovery.Nodes.ToDictionary(n => NodeKeys.Of(n.Cell, n.Node), n => n.Change);
     }
 
     /// <summary>Parameters (millions, auxiliary excluded) of the evaluation network a genotype derives, at the run's size.</summary>

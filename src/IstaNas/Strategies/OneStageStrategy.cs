@@ -12,7 +12,10 @@ namespace IstaNas.Strategies;
 /// most epsilon freezes: its b stops, its alpha becomes a constant and the BNs of its selected operations start
 /// training. When every node is frozen the architecture is fixed and
 /// the network trains for <see cref="Training.TrainingOptions.Epochs"/> more epochs under a cosine schedule. The result
-/// holds the genotype and the trained network with every alpha absorbed into its BN.
+/// holds the genotype and the trained network with every alpha absorbed into its BN. On a model with choices
+/// (<c>SearchBuilder.UseSpace</c>) every choice is a decision searched the same way; alpha is absorbed into the final BN of
+/// the candidates that end in an affine BN and kept as a constant scale on the others (docs/search-spaces.md,
+/// "One-stage on your space").
 /// </summary>
 internal sealed class OneStageStrategy : IStrategy
 {
@@ -34,7 +37,14 @@ internal sealed class OneStageStrategy : IStrategy
     public SearchResult Run(SearchContext context, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(context);
-        using var run = new OneStageRun(context, Options, context.LoggerFactory.CreateLogger<OneStageStrategy>());
+        ILogger log = context.LoggerFactory.CreateLogger<OneStageStrategy>();
+        if (context.HasChoiceSpace)
+        {
+            using var choices = new OneStageChoiceRun(context, Options, log);
+            return choices.Result(choices.Run(context.ResumeFrom, cancellationToken));
+        }
+
+        using var run = new OneStageRun(context, Options, log);
         return run.Result(run.Run(context.ResumeFrom, cancellationToken));
     }
 }

@@ -3,6 +3,7 @@ using IstaNas.Evaluation;
 using IstaNas.Networks;
 using IstaNas.SearchSpace;
 using IstaNas.Training;
+using static TorchSharp.torch;
 using ChoiceArchitecture = IstaNas.Choices.Architecture;
 
 namespace IstaNas.Strategies;
@@ -10,6 +11,8 @@ namespace IstaNas.Strategies;
 /// <summary>The outcome of a search run.</summary>
 public sealed record SearchResult
 {
+    private readonly nn.Module<Tensor, Tensor>? _model;
+
     /// <summary>The strategy that ran ("two-stage", "one-stage", "darts", ...).</summary>
     public string Strategy { get; init; } = string.Empty;
 
@@ -54,13 +57,26 @@ public sealed record SearchResult
     /// <summary>The trained network of the genotype (one-stage search: BN-absorbed); null otherwise. The caller disposes it.</summary>
     public EvaluationNetwork? Network { get; init; }
 
+    /// <summary>
+    /// The trained model (one-stage search): <see cref="Network"/> for the DARTS cell space; for a model with choices a fresh
+    /// model of the space holding the trained weights, fixed to the picks, with alpha absorbed into the final BN of every
+    /// pick that ends in one and kept as a constant scale on the others (saved, exported and loaded with
+    /// <c>TrainedNetwork.Load(path, factory)</c> like any fixed model of your own). Null for other strategies. The caller
+    /// disposes it.
+    /// </summary>
+    public nn.Module<Tensor, Tensor>? Model
+    {
+        get => _model ?? Network;
+        init => _model = value;
+    }
+
     /// <summary>Class names, input normalisation and image size of the training data, saved with <see cref="Network"/>.</summary>
     public ModelMetadata? Metadata { get; init; }
 
     /// <summary>
     /// Writes the results into <paramref name="directory"/>: <c>genotype.json</c>, <c>genotype.txt</c> (the DARTS cell
     /// space), <c>architecture.json</c> (when <see cref="Architecture"/> is set), <c>history.json</c>, <c>history.csv</c>, <c>search_space.json</c> (strategies with a compressed space),
-    /// <c>model.ckpt</c> (the one-stage network) and <c>result.json</c> (a summary). Each file is written atomically; one
+    /// <c>model.ckpt</c> (the one-stage network or model) and <c>result.json</c> (a summary). Each file is written atomically; one
     /// that fails does not stop the others, and nothing is thrown for I/O errors (see <see cref="SavedFiles.Failed"/>).
     /// </summary>
     /// <param name="directory">The output folder (created when missing).</param>
@@ -77,6 +93,7 @@ public sealed record SearchResult
         files.History(History);
         if (SearchSpace is not null) files.Text("search_space.json", SearchSpace.ToJson());
         if (Network is not null && Genotype is not null) files.File(EvaluationResult.ModelFileName, path => TrainedNetwork.Write(path, Network, Genotype, Metadata));
+        else if (_model is not null) files.File(EvaluationResult.ModelFileName, path => TrainedNetwork.WriteModel(path, _model, Metadata));
         files.Json("result.json", new
         {
             Strategy,

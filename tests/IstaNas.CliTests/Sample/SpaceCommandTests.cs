@@ -65,6 +65,42 @@ public class SpaceCommandTests
     }
 
     [Fact]
+    public void OneStageSearchesOfMacroAndNb201PrintTheTablesAccuracyAndExportTheTrainedModel()
+    {
+        using var dir = new TempDirectory();
+        string macro = dir.File("macro");
+        var (exit, stdout, err) = Run(["search", "--data", "synthetic:48", "--epochs", "1", "--steps-per-epoch", "2", "--batch-size", "8", "--output", macro,
+            "--space", "macro", "--strategy", "one-stage", "--table", MacroTable]);
+        Assert.True(exit == 0, err);
+        string digits = File.ReadAllText(Path.Combine(macro, "benchmark_architecture.txt")).Trim();
+        var architecture = IstaNas.Choices.Architecture.Load(Path.Combine(macro, "architecture.json"));
+        Assert.Equal("alpha", architecture.Score);
+        Assert.Equal(IstaNas.Spaces.Macro.MacroSpace.FromPicks(architecture.Picks), digits);
+        var entry = IstaNas.Spaces.Macro.MacroTable.Load(MacroTable).Lookup(digits);
+        Assert.Contains($"NAS-Bench-Macro table: {digits} has test accuracy {entry.MeanAccuracy.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)} %", stdout);
+        Assert.True(File.Exists(Path.Combine(macro, "model.ckpt")), "the one-stage run wrote no model.ckpt");
+        string onnx = dir.File("macro.onnx");
+        var (exportExit, _, exportErr) = Run("export", "--model", macro, "--onnx", onnx);
+        Assert.True(exportExit == 0, exportErr);
+        Assert.True(new FileInfo(onnx).Length > 0);
+
+        string nb201 = dir.File("nb201");
+        (exit, stdout, err) = Run(["search", "--data", "synthetic:48", "--epochs", "1", "--steps-per-epoch", "2", "--batch-size", "8", "--output", nb201,
+            "--space", "nb201", "--channels", "4", "--layers", "1", "--strategy", "one-stage", "--table", Nb201Table]);
+        Assert.True(exit == 0, err);
+        string arch = File.ReadAllText(Path.Combine(nb201, "benchmark_architecture.txt")).Trim();
+        var record = IstaNas.Spaces.Nb201.Nb201Table.Load(Nb201Table).Lookup(arch);
+        Assert.Contains($"NAS-Bench-201 table: {arch} has test accuracy {record.TestAccuracy.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)} %", stdout);
+        using var result = JsonDocument.Parse(File.ReadAllText(Path.Combine(nb201, "result.json")));
+        Assert.Equal(record.TestAccuracy, result.RootElement.GetProperty("table").GetProperty("accuracy").GetDouble());
+        string log = File.ReadAllText(Path.Combine(nb201, "search.log"));
+        Assert.Contains("alpha absorbed into the final BN of nor_conv_1x1, nor_conv_3x3; alpha kept as a constant scale after the freeze on none, skip_connect, avg_pool_3x3", log);
+        string nb201Onnx = dir.File("nb201.onnx");
+        var (nbExportExit, _, nbExportErr) = Run("export", "--model", nb201, "--onnx", nb201Onnx);
+        Assert.True(nbExportExit == 0, nbExportErr);
+    }
+
+    [Fact]
     public void TheSettingsLineDescribesTheSearchedSpaceNotTheDartsCell()
     {
         var (exit, stdout, err) = Run("search", "--space", "nb201", "--channels", "8", "--layers", "1", "--dry-run");
@@ -75,6 +111,10 @@ public class SpaceCommandTests
         (exit, stdout, err) = Run("search", "--space", "macro", "--dry-run");
         Assert.True(exit == 0, err);
         Assert.Contains("NAS-Bench-Macro search network (8 layer choices of 3 blocks, s=1)", stdout);
+        (exit, stdout, err) = Run("search", "--space", "nb201", "--strategy", "one-stage", "--dry-run");
+        Assert.True(exit == 0, err);
+        Assert.Contains("one-stage: NAS-Bench-201 one-stage super-net (affine BN with running statistics) C=16 N=5", stdout);
+        Assert.Contains("auxiliary off, drop path 0,", stdout);
     }
 
     [Fact]
@@ -90,7 +130,6 @@ public class SpaceCommandTests
                      ("--table '" + dir.File("none.json") + "' does not exist", ["search", "--space", "macro", "--table", dir.File("none.json")]),
                      ("NAS-Bench-Macro's network has fixed widths", ["search", "--space", "macro", "--channels", "4"]),
                      ("--sparsity applies to the DARTS cell", ["search", "--space", "nb201", "--sparsity", "1"]),
-                     ("is searched with --strategy two-stage, darts or random", ["search", "--space", "macro", "--strategy", "one-stage"]),
                      ("--preset paper is the authors' recipe for the DARTS cell", ["search", "--space", "nb201", "--preset", "paper"]),
                      ("--space macro is searched with two-stage, darts, random or random-ws; one-stage searches only the DARTS cell", ["sweep", "--space", "macro", "--strategies", "darts,one-stage", "--output", dir.File("sweep")]),
                      ("--table needs a benchmark space", ["sweep", "--table", MacroTable, "--output", dir.File("sweep2")]),

@@ -82,12 +82,13 @@ public class ChoiceSpaceValidationTests
     }
 
     [Fact]
-    public void OneStageOnAModelWithChoicesIsRefusedAtBuild()
+    public void OneStageOnAModelWithChoicesBuildsAndChecksEveryChoicesMAtBuild()
     {
-        var builder = new SearchBuilder().UseDataset(Data()).UseSpace(() => new Chain(Choice.Of("a", 1, Conv(3), Conv(1)), Choice.Of("b", 1, Conv(3), Conv(1))))
+        SearchBuilder Builder() => new SearchBuilder().UseDataset(Data()).UseSpace(() => new Chain(Choice.Of("a", 1, Conv(3), Conv(1)), Choice.Of("b", 1, Conv(3), Conv(1))))
             .UseOneStage(o => o.BatchSize = 8);
-        var e = Assert.Throws<NotSupportedException>(() => builder.Build());
-        Assert.Equal("The one-stage strategy does not search a model's choices yet; use UseTwoStage, UseDarts or UseRandom.", e.Message);
+        Assert.Equal("one-stage", Builder().Build().StrategyName);
+        var e = Assert.Throws<ArgumentException>(() => Builder().ConfigureSearchSpace(s => s.ProjectionDimsByChoice["c"] = 1).Build());
+        Assert.Contains("SearchSpace.ProjectionDimsByChoice names 'c', which the model has no choice of", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

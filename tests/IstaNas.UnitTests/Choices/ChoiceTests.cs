@@ -43,6 +43,26 @@ public class ChoiceTests
     }
 
     [Fact]
+    public void AFixedChoiceWithScalesMultipliesEachPickAndAPlainFixDropsThem()
+    {
+        using var scope = torch.NewDisposeScope();
+        var a = Linear(1);
+        var b = Linear(2);
+        var c = Linear(3);
+        using var choice = Choice.Of("layer", 2, a, b, c);
+        choice.FixScaled([0, 2], [0.25f, -3f]);
+        Tensor x = torch.randn(4, 3);
+        Assert.Equal([0.25f, -3f], choice.FixedScales!);
+        Assert.True(choice.call(x).allclose((0.25f * a.call(x)) + (-3f * c.call(x)), rtol: 1e-5, atol: 1e-6));
+        Assert.Contains("picks with scales must be ascending", Assert.Throws<ArgumentException>(() => choice.FixScaled([2, 0], [1f, 1f])).Message, StringComparison.Ordinal);
+        Assert.Contains("give one finite scale per pick", Assert.Throws<ArgumentException>(() => choice.FixScaled([0, 2], [1f])).Message, StringComparison.Ordinal);
+        Assert.Contains("give one finite scale per pick", Assert.Throws<ArgumentException>(() => choice.FixScaled([0, 2], [1f, float.NaN])).Message, StringComparison.Ordinal);
+        choice.Fix([0, 1]);
+        Assert.Null(choice.FixedScales);
+        Assert.True(choice.call(x).allclose(a.call(x) + b.call(x), rtol: 1e-5, atol: 1e-6));
+    }
+
+    [Fact]
     public void CandidatesReadTheirOwnInputs()
     {
         using var scope = torch.NewDisposeScope();

@@ -11,7 +11,7 @@ namespace IstaNas.Evaluation.Onnx;
 /// only structure the writer can read exports: <see cref="Sequential"/>; Conv1d and Conv2d (zero padding, not
 /// transposed); BatchNorm1d and BatchNorm2d with running statistics; ReLU; ReLU6; Linear; Identity; Flatten (from dimension 1
 /// to the end); AdaptiveAvgPool1d/2d to size 1; AvgPool1d/2d and MaxPool1d/2d; Dropout (identity in evaluation); a fixed
-/// <see cref="Choice"/> (the sum of its picks' outputs, then its normalisation); and any module implementing
+/// <see cref="Choice"/> (the sum of its picks' outputs, each times its constant scale if it has one, then its normalisation); and any module implementing
 /// <see cref="IOnnxExportable"/>. Anything else throws a <see cref="NotSupportedException"/> naming the module's path and type.
 /// </summary>
 internal sealed class ModuleGraphWriter
@@ -107,9 +107,12 @@ internal sealed class ModuleGraphWriter
         if (choice.HasInputs)
             throw new NotSupportedException($"Choice '{choice.Name}' ('{path}') reads several inputs; ONNX export follows one input through Sequential models only.");
         string? sum = null;
-        foreach (int c in picks)
+        for (int i = 0; i < picks.Count; i++)
         {
+            int c = picks[i];
             string output = Write(choice.Candidate(c), x);
+            if (choice.FixedScales is { } scales) // a one-stage search's alpha, kept where no BN absorbed it
+                output = Builder.Node("Mul", $"{path}.scale{c}", [output, Scalar($"{path}.alpha{c}", scales[i])]);
             sum = sum is null ? output : Builder.Node("Add", $"{path}.sum{c}", [sum, output]);
         }
 

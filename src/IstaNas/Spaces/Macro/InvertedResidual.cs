@@ -1,3 +1,4 @@
+using IstaNas.Choices;
 using IstaNas.Evaluation.Onnx;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -12,7 +13,7 @@ namespace IstaNas.Spaces.Macro;
 /// channels out as in), else <c>Conv(x)</c>. The only module of the space that is not a plain TorchSharp block: an
 /// exporter maps it as its sequence plus an optional Add.
 /// </summary>
-internal sealed class InvertedResidual : nn.Module<Tensor, Tensor>, IOnnxExportable
+internal sealed class InvertedResidual : nn.Module<Tensor, Tensor>, IOnnxExportable, IEndsInBatchNorm
 {
     private readonly Sequential conv;
 
@@ -65,6 +66,9 @@ internal sealed class InvertedResidual : nn.Module<Tensor, Tensor>, IOnnxExporta
 
     /// <summary>The block's body: Conv2d, BatchNorm2d, ReLU, Conv2d (depthwise), BatchNorm2d, ReLU, Conv2d, BatchNorm2d.</summary>
     public Sequential Conv => conv;
+
+    /// <summary>The body's last BN when the block has no shortcut (its output is then the block's); null with the shortcut's Add after it.</summary>
+    public BatchNorm? FinalBatchNorm => UseShortcut ? null : (BatchNorm)conv.children().Last();
 
     /// <inheritdoc />
     public override Tensor forward(Tensor input)

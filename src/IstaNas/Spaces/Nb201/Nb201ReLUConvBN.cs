@@ -1,3 +1,4 @@
+using IstaNas.Choices;
 using IstaNas.Evaluation.Onnx;
 using IstaNas.Networks;
 using TorchSharp.Modules;
@@ -10,7 +11,7 @@ namespace IstaNas.Spaces.Nb201;
 /// when the BN is not affine (<c>bias=not affine</c>), then BN with the given affine and running-statistics settings.
 /// Without BN (the zero-cost proxies' BN-free copy) the convolution keeps that bias rule.
 /// </summary>
-internal sealed class Nb201ReLUConvBN : nn.Module<Tensor, Tensor>, IOnnxExportable
+internal sealed class Nb201ReLUConvBN : nn.Module<Tensor, Tensor>, IOnnxExportable, IEndsInBatchNorm
 {
     private readonly ReLU relu;
     private readonly Conv2d conv;
@@ -24,6 +25,9 @@ internal sealed class Nb201ReLUConvBN : nn.Module<Tensor, Tensor>, IOnnxExportab
         if (norm.Enabled) bn = nn.BatchNorm2d(outChannels, affine: norm.Affine, track_running_stats: norm.TrackRunningStats);
         RegisterComponents();
     }
+
+    /// <summary>The BN after the convolution (null in the BN-free copy).</summary>
+    public BatchNorm? FinalBatchNorm => bn;
 
     public override Tensor forward(Tensor input)
     {

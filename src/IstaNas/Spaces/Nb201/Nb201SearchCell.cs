@@ -1,4 +1,5 @@
 using IstaNas.Choices;
+using IstaNas.Evaluation.Onnx;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -11,7 +12,7 @@ namespace IstaNas.Spaces.Nb201;
 /// cells (the benchmark's search models hold one <c>arch_parameters</c> of 6 x 5 for all cells), so a search sets the
 /// same candidates and weights on every choice of a name, and an architecture fixes them all alike.
 /// </summary>
-internal sealed class Nb201SearchCell : nn.Module<Tensor, Tensor>
+internal sealed class Nb201SearchCell : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly ModuleList<Choice> edges;
 
@@ -30,4 +31,22 @@ internal sealed class Nb201SearchCell : nn.Module<Tensor, Tensor>
     }
 
     public override Tensor forward(Tensor input) => Nb201CellForward.Run(input, e => edges[e]);
+
+    /// <summary>ONNX of a fixed search cell (a one-stage result): node i = sum of its fixed edge choices, as the inference cell.</summary>
+    string IOnnxExportable.WriteOnnx(ModuleGraphWriter writer, string input)
+    {
+        string path = writer.Path(this);
+        var nodes = new List<string>(4) { input };
+        for (int i = 1; i <= 3; i++)
+        {
+            string? sum = null;
+            for (int j = 0; j < i; j++)
+            {
+                string term = writer.Write(edges[Nb201Architecture.EdgeIndex(i, j)], nodes[j]);
+                sum = sum is null ? term : writer.Builder.Node("Add", $"{path}.node{i}.add{j}", [sum, term]);
+            }
+            nodes.Add(sum!);
+        }
+        return nodes[3];
+    }
 }

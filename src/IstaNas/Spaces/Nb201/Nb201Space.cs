@@ -36,6 +36,21 @@ public static class Nb201Space
         return new Nb201Network(channels, cellsPerStage, classes, c => new Nb201SearchCell(c, norm), batchNorm);
     }
 
+    /// <summary>
+    /// The super-net of a one-stage search: the search super-net's choices with the inference network's BN (affine, with
+    /// running statistics, convolutions without bias). One-stage ISTA-NAS trains the final network in place (as the DARTS
+    /// one-stage super-net uses the target network's affine BN), so the non-affine, batch-statistics BN of the
+    /// benchmark's search scripts would leave no BN to absorb alpha into and a network that depends on its batch. The
+    /// <c>nor_conv</c> candidates end in that BN and absorb alpha; <c>skip_connect</c> and <c>avg_pool_3x3</c> keep alpha as a
+    /// constant scale; <c>none</c> outputs zero whatever its alpha (docs/search-spaces.md, "One-stage on your space").
+    /// </summary>
+    /// <param name="classes">Classifier outputs (10 for CIFAR-10).</param>
+    /// <param name="channels">C (16 in the benchmark).</param>
+    /// <param name="cellsPerStage">N (5 in the benchmark).</param>
+    /// <returns>A module whose decisions are the 90 choices (15 cells x 6 edges, 6 distinct names).</returns>
+    public static nn.Module<Tensor, Tensor> OneStageSearchModel(int classes = 10, int channels = 16, int cellsPerStage = 5) =>
+        new Nb201Network(channels, cellsPerStage, classes, c => new Nb201SearchCell(c, Nb201BatchNorm.Inference), true);
+
     /// <summary>The inference network of one cell (<c>TinyNetwork</c> with <c>InferCell</c>: affine BN with running statistics, convolutions without bias).</summary>
     /// <param name="architecture">The cell every stage repeats.</param>
     /// <param name="classes">Classifier outputs (10 for CIFAR-10).</param>

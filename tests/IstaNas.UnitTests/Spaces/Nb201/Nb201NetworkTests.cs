@@ -45,6 +45,23 @@ public class Nb201NetworkTests
         Assert.All(choices, c => Assert.Equal(1, c.Picks));
     }
 
+    /// <summary>
+    /// The one-stage super-net has the inference network's BN (affine, running statistics, convolutions without bias): fixed to
+    /// a cell, the weights that run are exactly the inference network's (the reference's counts above), name for name.
+    /// </summary>
+    [Theory]
+    [InlineData("|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|", 1_288_506)]
+    [InlineData("|avg_pool_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|nor_conv_1x1~0|skip_connect~1|skip_connect~2|", 129_306)]
+    public void TheOneStageSuperNetFixedToACellRunsTheInferenceNetworksWeights(string arch, long expected)
+    {
+        var cell = Nb201Architecture.Parse(arch);
+        using var model = Nb201Space.OneStageSearchModel();
+        Nb201Space.Fix(model, cell);
+        Assert.Equal(expected, IstaNas.Evaluation.FixedModel.ParameterCount(model));
+        Assert.All(model.modules().OfType<TorchSharp.Modules.BatchNorm2d>(), bn => Assert.True(bn.weight is not null && bn.track_running_stats));
+        Assert.DoesNotContain(model.named_parameters(), p => p.name.EndsWith(".conv.bias", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|")]
     [InlineData("|avg_pool_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|nor_conv_1x1~0|none~1|skip_connect~2|")]
