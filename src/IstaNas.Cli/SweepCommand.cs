@@ -136,7 +136,7 @@ internal static class SweepCommand
         CheckData(data, local: runner != "kubernetes");
         string space = SpaceOption.Read(p.GetValue(Space)!);
         if (space != "darts" && strategies.Contains("one-stage"))
-            throw new ArgumentException($"--space {space} is searched with two-stage, darts, random or random-ws; one-stage searches only the DARTS cell (--strategies lists it).");
+            throw new ArgumentException($"A sweep of --space {space} runs two-stage, darts, random or random-ws; --strategies lists one-stage, which a sweep runs on the DARTS cell only (search --space {space} -s one-stage runs it alone).");
         string? table = p.GetValue(Table);
         if (table is not null && (runner != "kubernetes" || space == "darts")) SpaceOption.LoadTable(space, table); // a wrong table fails now, with one line
         List<string> spaceArguments = space == "darts" ? [] : ["--space", space];

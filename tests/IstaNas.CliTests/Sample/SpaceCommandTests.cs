@@ -131,7 +131,7 @@ public class SpaceCommandTests
                      ("NAS-Bench-Macro's network has fixed widths", ["search", "--space", "macro", "--channels", "4"]),
                      ("--sparsity applies to the DARTS cell", ["search", "--space", "nb201", "--sparsity", "1"]),
                      ("--preset paper is the authors' recipe for the DARTS cell", ["search", "--space", "nb201", "--preset", "paper"]),
-                     ("--space macro is searched with two-stage, darts, random or random-ws; one-stage searches only the DARTS cell", ["sweep", "--space", "macro", "--strategies", "darts,one-stage", "--output", dir.File("sweep")]),
+                     ("A sweep of --space macro runs two-stage, darts, random or random-ws; --strategies lists one-stage, which a sweep runs on the DARTS cell only", ["sweep", "--space", "macro", "--strategies", "darts,one-stage", "--output", dir.File("sweep")]),
                      ("--table needs a benchmark space", ["sweep", "--table", MacroTable, "--output", dir.File("sweep2")]),
                      ("--architecture applies to --space macro or nb201", ["evaluate", "--genotype", "darts_v2", "--architecture", "22212220"]),
                      ("--preset nb201 applies to --space nb201", ["evaluate", "--genotype", "darts_v2", "--preset", "nb201"]),
