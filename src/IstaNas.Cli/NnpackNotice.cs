@@ -21,18 +21,37 @@ internal static class NnpackNotice
         if (!OperatingSystem.IsLinux() || Note is not null) return;
         if (!NativeLibrary.TryLoad("libtorch_cpu.so", out IntPtr torch)) return;
         if (!NativeLibrary.TryGetExport(torch, "_ZN2at4_ops17_nnpack_available4callEv", out IntPtr available)) return;
-        bool ok;
+        if (CallSilently(() => Call(available)) is bool ok) Explain(ok);
+    }
+
+    /// <summary>Sets <see cref="Note"/> from libtorch's answer: the explanation when NNPACK is not available, once.</summary>
+    /// <param name="available">What libtorch answered.</param>
+    internal static void Explain(bool available)
+    {
+        if (!available && Note is null)
+            Note = "libtorch's NNPACK (a fast convolution library for some shapes) is not available on this CPU or container " +
+                   "(libtorch would print \"Could not initialize NNPACK! Reason: Unsupported hardware.\"); convolutions use libtorch's other CPU kernels, " +
+                   "with the same results.";
+    }
+
+    /// <summary>
+    /// Runs a native call with the process's stderr (file descriptor 2) pointed at /dev/null, restored afterwards even when
+    /// the call throws. Null when stderr could not be redirected (the call was not made).
+    /// </summary>
+    /// <param name="call">The call; whatever it writes to stderr is dropped.</param>
+    internal static bool? CallSilently(Func<bool> call)
+    {
         int saved = Dup(2), devNull = Open("/dev/null", 1 /* O_WRONLY */);
         if (saved < 0 || devNull < 0 || Dup2(devNull, 2) < 0)
         {
             if (devNull >= 0) Close(devNull);
             if (saved >= 0) Close(saved);
-            return;
+            return null;
         }
 
         try
         {
-            ok = Call(available);
+            return call();
         }
         finally
         {
@@ -40,11 +59,6 @@ internal static class NnpackNotice
             Close(saved);
             Close(devNull);
         }
-
-        if (!ok)
-            Note = "libtorch's NNPACK (a fast convolution library for some shapes) is not available on this CPU or container " +
-                   "(libtorch would print \"Could not initialize NNPACK! Reason: Unsupported hardware.\"); convolutions use libtorch's other CPU kernels, " +
-                   "with the same results.";
     }
 
     private static bool Call(IntPtr function) => Marshal.GetDelegateForFunctionPointer<BoolFunction>(function)() != 0;
