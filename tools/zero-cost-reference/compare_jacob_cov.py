@@ -14,12 +14,16 @@ seeds: jacob_cov of the reference code with its own weight draws, as its `nasben
 once, then every cell's model built and scored in turn), for the cells of an `nb201-jacobcov --scores FILE` file and the
 batch of one cell file; prints Spearman's rho against the table's test accuracy per seed, and against IstaNas' scores.
 
+summary: rho against the table of each score file (IstaNas' with several init seeds, the reference's seeds), their mean
+and spread, and how well the files' scores agree with each other cell by cell.
+
 Needs Debian's python3-torch and python3-numpy only (safetensors is parsed here; Spearman's rho is computed here).
 The zero-cost-nas checkout is used as it is (imported from --zero-cost, never changed, never committed here).
 
     OMP_NUM_THREADS=1 /usr/bin/python3 tools/zero-cost-reference/compare_jacob_cov.py compare --zero-cost ZC --dump DIR
     OMP_NUM_THREADS=1 /usr/bin/python3 tools/zero-cost-reference/compare_jacob_cov.py seeds --zero-cost ZC \
-        --scores scores.csv --batch DIR/cell-0000.safetensors --seeds 42 0 1
+        --scores scores.csv --batch DIR/cell-0000.safetensors --seeds 42 0 1 --out ref
+    OMP_NUM_THREADS=1 /usr/bin/python3 tools/zero-cost-reference/compare_jacob_cov.py summary ista-*.csv ref-seed*.csv
 """
 
 import argparse
@@ -239,6 +243,30 @@ def seeds(args):
     return 0
 
 
+def summary(args):
+    """rho against the table of each score file, mean and spread per group, and the scores' agreement between files."""
+    tables = []
+    for path in args.files:
+        with open(path, newline="") as f:
+            rows = list(csv.DictReader(f))
+        if not rows or not {"arch", "test_accuracy", "jacob_cov"} <= set(rows[0]):
+            raise SystemExit(f"{path}: needs the columns arch, test_accuracy and jacob_cov (nb201-jacobcov --scores or seeds --out)")
+        tables.append((path, {r["arch"]: (float(r["test_accuracy"]), float(r["jacob_cov"])) for r in rows}))
+    cells = sorted(set.intersection(*(set(t) for _, t in tables)))
+    print(f"# {len(cells)} cells common to {len(tables)} files")
+    rhos = []
+    for path, table in tables:
+        rho, n = spearman([table[c][1] for c in cells], [table[c][0] for c in cells])
+        rhos.append(rho)
+        print(f"{path}: rho {rho:.3f} ({n} scored)")
+    print(f"rho over the files: mean {np.mean(rhos):.3f}, std {np.std(rhos, ddof=1) if len(rhos) > 1 else 0:.3f}, min {min(rhos):.3f}, max {max(rhos):.3f}")
+    print("Spearman rho between the files' scores:")
+    for i, (a, ta) in enumerate(tables):
+        row = [f"{spearman([ta[c][1] for c in cells], [tb[c][1] for c in cells])[0]:.3f}" for b, tb in tables]
+        print(f"  {os.path.basename(a)}: {' '.join(row)}")
+    return 0
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="mode", required=True)
@@ -252,8 +280,10 @@ def main():
     s.add_argument("--batch", required=True, help="one nb201-jacobcov --out cell file (its input and labels are used)")
     s.add_argument("--seeds", type=int, nargs="+", default=[42])
     s.add_argument("--out", help="also write the reference's scores to OUT-seedS.csv")
+    m = sub.add_parser("summary", help="rho of score files against the table, and their agreement")
+    m.add_argument("files", nargs="+", help="nb201-jacobcov --scores files and seeds --out files")
     args = parser.parse_args()
-    return compare(args) if args.mode == "compare" else seeds(args)
+    return {"compare": compare, "seeds": seeds, "summary": summary}[args.mode](args)
 
 
 if __name__ == "__main__":
