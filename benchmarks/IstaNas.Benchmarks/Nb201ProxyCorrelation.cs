@@ -162,7 +162,8 @@ internal static class Nb201ProxyCorrelation
     private static string Rank(double[] sample, double value) =>
         double.IsNaN(value) ? "NaN " : (sample.Count(v => v < value) / (double)sample.Length).ToString("F2", CultureInfo.InvariantCulture);
 
-    private static Tensor Normalised(ImageDataset data)
+    /// <summary>The batch the proxies score: the images as floats in [0, 1], normalised by the data set's mean and std.</summary>
+    internal static Tensor Normalised(ImageDataset data)
     {
         using var scope = torch.NewDisposeScope();
         using Tensor pixels = data.ToTensor();

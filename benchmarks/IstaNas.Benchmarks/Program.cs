@@ -45,6 +45,9 @@ switch (args.FirstOrDefault())
     case "nb201-proxies":
         Nb201ProxyCorrelation.Run(args.Skip(1).ToArray());
         return;
+    case "nb201-jacobcov":
+        Nb201ProxyDump.Run(args.Skip(1).ToArray());
+        return;
     case "nb201-proxies-merge":
         Nb201ProxyCorrelation.Merge(args.Skip(1).ToArray());
         return;

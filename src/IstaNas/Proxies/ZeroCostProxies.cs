@@ -111,6 +111,17 @@ public static class ZeroCostProxies
     /// <returns>The score (larger is better), or NaN.</returns>
     public static double JacobCov(nn.Module<Tensor, Tensor> model, Tensor batch)
     {
+        var (score, gradients) = JacobCovWithGradients(model, batch);
+        gradients.Dispose();
+        return score;
+    }
+
+    /// <summary>
+    /// <see cref="JacobCov"/> and the per-sample input gradients it is computed from (N, ...), in the model's dtype; the
+    /// caller disposes them. For comparing with the reference code weight for weight.
+    /// </summary>
+    internal static (double Score, Tensor Gradients) JacobCovWithGradients(nn.Module<Tensor, Tensor> model, Tensor batch)
+    {
         ArgumentNullException.ThrowIfNull(model);
         CheckBatch(batch);
         using var snapshot = new ModelSnapshot(model);
@@ -120,8 +131,17 @@ public static class ZeroCostProxies
         Tensor x = batch.detach().clone().requires_grad_(true);
         Tensor y = model.call(x);
         y.backward([torch.ones_like(y)]);
-        Tensor jacobian = x.grad!.detach().reshape(x.shape[0], -1).to(ScalarType.Float64);
-        Tensor centred = jacobian.sub(jacobian.mean([1], keepdim: true));
+        Tensor gradients = x.grad!.detach().clone();
+        double score = JacobCovScore(gradients.reshape(x.shape[0], -1));
+        return (score, gradients.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>The jacob_cov score of per-sample gradients (N, D): <c>-sum(log(v + k) + 1/(v + k))</c> over the eigenvalues v of their correlation matrix.</summary>
+    internal static double JacobCovScore(Tensor jacobian)
+    {
+        using var scope = NewDisposeScope();
+        Tensor rows = jacobian.to(ScalarType.Float64);
+        Tensor centred = rows.sub(rows.mean([1], keepdim: true));
         Tensor norms = centred.pow(2).sum(1).sqrt();
         Tensor correlation = centred.matmul(centred.t()).div(norms.unsqueeze(1).mul(norms.unsqueeze(0)));
         if (correlation.isnan().any().item<bool>()) return double.NaN;

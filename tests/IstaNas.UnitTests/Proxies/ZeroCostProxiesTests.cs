@@ -74,6 +74,28 @@ public class ZeroCostProxiesTests
     }
 
     [Fact]
+    public void JacobCovGradientsAreTheInputGradientsOfTheSummedOutputs()
+    {
+        // y = relu(W1 x) W2^T summed over outputs: dy/dx = W1^T diag(W1 x > 0) W2^T 1 per sample (what the reference's
+        // get_batch_jacobian returns and tools/zero-cost-reference compares), and the score is that of these gradients.
+        using var scope = torch.NewDisposeScope();
+        torch.manual_seed(11);
+        var first = nn.Linear(4, 6, hasBias: false);
+        var second = nn.Linear(6, 3, hasBias: false);
+        using var model = nn.Sequential(first, nn.ReLU(), second);
+        Tensor x = torch.randn(5, 4);
+        var (score, gradients) = ZeroCostProxies.JacobCovWithGradients(model, x);
+        Tensor w1 = first.weight!.detach(), w2 = second.weight!.detach();
+        Tensor active = w1.matmul(x.t()).gt(0).to(ScalarType.Float32);
+        Tensor expected = active.mul(w2.sum([0L]).unsqueeze(1)).t().matmul(w1);
+        Assert.Equal([5L, 4L], gradients.shape);
+        Assert.True(gradients.allclose(expected, rtol: 1e-5, atol: 1e-6), $"gradients {gradients.str()} expected {expected.str()}");
+        Assert.Equal(ZeroCostProxies.JacobCov(model, x), score, 12);
+        Assert.Equal(ZeroCostProxies.JacobCovScore(gradients), score, 12);
+        gradients.Dispose();
+    }
+
+    [Fact]
     public void JacobCovIsNaNWhenTheOutputIgnoresTheInputAndTheBatchMustHaveTwoSamples()
     {
         using var scope = torch.NewDisposeScope();
