@@ -207,16 +207,16 @@ public sealed class SearchBuilder
     public SearchBuilder ConfigureRandom(Action<RandomOptions> configure) => Configure(_random, configure);
 
     /// <summary>Two-stage ISTA-NAS (the default), with the options configured so far, then <paramref name="configure"/>.</summary>
-    public SearchBuilder UseTwoStage(Action<TwoStageOptions>? configure = null) => Use(_twoStage, configure, o => new TwoStageStrategy(o));
+    public SearchBuilder UseTwoStage(Action<TwoStageOptions>? configure = null) => Use(_twoStage, configure, TwoStageRun.Strategy);
 
     /// <summary>One-stage ISTA-NAS: search and train the target network in one run, then absorb alpha into the BNs.</summary>
-    public SearchBuilder UseOneStage(Action<OneStageOptions>? configure = null) => Use(_oneStage, configure, o => new OneStageStrategy(o));
+    public SearchBuilder UseOneStage(Action<OneStageOptions>? configure = null) => Use(_oneStage, configure, OneStageRun.Strategy);
 
     /// <summary>The first-order DARTS baseline (dense super-net with <c>none</c> and softmax weights).</summary>
-    public SearchBuilder UseDarts(Action<DartsOptions>? configure = null) => Use(_darts, configure, o => new DartsStrategy(o));
+    public SearchBuilder UseDarts(Action<DartsOptions>? configure = null) => Use(_darts, configure, DartsRun.Strategy);
 
     /// <summary>The random baseline: a seeded uniform draw of the space's sparsity, or with <see cref="RandomOptions.WeightSharing"/> random search with weight sharing.</summary>
-    public SearchBuilder UseRandom(Action<RandomOptions>? configure = null) => Use(_random, configure, o => new RandomStrategy(o));
+    public SearchBuilder UseRandom(Action<RandomOptions>? configure = null) => Use(_random, configure, RandomRun.Strategy);
 
     /// <summary>Runs a strategy of your own (see <see cref="IStrategy"/>; samples/IstaNas.StrategySample writes one).</summary>
     /// <param name="strategy">The strategy.</param>
@@ -323,9 +323,9 @@ public sealed class SearchBuilder
     {
         ResumeFrom(checkpointPath);
         Checkpoint checkpoint = Checkpoint.Load(checkpointPath);
-        if (checkpoint.Metadata.Kind is not ("two-stage" or "one-stage" or "darts" or RandomStrategy.Kind))
+        if (checkpoint.Metadata.Kind is not ("two-stage" or "one-stage" or "darts" or RandomRun.StrategyName))
             throw new CheckpointException(checkpointPath, $"it is a '{checkpoint.Metadata.Kind}' checkpoint, not a search's (two-stage, one-stage, darts or random).");
-        SearchSettings settings = TrainingLoop.ReadSettings<SearchSettings>(checkpoint)
+        StoredSearchSettings settings = TrainingLoop.ReadSettings<StoredSearchSettings>(checkpoint)
             ?? throw new CheckpointException(checkpointPath, "it stores no search settings (an evaluation checkpoint, or one written by an older IstaNas).");
         OptionsCopy.Into(settings.SearchSpace, _searchSpace);
         _checkpointChoices = settings.Choices;
@@ -338,7 +338,7 @@ public sealed class SearchBuilder
                 case "two-stage": OptionsCopy.Into(settings.Options.Deserialize<TwoStageOptions>(JsonFormat.Compact)!, _twoStage); return UseTwoStage();
                 case "one-stage": OptionsCopy.Into(settings.Options.Deserialize<OneStageOptions>(JsonFormat.Compact)!, _oneStage); return UseOneStage();
                 case "darts": OptionsCopy.Into(settings.Options.Deserialize<DartsOptions>(JsonFormat.Compact)!, _darts); return UseDarts();
-                case RandomStrategy.Kind: OptionsCopy.Into(settings.Options.Deserialize<RandomOptions>(JsonFormat.Compact)!, _random); return UseRandom();
+                case RandomRun.StrategyName: OptionsCopy.Into(settings.Options.Deserialize<RandomOptions>(JsonFormat.Compact)!, _random); return UseRandom();
                 default: throw new CheckpointException(checkpointPath, $"its strategy '{settings.Strategy}' is not one this builder knows.");
             }
         }
@@ -355,7 +355,7 @@ public sealed class SearchBuilder
     {
         OptionsValidation.Validate(_searchSpace, "SearchSpace");
         OptionsValidation.Validate(_sparseCoder, "SparseCoder");
-        IStrategy strategy = (_strategy ?? (() => new TwoStageStrategy(OptionsCopy.Of(_twoStage))))();
+        IStrategy strategy = (_strategy ?? (() => TwoStageRun.Strategy(OptionsCopy.Of(_twoStage))))();
         if (_data is null)
             throw new InvalidOperationException("No data set: call UseSyntheticDataset, UseCifar10, UseCifar100, UseIdx, UseImageFolder, UseDataset or UseTensors before Build.");
         LabelledDataset train = _data();
@@ -385,11 +385,11 @@ public sealed class SearchBuilder
     /// <summary>Builds the space's model once and checks it (choices, shapes on one batch of the data, m per choice) before anything runs.</summary>
     private void CheckSpace(IStrategy strategy, LabelledDataset train, Func<nn.Module<Tensor, Tensor>> space)
     {
-        using Networks.ChoiceSuperNet net = SearchSetup.ChoiceNetwork(new SearchContext { Train = train, Space = space });
-        IReadOnlyList<Decision> decisions = strategy is TwoStageStrategy or OneStageStrategy ? SearchSetup.CompressedDecisions(net.Decisions, _searchSpace) : net.Decisions;
+        using Networks.ChoiceSuperNet net = SuperNets.ChoiceNetwork(new SearchContext { Train = train, Space = space });
+        IReadOnlyList<Decision> decisions = strategy is BuiltInStrategy<TwoStageOptions> or BuiltInStrategy<OneStageOptions> ? SuperNets.CompressedDecisions(net.Decisions, _searchSpace) : net.Decisions;
         if (_checkpointChoices is not null && !_checkpointChoices.SequenceEqual(decisions))
             throw new ArgumentException(
-                $"The checkpoint '{_resumeFrom}' searched the choices {SearchSetup.Describe(_checkpointChoices)}, but the model of UseSpace has {SearchSetup.Describe(decisions)}.");
+                $"The checkpoint '{_resumeFrom}' searched the choices {SuperNets.Describe(_checkpointChoices)}, but the model of UseSpace has {SuperNets.Describe(decisions)}.");
     }
 
     private SearchBuilder Configure<T>(T options, Action<T> configure)

@@ -50,9 +50,9 @@ internal sealed class SuperNetCheckpoint : IDisposable
         if (kind == "one-stage")
             throw new CheckpointException(path,
                 "it is a one-stage search, whose candidates are scaled by alpha and whose BNs train as they freeze; score a two-stage, DARTS or random (weight-sharing) super-net.");
-        if (kind is not ("two-stage" or "darts" or RandomStrategy.Kind))
+        if (kind is not ("two-stage" or "darts" or RandomRun.StrategyName))
             throw new CheckpointException(path, $"it is a '{kind}' checkpoint, which holds no search super-net; give a two-stage, darts or random (weight-sharing) search checkpoint.");
-        SearchSettings settings = TrainingLoop.ReadSettings<SearchSettings>(checkpoint) is { Strategy: not null } read
+        StoredSearchSettings settings = TrainingLoop.ReadSettings<StoredSearchSettings>(checkpoint) is { Strategy: not null } read
             ? read
             : throw new CheckpointException(path, "it stores no search settings (written by an older IstaNas).");
         TrainingOptions options;

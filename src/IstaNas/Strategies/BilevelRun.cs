@@ -16,7 +16,7 @@ namespace IstaNas.Strategies;
 /// parameters, one architecture step and one weight step per minibatch pair. A subclass supplies the search space and
 /// the super-net (the DARTS cell super-net, or the super-net of a model with choices), its per-epoch work and its state.
 /// </summary>
-internal abstract class BilevelRun : SearchRun
+internal abstract class BilevelRun : StrategyRun
 {
     private const string WeightsOptimizer = "w-optimizer";
     private const string WeightGradients = "w-gradients";
@@ -46,7 +46,7 @@ internal abstract class BilevelRun : SearchRun
         _architectureOptions = architecture;
         _clipArchitecture = clipArchitecture;
         _zeroFillWeights = zeroFillWeights;
-        (_trainLoader, _validLoader, StepsPerEpoch) = SearchSetup.BilevelLoaders(context, o, trainPortion, architectureName);
+        (_trainLoader, _validLoader, StepsPerEpoch) = SearchLoaders.BilevelLoaders(context, o, trainPortion, architectureName);
         torch.random.manual_seed(context.Seed);
         Module = CreateSpaceAndNetwork();
         Net = (ISuperNet)Module;
@@ -81,7 +81,7 @@ internal abstract class BilevelRun : SearchRun
     protected abstract nn.Module<Tensor, Tensor> CreateSpaceAndNetwork();
 
     /// <summary>The non-affine DARTS cell super-net of the context's data with <paramref name="operations"/>.</summary>
-    protected SuperNet CellSuperNet(IReadOnlyList<string> operations) => new(SearchSetup.Network(Context, _o, operations) with { Affine = false });
+    protected SuperNet CellSuperNet(IReadOnlyList<string> operations) => new(SuperNets.Network(Context, _o, operations) with { Affine = false });
 
     /// <summary>Hands the search space's architecture weights and parameters to the run and creates their Adam optimiser.</summary>
     /// <param name="weights">The weights of every decision of <see cref="Net"/>, recomputed at each call.</param>

@@ -18,7 +18,7 @@ namespace IstaNas.Strategies;
 /// of the super-net on a uniformly drawn s-subset per choice and step (weights 1), then, as the last epoch's work, the
 /// ranking of drawn architectures by their super-net validation accuracy with recalibrated BN statistics.
 /// </summary>
-internal sealed class ChoiceRandomRun : SearchRun
+internal sealed class ChoiceRandomRun : StrategyRun
 {
     private const string WeightsOptimizer = "w-optimizer";
     private const long SupportSalt = 0x5EED5;
@@ -36,8 +36,33 @@ internal sealed class ChoiceRandomRun : SearchRun
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private ChoiceArchitecture? _best;
 
+    /// <summary>A seeded architecture of a model's choices, or (with <see cref="RandomOptions.WeightSharing"/>) random search with weight sharing.</summary>
+    public static SearchResult Search(SearchContext context, RandomOptions options, CancellationToken cancellationToken)
+    {
+        ILogger log = context.LoggerFactory.CreateLogger<ChoiceRandomRun>();
+        if (!options.WeightSharing)
+        {
+            var clock = Stopwatch.StartNew();
+            IReadOnlyList<Decision> decisions;
+            using (ChoiceSuperNet net = SuperNets.ChoiceNetwork(context)) decisions = net.Decisions;
+            ChoiceArchitecture architecture = ChoiceArchitectures.Draw(decisions, context.Seed);
+            log.LogInformation("Random architecture (seed {Seed}, no training):{NewLine}{Architecture}", context.Seed, Environment.NewLine, architecture);
+            return new SearchResult { Strategy = RandomRun.StrategyName, Architecture = architecture, History = [], Elapsed = clock.Elapsed };
+        }
+
+        using var run = new ChoiceRandomRun(context, options, log, cancellationToken);
+        try
+        {
+            return run.Result(run.Run(context.ResumeFrom, cancellationToken));
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return run.CancelledWhileRanking();
+        }
+    }
+
     public ChoiceRandomRun(SearchContext context, RandomOptions o, ILogger log, CancellationToken cancellation)
-        : base(RandomStrategy.Kind, context, o, log)
+        : base(RandomRun.StrategyName, context, o, log)
     {
         _o = o;
         _cancellation = cancellation;
@@ -47,7 +72,7 @@ internal sealed class ChoiceRandomRun : SearchRun
             throw new ArgumentException(
                 $"The training set '{context.Train.Name}' has {context.Train.Count} images; split {o.TrainPortion:0.##}/{1 - o.TrainPortion:0.##} " +
                 $"that leaves {trainSet.Count} for W (fewer than one batch of {o.BatchSize}?) and {validSet.Count} to rank the candidates.", nameof(context));
-        _trainLoader = SearchSetup.Loader(trainSet, context, o, 0);
+        _trainLoader = SearchLoaders.Loader(trainSet, context, o, 0);
         _calibrationLoader = new BatchLoader(trainSet, new BatchLoaderOptions
         {
             BatchSize = o.BatchSize, Shuffle = true, Seed = unchecked((int)context.Seed + CalibrationSeedOffset), DropLast = false,
@@ -59,7 +84,7 @@ internal sealed class ChoiceRandomRun : SearchRun
         });
         StepsPerEpoch = o.MaxStepsPerEpoch is int cap ? Math.Min(cap, _trainLoader.BatchesPerEpoch) : _trainLoader.BatchesPerEpoch;
         torch.random.manual_seed(context.Seed);
-        _net = SearchSetup.ChoiceNetwork(context);
+        _net = SuperNets.ChoiceNetwork(context);
         SpaceDecisions = _net.Decisions;
         if (ChoiceArchitectures.SpaceSize(_net.Decisions) < o.Candidates)
         {

@@ -11,18 +11,27 @@ using ChoiceArchitecture = IstaNas.Choices.Architecture;
 namespace IstaNas.Strategies;
 
 /// <summary>
+/// First-order DARTS (Liu et al., 2019) on the same cells, as the dense baseline (<see cref="DartsSearchSpace"/>): every
+/// candidate of every edge runs, mixed by the softmax of its edge's alpha. Per minibatch an architecture step (Adam on
+/// the validation loss, no unrolling) alternates with a W-step (SGD, cosine schedule, gradient clipping). Checkpoints
+/// (<c>darts.ckpt</c>) and resume work as for the ISTA-NAS strategies.
+/// <para>
 /// One first-order DARTS search: the bilevel run on the dense DARTS cell space, or on the choices of a model (softmax
 /// over the K candidates of every choice, <see cref="DartsDecisionSpace"/>).
+/// </para>
 /// </summary>
 internal sealed class DartsRun : BilevelRun
 {
+    /// <summary>The strategy's name and checkpoint kind.</summary>
+    public const string StrategyName = "darts";
+
     private const string AlphaValue = "alpha";
 
     private DartsSearchSpace? _space;
     private DartsDecisionSpace? _choices;
 
     public DartsRun(SearchContext context, DartsOptions o, ILogger log)
-        : base("darts", context, o, o.Architecture, o.TrainPortion, "alpha", log)
+        : base(StrategyName, context, o, o.Architecture, o.TrainPortion, "alpha", log)
     {
         if (_space is not null)
         {
@@ -38,8 +47,18 @@ internal sealed class DartsRun : BilevelRun
             UseSearchSpace(choices.ArchitectureWeights, choices.Parameters);
             log.LogInformation(
                 "DARTS (first order) of {Choices} choices on {Dataset} ({Train} images for W, {Valid} for alpha): batch {Batch}, {Steps} steps x {Epochs} epochs; {Decisions}",
-                choices.Decisions.Count, context.Train.Name, TrainImages, ValidImages, o.BatchSize, StepsPerEpoch, o.Epochs, SearchSetup.Describe(choices.Decisions));
+                choices.Decisions.Count, context.Train.Name, TrainImages, ValidImages, o.BatchSize, StepsPerEpoch, o.Epochs, SuperNets.Describe(choices.Decisions));
         }
+    }
+
+    /// <summary>The DARTS strategy (<c>SearchBuilder.UseDarts</c>).</summary>
+    public static IStrategy Strategy(DartsOptions options) => new BuiltInStrategy<DartsOptions>(StrategyName, options, "Darts", Search);
+
+    /// <summary>One DARTS search on the context (the DARTS cell space or a model's choices), resumed from <see cref="SearchContext.ResumeFrom"/> if set.</summary>
+    public static SearchResult Search(SearchContext context, DartsOptions options, CancellationToken cancellationToken)
+    {
+        using var run = new DartsRun(context, options, context.LoggerFactory.CreateLogger<DartsRun>());
+        return run.Result(run.Run(context.ResumeFrom, cancellationToken));
     }
 
     protected override string ArchitectureOptimizerSection => "alpha-optimizer";
@@ -53,7 +72,7 @@ internal sealed class DartsRun : BilevelRun
         }
 
         // The model first (its choices are the decisions), then alpha from the same generator.
-        ChoiceSuperNet net = SearchSetup.ChoiceNetwork(Context);
+        ChoiceSuperNet net = SuperNets.ChoiceNetwork(Context);
         _choices = new DartsDecisionSpace(net.Decisions, Context.Device);
         SpaceDecisions = net.Decisions;
         return net;

@@ -23,7 +23,7 @@ namespace IstaNas.Strategies;
 /// result holds a fresh model of the space with the trained weights, fixed to the picks, alpha absorbed into the final
 /// BN of the picks that end in one and kept as a constant scale on the others (<see cref="OneStageCandidates"/>).
 /// </summary>
-internal sealed class OneStageChoiceRun : SearchRun
+internal sealed class OneStageChoiceRun : StrategyRun
 {
     private const string SpaceValue = "searchSpace";
     private const string WeightsOptimizer = "w-optimizer";
@@ -40,21 +40,28 @@ internal sealed class OneStageChoiceRun : SearchRun
     private readonly optim.Optimizer _bOptimizer;
     private bool _searching;
 
+    /// <summary>One one-stage search of a model's choices, resumed from <see cref="SearchContext.ResumeFrom"/> if set.</summary>
+    public static SearchResult Search(SearchContext context, OneStageOptions options, CancellationToken cancellationToken)
+    {
+        using var run = new OneStageChoiceRun(context, options, context.LoggerFactory.CreateLogger<OneStageChoiceRun>());
+        return run.Result(run.Run(context.ResumeFrom, cancellationToken));
+    }
+
     public OneStageChoiceRun(SearchContext context, OneStageOptions o, ILogger log)
-        : base("one-stage", context, o, log)
+        : base(OneStageRun.StrategyName, context, o, log)
     {
         _o = o;
         TrainingData.RequireTwoClasses(context.Train, "training");
         if (context.Train.Count < o.BatchSize)
             throw new ArgumentException(
                 $"The training set '{context.Train.Name}' has {context.Train.Count} samples, fewer than one batch of {o.BatchSize}.", nameof(context));
-        _loader = SearchSetup.Loader(context.Train, context, o, 0);
+        _loader = SearchLoaders.Loader(context.Train, context, o, 0);
         StepsPerEpoch = o.MaxStepsPerEpoch is int cap ? Math.Min(cap, _loader.BatchesPerEpoch) : _loader.BatchesPerEpoch;
         torch.random.manual_seed(context.Seed);
-        _net = SearchSetup.ChoiceNetwork(context);
+        _net = SuperNets.ChoiceNetwork(context);
         try
         {
-            _space = CompressedSearchSpace.ForDecisions(SearchSetup.CompressedDecisions(_net.Decisions, context.SearchSpace), context.SearchSpace,
+            _space = CompressedSearchSpace.ForDecisions(SuperNets.CompressedDecisions(_net.Decisions, context.SearchSpace), context.SearchSpace,
                 SparseCoder.Create(context.SparseCoder), context.Seed, context.Device);
         }
         catch
@@ -75,7 +82,7 @@ internal sealed class OneStageChoiceRun : SearchRun
             "budget {Budget} M parameters, search cap {Cap}, then {Epochs} training epochs; {Decisions}",
             _space.Decisions.Count, context.Train.Name, context.Train.Count, o.BatchSize, StepsPerEpoch, o.Epsilon,
             o.ParameterBudgetMillions?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no",
-            o.MaxSearchEpochs?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none", o.Epochs, SearchSetup.Describe(_space.Decisions));
+            o.MaxSearchEpochs?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none", o.Epochs, SuperNets.Describe(_space.Decisions));
         if (o.Auxiliary || o.DropPathProbability > 0)
             log.LogInformation("The auxiliary head and drop path belong to the DARTS cell network; a model of your own trains as it is built (they are not used).");
         foreach (string line in _candidates.Describe()) log.LogInformation("One-stage {Line}", line);
@@ -114,7 +121,7 @@ internal sealed class OneStageChoiceRun : SearchRun
         }
         clock.Stop();
         string[] frozen = FrozenKeys();
-        Log.LogInformation("frozen {Frozen}/{Decisions}{NewLine}{Architecture}", frozen.Length, _space.Decisions.Count, Environment.NewLine, SearchSetup.Architecture(_space));
+        Log.LogInformation("frozen {Frozen}/{Decisions}{NewLine}{Architecture}", frozen.Length, _space.Decisions.Count, Environment.NewLine, ChoiceArchitectures.OfSpace(_space));
         return report with { ZChange = changes, ZMagnitude = _space.ZMagnitudes(), FrozenNodes = frozen, RecoveryTime = clock.Elapsed };
     }
 

@@ -15,11 +15,28 @@ using static TorchSharp.torch;
 namespace IstaNas.Strategies;
 
 /// <summary>
+/// One-stage ISTA-NAS (docs/concepts.md, "One-stage search"). The super-net has the target network's settings and a BN
+/// at the end of every candidate (appended to pools and the identity skip); the affine parameters of every BN inside a
+/// candidate (SepConv's inner one too) stay at gamma = 1, beta = 0 while its node searches. Each minibatch does one
+/// forward/backward on the training set that updates b (Adam) and W (SGD). After every epoch the searching nodes' codes
+/// are recovered; a code whose derived network reaches the parameter budget is rejected; a node whose code moved by at
+/// most epsilon freezes: its b stops, its alpha becomes a constant and the BNs of its selected operations start
+/// training. When every node is frozen the architecture is fixed and
+/// the network trains for <see cref="Training.TrainingOptions.Epochs"/> more epochs under a cosine schedule. The result
+/// holds the genotype and the trained network with every alpha absorbed into its BN. On a model with choices
+/// (<c>SearchBuilder.UseSpace</c>) every choice is a decision searched the same way; alpha is absorbed into the final BN of
+/// the candidates that end in an affine BN and kept as a constant scale on the others (docs/search-spaces.md,
+/// "One-stage on your space").
+/// <para>
 /// One one-stage search on the <see cref="TrainingLoop"/>: search epochs until every node has frozen, then training
 /// epochs of the fixed architecture; the result holds the network with every alpha absorbed into its BNs.
+/// </para>
 /// </summary>
-internal sealed class OneStageRun : SearchRun
+internal sealed class OneStageRun : StrategyRun
 {
+    /// <summary>The strategy's name and checkpoint kind.</summary>
+    public const string StrategyName = "one-stage";
+
     private const string SpaceValue = "searchSpace";
     private const string WeightsOptimizer = "w-optimizer";
     private const string LatentOptimizer = "b-optimizer";
@@ -35,8 +52,19 @@ internal sealed class OneStageRun : SearchRun
     private readonly optim.Optimizer _bOptimizer;
     private bool _searching;
 
+    /// <summary>The one-stage strategy (<c>SearchBuilder.UseOneStage</c>): this run on the DARTS cell space, <see cref="OneStageChoiceRun"/> on a model with choices.</summary>
+    public static IStrategy Strategy(OneStageOptions options) =>
+        new BuiltInStrategy<OneStageOptions>(StrategyName, options, "OneStage", Search, OneStageChoiceRun.Search);
+
+    /// <summary>One one-stage search of the DARTS cell space, resumed from <see cref="SearchContext.ResumeFrom"/> if set.</summary>
+    public static SearchResult Search(SearchContext context, OneStageOptions options, CancellationToken cancellationToken)
+    {
+        using var run = new OneStageRun(context, options, context.LoggerFactory.CreateLogger<OneStageRun>());
+        return run.Result(run.Run(context.ResumeFrom, cancellationToken));
+    }
+
     public OneStageRun(SearchContext context, OneStageOptions o, ILogger log)
-        : base("one-stage", context, o, log)
+        : base(StrategyName, context, o, log)
     {
         _o = o;
         TrainingData.RequireTwoClasses(context.Train, "training");
@@ -50,11 +78,11 @@ internal sealed class OneStageRun : SearchRun
             throw new ArgumentException(
                 $"The auxiliary head needs 32x32 images; '{context.Train.Name}' has {string.Join("x", context.Train.SampleShape.Skip(1))}. Disable Auxiliary or pad the images.", nameof(context));
 
-        _loader = SearchSetup.Loader(context.Train, context, o, 0);
+        _loader = SearchLoaders.Loader(context.Train, context, o, 0);
         StepsPerEpoch = o.MaxStepsPerEpoch is int cap ? Math.Min(cap, _loader.BatchesPerEpoch) : _loader.BatchesPerEpoch;
         torch.random.manual_seed(context.Seed);
         _space = new CompressedSearchSpace(context.SearchSpace, SparseCoder.Create(context.SparseCoder), context.Seed, context.Device);
-        _net = new SuperNet(SearchSetup.Network(context, o, [.. context.SearchSpace.Operations], o.Auxiliary) with
+        _net = new SuperNet(SuperNets.Network(context, o, [.. context.SearchSpace.Operations], o.Auxiliary) with
         {
             Affine = true,
             AppendedBatchNorm = AppendedBatchNorm.PoolsAndSkip,
@@ -166,7 +194,7 @@ internal sealed class OneStageRun : SearchRun
 
         Log.LogInformation("Exported the network of the genotype with alpha absorbed into its BNs ({Params:0.###} M parameters; max logit difference to the super-net {Error:0.###e0}).",
             exported.ParameterCount / 1e6, absorptionError);
-        return Result(outcome, _space.DeriveGenotype(), _space.GetState()) with { Architecture = SearchSetup.Architecture(_space), Network = exported, AbsorptionMaxError = absorptionError, Metadata = ModelMetadata.FromDataset(Context.Train) };
+        return Result(outcome, _space.DeriveGenotype(), _space.GetState()) with { Architecture = ChoiceArchitectures.OfSpace(_space), Network = exported, AbsorptionMaxError = absorptionError, Metadata = ModelMetadata.FromDataset(Context.Train) };
     }
 
     public override void Dispose()

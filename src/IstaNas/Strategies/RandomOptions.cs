@@ -4,7 +4,7 @@ using IstaNas.Training;
 namespace IstaNas.Strategies;
 
 /// <summary>
-/// The random baseline (<see cref="RandomStrategy"/>). Without <see cref="WeightSharing"/> (the default) nothing trains:
+/// The random baseline (<see cref="RandomRun"/>). Without <see cref="WeightSharing"/> (the default) nothing trains:
 /// the genotype is a seeded uniform draw of the space's sparsity, and every training option is unused. With it, the
 /// sparse super-net of the two-stage search trains for <see cref="Training.TrainingOptions.Epochs"/> epochs on a uniformly
 /// drawn support per step (Li and Talwalkar, 2019), then <see cref="Candidates"/> drawn genotypes are ranked by their

@@ -14,12 +14,29 @@ using BatchLoader = IstaNas.Data.BatchLoader;
 namespace IstaNas.Strategies;
 
 /// <summary>
+/// The chance baseline on the ISTA-NAS space: genotypes of the space's sparsity s drawn uniformly (s distinct candidates
+/// per node, candidate = predecessor * K + operation; see <see cref="RandomArchitectures"/>), seeded by
+/// <see cref="SearchContext.Seed"/>, so that a search can be compared with chance under the same evaluation budget.
+/// <para>
+/// With <see cref="RandomOptions.WeightSharing"/> it is random search with weight sharing (Li and Talwalkar, 2019): the
+/// two-stage super-net (non-affine BNs, BN after pools) trains W only, each step on a uniformly drawn support per node with
+/// every drawn candidate weighted 1; after the last epoch <see cref="RandomOptions.Candidates"/> distinct drawn genotypes
+/// are scored with the inherited weights and recalibrated BN statistics (<see cref="Training.SuperNetScoring"/>) on the
+/// validation split, and the best is returned (its accuracy is the last epoch's <see cref="EpochReport.ValidAccuracy"/>;
+/// the ranking is logged). Checkpoints (<c>random.ckpt</c>) and resume work as for the other strategies; the ranking
+/// belongs to the last epoch, so a run cancelled while ranking continues from the epoch before.
+/// </para>
+/// <para>
 /// Random search with weight sharing on the <see cref="TrainingLoop"/>: W-steps of the sparse two-stage super-net on a
 /// uniformly drawn support per node and step (weights 1), then, as the last epoch's work, the ranking of drawn genotypes
 /// by their super-net validation accuracy with recalibrated BN statistics.
+/// </para>
 /// </summary>
-internal sealed class RandomRun : SearchRun
+internal sealed class RandomRun : StrategyRun
 {
+    /// <summary>The strategy's name and checkpoint kind.</summary>
+    public const string StrategyName = "random";
+
     private const string WeightsOptimizer = "w-optimizer";
     private const long SupportSalt = 0x5EED5;
     private const int CalibrationSeedOffset = 2;
@@ -35,8 +52,40 @@ internal sealed class RandomRun : SearchRun
     private readonly optim.Optimizer _wOptimizer;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
 
+    /// <summary>The random baseline (<c>SearchBuilder.UseRandom</c>): this run on the DARTS cell space, <see cref="ChoiceRandomRun"/> on a model with choices.</summary>
+    public static IStrategy Strategy(RandomOptions options) =>
+        new BuiltInStrategy<RandomOptions>(StrategyName, options, "Random", Search, ChoiceRandomRun.Search);
+
+    /// <summary>A seeded genotype of the DARTS cell space, or (with <see cref="RandomOptions.WeightSharing"/>) random search with weight sharing.</summary>
+    public static SearchResult Search(SearchContext context, RandomOptions options, CancellationToken cancellationToken)
+    {
+        ILogger log = context.LoggerFactory.CreateLogger<RandomRun>();
+        if (!options.WeightSharing)
+        {
+            var clock = Stopwatch.StartNew();
+            Genotype genotype = RandomArchitectures.Draw(context.SearchSpace, context.Seed);
+            log.LogInformation("Random genotype (seed {Seed}, s = {S}, no training):{NewLine}{Genotype}",
+                context.Seed, context.SearchSpace.Sparsity, Environment.NewLine, genotype);
+            return new SearchResult
+            {
+                Strategy = StrategyName, Genotype = genotype, Architecture = ChoiceArchitectures.OfGenotype(genotype, [.. context.SearchSpace.Operations]), History = [],
+                Elapsed = clock.Elapsed,
+            };
+        }
+
+        using var run = new RandomRun(context, options, log, cancellationToken);
+        try
+        {
+            return run.Result(run.Run(context.ResumeFrom, cancellationToken));
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return run.CancelledWhileRanking();
+        }
+    }
+
     public RandomRun(SearchContext context, RandomOptions o, ILogger log, CancellationToken cancellation)
-        : base(RandomStrategy.Kind, context, o, log)
+        : base(StrategyName, context, o, log)
     {
         _o = o;
         _cancellation = cancellation;
@@ -49,7 +98,7 @@ internal sealed class RandomRun : SearchRun
         if (RandomArchitectures.SpaceSize(context.SearchSpace) < o.Candidates)
             throw new ArgumentException(
                 $"Random.Candidates = {o.Candidates} exceeds the {RandomArchitectures.SpaceSize(context.SearchSpace):0} distinct genotypes of the search space.", nameof(o));
-        _trainLoader = SearchSetup.Loader(trainSet, context, o, 0);
+        _trainLoader = SearchLoaders.Loader(trainSet, context, o, 0);
         _calibrationLoader = new BatchLoader(trainSet, new BatchLoaderOptions
         {
             BatchSize = o.BatchSize, Shuffle = true, Seed = unchecked((int)context.Seed + CalibrationSeedOffset), DropLast = false,
@@ -61,7 +110,7 @@ internal sealed class RandomRun : SearchRun
         });
         StepsPerEpoch = o.MaxStepsPerEpoch is int cap ? Math.Min(cap, _trainLoader.BatchesPerEpoch) : _trainLoader.BatchesPerEpoch;
         torch.random.manual_seed(context.Seed);
-        _net = new SuperNet(SearchSetup.Network(context, o, [.. context.SearchSpace.Operations]) with { Affine = false });
+        _net = new SuperNet(SuperNets.Network(context, o, [.. context.SearchSpace.Operations]) with { Affine = false });
         _net.to(context.Device);
         _weights = _net.WeightParameters().ToArray();
         _wOptimizer = optim.SGD(_weights, o.LearningRate, o.Momentum, weight_decay: o.WeightDecay);

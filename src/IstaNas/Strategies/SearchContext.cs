@@ -65,5 +65,5 @@ public sealed class SearchContext
     /// <returns>The super-net, on the CPU (move it with <c>Module.to(Device)</c>).</returns>
     /// <exception cref="InvalidOperationException">The context searches the DARTS cell space (build its <see cref="SuperNet"/> from options).</exception>
     /// <exception cref="ArgumentException">The model is not a valid search space (the message names the choice and the problem).</exception>
-    public ISuperNet CreateSuperNet() => SearchSetup.ChoiceNetwork(this);
+    public ISuperNet CreateSuperNet() => SuperNets.ChoiceNetwork(this);
 }

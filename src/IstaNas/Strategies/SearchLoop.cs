@@ -60,7 +60,7 @@ public abstract class SearchLoop : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         if (name.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || name.Trim() != name)
             throw new ArgumentException($"The strategy name '{name}' names the checkpoint file '<name>.ckpt': use letters, digits and dashes.", nameof(name));
-        if (name is "two-stage" or "one-stage" or "darts" or RandomStrategy.Kind or "evaluation")
+        if (name is "two-stage" or "one-stage" or "darts" or RandomRun.StrategyName or "evaluation")
             throw new ArgumentException($"The strategy name '{name}' is a built-in run's checkpoint kind; choose another.", nameof(name));
         if (!(trainPortion > 0 && trainPortion < 1))
             throw new ArgumentOutOfRangeException(nameof(trainPortion), trainPortion, "The share of the training set that trains W must be in (0, 1); the rest trains the architecture.");
@@ -244,8 +244,8 @@ public abstract class SearchLoop : IDisposable
         if (names.Contains(name, StringComparer.Ordinal)) throw new ArgumentException($"'{name}' is already registered.", nameof(name));
     }
 
-    /// <summary>The loop's run: <see cref="SearchRun"/> with every hook forwarded to the loop.</summary>
-    private sealed class Hooked : SearchRun
+    /// <summary>The loop's run: <see cref="StrategyRun"/> with every hook forwarded to the loop.</summary>
+    private sealed class Hooked : StrategyRun
     {
         private const string ValueName = "strategyState";
         private const string TensorsSection = "strategy-tensors";
@@ -258,7 +258,7 @@ public abstract class SearchLoop : IDisposable
             : base(loop.Name, context, o, log)
         {
             _loop = loop;
-            (_trainLoader, _validLoader, Steps) = SearchSetup.BilevelLoaders(context, o, trainPortion, "the architecture");
+            (_trainLoader, _validLoader, Steps) = SearchLoaders.BilevelLoaders(context, o, trainPortion, "the architecture");
         }
 
         public int Steps { get; }

@@ -136,6 +136,6 @@ public sealed class RandomStrategyTests : IDisposable
             .UseRandom(o => { TinySearch.Configure(o); o.WeightSharing = true; })
             .Build().Run());
         Assert.Contains("fewer than one batch of 16", few.Message);
-        Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => new RandomStrategy(new RandomOptions { Candidates = 0 }));
+        Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => RandomRun.Strategy(new RandomOptions { Candidates = 0 }));
     }
 }

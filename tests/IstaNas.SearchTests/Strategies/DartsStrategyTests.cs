@@ -182,7 +182,7 @@ public class DartsStrategyTests
     [Fact]
     public void BuilderRejectsInvalidOptions()
     {
-        Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => new DartsStrategy(new DartsOptions { TrainPortion = 1.5 }));
+        Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => DartsRun.Strategy(new DartsOptions { TrainPortion = 1.5 }));
     }
 
     private sealed class SyncProgress<T>(Action<T> report) : IProgress<T>

@@ -129,11 +129,11 @@ public class ConfigurationTests
         }).GetSection("IstaNas"), b => b.ConfigureTwoStage(o => o.Layers = 4));
         using ServiceProvider provider = services.BuildServiceProvider();
         Search twoStage = provider.GetRequiredService<SearchBuilder>().UseSyntheticDataset(64).UseTwoStage(o => o.Epochs = 2).Build();
-        TwoStageOptions o = Assert.IsType<TwoStageStrategy>(twoStage.Strategy).Options;
+        TwoStageOptions o = Assert.IsType<BuiltInStrategy<TwoStageOptions>>(twoStage.Strategy).Options;
         Assert.Equal((6, 0.75, 4, 2), (o.Channels, o.TrainPortion, o.Layers, o.Epochs));
         Assert.Equal(9, twoStage.Context.SearchSpace.ProjectionDims);
         Search oneStage = provider.GetRequiredService<SearchBuilder>().UseSyntheticDataset(64).UseOneStage().Build();
-        Assert.Equal(0.01, Assert.IsType<OneStageStrategy>(oneStage.Strategy).Options.Epsilon);
+        Assert.Equal(0.01, Assert.IsType<BuiltInStrategy<OneStageOptions>>(oneStage.Strategy).Options.Epsilon);
         // The bound options themselves are not changed by a builder's Configure calls.
         Assert.Equal(50, provider.GetRequiredService<IOptions<TwoStageOptions>>().Value.Epochs);
     }
@@ -158,7 +158,7 @@ public class ConfigurationTests
         Assert.Equal(9, provider.GetRequiredService<IOptions<SearchSpaceOptions>>().Value.ProjectionDims);
         Assert.Null(provider.GetService<ISparseCoder>()); // a search makes its coder from SparseCoderOptions
         Search search = provider.GetRequiredService<SearchBuilder>().UseSyntheticDataset(64).Build();
-        Assert.Equal(3, Assert.IsType<TwoStageStrategy>(search.Strategy).Options.Epochs);
+        Assert.Equal(3, Assert.IsType<BuiltInStrategy<TwoStageOptions>>(search.Strategy).Options.Epochs);
 
         var bad = new ServiceCollection();
         bad.AddIstaNas(b => b.ConfigureSearchSpace(s => s.Sparsity = 0));

@@ -20,7 +20,7 @@ public class RandomConfigurationTests
         services.AddIstaNas(configuration.GetSection("IstaNas"), b => b.ConfigureRandom(o => o.CalibrationBatches = 3));
         using ServiceProvider provider = services.BuildServiceProvider();
         Search search = provider.GetRequiredService<SearchBuilder>().UseSyntheticDataset(64).UseRandom(o => o.Epochs = 2).Build();
-        RandomOptions o = Assert.IsType<RandomStrategy>(search.Strategy).Options;
+        RandomOptions o = Assert.IsType<BuiltInStrategy<RandomOptions>>(search.Strategy).Options;
         Assert.Equal((true, 7, 3, 2), (o.WeightSharing, o.Candidates, o.CalibrationBatches, o.Epochs));
         Assert.Equal("random", search.Strategy.Name);
 

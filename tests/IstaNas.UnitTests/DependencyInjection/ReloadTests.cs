@@ -33,7 +33,7 @@ public class ReloadTests
         Assert.Equal([9], changes);
         Assert.Equal(9, monitor.CurrentValue.Epochs);
         Search search = provider.GetRequiredService<SearchBuilder>().UseSyntheticDataset(64).Build();
-        Assert.Equal(9, Assert.IsType<TwoStageStrategy>(search.Strategy).Options.Epochs);
+        Assert.Equal(9, Assert.IsType<BuiltInStrategy<TwoStageOptions>>(search.Strategy).Options.Epochs);
     }
 
     [Fact]
@@ -61,7 +61,7 @@ public class ReloadTests
 
             // A builder's own Configure calls change its copies, never the bound options.
             Search search = provider.GetRequiredService<SearchBuilder>().UseSyntheticDataset(64).UseTwoStage(o => o.Layers = 4).Build();
-            TwoStageOptions used = Assert.IsType<TwoStageStrategy>(search.Strategy).Options;
+            TwoStageOptions used = Assert.IsType<BuiltInStrategy<TwoStageOptions>>(search.Strategy).Options;
             Assert.Equal((5, 32, 6, 4), (used.Epochs, used.BatchSize, used.Channels, used.Layers));
             Assert.Equal(8, monitor.CurrentValue.Layers);
             configuration.Reload();

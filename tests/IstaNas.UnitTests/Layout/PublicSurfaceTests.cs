@@ -36,7 +36,7 @@ public class PublicSurfaceTests
     [InlineData("IstaNas.Checkpoints.Checkpoint")]
     [InlineData("IstaNas.Checkpoints.CheckpointWriter")]
     [InlineData("IstaNas.Training.TrainingLoop")]
-    [InlineData("IstaNas.Strategies.TwoStageStrategy")]
+    [InlineData("IstaNas.Strategies.TwoStageRun")]
     [InlineData("IstaNas.IO.AtomicFile")]
     [InlineData("IstaNas.Data.Cifar10")]
     [InlineData("IstaNas.Data.ImageFolder")]

@@ -34,8 +34,8 @@ public class TensorSearchTests
         ImageDataset images = TinySearch.Data(count: 64, size: 8);
         TensorDataset tensors = AsTensors(images);
         var options = new TwoStageOptions { BatchSize = 8 };
-        var (imageTrain, imageValid, imageSteps) = SearchSetup.BilevelLoaders(new SearchContext { Train = images, Seed = 3 }, options, 0.5, "b");
-        var (tensorTrain, tensorValid, tensorSteps) = SearchSetup.BilevelLoaders(new SearchContext { Train = tensors, Seed = 3 }, options, 0.5, "b");
+        var (imageTrain, imageValid, imageSteps) = SearchLoaders.BilevelLoaders(new SearchContext { Train = images, Seed = 3 }, options, 0.5, "b");
+        var (tensorTrain, tensorValid, tensorSteps) = SearchLoaders.BilevelLoaders(new SearchContext { Train = tensors, Seed = 3 }, options, 0.5, "b");
         Assert.Equal(imageSteps, tensorSteps);
         Assert.Equal(imageTrain.Dataset.Labels, tensorTrain.Dataset.Labels);
         Assert.Equal(imageValid.Dataset.Labels, tensorValid.Dataset.Labels);

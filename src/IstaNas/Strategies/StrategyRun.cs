@@ -9,15 +9,15 @@ using Microsoft.Extensions.Logging;
 namespace IstaNas.Strategies;
 
 /// <summary>
-/// The part every search strategy's run shares on top of the <see cref="TrainingLoop"/>: the context, the checkpoint
-/// fingerprint (data content, seed, search space, recovery, options but the epoch count), the stored settings, and
-/// the result.
+/// The base of every strategy's run on the <see cref="TrainingLoop"/> (the built-in <c>*Run</c> classes and the run behind
+/// <see cref="SearchLoop"/>): the context, the checkpoint fingerprint (data content, seed, search space, recovery, options
+/// but the epoch count), the stored settings (<see cref="StoredSearchSettings"/>), and the result.
 /// </summary>
-internal abstract class SearchRun : TrainingLoop, IDisposable
+internal abstract class StrategyRun : TrainingLoop, IDisposable
 {
     private readonly string _kind;
 
-    protected SearchRun(string kind, SearchContext context, TrainingOptions options, ILogger log)
+    protected StrategyRun(string kind, SearchContext context, TrainingOptions options, ILogger log)
         : base(options, context.Device, log)
     {
         _kind = kind;
@@ -38,7 +38,7 @@ internal abstract class SearchRun : TrainingLoop, IDisposable
     protected override string Kind => _kind;
 
     /// <inheritdoc />
-    protected override object? Settings => new SearchSettings(
+    protected override object? Settings => new StoredSearchSettings(
         _kind, JsonSerializer.SerializeToElement(SearchOptions, SearchOptions.GetType(), JsonFormat.Compact), Context.SearchSpace, Context.SparseCoder, Context.Seed)
     {
         Choices = SpaceDecisions,
@@ -60,7 +60,7 @@ internal abstract class SearchRun : TrainingLoop, IDisposable
             .With("sparseCoder.method", c.SparseCoder.Method)
             .With("sparseCoder.tolerance", c.SparseCoder.Tolerance)
             .With("sparseCoder.maxIterations", c.SparseCoder.MaxIterations);
-        if (SpaceDecisions is not null) f = f.With("space.choices", SearchSetup.Describe(SpaceDecisions));
+        if (SpaceDecisions is not null) f = f.With("space.choices", SuperNets.Describe(SpaceDecisions));
         f = f.WithOptions("options", SearchOptions);
         return f;
     }
@@ -73,7 +73,7 @@ internal abstract class SearchRun : TrainingLoop, IDisposable
     {
         Strategy = _kind,
         Genotype = genotype,
-        Architecture = genotype is null ? null : SearchSetup.CellArchitecture(genotype, [.. Context.SearchSpace.Operations]),
+        Architecture = genotype is null ? null : ChoiceArchitectures.OfGenotype(genotype, [.. Context.SearchSpace.Operations]),
         SearchSpace = space,
         History = outcome.History,
         Cancelled = outcome.Cancelled,

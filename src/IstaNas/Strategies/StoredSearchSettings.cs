@@ -11,7 +11,7 @@ namespace IstaNas.Strategies;
 /// <param name="SearchSpace">The search space options.</param>
 /// <param name="SparseCoder">The sparse coder options.</param>
 /// <param name="Seed">The seed.</param>
-internal sealed record SearchSettings(string Strategy, JsonElement Options, SearchSpaceOptions SearchSpace, SparseCoderOptions SparseCoder, long Seed)
+internal sealed record StoredSearchSettings(string Strategy, JsonElement Options, SearchSpaceOptions SearchSpace, SparseCoderOptions SparseCoder, long Seed)
 {
     /// <summary>The decisions of a search of a model's choices; null for the DARTS cell space (and in checkpoints written before issue 19).</summary>
     public IReadOnlyList<Decision>? Choices { get; init; }
