@@ -1,11 +1,5 @@
-using IstaNas.Architecture;
-using IstaNas.Choices;
 using IstaNas.Data;
-using IstaNas.Networks;
-using IstaNas.SearchSpace;
 using IstaNas.Training;
-using static TorchSharp.torch;
-using ChoiceArchitecture = IstaNas.Choices.Architecture;
 
 namespace IstaNas.Strategies;
 
