@@ -144,11 +144,11 @@ internal sealed class ChoiceRandomRun : StrategyRun
     }
 
     /// <summary>The result: the ranked best architecture, or (no ranking reached) the first drawn candidate, unranked.</summary>
-    public SearchResult Result(TrainingOutcome outcome) =>
+    private SearchResult Result(TrainingOutcome outcome) =>
         Result(outcome, null, space: null) with { Architecture = _best ?? ChoiceArchitectures.Draw(_net.Decisions, Context.Seed) };
 
     /// <summary>The result of a run cancelled while ranking: the completed epochs before the last, the checkpoint of the epoch before.</summary>
-    public SearchResult CancelledWhileRanking()
+    private SearchResult CancelledWhileRanking()
     {
         Log.LogInformation("Cancelled while ranking the candidates; a resumed run repeats the last epoch.");
         string? checkpoint = CheckpointPath is string path && File.Exists(path) ? path : null;

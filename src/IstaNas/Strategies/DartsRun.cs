@@ -128,7 +128,7 @@ internal sealed class DartsRun : BilevelRun
         base.LoadState(checkpoint);
     }
 
-    public SearchResult Result(TrainingOutcome outcome)
+    private SearchResult Result(TrainingOutcome outcome)
     {
         if (_space is null) return Result(outcome, null, space: null) with { Architecture = ChoiceArchitecture() };
         Genotype genotype = _space.DeriveGenotype();

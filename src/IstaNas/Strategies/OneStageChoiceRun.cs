@@ -159,7 +159,7 @@ internal sealed class OneStageChoiceRun : StrategyRun
     /// Freezes what is left (a run cancelled while searching) and builds the result's model: a fresh model of the space
     /// with the trained weights, fixed to the picks with alpha absorbed or kept as a scale, checked against the super-net.
     /// </summary>
-    public SearchResult Result(TrainingOutcome outcome)
+    private SearchResult Result(TrainingOutcome outcome)
     {
         for (int k = 0; k < _space.Decisions.Count; k++) _space.SetFrozen(k, true);
         nn.Module<Tensor, Tensor> model = Context.Space!() ?? throw new InvalidOperationException("The space's model factory returned null.");

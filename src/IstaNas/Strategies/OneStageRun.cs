@@ -175,7 +175,7 @@ internal sealed class OneStageRun : StrategyRun
     }
 
     /// <summary>Freezes what is left (a run cancelled while searching), absorbs alpha into the BNs and checks the export.</summary>
-    public SearchResult Result(TrainingOutcome outcome)
+    private SearchResult Result(TrainingOutcome outcome)
     {
         for (int k = 0; k < 2 * _space.Nodes; k++) _space.SetFrozen(Cells[k / _space.Nodes], k % _space.Nodes, true);
         EvaluationNetwork exported;

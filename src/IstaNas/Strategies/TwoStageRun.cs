@@ -113,7 +113,7 @@ internal sealed class TwoStageRun : BilevelRun
         base.LoadState(checkpoint);
     }
 
-    public SearchResult Result(TrainingOutcome outcome) =>
+    private SearchResult Result(TrainingOutcome outcome) =>
         Result(outcome, _space.IsCellSpace ? _space.DeriveGenotype() : null, _space.GetState()) with { Architecture = ChoiceArchitectures.OfSpace(_space) };
 
     public override void Dispose()
