@@ -71,6 +71,16 @@ public sealed class OwnSpaceCommandTests : IDisposable
 
         (exit, _, err) = Run("export", "--model", evaluate, "--onnx", onnx);
         Assert.True(exit == 0, err);
+        string folder = _dir.File("images");
+        Directory.CreateDirectory(folder);
+        for (int i = 0; i < 3; i++)
+            TestImages.WritePng(Path.Combine(folder, $"image-{i}.png"), TestImages.Solid(32, 32, TestImages.ClassColours[i]), 32, 32);
+        (exit, string predictions, err) = Run("predict", "--model", evaluate, "--images", folder, "--top", "1");
+        Assert.True(exit == 0, err);
+        string[] lines = predictions.Trim().Split('\n');
+        Assert.Equal(3, lines.Length);
+        for (int i = 0; i < 3; i++)
+            Assert.StartsWith(Path.Combine(folder, $"image-{i}.png") + ": ", lines[i], StringComparison.Ordinal);
 
         using TrainedNetwork trained = TrainedNetwork.Load(model, () => architecture.Fix(new ChainNet()));
         using var session = OnnxTestHelpers.Session(onnx);
