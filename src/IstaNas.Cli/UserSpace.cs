@@ -79,10 +79,10 @@ internal static class UserSpace
         Type? type = assembly.GetType(typeName, throwOnError: false);
         if (type is null)
         {
-            string[] models = [.. ModelsWithChoices(assembly).Take(4)];
+            string[] models = [.. Models(assembly)];
             throw new ArgumentException($"--space '{spec}': {assembly.GetName().Name} has no type '{typeName}'; " + (models.Length == 0
-                ? "it holds no nn.Module<Tensor, Tensor> with Choice fields."
-                : $"its models with choices: {string.Join(", ", models)}{(ModelsWithChoices(assembly).Skip(4).Any() ? ", ..." : "")}."));
+                ? "it holds no nn.Module<Tensor, Tensor> with a public parameterless constructor."
+                : $"its models (those with Choice fields first): {string.Join(", ", models.Take(4))}{(models.Length > 4 ? $", ... ({models.Length} in all)" : "")}."));
         }
         if (!typeof(nn.Module<Tensor, Tensor>).IsAssignableFrom(type))
             throw new ArgumentException($"--space '{spec}': {type.FullName} is not a TorchSharp nn.Module<Tensor, Tensor> (a model from images to logits).");
@@ -107,8 +107,11 @@ internal static class UserSpace
         }
     }
 
-    /// <summary>The assembly's module types with a parameterless constructor and a Choice field (themselves or a base).</summary>
-    private static IEnumerable<string> ModelsWithChoices(Assembly assembly)
+    /// <summary>
+    /// The assembly's <c>nn.Module&lt;Tensor, Tensor&gt;</c> types with a public parameterless constructor, those with a
+    /// Choice field (themselves or a base) first; a model that builds its choices in its constructor (a Sequential) has none.
+    /// </summary>
+    private static IEnumerable<string> Models(Assembly assembly)
     {
         Type[] types;
         try
@@ -119,8 +122,10 @@ internal static class UserSpace
         {
             types = [.. ex.Types.OfType<Type>()];
         }
-        return types.Where(t => !t.IsAbstract && typeof(nn.Module<Tensor, Tensor>).IsAssignableFrom(t) && t.GetConstructor(Type.EmptyTypes) is not null && HoldsChoice(t))
-            .Select(t => t.FullName!).Order(StringComparer.Ordinal);
+        return types.Where(t => !t.IsAbstract && !t.ContainsGenericParameters && typeof(nn.Module<Tensor, Tensor>).IsAssignableFrom(t)
+                                && t.GetConstructor(Type.EmptyTypes) is { IsPublic: true })
+            .OrderBy(t => HoldsChoice(t) ? 0 : 1).ThenBy(t => t.FullName, StringComparer.Ordinal)
+            .Select(t => t.FullName!);
     }
 
     private static bool HoldsChoice(Type type)

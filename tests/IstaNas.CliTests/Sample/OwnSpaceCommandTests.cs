@@ -161,7 +161,8 @@ public sealed class OwnSpaceCommandTests : IDisposable
         [
             ($"the assembly '{missing}' does not exist", $"{missing}:My.Net"),
             ("is not a .NET assembly", $"{notAssembly}:My.Net"),
-            ($"has no type 'IstaNas.Tests.OwnSpace.Missing'; its models with choices: {typeof(TwoChoiceNet).FullName}", $"{Assembly}:IstaNas.Tests.OwnSpace.Missing"),
+            ($"has no type 'IstaNas.Tests.OwnSpace.Missing'; its models (those with Choice fields first): {typeof(TwoChoiceNet).FullName}, {typeof(ChainNet).FullName}, ",
+                $"{Assembly}:IstaNas.Tests.OwnSpace.Missing"),
             ($"{typeof(OwnSpaceCommandTests).FullName} is not a TorchSharp nn.Module<Tensor, Tensor>", Spec<OwnSpaceCommandTests>()),
             ($"{typeof(SizedNet).FullName} has no public parameterless constructor", Spec<SizedNet>()),
             ("the constructor of IstaNas.Tests.OwnSpace.ThrowingNet threw InvalidOperationException: ThrowingNet needs a config file that is not there", Spec<ThrowingNet>()),
@@ -177,6 +178,10 @@ public sealed class OwnSpaceCommandTests : IDisposable
             Assert.Contains(expected, line);
         }
         Assert.False(Directory.Exists(_dir.File("bad")), "a bad --space made an output folder");
+
+        var (sweepExit, _, sweepErr) = Run("sweep", "--space", Spec<TwoChoiceNet>(), "--output", _dir.File("sweep"));
+        Assert.Equal(2, sweepExit);
+        Assert.StartsWith($"error: sweep runs the built-in spaces (darts, macro, nb201); search a model of your own ({typeof(TwoChoiceNet).FullName})", sweepErr);
     }
 
     [Fact]
