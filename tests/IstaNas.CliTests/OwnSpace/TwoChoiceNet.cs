@@ -1,5 +1,4 @@
 using IstaNas.Choices;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace IstaNas.Tests.OwnSpace;

@@ -3,10 +3,10 @@ using System.Text.Json;
 using IstaNas.Checkpoints;
 using IstaNas.Evaluation;
 using IstaNas.Evaluation.Onnx;
-using Microsoft.ML.OnnxRuntime;
 using IstaNas.Tests.Data;
 using IstaNas.Tests.Evaluation;
 using IstaNas.Tests.OwnSpace;
+using Microsoft.ML.OnnxRuntime;
 using TorchSharp;
 using static TorchSharp.torch;
 
