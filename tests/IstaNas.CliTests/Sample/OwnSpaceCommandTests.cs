@@ -68,6 +68,9 @@ public sealed class OwnSpaceCommandTests : IDisposable
         string model = Path.Combine(evaluate, EvaluationResult.ModelFileName);
         IReadOnlyDictionary<string, string> annotations = CheckpointInfo.Read(model).Annotations;
         Assert.Equal(Path.GetFullPath(Assembly) + ":" + typeof(ChainNet).FullName, annotations["space"]);
+        (exit, _, err) = Run("evaluate", "--resume", Path.Combine(evaluate, "evaluation.ckpt"), "--epochs", "2", "--threads", "1", "--quiet");
+        Assert.True(exit == 0, err); // the checkpoint alone rebuilds the fixed model of one's own
+        Assert.Equal(2, CheckpointInfo.Read(Path.Combine(evaluate, "evaluation.ckpt")).Epoch);
 
         (exit, _, err) = Run("export", "--model", evaluate, "--onnx", onnx);
         Assert.True(exit == 0, err);
