@@ -271,6 +271,8 @@ internal static class EvaluateCommand
                 throw new ArgumentException($"{given.Name} applies to a DARTS network (--space darts), not to --space {space}.");
         if (space == "macro" && (explicitlyGiven(Channels) || explicitlyGiven(Layers)))
             throw new ArgumentException("--channels and --layers size the DARTS network; NAS-Bench-Macro's network has fixed widths and 8 layers.");
+        if (UserSpace.IsSpec(space) && (explicitlyGiven(Channels) || explicitlyGiven(Layers)))
+            throw new ArgumentException($"--channels and --layers size the DARTS network; {UserSpace.Label(space)} sizes itself.");
         string? preset = p.GetValue(Preset)?.Trim().ToLowerInvariant();
         if (preset is not null && (preset != "nb201" || space != "nb201"))
             throw new ArgumentException($"--preset '{p.GetValue(Preset)}' does not apply to --space {space}; --preset nb201 applies to --space nb201 (paper is the authors' DARTS recipe).");
@@ -294,7 +296,7 @@ internal static class EvaluateCommand
         else
         {
             architecture = SpaceEvaluation.ReadArchitecture(p.GetValue(SpaceEvaluation.ArchitectureOption)
-                ?? throw new ArgumentException($"--space {space} needs --architecture ({(space == "macro" ? "8 digits of 0, 1, 2, e.g. 22212220" : "an arch string |op~0|+|op~0|op~1|+|op~0|op~1|op~2|")})."));
+                ?? throw new ArgumentException($"--space {space} needs --architecture ({SpaceEvaluation.ArchitectureHint(space)})."), space);
             channels = explicitlyGiven(Channels) ? p.GetValue(Channels) : 16;
             cells = explicitlyGiven(Layers) ? p.GetValue(Layers) : 5;
             options = new EvaluationOptions();
@@ -320,7 +322,7 @@ internal static class EvaluateCommand
         Data.ImageFolderOptions folder = Folder.Read(p, dataSpec, stored);
         var (train, test) = EvaluationData.Load(dataSpec, unchecked((int)options.Seed), folder, DataWarnings.Instance.CreateLogger(typeof(Data.ImageDataset).FullName!));
         string output = p.GetValue(Output)
-            ?? (resume is not null ? Path.GetDirectoryName(Path.GetFullPath(resume))! : Path.Combine("runs", $"evaluate-{space}-{DateTime.Now:yyyyMMdd-HHmmss}"));
+            ?? (resume is not null ? Path.GetDirectoryName(Path.GetFullPath(resume))! : Path.Combine("runs", $"evaluate-{(UserSpace.IsSpec(space) ? "own" : space)}-{DateTime.Now:yyyyMMdd-HHmmss}"));
         using var run = RunOutput.Open(output, "evaluate.log");
         common.ApplyThreads(run);
         options.CheckpointDirectory = run.Directory;
@@ -333,7 +335,7 @@ internal static class EvaluateCommand
         trainer.StepProgress = new InlineProgress<StepReport>(console.Step);
         trainer.Annotations = annotations;
         EvaluationOptions o = trainer.Options;
-        console.Header($"evaluate {(space == "macro" ? "NAS-Bench-Macro" : "NAS-Bench-201")} {architecture} on {train.Name} ({train.Count} training, {test.Count} test images, " +
+        console.Header($"evaluate {SpaceEvaluation.Describe(space, architecture)} on {train.Name} ({train.Count} training, {test.Count} test images, " +
                        $"{train.ClassCount} classes): batch {o.BatchSize}, {o.Epochs} epochs; output: {run.Directory}");
         using TensorBoardProgress? tensorBoard = TensorBoardOption.Open(p, run.Loggers);
         IProgress<EpochReport> progress = TensorBoardOption.Chain(console.Epoch, () => tensorBoard);

@@ -171,16 +171,23 @@ internal static class SearchCommand
         {
             if (presetName is not null)
                 throw new ArgumentException($"--preset {presetName} is the authors' recipe for the DARTS cell, not for --space {space}.");
+            bool own = UserSpace.IsSpec(space);
             if (Explicit(Sparsity))
-                throw new ArgumentException($"--sparsity applies to the DARTS cell's nodes; every choice of --space {space} keeps 1 candidate.");
+                throw new ArgumentException(own
+                    ? $"--sparsity applies to the DARTS cell's nodes; each choice of {UserSpace.Label(space)} says how many candidates it keeps (its picks)."
+                    : $"--sparsity applies to the DARTS cell's nodes; every choice of --space {space} keeps 1 candidate.");
             if (space == "macro" && (Explicit(Channels) || Explicit(Layers)))
                 throw new ArgumentException("--channels and --layers size the DARTS cell network; NAS-Bench-Macro's network has fixed widths and 8 layers.");
+            if (own && (Explicit(Channels) || Explicit(Layers)))
+                throw new ArgumentException($"--channels and --layers size the DARTS cell network; {UserSpace.Label(space)} sizes itself.");
             nbChannels = Explicit(Channels) ? p.GetValue(Channels) : int.Parse(stored?.GetValueOrDefault("nb201Channels") ?? "16", CultureInfo.InvariantCulture);
             nbCells = Explicit(Layers) ? p.GetValue(Layers) : int.Parse(stored?.GetValueOrDefault("nb201Cells") ?? "5", CultureInfo.InvariantCulture);
             if (space == "nb201" && (nbChannels < 1 || nbCells < 1))
                 throw new ArgumentException($"--space nb201: --channels (C) and --layers (N cells per stage) must be positive, not {nbChannels} and {nbCells}.");
             builder.UseSpace(SpaceOption.Factory(space, nbChannels, nbCells, oneStage: strategy == "one-stage")).Annotate("space", space);
-            spaceLabel = space == "nb201"
+            spaceLabel = own
+                ? $"{UserSpace.Label(space)} (a model of your own with choices)"
+                : space == "nb201"
                 ? $"NAS-Bench-201 {(strategy == "one-stage" ? "one-stage super-net (affine BN with running statistics)" : "search network")} C={nbChannels} N={nbCells} (6 shared edge choices of 5 operations, s=1)"
                 : "NAS-Bench-Macro search network (8 layer choices of 3 blocks, s=1)";
             if (space == "nb201")
@@ -277,7 +284,7 @@ internal static class SearchCommand
             SavedFiles saved = result.Save(run.Directory);
             var pictures = RunPictures.Write(run.Directory, result);
             var files = new List<string>([.. saved.Written, .. pictures.Written]);
-            if (space != "darts" && result.Architecture is not null && !result.Cancelled)
+            if (SpaceOption.IsBenchmark(space) && result.Architecture is not null && !result.Cancelled)
                 files.AddRange(Benchmark(run.Directory, space, result.Architecture, table, console));
             if (result.CheckpointPath is string checkpoint) files.Add(checkpoint);
             files.Add(run.LogPath);

@@ -17,15 +17,16 @@ internal static class SpaceEvaluation
 {
     public static readonly Option<string> Space = new("--space")
     {
-        Description = "darts (a genotype's DARTS network, default), macro (NAS-Bench-Macro's network of --architecture) or nb201 (NAS-Bench-201's " +
-                      "network of --architecture; --channels is its C, default 16, --layers its N cells per stage, default 5).",
+        Description = "darts (a genotype's DARTS network, default), macro (NAS-Bench-Macro's network of --architecture), nb201 (NAS-Bench-201's " +
+                      "network of --architecture; --channels is its C, default 16, --layers its N cells per stage, default 5) or ASSEMBLY.dll:Namespace.TypeName " +
+                      "(a model of your own with choices, fixed to the picks of --architecture architecture.json).",
         DefaultValueFactory = _ => "darts",
     };
 
     public static readonly Option<string?> ArchitectureOption = new("--architecture")
     {
         Description = "With --space macro: 8 digits of 0, 1, 2 (e.g. 22212220); with --space nb201: the arch string |op~0|+|op~0|op~1|+|op~0|op~1|op~2|. " +
-                      "Or a file holding it, such as a search's benchmark_architecture.txt.",
+                      "Or a file holding it, such as a search's benchmark_architecture.txt. With --space ASSEMBLY.dll:Type, the architecture.json its search wrote.",
     };
 
     private const string SpaceKey = "space", ArchitectureKey = "architecture", ClassesKey = "classes", ChannelsKey = "nb201Channels", CellsKey = "nb201Cells";
@@ -34,6 +35,7 @@ internal static class SpaceEvaluation
     /// <summary>The network of a benchmark space (its architecture checked now, with a one-line error).</summary>
     public static Func<nn.Module<Tensor, Tensor>> Network(string space, string architecture, int classes, int channels, int cells)
     {
+        if (UserSpace.IsSpec(space)) return OwnNetwork(space, architecture);
         switch (space)
         {
             case "macro":
@@ -64,10 +66,73 @@ internal static class SpaceEvaluation
         }
     }
 
-    /// <summary>The --architecture value: the string, or the first line of the file it names.</summary>
-    public static string ReadArchitecture(string value) => File.Exists(value)
-        ? File.ReadLines(value).FirstOrDefault()?.Trim() ?? throw new ArgumentException($"--architecture '{value}' is an empty file.")
-        : value.Trim();
+    /// <summary>A model of your own fixed to an architecture's picks (checked now on one instance, with a one-line error).</summary>
+    private static Func<nn.Module<Tensor, Tensor>> OwnNetwork(string space, string json)
+    {
+        Choices.Architecture picks = ParseOwn(json);
+        Func<nn.Module<Tensor, Tensor>> create = UserSpace.Factory(space);
+        nn.Module<Tensor, Tensor> Fixed()
+        {
+            nn.Module<Tensor, Tensor> model = create();
+            try
+            {
+                return picks.Fix(model);
+            }
+            catch (ArgumentException ex)
+            {
+                model.Dispose();
+                throw new ArgumentException($"--architecture does not fit {UserSpace.Label(space)}: {ex.Message.Split(" (Parameter", 2)[0]}", ex);
+            }
+        }
+        Fixed().Dispose();
+        return Fixed;
+    }
+
+    private static Choices.Architecture ParseOwn(string json)
+    {
+        try
+        {
+            return Choices.Architecture.FromJson(json);
+        }
+        catch (FormatException ex)
+        {
+            throw new ArgumentException($"--architecture is not an architecture.json of a search: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>What --architecture holds for a space, for the message when it is missing.</summary>
+    public static string ArchitectureHint(string space) => space switch
+    {
+        "macro" => "8 digits of 0, 1, 2, e.g. 22212220",
+        "nb201" => "an arch string |op~0|+|op~0|op~1|+|op~0|op~1|op~2|",
+        _ => "the architecture.json a search of this model wrote",
+    };
+
+    /// <summary>The network named in the console's header.</summary>
+    public static string Describe(string space, string architecture) => space switch
+    {
+        "macro" => $"NAS-Bench-Macro {architecture}",
+        "nb201" => $"NAS-Bench-201 {architecture}",
+        _ => $"{UserSpace.Label(space)} fixed to {ParseOwn(architecture)}",
+    };
+
+    /// <summary>
+    /// The --architecture value: the string, or the first line of the file it names; for a model of your own, the
+    /// architecture.json's text (a file, or the JSON itself).
+    /// </summary>
+    public static string ReadArchitecture(string value, string space)
+    {
+        if (UserSpace.IsSpec(space))
+        {
+            string json = File.Exists(value) ? File.ReadAllText(value) : value.TrimStart().StartsWith('{')
+                ? value
+                : throw new ArgumentException($"--architecture '{value}' does not exist; give the architecture.json a search of {UserSpace.Label(space)} wrote.");
+            return ParseOwn(json).ToJson();
+        }
+        return File.Exists(value)
+            ? File.ReadLines(value).FirstOrDefault()?.Trim() ?? throw new ArgumentException($"--architecture '{value}' is an empty file.")
+            : value.Trim();
+    }
 
     /// <summary>The annotations that let a program rebuild the network.</summary>
     public static Dictionary<string, string> Annotations(string space, string architecture, int classes, int channels, int cells)

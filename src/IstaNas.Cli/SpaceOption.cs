@@ -20,9 +20,10 @@ internal static class SpaceOption
 
     public static readonly Option<string> Space = new("--space")
     {
-        Description = "Search space: darts (the DARTS cell, default), macro (NAS-Bench-Macro, 8 layers of 3 candidates) or nb201 " +
-                      "(NAS-Bench-201, one cell of 6 edges x 5 operations shared by all cells; --channels is its C, --layers its N cells per stage). " +
-                      "macro and nb201 search with two-stage or one-stage ISTA-NAS, DARTS or random.",
+        Description = "Search space: darts (the DARTS cell, default), macro (NAS-Bench-Macro, 8 layers of 3 candidates), nb201 " +
+                      "(NAS-Bench-201, one cell of 6 edges x 5 operations shared by all cells; --channels is its C, --layers its N cells per stage) " +
+                      "or ASSEMBLY.dll:Namespace.TypeName, a model of your own (an nn.Module<Tensor, Tensor> with Choice modules and a public " +
+                      "parameterless constructor). All search with two-stage or one-stage ISTA-NAS, DARTS or random.",
         DefaultValueFactory = _ => "darts",
     };
 
@@ -35,21 +36,29 @@ internal static class SpaceOption
     /// <summary>The space's name, checked (one-line error otherwise).</summary>
     public static string Read(string value)
     {
+        if (UserSpace.IsSpec(value)) return UserSpace.Normalize(value);
         string space = value.Trim().ToLowerInvariant();
         return space is "darts" or "macro" or "nb201"
             ? space
-            : throw new ArgumentException($"--space '{value}' is not known; use darts, macro or nb201.");
+            : throw new ArgumentException($"--space '{value}' is not known; use darts, macro, nb201 or ASSEMBLY.dll:Namespace.TypeName (a model of your own with choices).");
     }
 
     /// <summary>The search model of a benchmark space for a number of classes.</summary>
     /// <remarks>One-stage search of nb201 trains the final network in place: its super-net has the inference network's affine BN with running statistics.</remarks>
     public static Func<int, nn.Module<Tensor, Tensor>> Factory(string space, int channels, int cellsPerStage, bool oneStage = false) => space switch
     {
+        _ when UserSpace.IsSpec(space) => UserModel(UserSpace.Factory(space)),
         "macro" => classes => MacroSpace.CreateSearchModel(classes),
         "nb201" when oneStage => classes => Nb201Space.OneStageSearchModel(classes, channels, cellsPerStage),
         "nb201" => classes => Nb201Space.SearchModel(classes, channels, cellsPerStage),
         _ => throw new ArgumentException($"--space '{space}' has no model with choices."),
     };
+
+    /// <summary>Whether the space is a benchmark's (macro, nb201), with an encoding and a table.</summary>
+    public static bool IsBenchmark(string space) => space is "macro" or "nb201";
+
+    /// <summary>A model of your own has its own head: the class count is the model's business.</summary>
+    private static Func<int, nn.Module<Tensor, Tensor>> UserModel(Func<nn.Module<Tensor, Tensor>> create) => _ => create();
 
     /// <summary>The benchmark's encoding of a searched architecture (8 digits / arch string).</summary>
     public static string Encode(string space, Choices.Architecture architecture) => space switch
@@ -63,7 +72,7 @@ internal static class SpaceOption
     public static object? LoadTable(string space, string? path)
     {
         if (path is null) return null;
-        if (space == "darts")
+        if (!IsBenchmark(space))
             throw new ArgumentException("--table needs a benchmark space: give --space macro (NAS-Bench-Macro JSON) or --space nb201 (NAS-Bench-201 CSV).");
         if (!File.Exists(path)) throw new ArgumentException($"--table '{path}' does not exist.");
         try

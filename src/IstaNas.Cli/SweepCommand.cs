@@ -135,6 +135,8 @@ internal static class SweepCommand
         string data = p.GetValue(DataOption)!;
         CheckData(data, local: runner != "kubernetes");
         string space = SpaceOption.Read(p.GetValue(Space)!);
+        if (UserSpace.IsSpec(space))
+            throw new ArgumentException($"sweep runs the built-in spaces (darts, macro, nb201); search a model of your own ({UserSpace.Label(space)}) with search --space ASSEMBLY.dll:Type --seed N, one run per seed.");
         if (space != "darts" && strategies.Contains("one-stage"))
             throw new ArgumentException($"A sweep of --space {space} runs two-stage, darts, random or random-ws; --strategies lists one-stage, which a sweep runs on the DARTS cell only (search --space {space} -s one-stage runs it alone).");
         string? table = p.GetValue(Table);
