@@ -12,7 +12,7 @@ namespace IstaNas.Evaluation.Onnx;
 /// transposed); BatchNorm1d and BatchNorm2d with running statistics; ReLU; ReLU6; Linear; Identity; Flatten (from dimension 1
 /// to the end); AdaptiveAvgPool1d/2d to size 1; AvgPool1d/2d and MaxPool1d/2d; Dropout (identity in evaluation); a fixed
 /// <see cref="Choice"/> (the sum of its picks' outputs, each times its constant scale if it has one, then its normalisation); and any module implementing
-/// <see cref="IOnnxExportable"/>. Anything else throws a <see cref="NotSupportedException"/> naming the module's path and type.
+/// <see cref="IOnnxExportable"/> or <see cref="IOnnxForward"/>. Anything else throws a <see cref="NotSupportedException"/> naming the module's path and type.
 /// </summary>
 internal sealed class ModuleGraphWriter
 {
@@ -51,12 +51,17 @@ internal sealed class ModuleGraphWriter
         {
             case IOnnxExportable own:
                 return own.WriteOnnx(this, x);
+            case IOnnxForward forward:
+                return forward.WriteOnnx(new OnnxForwardWriter(this, name), x);
             case Sequential sequential:
                 foreach (torch.nn.Module child in sequential.children())
                     x = Write(AsLayer(child, path), x);
                 return x;
+            case Choice choice when choice.HasInputs:
+                throw new NotSupportedException($"Choice '{choice.Name}' ('{path}') reads several inputs; the module whose forward calls it must implement " +
+                    $"{typeof(IOnnxForward).FullName} and write it with {nameof(OnnxForwardWriter)}.Write(choice, inputs).");
             case Choice choice:
-                return FixedChoice(choice, path, x);
+                return WriteChoice(choice, [x]);
             case Conv1d or Conv2d:
                 return Convolution((Convolution)module, module is Conv1d ? 1 : 2, name, x);
             case BatchNorm1d or BatchNorm2d:
@@ -95,22 +100,28 @@ internal sealed class ModuleGraphWriter
     private static NotSupportedException Unknown(torch.nn.Module module, string path) =>
         new($"ONNX export does not know the module '{path}' ({module.GetType().FullName}). Models export when they are built as Sequential " +
             "of Conv1d/Conv2d, BatchNorm1d/2d, ReLU, ReLU6, Linear, Identity, Flatten, AdaptiveAvgPool1d/2d, AvgPool, MaxPool, Dropout and fixed " +
-            "Choice modules (docs/data.md, \"Exporting a fixed model\"); a module with its own forward code cannot be traced.");
+            "Choice modules (docs/data.md, \"Exporting a fixed model\"); a module with its own forward code cannot be traced: implement " +
+            $"{typeof(IOnnxForward).FullName} on it to export it (docs/search-spaces.md, \"Exporting your own forward\").");
 
     private torch.nn.Module<Tensor, Tensor> AsLayer(torch.nn.Module child, string parent) =>
         child as torch.nn.Module<Tensor, Tensor> ?? throw Unknown(child, parent);
 
-    private string FixedChoice(Choice choice, string path, string x)
+    /// <summary>Emits a fixed choice: the sum of its picks, pick j on <c>inputs[choice.InputOf(j)]</c>, each times its constant scale if it has one, then its normalisation.</summary>
+    /// <param name="choice">A choice of the model.</param>
+    /// <param name="inputs">Names of the values its candidates read.</param>
+    /// <returns>Name of the output value.</returns>
+    public string WriteChoice(Choice choice, IReadOnlyList<string> inputs)
     {
+        string path = Path(choice);
         if (choice.FixedPicks is not IReadOnlyList<int> picks)
             throw new NotSupportedException($"Choice '{choice.Name}' ('{path}') is not fixed; fix it (Choice.Fix) before exporting, so that it runs exactly its picks.");
-        if (choice.HasInputs)
-            throw new NotSupportedException($"Choice '{choice.Name}' ('{path}') reads several inputs; ONNX export follows one input through Sequential models only.");
         string? sum = null;
         for (int i = 0; i < picks.Count; i++)
         {
-            int c = picks[i];
-            string output = Write(choice.Candidate(c), x);
+            int c = picks[i], input = choice.InputOf(c);
+            if (input >= inputs.Count)
+                throw new ArgumentException($"Candidate {c} of choice '{choice.Name}' reads input {input}, but {inputs.Count} input(s) were given.", nameof(inputs));
+            string output = Write(choice.Candidate(c), inputs[input]);
             if (choice.FixedScales is { } scales) // a one-stage search's alpha, kept where no BN absorbed it
                 output = Builder.Node("Mul", $"{path}.scale{c}", [output, Scalar($"{path}.alpha{c}", scales[i])]);
             sum = sum is null ? output : Builder.Node("Add", $"{path}.sum{c}", [sum, output]);
