@@ -50,7 +50,7 @@ public class ModuleOnnxExportTests(ITestOutputHelper log)
             op, mix, nn.MaxPool2d(2), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(8, 10));
     }
 
-    private static void RandomiseBatchNorms(nn.Module model, int seed)
+    internal static void RandomiseBatchNorms(nn.Module model, int seed)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
@@ -65,7 +65,10 @@ public class ModuleOnnxExportTests(ITestOutputHelper log)
         }
     }
 
-    private double ExportAndCompare(nn.Module<Tensor, Tensor> model, int[] sampleShape, string name)
+    private double ExportAndCompare(nn.Module<Tensor, Tensor> model, int[] sampleShape, string name) => ExportAndCompare(model, sampleShape, name, log);
+
+    /// <summary>Exports <paramref name="model"/> and returns the largest |ONNX Runtime - TorchSharp| over two random batches.</summary>
+    internal static double ExportAndCompare(nn.Module<Tensor, Tensor> model, int[] sampleShape, string name, ITestOutputHelper log)
     {
         using var dir = new TempDirectory();
         string path = dir.File(name + ".onnx");
