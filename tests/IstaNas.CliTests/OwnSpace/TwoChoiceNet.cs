@@ -1,4 +1,5 @@
 using IstaNas.Choices;
+using IstaNas.Evaluation.Onnx;
 using static TorchSharp.torch;
 
 namespace IstaNas.Tests.OwnSpace;
@@ -6,8 +7,9 @@ namespace IstaNas.Tests.OwnSpace;
 /// <summary>
 /// A model of one's own for <c>--space IstaNas.CliTests.dll:IstaNas.Tests.OwnSpace.TwoChoiceNet</c>: one choice of an
 /// operation (<see cref="Choice.Of"/>) and one of an input (<see cref="Choice.OverInputs"/>), on 3-channel images, 10 classes.
+/// Its forward is its own code, so it describes it to ONNX export through <see cref="IOnnxForward"/>.
 /// </summary>
-public sealed class TwoChoiceNet : nn.Module<Tensor, Tensor>
+public sealed class TwoChoiceNet : nn.Module<Tensor, Tensor>, IOnnxForward
 {
     private readonly nn.Module<Tensor, Tensor> stem = nn.Sequential(nn.Conv2d(3, 4, 3, padding: 1), nn.BatchNorm2d(4), nn.ReLU());
     private readonly Choice block = Choice.Of("block", picks: 1, Conv(3), Conv(5), nn.Identity());
@@ -25,6 +27,13 @@ public sealed class TwoChoiceNet : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         Tensor s = stem.call(x), b = block.call(s);
         return head.call(read.forward([s, b])).MoveToOuterDisposeScope();
+    }
+
+    /// <inheritdoc/>
+    public string WriteOnnx(OnnxForwardWriter writer, string input)
+    {
+        string s = writer.Write(stem, input), b = writer.Write(block, s);
+        return writer.Write(head, writer.Write(read, [s, b]));
     }
 
     private static nn.Module<Tensor, Tensor> Conv(int k) => nn.Sequential(nn.Conv2d(4, 4, k, padding: k / 2), nn.BatchNorm2d(4), nn.ReLU());
