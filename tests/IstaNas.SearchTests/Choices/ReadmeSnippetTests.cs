@@ -4,6 +4,7 @@
 // readme:begin
 using IstaNas;
 using IstaNas.Choices;
+using IstaNas.Evaluation.Onnx;
 using IstaNas.Strategies;
 using static TorchSharp.torch;
 // readme:end
@@ -65,6 +66,9 @@ public sealed partial class ReadmeSnippetTests : IDisposable
             Assert.Equal(["block", "read"], IstaNas.Choices.Architecture.Load(Path.Combine(_dir, "architecture.json")).Choices.Select(c => c.Name));
             using Tensor logits = fixedNet.forward(zeros(2, 3, 32, 32));
             Assert.Equal([2L, 10L], logits.shape);
+            IstaNas.Evaluation.Onnx.ModuleOnnxExporter.Export(fixedNet, [3, 32, 32], Path.Combine(_dir, "mynet.onnx")); // through its IOnnxForward
+            using (var session = IstaNas.Tests.Evaluation.OnnxTestHelpers.Session(Path.Combine(_dir, "mynet.onnx")))
+                Assert.Single(session.OutputMetadata);
         }
         finally
         {
@@ -89,7 +93,7 @@ public sealed partial class ReadmeSnippetTests : IDisposable
 }
 
 // readme:begin
-internal sealed class MyNet : nn.Module<Tensor, Tensor>
+internal sealed class MyNet : nn.Module<Tensor, Tensor>, IOnnxForward   // IOnnxForward: exportable to ONNX
 {
     private readonly nn.Module<Tensor, Tensor> stem = nn.Sequential(nn.Conv2d(3, 16, 3, padding: 1), nn.BatchNorm2d(16), nn.ReLU());
     private readonly Choice block = Choice.Of("block", picks: 1, Conv(3), Conv(5), nn.Identity());   // which operation
@@ -105,6 +109,12 @@ internal sealed class MyNet : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         Tensor s = stem.call(x), b = block.call(s);
         return head.call(read.forward([s, b])).MoveToOuterDisposeScope();
+    }
+
+    public string WriteOnnx(OnnxForwardWriter writer, string input)   // the same forward, for ONNX export
+    {
+        string s = writer.Write(stem, input), b = writer.Write(block, s);
+        return writer.Write(head, writer.Write(read, [s, b]));
     }
 
     private static nn.Module<Tensor, Tensor> Conv(int k) => nn.Sequential(nn.Conv2d(16, 16, k, padding: k / 2), nn.BatchNorm2d(16), nn.ReLU());
