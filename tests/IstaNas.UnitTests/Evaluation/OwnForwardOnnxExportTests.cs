@@ -94,22 +94,28 @@ public class OwnForwardOnnxExportTests(ITestOutputHelper log)
         using var net = new OneInputNet();
         var a = Assert.Throws<ArgumentException>(() => ModuleOnnxExporter.Build(net, [4]));
         Assert.Contains("Candidate 1 of choice 'over' reads input 1, but 1 input(s) were given", a.Message, StringComparison.Ordinal);
+
+        using var misnamed = new OneInputNet(misname: true);
+        a = Assert.Throws<ArgumentException>(() => ModuleOnnxExporter.Build(misnamed, [4]));
+        Assert.Contains("'x' is not a value of the graph written so far (at 'model')", a.Message, StringComparison.Ordinal);
     }
 
-    /// <summary>A model whose hook gives its choice over two inputs only one.</summary>
+    /// <summary>A model whose hook gives its choice over two inputs only one (or a name that is no value).</summary>
     private sealed class OneInputNet : nn.Module<Tensor, Tensor>, IOnnxForward
     {
         private readonly Choice over = Choice.OverInputs("over", 1, (0, nn.Identity()), (1, nn.ReLU()));
+        private readonly bool _misname;
 
-        public OneInputNet()
+        public OneInputNet(bool misname = false)
             : base(nameof(OneInputNet))
         {
+            _misname = misname;
             RegisterComponents();
             over.Fix([1]);
         }
 
         public override Tensor forward(Tensor input) => over.forward([input, input]);
 
-        public string WriteOnnx(OnnxForwardWriter writer, string input) => writer.Write(over, [input]);
+        public string WriteOnnx(OnnxForwardWriter writer, string input) => writer.Write(over, [_misname ? "x" : input]);
     }
 }

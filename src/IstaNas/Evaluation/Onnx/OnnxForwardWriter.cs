@@ -101,13 +101,15 @@ public sealed class OnnxForwardWriter
         return _writer.Builder.Node("Reshape", _prefix + ".reshape", [Value(x, nameof(x)), _writer.Builder.Int64(_prefix + ".shape", shape)]);
     }
 
-    private static string Value(string name, string parameter)
+    private string Value(string name, string parameter)
     {
         ArgumentException.ThrowIfNullOrEmpty(name, parameter);
+        if (!_writer.Builder.Has(name))
+            throw new ArgumentException($"'{name}' is not a value of the graph written so far (at '{_prefix}'); pass the input name or a name a writer method returned.", parameter);
         return name;
     }
 
-    private static string[] Values(IReadOnlyList<string> names, int atLeast, string parameter)
+    private string[] Values(IReadOnlyList<string> names, int atLeast, string parameter)
     {
         ArgumentNullException.ThrowIfNull(names, parameter);
         if (names.Count < atLeast)

@@ -24,6 +24,11 @@ internal sealed class OnnxGraphBuilder
     /// <summary>The graph built so far.</summary>
     public GraphProto Graph { get; }
 
+    /// <summary>Whether <paramref name="name"/> is a value of the graph so far: a graph input or output, an initializer or a node's output.</summary>
+    /// <param name="name">A value name.</param>
+    /// <returns>Whether the name is in use.</returns>
+    public bool Has(string name) => _names.Contains(name);
+
     /// <summary>Adds a float32 initializer holding a copy of <paramref name="tensor"/> (any device and floating type).</summary>
     /// <param name="name">The initializer name (made unique).</param>
     /// <param name="tensor">The values.</param>
