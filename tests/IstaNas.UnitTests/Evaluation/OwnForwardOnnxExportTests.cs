@@ -11,7 +11,7 @@ public class OwnForwardOnnxExportTests(ITestOutputHelper log)
 {
     /// <summary>
     /// Signals [N, 1, 16]: a stem, a choice of block, a choice of two (input, operation) pairs over the stem's and the
-    /// block's outputs with a normalisation, then a residual add, a product, a concatenation and a linear head.
+    /// block's outputs with a normalisation, then a residual add, a product, a concatenation, a reshape, a constant scale and a linear head.
     /// </summary>
     private class OwnForwardNet : nn.Module<Tensor, Tensor>
     {
@@ -38,7 +38,7 @@ public class OwnForwardOnnxExportTests(ITestOutputHelper log)
             Tensor s = stem.call(x), b = block.call(s);
             Tensor r = read.forward([s, b]);
             Tensor h = cat([(r + s).relu() * b, s], 1);
-            return classifier.call(pool.call(h).flatten(1)).MoveToOuterDisposeScope();
+            return classifier.call(pool.call(h).reshape(-1, 2, 8).flatten(1) * 0.5f).MoveToOuterDisposeScope();
         }
     }
 
@@ -50,7 +50,7 @@ public class OwnForwardOnnxExportTests(ITestOutputHelper log)
             string s = writer.Write(stem, input), b = writer.Write(block, s);
             string r = writer.Write(read, [s, b]);
             string h = writer.Concat([writer.Mul(writer.Relu(writer.Add(r, s)), b), s], axis: 1);
-            return writer.Write(classifier, writer.Flatten(writer.Write(pool, h)));
+            return writer.Write(classifier, writer.Mul(writer.Flatten(writer.Reshape(writer.Write(pool, h), -1, 2, 8)), 0.5f));
         }
     }
 
