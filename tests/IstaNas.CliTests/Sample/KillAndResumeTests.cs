@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using IstaNas.Checkpoints;
 using IstaNas.Tests.Data;
@@ -22,59 +21,20 @@ public sealed class KillAndResumeTests : IDisposable
         "--channels", "4", "--layers", "3", "--seed", "4", "--threads", "1", "--json", "--output", output,
     ];
 
-    private static ProcessStartInfo Start(IEnumerable<string> args)
-    {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(typeof(IstaNas.Cli.DataSpec).Assembly.Location);
-        foreach (string a in args) psi.ArgumentList.Add(a);
-        return psi;
-    }
-
-    /// <summary>Runs to the end; returns the JSON events.</summary>
-    private static List<JsonElement> RunToEnd(IEnumerable<string> args)
-    {
-        using var p = Process.Start(Start(args))!;
-        Task<string> err = p.StandardError.ReadToEndAsync();
-        var events = new List<JsonElement>();
-        while (p.StandardOutput.ReadLine() is string line)
-            events.Add(JsonDocument.Parse(line).RootElement.Clone());
-        Assert.True(p.WaitForExit(300_000), "the sample did not finish in 5 minutes");
-        Assert.True(p.ExitCode == 0, $"exit code {p.ExitCode}: {err.Result}");
-        return events;
-    }
-
-    /// <summary>Runs until the first epoch event, then kills the process with SIGKILL.</summary>
-    private static void RunAndKillAfterTheFirstEpoch(IEnumerable<string> args)
-    {
-        using var p = Process.Start(Start(args))!;
-        _ = p.StandardError.ReadToEndAsync();
-        while (p.StandardOutput.ReadLine() is string line)
-        {
-            if (JsonDocument.Parse(line).RootElement.GetProperty("event").GetString() == "epoch")
-            {
-                p.Kill(); // SIGKILL: the process gets no chance to write anything
-                break;
-            }
-        }
-
-        p.WaitForExit();
-        Assert.True(p.ExitCode != 0, "the run finished before it was killed after its first epoch");
-    }
-
     [Theory]
     [InlineData("two-stage", "two-stage.ckpt", "b-optimizer")]
     [InlineData("darts", "darts.ckpt", "alpha-optimizer")]
     public void KilledWithSigkillAndResumedFromTheCheckpointAloneEndsBitIdentical(string strategy, string checkpoint, string architectureOptimizer)
     {
         string full = _dir.File("full"), killed = _dir.File("killed");
-        List<JsonElement> uninterrupted = RunToEnd(Search(strategy, full));
+        List<JsonElement> uninterrupted = CliProcess.RunToEnd(Search(strategy, full));
 
-        RunAndKillAfterTheFirstEpoch(Search(strategy, killed));
+        CliProcess.RunAndKillAfterTheFirstEpoch(Search(strategy, killed));
         int saved = Checkpoint.Load(Path.Combine(killed, checkpoint)).Metadata.Epoch;
         Assert.InRange(saved, 1, 2); // killed after an epoch boundary's checkpoint, before the end
         Assert.False(File.Exists(Path.Combine(killed, "genotype.json")));
 
-        List<JsonElement> resumed = RunToEnd(["search", "--resume", Path.Combine(killed, checkpoint), "--threads", "1", "--json"]);
+        List<JsonElement> resumed = CliProcess.RunToEnd(["search", "--resume", Path.Combine(killed, checkpoint), "--threads", "1", "--json"]);
 
         JsonElement doneA = uninterrupted[^1], doneB = resumed[^1];
         Assert.Equal("done", doneB.GetProperty("event").GetString());

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using IstaNas.Checkpoints;
 using IstaNas.Evaluation;
@@ -133,13 +132,13 @@ public sealed class OwnSpaceCommandTests : IDisposable
             "search", "--space", Spec<TwoChoiceNet>(), "--data", "synthetic:96", "--epochs", "3", "--steps-per-epoch", "3", "--batch-size", "8",
             "--seed", "4", "--threads", "1", "--json", "--output", output,
         ];
-        List<JsonElement> uninterrupted = RunToEnd(Search(full));
-        RunAndKillAfterTheFirstEpoch(Search(killed));
+        List<JsonElement> uninterrupted = CliProcess.RunToEnd(Search(full));
+        CliProcess.RunAndKillAfterTheFirstEpoch(Search(killed));
         const string checkpoint = "two-stage.ckpt";
         Assert.InRange(Checkpoint.Load(Path.Combine(killed, checkpoint)).Metadata.Epoch, 1, 2);
         Assert.False(File.Exists(Path.Combine(killed, "architecture.json")));
 
-        List<JsonElement> resumed = RunToEnd(["search", "--resume", Path.Combine(killed, checkpoint), "--threads", "1", "--json"]);
+        List<JsonElement> resumed = CliProcess.RunToEnd(["search", "--resume", Path.Combine(killed, checkpoint), "--threads", "1", "--json"]);
 
         Assert.Equal("done", resumed[^1].GetProperty("event").GetString());
         Assert.Equal(3, resumed[^1].GetProperty("epochs").GetInt32());
@@ -200,39 +199,4 @@ public sealed class OwnSpaceCommandTests : IDisposable
         Assert.Contains("needs --architecture (the architecture.json a search of this model wrote)", err);
     }
 
-    private static ProcessStartInfo Start(IEnumerable<string> args)
-    {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(typeof(IstaNas.Cli.DataSpec).Assembly.Location);
-        foreach (string a in args) psi.ArgumentList.Add(a);
-        return psi;
-    }
-
-    private static List<JsonElement> RunToEnd(IEnumerable<string> args)
-    {
-        using var p = Process.Start(Start(args))!;
-        Task<string> err = p.StandardError.ReadToEndAsync();
-        var events = new List<JsonElement>();
-        while (p.StandardOutput.ReadLine() is string line)
-            events.Add(JsonDocument.Parse(line).RootElement.Clone());
-        Assert.True(p.WaitForExit(300_000), "the CLI did not finish in 5 minutes");
-        Assert.True(p.ExitCode == 0, $"exit code {p.ExitCode}: {err.Result}");
-        return events;
-    }
-
-    private static void RunAndKillAfterTheFirstEpoch(IEnumerable<string> args)
-    {
-        using var p = Process.Start(Start(args))!;
-        _ = p.StandardError.ReadToEndAsync();
-        while (p.StandardOutput.ReadLine() is string line)
-        {
-            if (JsonDocument.Parse(line).RootElement.GetProperty("event").GetString() == "epoch")
-            {
-                p.Kill(); // SIGKILL
-                break;
-            }
-        }
-        p.WaitForExit();
-        Assert.True(p.ExitCode != 0, "the run finished before it was killed after its first epoch");
-    }
 }
