@@ -22,20 +22,5 @@ internal sealed class Nb201InferCell : nn.Module<Tensor, Tensor>, IOnnxExportabl
     public override Tensor forward(Tensor input) => Nb201CellForward.Run(input, e => layers[e]);
 
     /// <summary>ONNX: node i is the sum of its edges' operations on the earlier nodes, as <see cref="Nb201CellForward"/>.</summary>
-    string IOnnxExportable.WriteOnnx(ModuleGraphWriter writer, string input)
-    {
-        string path = writer.Path(this);
-        var nodes = new List<string>(4) { input };
-        for (int i = 1; i <= 3; i++)
-        {
-            string? sum = null;
-            for (int j = 0; j < i; j++)
-            {
-                string term = writer.Write(layers[Nb201Architecture.EdgeIndex(i, j)], nodes[j]);
-                sum = sum is null ? term : writer.Builder.Node("Add", $"{path}.node{i}.add{j}", [sum, term]);
-            }
-            nodes.Add(sum!);
-        }
-        return nodes[3];
-    }
+    string IOnnxExportable.WriteOnnx(ModuleGraphWriter writer, string input) => Nb201CellForward.WriteOnnx(writer, this, input, e => layers[e]);
 }

@@ -33,20 +33,5 @@ internal sealed class Nb201SearchCell : nn.Module<Tensor, Tensor>, IOnnxExportab
     public override Tensor forward(Tensor input) => Nb201CellForward.Run(input, e => edges[e]);
 
     /// <summary>ONNX of a fixed search cell (a one-stage result): node i = sum of its fixed edge choices, as the inference cell.</summary>
-    string IOnnxExportable.WriteOnnx(ModuleGraphWriter writer, string input)
-    {
-        string path = writer.Path(this);
-        var nodes = new List<string>(4) { input };
-        for (int i = 1; i <= 3; i++)
-        {
-            string? sum = null;
-            for (int j = 0; j < i; j++)
-            {
-                string term = writer.Write(edges[Nb201Architecture.EdgeIndex(i, j)], nodes[j]);
-                sum = sum is null ? term : writer.Builder.Node("Add", $"{path}.node{i}.add{j}", [sum, term]);
-            }
-            nodes.Add(sum!);
-        }
-        return nodes[3];
-    }
+    string IOnnxExportable.WriteOnnx(ModuleGraphWriter writer, string input) => Nb201CellForward.WriteOnnx(writer, this, input, e => edges[e]);
 }
