@@ -8,8 +8,10 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>
 /// The change token source of an options class bound from configuration that lets through only the reloads that give
 /// valid options. <see cref="OptionsMonitor{TOptions}"/> rebuilds its value inside the configuration's reload callback
-/// and throws <see cref="OptionsValidationException"/> there when the new value is invalid (from a file watcher's thread
-/// this ends the process). This source builds and validates the reloaded options first: valid, it signals the monitor,
+/// and throws <see cref="OptionsValidationException"/> there when the new value is invalid: out of
+/// <c>IConfigurationRoot.Reload()</c> to its caller, or lost on a file watcher's task; either way the monitor has dropped
+/// its value, so every later read throws until a valid reload. This source builds and validates the reloaded options
+/// first: valid, it signals the monitor,
 /// which rebuilds them; invalid, it logs a warning naming the options and the failure and does not signal, so the
 /// monitor, and every <c>SearchBuilder</c> made from it, keeps the last valid value until a later reload is valid.
 /// </summary>
