@@ -11,6 +11,8 @@ HostApplicationBuilder builder = Host.CreateApplicationBuilder(new HostApplicati
 });
 // Every IstaNas options class bound from the "IstaNas" section and validated when the host starts (a typo such as
 // TwoStage:Epoch stops it with a message naming the key); SearchBuilder is registered, filled from those options.
+// appsettings.json is reloaded when it changes: a valid edit reaches the next SearchBuilder, an invalid one is logged as a
+// warning and the last valid values stay in use.
 builder.Services.AddIstaNas(builder.Configuration.GetSection("IstaNas"));
 builder.Services.AddHostedService<SearchWorker>();
 using IHost host = builder.Build();

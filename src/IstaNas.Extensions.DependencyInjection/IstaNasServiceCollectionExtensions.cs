@@ -82,6 +82,10 @@ public static class IstaNasServiceCollectionExtensions
     /// host start, with <c>ValidateOnStart</c>). The options are bound with <c>OptionsBuilder&lt;T&gt;.Bind</c>, so a reload of
     /// the configuration reaches <see cref="IOptionsMonitor{TOptions}"/> and every <see cref="SearchBuilder"/> made after it; a
     /// value set with a <c>Configure…</c> delegate of <see cref="IstaNasBuilder"/> is applied after the binding, also after a reload.
+    /// A reload that makes an options class invalid (a value the validator refuses or the binder cannot convert, an unknown
+    /// key) throws nothing: it is logged as a warning (category: the options class) naming the options and the failure,
+    /// and <see cref="IOptionsMonitor{TOptions}"/> and the next builders keep the last valid values until a reload is
+    /// valid again. An invalid value at start still fails at start.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configuration">The section holding the IstaNas settings.</param>
@@ -142,5 +146,23 @@ public static class IstaNasServiceCollectionExtensions
                     if (section.GetSection(p.Name).Exists()) p.SetValue(o, new List<string>());
             })
             .Bind(section);
+        GuardReloads<T>(services, section);
+    }
+
+    /// <summary>
+    /// Replaces the change token source that <c>Bind</c> just registered for <paramref name="section"/> by a
+    /// <see cref="ValidReloadTokenSource{T}"/>: a reload that makes <typeparamref name="T"/> invalid is logged and the last
+    /// valid value kept, instead of an <see cref="OptionsValidationException"/> thrown from the reload callback.
+    /// </summary>
+    private static void GuardReloads<T>(IServiceCollection services, IConfigurationSection section)
+        where T : class
+    {
+        ServiceDescriptor bound = services.LastOrDefault(d => d.ServiceType == typeof(IOptionsChangeTokenSource<T>)
+                && d.ImplementationInstance is ConfigurationChangeTokenSource<T> { Name: var name } && name == Options.Options.DefaultName)
+            ?? throw new InvalidOperationException($"OptionsBuilder<{typeof(T).Name}>.Bind registered no ConfigurationChangeTokenSource<{typeof(T).Name}>, so IstaNas cannot guard its reloads.");
+        services.Remove(bound);
+        services.AddSingleton<IOptionsChangeTokenSource<T>>(sp => new ValidReloadTokenSource<T>(
+            section, sp.GetRequiredService<IOptionsFactory<T>>(),
+            (sp.GetService<ILoggerFactory>() ?? Logging.Abstractions.NullLoggerFactory.Instance).CreateLogger<T>()));
     }
 }

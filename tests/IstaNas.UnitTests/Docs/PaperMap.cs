@@ -24,8 +24,14 @@ public static partial class PaperMap
         typeof(global::Microsoft.Extensions.DependencyInjection.IstaNasServiceCollectionExtensions).Assembly,
     ];
 
-    /// <summary>One row: the paper step, the names of its "Type and method" cell and the paths of its "File" cell.</summary>
-    public sealed record Row(int Line, string Step, IReadOnlyList<string> Names, IReadOnlyList<string> Files);
+    /// <summary>The column that says where each step is in the paper (see <see cref="ReferenceProblem"/>).</summary>
+    public const string ReferenceColumn = "Paper (section, eq.)";
+
+    /// <summary>
+    /// One row: the paper step, its "Paper (section, eq.)" cell, the names of its "Type and method" cell and the paths of
+    /// its "File" cell.
+    /// </summary>
+    public sealed record Row(int Line, string Step, string Reference, IReadOnlyList<string> Names, IReadOnlyList<string> Files);
 
     /// <summary>The rows of the table under <see cref="Heading"/> in <paramref name="markdown"/>.</summary>
     /// <exception cref="FormatException">No such heading, no table under it, or a table without the expected columns.</exception>
@@ -38,15 +44,16 @@ public static partial class PaperMap
         if (start < 0 || !lines[start].StartsWith('|')) throw new FormatException($"No table under \"{Heading}\".");
         string[] header = Cells(lines[start]);
         int names = Array.IndexOf(header, "Type and method"), files = Array.IndexOf(header, "File");
-        if (names < 0 || files < 0)
-            throw new FormatException($"The table under \"{Heading}\" needs columns \"Type and method\" and \"File\"; it has {string.Join(", ", header)}.");
+        int reference = Array.IndexOf(header, ReferenceColumn);
+        if (names < 0 || files < 0 || reference < 0)
+            throw new FormatException($"The table under \"{Heading}\" needs columns \"{ReferenceColumn}\", \"Type and method\" and \"File\"; it has {string.Join(", ", header)}.");
         var rows = new List<Row>();
         for (int i = start + 2; i < lines.Length && lines[i].StartsWith('|'); i++)
         {
             string[] cells = Cells(lines[i]);
             if (cells.Length != header.Length)
                 throw new FormatException($"Line {i + 1} of the table has {cells.Length} cells, the header {header.Length}.");
-            rows.Add(new Row(i + 1, cells[0], Code(cells[names]), Code(cells[files])));
+            rows.Add(new Row(i + 1, cells[0], cells[reference], Code(cells[names]), Code(cells[files])));
         }
         return rows;
     }
@@ -66,6 +73,18 @@ public static partial class PaperMap
         }
         return null;
     }
+
+    /// <summary>
+    /// What is wrong with a row's paper reference, or null. The form: a paper (<c>ISTA-NAS</c> or <c>DARTS</c>) and one
+    /// or more places in it separated by ", ": a section <c>§4</c> or <c>§3.2</c>, an equation <c>Eq. (9)</c>, an
+    /// algorithm <c>Alg. 2</c>, or <c>method</c> (the paper's method section, its numbers not yet confirmed); or
+    /// <c>code only: </c> and where the step is instead.
+    /// </summary>
+    /// <param name="row">The row.</param>
+    public static string? ReferenceProblem(Row row) =>
+        row.Reference.Length == 0 ? Describe(row, $"has no paper reference in \"{ReferenceColumn}\"")
+        : Reference().IsMatch(row.Reference) ? null
+        : Describe(row, $"paper reference \"{row.Reference}\" is not of the form \"ISTA-NAS Eq. (9)\", \"ISTA-NAS §4, Alg. 2\", \"DARTS method\" or \"code only: where\"");
 
     /// <summary>Resolves `IstaNas.Namespace.Type[.Nested].Method`; returns what does not resolve, or null.</summary>
     /// <param name="name">The dotted name.</param>
@@ -114,6 +133,9 @@ public static partial class PaperMap
 
     [GeneratedRegex(@"(?<!\\)\|")]
     private static partial Regex UnescapedPipe();
+
+    [GeneratedRegex(@"^(?:(?:ISTA-NAS|DARTS) (?:§\d+(?:\.\d+)*|Eq\. \(\d+\)|Alg\. \d+|method)(?:, (?:§\d+(?:\.\d+)*|Eq\. \(\d+\)|Alg\. \d+))*|code only: \S.*)$")]
+    private static partial Regex Reference();
 
     [GeneratedRegex("`([^`]+)`")]
     private static partial Regex CodeSpan();

@@ -29,6 +29,39 @@ public class PaperMapTests
     }
 
     [Fact]
+    public void EveryRowSaysWhereItIsInThePaper()
+    {
+        IReadOnlyList<PaperMap.Row> rows = PaperMap.Parse(Concepts());
+        string[] problems = [.. rows.Select(PaperMap.ReferenceProblem).OfType<string>()];
+        Assert.True(problems.Length == 0, string.Join(Environment.NewLine, problems));
+        Assert.Contains(rows, r => r.Reference.Contains("Eq. (", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("", "has no paper reference")]
+    [InlineData("see the paper", "is not of the form")]
+    [InlineData("ISTA-NAS", "is not of the form")]
+    [InlineData("ISTA-NAS Eq. 9", "is not of the form")]
+    [InlineData("ISTA-NAS §3.x", "is not of the form")]
+    [InlineData("ISTA-NAS Alg. 2,Eq. (9)", "is not of the form")]
+    [InlineData("code only:", "is not of the form")]
+    public void ARowWithoutAPaperReferenceFails(string reference, string expected)
+    {
+        string markdown = $"# Concepts\n\n{PaperMap.Heading}\n\n| Paper step | {PaperMap.ReferenceColumn} | Equation | Type and method | File |\n|---|---|---|---|---|\n" +
+                          $"| Support and alpha on it | ISTA-NAS §4, Eq. (9), Alg. 1 | `x` | `IstaNas.SearchSpace.SupportAlpha.Support` | `src/IstaNas/SearchSpace/SupportAlpha.cs` |\n" +
+                          $"| Random baseline | code only: this library | `x` | `IstaNas.SearchSpace.SupportAlpha.Support` | `src/IstaNas/SearchSpace/SupportAlpha.cs` |\n" +
+                          $"| Broken step | {reference} | `x` | `IstaNas.SearchSpace.SupportAlpha.Support` | `src/IstaNas/SearchSpace/SupportAlpha.cs` |\n\n## Next\n";
+        IReadOnlyList<PaperMap.Row> rows = PaperMap.Parse(markdown);
+        Assert.Equal(3, rows.Count);
+        Assert.Null(PaperMap.ReferenceProblem(rows[0]));
+        Assert.Null(PaperMap.ReferenceProblem(rows[1]));
+        string? problem = PaperMap.ReferenceProblem(rows[2]);
+        Assert.NotNull(problem);
+        Assert.Contains("line 9, row \"Broken step\"", problem, StringComparison.Ordinal);
+        Assert.Contains(expected, problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ThePaperMapCoversEveryStepAndOpensThePage()
     {
         string text = Concepts();
@@ -49,9 +82,9 @@ public class PaperMapTests
     [InlineData("alpha", "`src/IstaNas/SearchSpace/SupportAlpha.cs`", "names no type and method")]
     public void AWrongNameFailsWithItsRow(string names, string files, string expected)
     {
-        string markdown = $"# Concepts\n\n{PaperMap.Heading}\n\n| Paper step | Equation | Type and method | File |\n|---|---|---|---|\n" +
-                          $"| Support and alpha on it | `\\|z\\|` | `IstaNas.SearchSpace.SupportAlpha.Support` | `src/IstaNas/SearchSpace/SupportAlpha.cs` |\n" +
-                          $"| Broken step | `x` | {names} | {files} |\n\n## Next\n";
+        string markdown = $"# Concepts\n\n{PaperMap.Heading}\n\n| Paper step | {PaperMap.ReferenceColumn} | Equation | Type and method | File |\n|---|---|---|---|---|\n" +
+                          $"| Support and alpha on it | ISTA-NAS method | `\\|z\\|` | `IstaNas.SearchSpace.SupportAlpha.Support` | `src/IstaNas/SearchSpace/SupportAlpha.cs` |\n" +
+                          $"| Broken step | ISTA-NAS method | `x` | {names} | {files} |\n\n## Next\n";
         IReadOnlyList<PaperMap.Row> rows = PaperMap.Parse(markdown);
         Assert.Equal(2, rows.Count);
         string root = OptionsDocument.RepositoryRoot();
@@ -67,6 +100,8 @@ public class PaperMapTests
     {
         var ex = Assert.Throws<FormatException>(() => PaperMap.Parse($"{PaperMap.Heading}\n\n| Step | Code |\n|---|---|\n| a | `b` |\n"));
         Assert.Contains("Type and method", ex.Message, StringComparison.Ordinal);
+        ex = Assert.Throws<FormatException>(() => PaperMap.Parse($"{PaperMap.Heading}\n\n| Paper step | Type and method | File |\n|---|---|---|\n| a | `b` | `c` |\n"));
+        Assert.Contains(PaperMap.ReferenceColumn, ex.Message, StringComparison.Ordinal);
         Assert.Throws<FormatException>(() => PaperMap.Parse("# Concepts\n\nno table\n"));
     }
 }
