@@ -79,7 +79,7 @@ internal sealed class ValidReloadTokenSource<T> : IOptionsChangeTokenSource<T>, 
             fired = _changed;
             _changed = new CancellationTokenSource();
         }
+        // Not disposed: a monitor may still register on the token it handed out (as ConfigurationReloadToken does).
         fired.Cancel();
-        fired.Dispose();
     }
 }
