@@ -1,11 +1,8 @@
 using System.Diagnostics;
-using IstaNas.Architecture;
 using IstaNas.Checkpoints;
 using IstaNas.Data;
-using IstaNas.Evaluation;
 using IstaNas.Networks;
 using IstaNas.SearchSpace;
-using IstaNas.SparseCoding;
 using IstaNas.Training;
 using Microsoft.Extensions.Logging;
 using TorchSharp;

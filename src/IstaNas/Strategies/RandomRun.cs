@@ -3,7 +3,6 @@ using IstaNas.Architecture;
 using IstaNas.Checkpoints;
 using IstaNas.Data;
 using IstaNas.Networks;
-using IstaNas.SearchSpace;
 using IstaNas.Training;
 using Microsoft.Extensions.Logging;
 using TorchSharp;
