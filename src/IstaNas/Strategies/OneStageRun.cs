@@ -36,9 +36,7 @@ internal sealed class OneStageRun : StrategyRun
     public const string StrategyName = "one-stage";
 
     private const string SpaceValue = "searchSpace";
-    private const string WeightsOptimizer = "w-optimizer";
     private const string LatentOptimizer = "b-optimizer";
-    private const string WeightGradients = "w-gradients";
 
     private readonly OneStageOptions _o;
     private readonly BatchLoader _loader;
@@ -134,8 +132,7 @@ internal sealed class OneStageRun : StrategyRun
 
     protected override void SaveState(CheckpointWriter writer)
     {
-        // With zero-filled gradients, which weights hold one decides which SGD steps: a resumed run must step the same.
-        if (_o.StepIdleCandidates) writer.SetValue(WeightGradients, Gradients.Held(_weights));
+        SaveHeldGradients(writer, _weights, _o.StepIdleCandidates);
         writer
             .SetValue(SpaceValue, _space.GetState()) // A, b, z, supports and the frozen flags
             .AddModule(_net.Module)
@@ -151,7 +148,7 @@ internal sealed class OneStageRun : StrategyRun
         checkpoint.LoadOptimizer((OptimizerHelper)_bOptimizer, LatentOptimizer);
         for (int k = 0; k < _space.Decisions.Count; k++)
             if (_space.IsFrozen(k)) _target.SetTrainable(k, _space.Support(k), trainable: true);
-        if (_o.StepIdleCandidates && checkpoint.Metadata.TryGetValue(WeightGradients, out int[]? held)) Gradients.Restore(_weights, held!);
+        RestoreHeldGradients(checkpoint, _weights, _o.StepIdleCandidates);
     }
 
     /// <summary>Freezes what is left (a run cancelled while searching) and exports the network with alpha absorbed, checked against the super-net.</summary>

@@ -39,7 +39,6 @@ internal sealed class RandomRun : StrategyRun
     /// <summary>The strategy's name and checkpoint kind.</summary>
     public const string StrategyName = "random";
 
-    private const string WeightsOptimizer = "w-optimizer";
     private const long SupportSalt = 0x5EED5;
     private const int CalibrationSeedOffset = 2;
 
