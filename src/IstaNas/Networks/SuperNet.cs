@@ -149,20 +149,28 @@ public sealed class SuperNet : CellNetwork, ISuperNet
             foreach (int candidate in chosen)
             {
                 foreach (BatchNorm2d bn in searchCell.Nodes[node].Candidate(candidate).modules().OfType<BatchNorm2d>())
-                {
-                    if (bn.weight is null || bn.bias is null) continue;
-                    if (!trainable)
-                    {
-                        bn.weight.fill_(1);
-                        bn.bias.fill_(0);
-                        bn.weight.grad = null;
-                        bn.bias.grad = null;
-                    }
-                    bn.weight.requires_grad = trainable;
-                    bn.bias.requires_grad = trainable;
-                }
+                    SetBatchNormTrainable(bn, trainable);
             }
         }
+    }
+
+    /// <summary>
+    /// Holds one affine BN at gamma = 1, beta = 0 without gradient (<paramref name="trainable"/> false) or lets it train;
+    /// a non-affine BN has nothing to hold and is skipped. The one-stage search's hold and release of a candidate's BNs,
+    /// here and on a model with choices. Call it under <c>no_grad</c>.
+    /// </summary>
+    internal static void SetBatchNormTrainable(BatchNorm bn, bool trainable)
+    {
+        if (bn.weight is null || bn.bias is null) return;
+        if (!trainable)
+        {
+            bn.weight.fill_(1);
+            bn.bias.fill_(0);
+            bn.weight.grad = null;
+            bn.bias.grad = null;
+        }
+        bn.weight.requires_grad = trainable;
+        bn.bias.requires_grad = trainable;
     }
 
     /// <inheritdoc />

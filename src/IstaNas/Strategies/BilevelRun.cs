@@ -18,8 +18,6 @@ namespace IstaNas.Strategies;
 /// </summary>
 internal abstract class BilevelRun : StrategyRun
 {
-    private const string WeightsOptimizer = "w-optimizer";
-    private const string WeightGradients = "w-gradients";
 
     private readonly TrainingOptions _o;
     private readonly ArchitectureOptimizerOptions _architectureOptions;
@@ -110,8 +108,7 @@ internal abstract class BilevelRun : StrategyRun
 
     protected override void SaveState(CheckpointWriter writer)
     {
-        // With zero-filled gradients, which weights hold one decides which SGD steps: a resumed run must step the same.
-        if (_zeroFillWeights) writer.SetValue(WeightGradients, Gradients.Held(_weights));
+        SaveHeldGradients(writer, _weights, _zeroFillWeights);
         writer
             .AddModule(Module)
             .AddOptimizer((OptimizerHelper)_wOptimizer, WeightsOptimizer)
@@ -123,7 +120,7 @@ internal abstract class BilevelRun : StrategyRun
         checkpoint.LoadModule(Module);
         checkpoint.LoadOptimizer((OptimizerHelper)_wOptimizer, WeightsOptimizer);
         checkpoint.LoadOptimizer((OptimizerHelper)_architectureOptimizer!, ArchitectureOptimizerSection);
-        if (_zeroFillWeights && checkpoint.Metadata.TryGetValue(WeightGradients, out int[]? held)) Gradients.Restore(_weights, held!);
+        RestoreHeldGradients(checkpoint, _weights, _zeroFillWeights);
     }
 
     public override void Dispose()

@@ -1,5 +1,6 @@
 using IstaNas.Architecture;
 using IstaNas.Choices;
+using IstaNas.Networks;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -57,18 +58,7 @@ internal sealed class OneStageCandidates
             foreach (Choice choice in _choices[decision])
             {
                 foreach (BatchNorm bn in choice.Candidate(j).modules().OfType<BatchNorm>())
-                {
-                    if (bn.weight is null || bn.bias is null) continue;
-                    if (!trainable)
-                    {
-                        bn.weight.fill_(1);
-                        bn.bias.fill_(0);
-                        bn.weight.grad = null;
-                        bn.bias.grad = null;
-                    }
-                    bn.weight.requires_grad = trainable;
-                    bn.bias.requires_grad = trainable;
-                }
+                    SuperNet.SetBatchNormTrainable(bn, trainable);
             }
         }
     }

@@ -1,11 +1,8 @@
 using System.Diagnostics;
-using IstaNas.Architecture;
 using IstaNas.Checkpoints;
 using IstaNas.Data;
-using IstaNas.Evaluation;
 using IstaNas.Networks;
 using IstaNas.SearchSpace;
-using IstaNas.SparseCoding;
 using IstaNas.Training;
 using Microsoft.Extensions.Logging;
 using TorchSharp;
@@ -26,7 +23,8 @@ namespace IstaNas.Strategies;
 /// holds the genotype and the trained network with every alpha absorbed into its BN. On a model with choices
 /// (<c>SearchBuilder.UseSpace</c>) every choice is a decision searched the same way; alpha is absorbed into the final BN of
 /// the candidates that end in an affine BN and kept as a constant scale on the others (docs/search-spaces.md,
-/// "One-stage on your space").
+/// "One-stage on your space"). What differs between the two spaces is a <see cref="OneStageSpace"/>
+/// (<see cref="OneStageCellSpace"/>, <see cref="OneStageChoiceSpace"/>).
 /// <para>
 /// One one-stage search on the <see cref="TrainingLoop"/>: search epochs until every node has frozen, then training
 /// epochs of the fixed architecture; the result holds the network with every alpha absorbed into its BNs.
@@ -38,25 +36,22 @@ internal sealed class OneStageRun : StrategyRun
     public const string StrategyName = "one-stage";
 
     private const string SpaceValue = "searchSpace";
-    private const string WeightsOptimizer = "w-optimizer";
     private const string LatentOptimizer = "b-optimizer";
-    private const string WeightGradients = "w-gradients";
-    private static readonly CellType[] Cells = [CellType.Normal, CellType.Reduce];
 
     private readonly OneStageOptions _o;
     private readonly BatchLoader _loader;
+    private readonly OneStageSpace _target;
     private readonly CompressedSearchSpace _space;
-    private readonly SuperNet _net;
+    private readonly ISuperNet _net;
     private readonly Parameter[] _weights;
     private readonly optim.Optimizer _wOptimizer;
     private readonly optim.Optimizer _bOptimizer;
     private bool _searching;
 
-    /// <summary>The one-stage strategy (<c>SearchBuilder.UseOneStage</c>): this run on the DARTS cell space, <see cref="OneStageChoiceRun"/> on a model with choices.</summary>
-    public static IStrategy Strategy(OneStageOptions options) =>
-        new BuiltInStrategy<OneStageOptions>(StrategyName, options, "OneStage", Search, OneStageChoiceRun.Search);
+    /// <summary>The one-stage strategy (<c>SearchBuilder.UseOneStage</c>): this run, on the DARTS cell space or a model with choices.</summary>
+    public static IStrategy Strategy(OneStageOptions options) => new BuiltInStrategy<OneStageOptions>(StrategyName, options, "OneStage", Search);
 
-    /// <summary>One one-stage search of the DARTS cell space, resumed from <see cref="SearchContext.ResumeFrom"/> if set.</summary>
+    /// <summary>One one-stage search of the context's space, resumed from <see cref="SearchContext.ResumeFrom"/> if set.</summary>
     public static SearchResult Search(SearchContext context, OneStageOptions options, CancellationToken cancellationToken)
     {
         using var run = new OneStageRun(context, options, context.LoggerFactory.CreateLogger<OneStageRun>());
@@ -70,36 +65,21 @@ internal sealed class OneStageRun : StrategyRun
         TrainingData.RequireTwoClasses(context.Train, "training");
         if (context.Train.Count < o.BatchSize)
             throw new ArgumentException(
-                $"The training set '{context.Train.Name}' has {context.Train.Count} images, fewer than one batch of {o.BatchSize}.", nameof(context));
-        if (context.SearchSpace.Sparsity != 2)
-            throw new ArgumentException(
-                $"One-stage search exports a DARTS network, which has exactly 2 inputs per node; SearchSpace.Sparsity is {context.SearchSpace.Sparsity}.", nameof(context));
-        if (o.Auxiliary && TrainingData.ImageShape(context.Train) is not (_, 32, 32))
-            throw new ArgumentException(
-                $"The auxiliary head needs 32x32 images; '{context.Train.Name}' has {string.Join("x", context.Train.SampleShape.Skip(1))}. Disable Auxiliary or pad the images.", nameof(context));
+                $"The training set '{context.Train.Name}' has {context.Train.Count} {(context.HasChoiceSpace ? "samples" : "images")}, fewer than one batch of {o.BatchSize}.", nameof(context));
+        if (!context.HasChoiceSpace) OneStageCellSpace.Check(context, o);
 
         _loader = SearchLoaders.Loader(context.Train, context, o, 0);
         StepsPerEpoch = o.MaxStepsPerEpoch is int cap ? Math.Min(cap, _loader.BatchesPerEpoch) : _loader.BatchesPerEpoch;
         torch.random.manual_seed(context.Seed);
-        _space = new CompressedSearchSpace(context.SearchSpace, SparseCoder.Create(context.SparseCoder), context.Seed, context.Device);
-        _net = new SuperNet(SuperNets.Network(context, o, [.. context.SearchSpace.Operations], o.Auxiliary) with
-        {
-            Affine = true,
-            AppendedBatchNorm = AppendedBatchNorm.PoolsAndSkip,
-        });
-        _net.to(context.Device);
-        foreach (CellType cell in Cells)
-            for (int i = 0; i < _space.Nodes; i++)
-                _net.SetCandidateBatchNormTrainable(cell, i, Enumerable.Range(0, _space.CandidateCount(i)), trainable: false);
+        _target = context.HasChoiceSpace ? new OneStageChoiceSpace(context) : new OneStageCellSpace(context, o);
+        (_space, _net) = (_target.Space, _target.Net);
+        SpaceDecisions = _target.FingerprintDecisions;
+        for (int k = 0; k < _space.Decisions.Count; k++)
+            _target.SetTrainable(k, Enumerable.Range(0, _space.Decisions[k].Count), trainable: false);
         _weights = _net.WeightParameters().ToArray();
         _wOptimizer = optim.SGD(_weights, o.LearningRate, o.Momentum, weight_decay: o.WeightDecay);
         _bOptimizer = optim.Adam(_space.LatentParameters, o.Architecture.LearningRate, o.Architecture.Beta1, o.Architecture.Beta2, weight_decay: o.Architecture.WeightDecay);
-        log.LogInformation(
-            "One-stage search on {Dataset} ({Count} images): C={C} L={L} batch {Batch}, {Steps} steps per epoch, epsilon {Epsilon}, " +
-            "budget {Budget} M parameters, search cap {Cap}, then {Epochs} training epochs",
-            context.Train.Name, context.Train.Count, o.Channels, o.Layers, o.BatchSize, StepsPerEpoch, o.Epsilon,
-            o.ParameterBudgetMillions?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no",
-            o.MaxSearchEpochs?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none", o.Epochs);
+        _target.LogStart(log, context, o, StepsPerEpoch);
     }
 
     protected override int StepsPerEpoch { get; }
@@ -115,10 +95,9 @@ internal sealed class OneStageRun : StrategyRun
         _searching = !AllFrozen();
         int trained = TrainEpochs, searched = SearchEpochs + (_searching ? 1 : 0);
         double lr = _searching ? _o.LearningRate : CosineSchedule.At(trained, _o.Epochs, _o.LearningRate, _o.LearningRateMin);
-        double dropPath = _searching ? 0 : _o.DropPathProbability * trained / _o.Epochs;
         CosineSchedule.Apply(_wOptimizer, lr);
-        _net.DropPathProbability = dropPath;
-        _net.train();
+        double dropPath = _target.SetDropPath(_searching ? 0 : _o.DropPathProbability * trained / _o.Epochs);
+        _net.Module.train();
         // Epochs planned in all: exact once the architecture is fixed; while searching, the cap or a growing lower bound.
         int planned = (_searching ? Math.Max(_o.MaxSearchEpochs ?? searched, searched) : searched) + _o.Epochs;
         return new EpochPlan(_searching ? TrainingPhase.Search : TrainingPhase.Train, lr, dropPath, planned);
@@ -132,10 +111,10 @@ internal sealed class OneStageRun : StrategyRun
         var changes = _searching ? RecoverAndFreeze(report.Epoch) : new Dictionary<string, double>();
         clock.Stop();
         string[] frozen = FrozenKeys();
-        Log.LogInformation("frozen {Frozen}/{Nodes}{NewLine}{Genotype}", frozen.Length, 2 * _space.Nodes, Environment.NewLine, _space.DeriveGenotype());
+        _target.LogFrozen(Log, frozen.Length);
         return report with
         {
-            Genotype = _space.DeriveGenotype(),
+            Genotype = _target.Genotype ?? report.Genotype,
             ZChange = changes,
             ZMagnitude = _space.ZMagnitudes(),
             FrozenNodes = frozen,
@@ -153,11 +132,10 @@ internal sealed class OneStageRun : StrategyRun
 
     protected override void SaveState(CheckpointWriter writer)
     {
-        // With zero-filled gradients, which weights hold one decides which SGD steps: a resumed run must step the same.
-        if (_o.StepIdleCandidates) writer.SetValue(WeightGradients, Gradients.Held(_weights));
+        SaveHeldGradients(writer, _weights, _o.StepIdleCandidates);
         writer
-            .SetValue(SpaceValue, _space.GetState())
-            .AddModule(_net)
+            .SetValue(SpaceValue, _space.GetState()) // A, b, z, supports and the frozen flags
+            .AddModule(_net.Module)
             .AddOptimizer((OptimizerHelper)_wOptimizer, WeightsOptimizer)
             .AddOptimizer((OptimizerHelper)_bOptimizer, LatentOptimizer);
     }
@@ -165,75 +143,54 @@ internal sealed class OneStageRun : StrategyRun
     protected override void LoadState(Checkpoint checkpoint)
     {
         checkpoint.LoadSearchSpace(SpaceValue, _space);
-        checkpoint.LoadModule(_net);
+        checkpoint.LoadModule(_net.Module);
         checkpoint.LoadOptimizer((OptimizerHelper)_wOptimizer, WeightsOptimizer);
         checkpoint.LoadOptimizer((OptimizerHelper)_bOptimizer, LatentOptimizer);
-        foreach (CellType cell in Cells)
-            for (int i = 0; i < _space.Nodes; i++)
-                if (_space.IsFrozen(cell, i)) _net.SetCandidateBatchNormTrainable(cell, i, _space.Support(cell, i), trainable: true);
-        if (_o.StepIdleCandidates && checkpoint.Metadata.TryGetValue(WeightGradients, out int[]? held)) Gradients.Restore(_weights, held!);
+        for (int k = 0; k < _space.Decisions.Count; k++)
+            if (_space.IsFrozen(k)) _target.SetTrainable(k, _space.Support(k), trainable: true);
+        RestoreHeldGradients(checkpoint, _weights, _o.StepIdleCandidates);
     }
 
-    /// <summary>Freezes what is left (a run cancelled while searching), absorbs alpha into the BNs and checks the export.</summary>
+    /// <summary>Freezes what is left (a run cancelled while searching) and exports the network with alpha absorbed, checked against the super-net.</summary>
     private SearchResult Result(TrainingOutcome outcome)
     {
-        for (int k = 0; k < 2 * _space.Nodes; k++) _space.SetFrozen(Cells[k / _space.Nodes], k % _space.Nodes, true);
-        EvaluationNetwork exported;
-        double absorptionError;
-        using (NewDisposeScope())
-        using (no_grad())
-        {
-            _net.SetArchitecture(_space);
-            exported = BatchNormAbsorption.Export(_net);
-            // Check the export on a real batch: in eval mode both networks must compute the same function.
-            using Batch probe = _loader.GetBatch(0, 0);
-            _net.eval();
-            exported.eval();
-            absorptionError = (exported.forward(probe.Images) - _net.forward(probe.Images)).abs().max().item<float>();
-        }
-
-        Log.LogInformation("Exported the network of the genotype with alpha absorbed into its BNs ({Params:0.###} M parameters; max logit difference to the super-net {Error:0.###e0}).",
-            exported.ParameterCount / 1e6, absorptionError);
-        return Result(outcome, _space.DeriveGenotype(), _space.GetState()) with { Architecture = ChoiceArchitectures.OfSpace(_space), Network = exported, AbsorptionMaxError = absorptionError, Metadata = ModelMetadata.FromDataset(Context.Train) };
+        for (int k = 0; k < _space.Decisions.Count; k++) _space.SetFrozen(k, true);
+        return _target.Export(Result(outcome, _target.Genotype, _space.GetState()), () => _loader.GetBatch(0, 0), Context, Log);
     }
 
     public override void Dispose()
     {
         _wOptimizer.Dispose();
         _bOptimizer.Dispose();
-        _net.Dispose();
-        _space.Dispose();
+        _target.Dispose();
     }
 
-    /// <summary>Recovers the searching nodes and freezes those that converged (<see cref="Freezing"/>).</summary>
+    /// <summary>Recovers the searching decisions and freezes those that converged (<see cref="Freezing"/>).</summary>
     private Dictionary<string, double> RecoverAndFreeze(int epoch)
     {
         RecoveryReport recovery = Freezing.Step(_space, epoch, _o, atCap: _o.MaxSearchEpochs is int cap && SearchEpochs + 1 >= cap,
-            () => DerivedParameterMillions(_space.DeriveGenotype()),
-            n =>
-            {
-                _space.SetFrozen(n.Cell, n.Node, true);
-                _net.SetCandidateBatchNormTrainable(n.Cell, n.Node, _space.Support(n.Cell, n.Node), trainable: true);
-            },
-            Log, Warn);
-        return recovery.Nodes.ToDictionary(n => NodeKeys.Of(n.Cell, n.Node), n => n.Change);
+            _target.DerivedParameterMillions, n => Freeze(DecisionOf(n.Key)), Log, Warn);
+        return recovery.Nodes.ToDictionary(n => n.Key, n => n.Change);
     }
 
-    /// <summary>Parameters (millions, auxiliary excluded) of the evaluation network a genotype derives, at the run's size.</summary>
-    private double DerivedParameterMillions(Genotype genotype)
+    /// <summary>A decision's freeze: its b stops, its alpha becomes a constant and the BNs of its selected candidates start training.</summary>
+    private void Freeze(int decision)
     {
-        using var scope = NewDisposeScope();
-        using var network = new EvaluationNetwork(
-            new EvaluationNetworkOptions(_net.Options with { Auxiliary = false }) { BatchNormAfterParameterFree = true }, genotype);
-        return network.ParameterCount / 1e6;
+        _space.SetFrozen(decision, true);
+        _target.SetTrainable(decision, _space.Support(decision), trainable: true);
+        _target.LogFreeze(Log, decision);
     }
 
-    private bool AllFrozen() =>
-        Enumerable.Range(0, 2 * _space.Nodes).All(k => _space.IsFrozen(Cells[k / _space.Nodes], k % _space.Nodes));
+    private int DecisionOf(string key)
+    {
+        for (int k = 0; k < _space.Decisions.Count; k++)
+            if (_space.Decisions[k].Key == key) return k;
+        throw new InvalidOperationException($"The recovery reported '{key}', which is no decision of the space.");
+    }
 
-    private string[] FrozenKeys() =>
-        [.. Enumerable.Range(0, 2 * _space.Nodes).Where(k => _space.IsFrozen(Cells[k / _space.Nodes], k % _space.Nodes))
-                     .Select(k => NodeKeys.Of(Cells[k / _space.Nodes], k % _space.Nodes))];
+    private bool AllFrozen() => Enumerable.Range(0, _space.Decisions.Count).All(_space.IsFrozen);
+
+    private string[] FrozenKeys() => [.. Enumerable.Range(0, _space.Decisions.Count).Where(_space.IsFrozen).Select(k => _space.Decisions[k].Key)];
 
     /// <summary>
     /// The steps of one epoch: one forward/backward per minibatch updates W (SGD) and, while searching, b (Adam). Once the
@@ -254,7 +211,7 @@ internal sealed class OneStageRun : StrategyRun
             if (!searching)
             {
                 _constantAlphas = NewDisposeScope();
-                run._net.SetArchitecture(run._space);
+                run._net.SetWeights(run._space.ArchitectureWeights());
             }
         }
 
@@ -267,18 +224,10 @@ internal sealed class OneStageRun : StrategyRun
             if (_searching)
             {
                 Gradients.Clear(r._space.LatentParameters);
-                r._net.SetArchitecture(r._space);
+                r._net.SetWeights(r._space.ArchitectureWeights());
             }
 
-            Tensor logits, loss, objective;
-            using (NewDisposeScope()) // release the forward's intermediates before backward (see BilevelStep)
-            {
-                (logits, Tensor? aux) = r._net.ForwardWithAuxiliary(b.Images);
-                loss = nn.functional.cross_entropy(logits, b.Labels);
-                objective = aux is null ? loss.alias() : loss + (nn.functional.cross_entropy(aux, b.Labels) * r._o.AuxiliaryWeight);
-                (logits, loss, objective) = (logits.MoveToOuterDisposeScope(), loss.MoveToOuterDisposeScope(), objective.MoveToOuterDisposeScope());
-            }
-
+            (Tensor logits, Tensor loss, Tensor objective) = r._target.Forward(b, r._o.AuxiliaryWeight);
             objective.backward();
             if (r._o.GradClip > 0) nn.utils.clip_grad_norm_(r._weights, r._o.GradClip);
             r._wOptimizer.step();

@@ -5,6 +5,7 @@ using IstaNas.IO;
 using IstaNas.SearchSpace;
 using IstaNas.Training;
 using Microsoft.Extensions.Logging;
+using TorchSharp.Modules;
 
 namespace IstaNas.Strategies;
 
@@ -15,6 +16,11 @@ namespace IstaNas.Strategies;
 /// </summary>
 internal abstract class StrategyRun : TrainingLoop, IDisposable
 {
+    /// <summary>Checkpoint section of the optimiser of the network weights W, in every built-in strategy's checkpoint.</summary>
+    protected const string WeightsOptimizer = "w-optimizer";
+
+    private const string WeightGradients = "w-gradients";
+
     private readonly string _kind;
 
     protected StrategyRun(string kind, SearchContext context, TrainingOptions options, ILogger log)
@@ -81,6 +87,21 @@ internal abstract class StrategyRun : TrainingLoop, IDisposable
         Warnings = [.. Warnings],
         CheckpointPath = outcome.CheckpointPath,
     };
+
+    /// <summary>
+    /// With zero-filled gradients (<paramref name="zeroFilled"/>), which weights hold one decides which SGD steps: stores
+    /// them, so that a resumed run steps the same.
+    /// </summary>
+    protected static void SaveHeldGradients(CheckpointWriter writer, IReadOnlyList<Parameter> weights, bool zeroFilled)
+    {
+        if (zeroFilled) writer.SetValue(WeightGradients, Gradients.Held(weights));
+    }
+
+    /// <summary>Gives back the gradients <see cref="SaveHeldGradients"/> stored (zeroed), with zero-filled gradients.</summary>
+    protected static void RestoreHeldGradients(Checkpoint checkpoint, IReadOnlyList<Parameter> weights, bool zeroFilled)
+    {
+        if (zeroFilled && checkpoint.Metadata.TryGetValue(WeightGradients, out int[]? held)) Gradients.Restore(weights, held!);
+    }
 
     /// <summary>Disposes the run's network, optimisers and search space.</summary>
     public abstract void Dispose();

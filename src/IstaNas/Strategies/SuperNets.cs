@@ -2,6 +2,7 @@ using IstaNas.Architecture;
 using IstaNas.Choices;
 using IstaNas.Networks;
 using IstaNas.SearchSpace;
+using IstaNas.SparseCoding;
 using IstaNas.Training;
 using static TorchSharp.torch;
 
@@ -34,6 +35,26 @@ internal static class SuperNets
         catch
         {
             model.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The super-net of the context's model (<see cref="ChoiceNetwork"/>), then the compressed space over its choices
+    /// (<see cref="CompressedDecisions"/>), in that order: the choices are the space's decisions. The network is disposed
+    /// if the space cannot be built.
+    /// </summary>
+    public static (ChoiceSuperNet Net, CompressedSearchSpace Space) CompressedChoiceSpace(SearchContext context)
+    {
+        ChoiceSuperNet net = ChoiceNetwork(context);
+        try
+        {
+            return (net, CompressedSearchSpace.ForDecisions(CompressedDecisions(net.Decisions, context.SearchSpace), context.SearchSpace,
+                SparseCoder.Create(context.SparseCoder), context.Seed, context.Device));
+        }
+        catch
+        {
+            net.Dispose();
             throw;
         }
     }

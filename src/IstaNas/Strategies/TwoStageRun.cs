@@ -64,17 +64,7 @@ internal sealed class TwoStageRun : BilevelRun
             return CellSuperNet([.. Context.SearchSpace.Operations]);
         }
 
-        ChoiceSuperNet net = SuperNets.ChoiceNetwork(Context);
-        try
-        {
-            _space = CompressedSearchSpace.ForDecisions(SuperNets.CompressedDecisions(net.Decisions, Context.SearchSpace), Context.SearchSpace,
-                SparseCoder.Create(Context.SparseCoder), Context.Seed, Context.Device);
-        }
-        catch
-        {
-            net.Dispose();
-            throw;
-        }
+        (ChoiceSuperNet net, _space) = SuperNets.CompressedChoiceSpace(Context);
         SpaceDecisions = _space.Decisions;
         return net;
     }

@@ -87,13 +87,34 @@ internal static class SuperNetScoring
         ArgumentNullException.ThrowIfNull(genotype);
         ArgumentNullException.ThrowIfNull(calibration);
         ArgumentNullException.ThrowIfNull(validation);
-        bool wasTraining = network.training;
         double dropPath = network.DropPathProbability;
-        using var scope = NewDisposeScope(); // the architecture's weight tensors
-        SetArchitecture(network, genotype);
         try
         {
-            network.DropPathProbability = 0;
+            return Accuracy(network, () =>
+            {
+                SetArchitecture(network, genotype);
+                network.DropPathProbability = 0;
+            }, calibration, validation);
+        }
+        finally
+        {
+            network.DropPathProbability = dropPath;
+        }
+    }
+
+    /// <summary>
+    /// The validation top-1 accuracy (0..1) of the architecture <paramref name="setArchitecture"/> gives
+    /// <paramref name="network"/> (its weight tensors go to a dispose scope that ends on return), BN statistics recalibrated
+    /// on <paramref name="calibration"/> first; the network's training mode is restored. Every batch is disposed once used.
+    /// </summary>
+    /// <exception cref="ArgumentException">A batch list is empty.</exception>
+    internal static double Accuracy(nn.Module<Tensor, Tensor> network, Action setArchitecture, IEnumerable<Batch> calibration, IEnumerable<Batch> validation)
+    {
+        bool wasTraining = network.training;
+        using var scope = NewDisposeScope(); // the architecture's weight tensors
+        setArchitecture();
+        try
+        {
             Recalibrate(network, calibration);
             network.eval();
             long correct = 0, seen = 0;
@@ -114,7 +135,6 @@ internal static class SuperNetScoring
         finally
         {
             network.train(wasTraining);
-            network.DropPathProbability = dropPath;
         }
     }
 
@@ -153,7 +173,7 @@ internal static class SuperNetScoring
     }
 
     /// <summary>Weight-1 node weights for the given candidates on the network's device.</summary>
-    internal static NodeWeights[] Weights(SuperNet network, IReadOnlyList<int[]> supports)
+    internal static NodeWeights[] Weights(nn.Module network, IReadOnlyList<int[]> supports)
     {
         Device device = network.parameters().First().device;
         return [.. supports.Select(s => new NodeWeights(s, ones(s.Length, dtype: float32, device: device)))];
