@@ -1,4 +1,4 @@
-namespace IstaNas.Tests.Sample;
+namespace IstaNas.Tests.Commands;
 
 /// <summary>Bad input to the search-quality commands: one line on stderr starting with "error: ", exit code 2, no stack trace.</summary>
 public class QualityCommandLineTests

@@ -1,4 +1,4 @@
-namespace IstaNas.Tests.Sample;
+namespace IstaNas.Tests.Commands;
 
 /// <summary>An option only some search strategies read, given to another strategy, is refused in one line instead of being ignored.</summary>
 public class StrategyOptionTests

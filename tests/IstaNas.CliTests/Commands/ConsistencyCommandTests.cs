@@ -1,9 +1,9 @@
 using System.Text.Json;
 using IstaNas.Tests.Data;
 
-namespace IstaNas.Tests.Sample;
+namespace IstaNas.Tests.Commands;
 
-/// <summary><c>consistency</c> through the sample on a tiny configuration: it trains the super-net, scores and trains every architecture, writes the results; run again it continues.</summary>
+/// <summary><c>consistency</c> through the CLI on a tiny configuration: it trains the super-net, scores and trains every architecture, writes the results; run again it continues.</summary>
 public sealed class ConsistencyCommandTests : IDisposable
 {
     private readonly TempDirectory _dir = new();

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using IstaNas.Tests.Data;
 
-namespace IstaNas.Tests.Sample;
+namespace IstaNas.Tests.Commands;
 
 /// <summary>
 /// One run per folder: a second run into a folder in use is refused in one line naming the folder and the process that

@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using IstaNas.Cli;
 
-namespace IstaNas.Tests.Sample;
+namespace IstaNas.Tests.Commands;
 
 /// <summary>A LibTorch error reaches the user as one line that names it and says how to go on, not as a C++ backtrace.</summary>
 public class CommandErrorsTests

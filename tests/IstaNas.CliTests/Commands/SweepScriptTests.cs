@@ -2,18 +2,18 @@ using System.Diagnostics;
 using System.Text.RegularExpressions;
 using IstaNas.Tests.Data;
 
-namespace IstaNas.Tests.Sample;
+namespace IstaNas.Tests.Commands;
 
 /// <summary>
 /// The Slurm job array script and the Kubernetes Indexed Job manifest that <c>sweep</c> writes: every task's commands and
 /// folders (parsed from the files), folders that do not collide, and a task script that skips finished steps and resumes
-/// unfinished ones when run again (executed with bash, the sample replaced by a fake that records its arguments).
+/// unfinished ones when run again (executed with bash, the CLI replaced by a fake that records its arguments).
 /// </summary>
 public sealed partial class SweepScriptTests : IDisposable
 {
     private const string Fake = """
         #!/usr/bin/env bash
-        # Stands in for the sample: records its arguments and leaves a finished result.json where the real command would.
+        # Stands in for the CLI: records its arguments and leaves a finished result.json where the real command would.
         echo "$*" >> "$FAKE_LOG"
         if [ -n "${FAKE_EXIT:-}" ]; then exit "$FAKE_EXIT"; fi
         out=""; resume=""
@@ -31,9 +31,9 @@ public sealed partial class SweepScriptTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private string FakeSample()
+    private string FakeCli()
     {
-        string path = _dir.File("fake-sample.sh");
+        string path = _dir.File("fake-cli.sh");
         File.WriteAllText(path, Fake.ReplaceLineEndings("\n") + "\n");
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         return path;
@@ -118,7 +118,7 @@ public sealed partial class SweepScriptTests : IDisposable
     private static string[] Log(string log) => File.Exists(log) ? File.ReadAllLines(log) : [];
 
     /// <summary>Every task's commands: the right strategy and seed, the budget, its own folders, the resume commands.</summary>
-    private static void AssertCommands(Dictionary<int, Dictionary<string, string[]>> tasks, string root, string sample)
+    private static void AssertCommands(Dictionary<int, Dictionary<string, string[]>> tasks, string root, string cli)
     {
         (string Strategy, int Seed)[] expected = [("two-stage", 3), ("random-ws", 3), ("two-stage", 4), ("random-ws", 4)]; // seed-major: index = seed * S + strategy
         Assert.Equal(expected.Length, tasks.Count);
@@ -134,12 +134,12 @@ public sealed partial class SweepScriptTests : IDisposable
             Assert.Equal([$"{folder}/evaluate"], t["EVALUATE_DIR"]);
             Assert.Equal([$"{folder}/evaluate/evaluation.ckpt"], t["EVALUATE_CKPT"]);
             string[] strategyArgs = strategy == "random-ws" ? ["--strategy", "random", "--weight-sharing", "--candidates", "5"] : ["--strategy", strategy];
-            Assert.Equal([sample, "search", .. strategyArgs, "--seed", $"{seed}", "--output", $"{folder}/search", "--data", "synthetic:64", "--epochs", "2",
+            Assert.Equal([cli, "search", .. strategyArgs, "--seed", $"{seed}", "--output", $"{folder}/search", "--data", "synthetic:64", "--epochs", "2",
                 "--quiet", "--threads", "2"], t["SEARCH"]);
-            Assert.Equal([sample, "search", "--resume", $"{folder}/search/{kind}.ckpt", "--quiet", "--threads", "2"], t["SEARCH_RESUME"]);
-            Assert.Equal([sample, "evaluate", "--genotype", $"{folder}/search/genotype.json", "--seed", $"{seed}", "--output", $"{folder}/evaluate",
+            Assert.Equal([cli, "search", "--resume", $"{folder}/search/{kind}.ckpt", "--quiet", "--threads", "2"], t["SEARCH_RESUME"]);
+            Assert.Equal([cli, "evaluate", "--genotype", $"{folder}/search/genotype.json", "--seed", $"{seed}", "--output", $"{folder}/evaluate",
                 "--data", "synthetic:64", "--epochs", "3", "--no-auxiliary", "--quiet", "--threads", "2"], t["EVALUATE"]);
-            Assert.Equal([sample, "evaluate", "--resume", $"{folder}/evaluate/evaluation.ckpt", "--quiet", "--threads", "2"], t["EVALUATE_RESUME"]);
+            Assert.Equal([cli, "evaluate", "--resume", $"{folder}/evaluate/evaluation.ckpt", "--quiet", "--threads", "2"], t["EVALUATE_RESUME"]);
         }
 
         string[] folders = [.. tasks.Values.SelectMany(t => new[] { t["SEARCH_DIR"][0], t["EVALUATE_DIR"][0] })];
@@ -189,17 +189,17 @@ public sealed partial class SweepScriptTests : IDisposable
         Assert.Contains("outside 0..3", output);
     }
 
-    private string[] SweepArguments(string runner, string output, string sample) =>
+    private string[] SweepArguments(string runner, string output, string cli) =>
     [
         "sweep", "--runner", runner, "--seeds", "2", "--first-seed", "3", "--strategies", "two-stage,random-ws", "--candidates", "5", "--data", "synthetic:64",
-        "--epochs", "2", "--eval-epochs", "3", "--eval-no-auxiliary", "--threads", "2", "--parallel", "2", "--executable", sample, "--output", output,
+        "--epochs", "2", "--eval-epochs", "3", "--eval-no-auxiliary", "--threads", "2", "--parallel", "2", "--executable", cli, "--output", output,
     ];
 
     [Fact]
     public void TheSlurmArrayHoldsEveryTasksCommandsAndItsScriptResumesOnRerun()
     {
-        string sample = FakeSample(), root = _dir.File("slurm");
-        var (exit, stdout, err) = CommandLineTests.Run([.. SweepArguments("slurm", root, sample), "--slurm-time", "01:00:00", "--slurm-option=--mem=4G"]);
+        string cli = FakeCli(), root = _dir.File("slurm");
+        var (exit, stdout, err) = CommandLineTests.Run([.. SweepArguments("slurm", root, cli), "--slurm-time", "01:00:00", "--slurm-option=--mem=4G"]);
         Assert.True(exit == 0, err);
         Assert.Contains("sbatch", stdout);
         string script = Path.Combine(root, "sweep.sbatch");
@@ -209,12 +209,12 @@ public sealed partial class SweepScriptTests : IDisposable
             Assert.Contains($"#SBATCH {directive}\n", text);
         Assert.True(Directory.Exists(Path.Combine(root, "logs")), "Slurm needs the log folder to exist before the job starts");
         Assert.Contains("INDEX=\"${SLURM_ARRAY_TASK_ID:-", text);
-        AssertCommands(Tasks(text), root, sample);
+        AssertCommands(Tasks(text), root, cli);
         AssertTaskRunsResumesAndSkips(script, "SLURM_ARRAY_TASK_ID", root);
 
         // The same sweep written again is accepted (and the same script); another sweep in that folder is refused.
-        Assert.Equal(0, CommandLineTests.Run(SweepArguments("slurm", root, sample)).Exit);
-        var (refused, _, why) = CommandLineTests.Run([.. SweepArguments("slurm", root, sample).Select(a => a == "--epochs" ? "--steps-per-epoch" : a)]);
+        Assert.Equal(0, CommandLineTests.Run(SweepArguments("slurm", root, cli)).Exit);
+        var (refused, _, why) = CommandLineTests.Run([.. SweepArguments("slurm", root, cli).Select(a => a == "--epochs" ? "--steps-per-epoch" : a)]);
         Assert.Equal(2, refused);
         Assert.Contains("holds a sweep with other settings", why);
     }
@@ -222,8 +222,8 @@ public sealed partial class SweepScriptTests : IDisposable
     [Fact]
     public void TheKubernetesIndexedJobHoldsEveryTasksCommandsAndItsScriptResumesOnRerun()
     {
-        string sample = FakeSample(), output = _dir.File("k8s"), mount = _dir.File("volume");
-        var (exit, stdout, err) = CommandLineTests.Run([.. SweepArguments("kubernetes", output, sample), "--image", "registry.example/istanas:1",
+        string cli = FakeCli(), output = _dir.File("k8s"), mount = _dir.File("volume");
+        var (exit, stdout, err) = CommandLineTests.Run([.. SweepArguments("kubernetes", output, cli), "--image", "registry.example/istanas:1",
             "--volume-claim", "istanas-runs", "--mount-path", mount]);
         Assert.True(exit == 0, err);
         Assert.Contains("kubectl apply -f", stdout);
@@ -245,7 +245,7 @@ public sealed partial class SweepScriptTests : IDisposable
         string script = string.Join('\n', lines.Skip(start).TakeWhile(l => l.Length == 0 || l.StartsWith("    ", StringComparison.Ordinal)).Select(l => l.Length == 0 ? l : l[4..]));
         Assert.StartsWith("#!/usr/bin/env bash\n", script, StringComparison.Ordinal);
         Assert.Contains("INDEX=\"${JOB_COMPLETION_INDEX:-", script);
-        AssertCommands(Tasks(script), mount, sample);
+        AssertCommands(Tasks(script), mount, cli);
         string path = _dir.File("task.sh");
         File.WriteAllText(path, script + "\n");
         AssertTaskRunsResumesAndSkips(path, "JOB_COMPLETION_INDEX", mount);

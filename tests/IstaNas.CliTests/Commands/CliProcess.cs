@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 
-namespace IstaNas.Tests.Sample;
+namespace IstaNas.Tests.Commands;
 
 /// <summary>The built CLI as a child process with <c>--json</c> events on stdout: run to the end, or killed after its first epoch.</summary>
 internal static class CliProcess

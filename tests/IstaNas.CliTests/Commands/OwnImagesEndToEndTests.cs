@@ -10,13 +10,13 @@ using TorchSharp;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
 
-namespace IstaNas.Tests.Sample;
+namespace IstaNas.Tests.Commands;
 
 /// <summary>
 /// "Your own images in, a deployable model out", end to end: a generated folder of PNG, JPEG and BMP shapes is searched,
 /// the genotype found is trained, the trained network is exported to ONNX, and ONNX Runtime gives the logits TorchSharp
 /// gives on the folder's real test images, normalised as the exported model's metadata says. Once through the public API
-/// and once through the sample's search, evaluate and export commands.
+/// and once through the CLI's search, evaluate and export commands.
 /// </summary>
 public class OwnImagesEndToEndTests(ITestOutputHelper log)
 {
@@ -67,7 +67,7 @@ public class OwnImagesEndToEndTests(ITestOutputHelper log)
     }
 
     [Fact]
-    public void ThroughTheSampleSearchEvaluateAndExportGiveAModelThatRunsTheSameInOnnxRuntime()
+    public void ThroughTheCliSearchEvaluateAndExportGiveAModelThatRunsTheSameInOnnxRuntime()
     {
         using var dir = new TempDirectory();
         string images = WriteShapes(dir.File("shapes"));

@@ -1,6 +1,6 @@
 using IstaNas.Tests.Data;
 
-namespace IstaNas.Tests.Sample;
+namespace IstaNas.Tests.Commands;
 
 /// <summary>Problems found when a command sets up, each a one-line error that names the real problem (and never a stack trace).</summary>
 public sealed class SetUpErrorTests : IDisposable

@@ -3,9 +3,9 @@ using IstaNas.Evaluation;
 using IstaNas.Networks;
 using IstaNas.Tests.Data;
 
-namespace IstaNas.Tests.Sample;
+namespace IstaNas.Tests.Commands;
 
-/// <summary>The sample's <c>evaluate --protocol imagenet</c> and <c>predict</c>, run as a user would.</summary>
+/// <summary>The CLI's <c>evaluate --protocol imagenet</c> and <c>predict</c>, run as a user would.</summary>
 [Collection(TorchGlobalStateCollection.Name)]
 public class ImageNetAndPredictCommandTests
 {

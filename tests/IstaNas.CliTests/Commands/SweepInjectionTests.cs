@@ -1,6 +1,6 @@
 using IstaNas.Tests.Data;
 
-namespace IstaNas.Tests.Sample;
+namespace IstaNas.Tests.Commands;
 
 /// <summary>
 /// No value given to <c>sweep</c> can add a line or a command to the Slurm script or the Kubernetes manifest it writes:

@@ -3,16 +3,16 @@ using IstaNas.Tests.Data;
 using IstaNas.Tests.Training;
 using static IstaNas.Tests.Training.TensorBoardEvents;
 
-namespace IstaNas.Tests.Sample;
+namespace IstaNas.Tests.Commands;
 
 /// <summary>
-/// The sample's <c>--tensorboard</c>: the event files it writes (read back with the independent reader) hold the epochs
+/// The CLI's <c>--tensorboard</c>: the event files it writes (read back with the independent reader) hold the epochs
 /// it prints, and a log directory that cannot be created is one line and exit code 2.
 /// </summary>
 public class TensorBoardCommandTests
 {
     [Fact]
-    public void TheSamplesTensorBoardOptionWritesTheEpochsOfSearchAndEvaluate()
+    public void TheTensorBoardOptionWritesTheEpochsOfSearchAndEvaluate()
     {
         using var dir = new TempDirectory();
         string searchLogs = dir.File("tb/search"), evaluateLogs = dir.File("tb/evaluate");

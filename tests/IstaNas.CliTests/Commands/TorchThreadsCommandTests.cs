@@ -1,12 +1,12 @@
 using IstaNas.Tests.Data;
 
-namespace IstaNas.Tests.Sample;
+namespace IstaNas.Tests.Commands;
 
-/// <summary>The sample's <c>--wait-policy</c> and <c>--spin-count</c>, which it must apply before TorchSharp loads.</summary>
+/// <summary>The CLI's <c>--wait-policy</c> and <c>--spin-count</c>, which it must apply before TorchSharp loads.</summary>
 public class TorchThreadsCommandTests
 {
     [Fact]
-    public void TheSampleSetsThePolicyItIsAskedForBeforeTorchLoads()
+    public void TheCliSetsThePolicyItIsAskedForBeforeTorchLoads()
     {
         var (exit, _, err) = CommandLineTests.Run("search", "--wait-policy", "sleepy");
         Assert.Equal(2, exit);

@@ -7,9 +7,9 @@ using IstaNas.Tests.Evaluation;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace IstaNas.Tests.Sample;
+namespace IstaNas.Tests.Commands;
 
-/// <summary>The sample's <c>export</c> command, run as a user would.</summary>
+/// <summary>The CLI's <c>export</c> command, run as a user would.</summary>
 public class ExportCommandTests
 {
     private static string SaveModel(TempDirectory dir, out TrainedNetwork trained)

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using IstaNas.Cli;
 
-namespace IstaNas.Tests.Sample;
+namespace IstaNas.Tests.Commands;
 
 /// <summary>
 /// libtorch's "Could not initialize NNPACK!" line: this machine's CPU supports NNPACK, so the real line cannot be made

@@ -3,7 +3,7 @@ using System.Text.Json;
 using IstaNas.Tests.Data;
 using Xunit.Abstractions;
 
-namespace IstaNas.Tests.Sample;
+namespace IstaNas.Tests.Commands;
 
 /// <summary>
 /// <c>sweep --runner slurm</c> on a real Slurm: a one-node cluster on this machine (tools/slurm/start-local-cluster.sh,

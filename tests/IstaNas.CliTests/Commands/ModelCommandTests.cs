@@ -4,7 +4,7 @@ using IstaNas.Evaluation;
 using IstaNas.Networks;
 using IstaNas.Tests.Data;
 
-namespace IstaNas.Tests.Sample;
+namespace IstaNas.Tests.Commands;
 
 /// <summary><c>predict</c> and <c>export</c> take a run folder or its model.ckpt; <c>predict</c> on a folder classifies the good images and lists the bad ones.</summary>
 public sealed class ModelCommandTests : IDisposable

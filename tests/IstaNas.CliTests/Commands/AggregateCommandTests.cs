@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using IstaNas.Tests.Data;
 
-namespace IstaNas.Tests.Sample;
+namespace IstaNas.Tests.Commands;
 
 /// <summary><c>aggregate</c> on hand-made run folders: the statistics per strategy, and runs that are missing, cancelled, unfinished or unreadable.</summary>
 public sealed class AggregateCommandTests : IDisposable

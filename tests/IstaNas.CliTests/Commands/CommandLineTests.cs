@@ -2,15 +2,15 @@ using System.Diagnostics;
 using System.Text.Json;
 using IstaNas.Tests.Data;
 
-namespace IstaNas.Tests.Sample;
+namespace IstaNas.Tests.Commands;
 
-/// <summary>Runs the sample app as a user would and checks what bad input gets: one line on stderr, exit code 2.</summary>
+/// <summary>Runs the CLI as a user would and checks what bad input gets: one line on stderr, exit code 2.</summary>
 public class CommandLineTests
 {
-    /// <summary>Runs the sample; 5 minutes is a guard against a hang, not a speed check: a loaded machine must not fail a run that works.</summary>
+    /// <summary>Runs the CLI; 5 minutes is a guard against a hang, not a speed check: a loaded machine must not fail a run that works.</summary>
     internal static (int Exit, string Out, string Err) Run(params string[] args) => RunWithin(TimeSpan.FromMinutes(5), args);
 
-    /// <summary>Runs the sample with <paramref name="args"/>; fails the test if it has not finished within <paramref name="limit"/>.</summary>
+    /// <summary>Runs the CLI with <paramref name="args"/>; fails the test if it has not finished within <paramref name="limit"/>.</summary>
     internal static (int Exit, string Out, string Err) RunWithin(TimeSpan limit, params string[] args)
     {
         string dll = typeof(IstaNas.Cli.DataSpec).Assembly.Location;

@@ -1,4 +1,4 @@
-namespace IstaNas.Tests.Sample;
+namespace IstaNas.Tests.Commands;
 
 /// <summary>
 /// <c>search --preset paper</c> prints the effective settings, and they are the commands the authors published

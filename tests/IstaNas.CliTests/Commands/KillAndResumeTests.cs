@@ -2,7 +2,7 @@ using System.Text.Json;
 using IstaNas.Checkpoints;
 using IstaNas.Tests.Data;
 
-namespace IstaNas.Tests.Sample;
+namespace IstaNas.Tests.Commands;
 
 /// <summary>
 /// A run killed with SIGKILL (no chance to save anything) and continued with <c>--resume CKPT</c> alone ends exactly where

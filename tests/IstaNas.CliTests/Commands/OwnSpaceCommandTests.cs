@@ -9,7 +9,7 @@ using Microsoft.ML.OnnxRuntime;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace IstaNas.Tests.Sample;
+namespace IstaNas.Tests.Commands;
 
 /// <summary>
 /// <c>--space ASSEMBLY.dll:Namespace.TypeName</c>: a model of one's own with two kinds of choices (<see cref="TwoChoiceNet"/>,

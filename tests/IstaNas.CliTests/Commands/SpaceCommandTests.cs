@@ -1,7 +1,7 @@
 using System.Text.Json;
 using IstaNas.Tests.Data;
 
-namespace IstaNas.Tests.Sample;
+namespace IstaNas.Tests.Commands;
 
 /// <summary>search --space macro|nb201 with --table: tiny runs, the benchmark encoding, the table's accuracy, and the one-line errors.</summary>
 public class SpaceCommandTests

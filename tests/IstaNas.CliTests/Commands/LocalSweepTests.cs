@@ -1,10 +1,10 @@
 using System.Text.Json;
 using IstaNas.Tests.Data;
 
-namespace IstaNas.Tests.Sample;
+namespace IstaNas.Tests.Commands;
 
 /// <summary>
-/// A small local sweep through the sample as a user runs it: 2 seeds x 2 strategies on tiny synthetic data, every search and
+/// A small local sweep through the CLI as a user runs it: 2 seeds x 2 strategies on tiny synthetic data, every search and
 /// evaluation a child process; run again it skips what finished and continues what did not.
 /// </summary>
 public sealed class LocalSweepTests : IDisposable

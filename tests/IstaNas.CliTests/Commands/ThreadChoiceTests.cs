@@ -3,10 +3,10 @@ using IstaNas.Cli;
 using IstaNas.Runtime;
 using IstaNas.Tests.Data;
 
-namespace IstaNas.Tests.Sample;
+namespace IstaNas.Tests.Commands;
 
 /// <summary>
-/// The sample's CPU settings under load: OpenMP's default wait policy on an idle machine, the passive one when other
+/// The CLI's CPU settings under load: OpenMP's default wait policy on an idle machine, the passive one when other
 /// processes keep the cores busy; the thread count never changed by the load, and never a value the user gave.
 /// </summary>
 public class ThreadChoiceTests
@@ -128,7 +128,7 @@ public class ThreadChoiceTests
             l => l.EndsWith("CPU threads: as given: wait policy passive (--wait-policy); 1 thread (--threads).", StringComparison.Ordinal));
     }
 
-    /// <summary>Runs the sample without the OpenMP variables of the test's own environment, which would count as the user's choice.</summary>
+    /// <summary>Runs the CLI without the OpenMP variables of the test's own environment, which would count as the user's choice.</summary>
     private static void Run(string[] args)
     {
         string dll = typeof(DataSpec).Assembly.Location;

@@ -1,8 +1,8 @@
 using IstaNas.Tests.Data;
 
-namespace IstaNas.Tests.Sample;
+namespace IstaNas.Tests.Commands;
 
-/// <summary>Bad image folders (and misplaced folder options) given to the sample app: one line on stderr, exit code 2.</summary>
+/// <summary>Bad image folders (and misplaced folder options) given to the CLI: one line on stderr, exit code 2.</summary>
 public sealed class FolderCommandLineTests : IClassFixture<FolderCommandLineTests.Folders>
 {
     private readonly Folders _folders;
