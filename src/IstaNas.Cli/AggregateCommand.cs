@@ -18,16 +18,11 @@ internal static class AggregateCommand
     private static readonly Option<bool> Quiet = new("--quiet", "-q") { Description = "Print only the table." };
 
     /// <summary>Builds the command.</summary>
-    public static Command Create()
-    {
-        var command = new Command("aggregate",
-            "Summarise a sweep's run folders per strategy: test accuracy (mean \u00b1 std, best), search and evaluation time, parameters; unfinished runs are listed, " +
-            "not counted. Writes summary.md, summary.csv, runs.csv, summary.json and sweep_accuracy.png.");
-        foreach (Option o in new Option[] { Input, Output, Json, Quiet })
-            command.Options.Add(o);
-        command.SetAction((p, _) => Task.FromResult(CommandErrors.Guard(() => Run(p))));
-        return command;
-    }
+    public static Command Create() => CommandSetup.Create("aggregate",
+        "Summarise a sweep's run folders per strategy: test accuracy (mean \u00b1 std, best), search and evaluation time, parameters; unfinished runs are listed, " +
+        "not counted. Writes summary.md, summary.csv, runs.csv, summary.json and sweep_accuracy.png.",
+        [Input, Output, Json, Quiet],
+        (p, _) => Run(p));
 
     private static int Run(ParseResult p)
     {

@@ -29,12 +29,8 @@ internal static class CommonOptions
 
     private static readonly Option<bool> Quiet = new("--quiet", "-q") { Description = "Print only the final result." };
 
-    /// <summary>Adds the common options to a command.</summary>
-    public static void AddTo(Command command)
-    {
-        foreach (Option o in new Option[] { Device, Threads, WaitPolicy, SpinCount, Quiet, Json })
-            command.Options.Add(o);
-    }
+    /// <summary>The common options, in help order.</summary>
+    public static IReadOnlyList<Option> All => [Device, Threads, WaitPolicy, SpinCount, Quiet, Json];
 
     /// <summary>
     /// Reads and checks the common options; applies the wait policy (it must precede the first TorchSharp call). With

@@ -78,23 +78,14 @@ internal static class ConsistencyCommand
     private static readonly FolderOptions Folder = new();
 
     /// <summary>Builds the command.</summary>
-    public static Command Create()
-    {
-        var command = new Command("consistency",
-            "Ranking consistency (the paper's Table 2, BN recalibrated): score sampled architectures in a super-net, train each alone, report Kendall's tau " +
-            "and Spearman's rho; write consistency.json/.csv/.png, the super-net folder and one folder per stand-alone run.");
-        foreach (Option o in new Option[]
-                 {
-                     DataOption, SuperNet, SuperNetStrategy, Epochs, BatchSize, Channels, Layers, StepsPerEpoch, Architectures, CalibrationBatches, ValidationBatches,
-                     EvalEpochs, EvalBatchSize, EvalChannels, EvalLayers, EvalStepsPerEpoch, EvalTestSteps, Seed, Output,
-                 })
-            command.Options.Add(o);
-        foreach (Option o in Folder.All)
-            command.Options.Add(o);
-        CommonOptions.AddTo(command);
-        command.SetAction((p, ct) => Task.FromResult(CommandErrors.Guard(() => Run(p, ct))));
-        return command;
-    }
+    public static Command Create() => CommandSetup.Create("consistency",
+        "Ranking consistency (the paper's Table 2, BN recalibrated): score sampled architectures in a super-net, train each alone, report Kendall's tau " +
+        "and Spearman's rho; write consistency.json/.csv/.png, the super-net folder and one folder per stand-alone run.",
+        [
+            DataOption, SuperNet, SuperNetStrategy, Epochs, BatchSize, Channels, Layers, StepsPerEpoch, Architectures, CalibrationBatches, ValidationBatches,
+            EvalEpochs, EvalBatchSize, EvalChannels, EvalLayers, EvalStepsPerEpoch, EvalTestSteps, Seed, Output, .. Folder.All, .. CommonOptions.All,
+        ],
+        Run);
 
     private static int Run(ParseResult p, CancellationToken cancellationToken)
     {

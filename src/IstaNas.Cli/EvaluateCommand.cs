@@ -89,28 +89,15 @@ internal static class EvaluateCommand
     };
 
     /// <summary>Builds the command.</summary>
-    public static Command Create()
-    {
-        var command = new Command("evaluate",
-            "Train a genotype from scratch with the DARTS protocol; write model.ckpt, genotype.json, network.json, history.csv/.json, result.json, the checkpoint " +
-            $"and plots. The defaults are sized for a 2-core CPU; the paper's settings are {PaperSettings}.");
-        foreach (Option o in new Option[]
-                 {
-                     GenotypeOption, DataOption, Protocol, Preset, DryRun, CropSize, Epochs, BatchSize, Channels, Layers, LearningRate, NoAuxiliary, Cutout, DropPath, OneStageBatchNorm,
-                     StepsPerEpoch, TestSteps, Seed, Output, Resume, SpaceEvaluation.Space, SpaceEvaluation.ArchitectureOption,
-                 })
-            command.Options.Add(o);
-        foreach (Option o in Folder.All)
-            command.Options.Add(o);
-        command.Options.Add(TensorBoardOption.Option);
-        CommonOptions.AddTo(command);
-        command.SetAction(RunAsync);
-        return command;
-    }
-
-    /// <summary>Runs an evaluation as the parsed options say; returns the exit code.</summary>
-    public static Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken) =>
-        Task.FromResult(CommandErrors.Guard(() => Run(parse, cancellationToken)));
+    public static Command Create() => CommandSetup.Create("evaluate",
+        "Train a genotype from scratch with the DARTS protocol; write model.ckpt, genotype.json, network.json, history.csv/.json, result.json, the checkpoint " +
+        $"and plots. The defaults are sized for a 2-core CPU; the paper's settings are {PaperSettings}.",
+        [
+            GenotypeOption, DataOption, Protocol, Preset, DryRun, CropSize, Epochs, BatchSize, Channels, Layers, LearningRate, NoAuxiliary, Cutout, DropPath, OneStageBatchNorm,
+            StepsPerEpoch, TestSteps, Seed, Output, Resume, SpaceEvaluation.Space, SpaceEvaluation.ArchitectureOption, .. Folder.All, TensorBoardOption.Option,
+            .. CommonOptions.All,
+        ],
+        Run);
 
     private static int Run(ParseResult p, CancellationToken cancellationToken)
     {
@@ -234,11 +221,7 @@ internal static class EvaluateCommand
         console.Line(Settings(o));
         console.Line(trainer.Genotype!.ToString());
 
-        using TensorBoardProgress? tensorBoard = TensorBoardOption.Open(p, run.Loggers);
-        IProgress<EpochReport> progress = TensorBoardOption.Chain(console.Epoch, () => tensorBoard);
-        EvaluationResult result = console.Run(() => resume is null
-            ? trainer.Train(train, test, progress, cancellationToken)
-            : trainer.Resume(resume, train, test, progress, cancellationToken));
+        EvaluationResult result = Train(p, run, console, trainer, resume, (train, test), cancellationToken);
         using var network = result.Network;
         SavedFiles saved = result.Save(run.Directory);
         SavedFiles pictures = RunPictures.Write(run.Directory, result);
@@ -337,11 +320,7 @@ internal static class EvaluateCommand
         EvaluationOptions o = trainer.Options;
         console.Header($"evaluate {SpaceEvaluation.Describe(space, architecture)} on {train.Name} ({train.Count} training, {test.Count} test images, " +
                        $"{train.ClassCount} classes): batch {o.BatchSize}, {o.Epochs} epochs; output: {run.Directory}");
-        using TensorBoardProgress? tensorBoard = TensorBoardOption.Open(p, run.Loggers);
-        IProgress<EpochReport> progress = TensorBoardOption.Chain(console.Epoch, () => tensorBoard);
-        EvaluationResult result = console.Run(() => resume is null
-            ? trainer.Train(train, test, progress, cancellationToken)
-            : trainer.Resume(resume, train, test, progress, cancellationToken));
+        EvaluationResult result = Train(p, run, console, trainer, resume, (train, test), cancellationToken);
         using var model = result.Model;
         SavedFiles saved = result.Save(run.Directory);
         var files = new List<string>(saved.Written);
@@ -349,6 +328,17 @@ internal static class EvaluateCommand
         files.Add(run.LogPath);
         console.EvaluationSummary(result, files, saved.Failed);
         return result.Cancelled ? 130 : saved.AllWritten ? 0 : 1;
+    }
+
+    /// <summary>Trains (or resumes) with the console's epoch lines and, with --tensorboard, its scalars.</summary>
+    private static EvaluationResult Train(ParseResult p, RunOutput run, RunConsole console, EvaluationTrainer trainer, string? resume,
+        (Data.LabelledDataset Train, Data.LabelledDataset Test) data, CancellationToken cancellationToken)
+    {
+        using TensorBoardProgress? tensorBoard = TensorBoardOption.Open(p, run.Loggers);
+        IProgress<EpochReport> progress = TensorBoardOption.Chain(console.Epoch, () => tensorBoard);
+        return console.Run(() => resume is null
+            ? trainer.Train(data.Train, data.Test, progress, cancellationToken)
+            : trainer.Resume(resume, data.Train, data.Test, progress, cancellationToken));
     }
 
     private static Genotype LoadGenotype(string value)

@@ -31,24 +31,12 @@ internal static class ExportCommand
     };
 
     /// <summary>Builds the command.</summary>
-    public static Command Create()
-    {
-        var command = new Command("export",
-            "Export a trained network: --onnx writes an ONNX model (input 'images' [batch, C, H, W] normalised as in training, output 'logits'; " +
-            "class names and normalisation in its metadata), --safetensors writes the weights under DARTS' model.py names, " +
-            "--reference writes a check batch, --darts-string prints the genotype as DARTS' genotypes.py does.");
-        command.Options.Add(Model);
-        command.Options.Add(Onnx);
-        command.Options.Add(Safetensors);
-        command.Options.Add(Reference);
-        command.Options.Add(DartsString);
-        command.SetAction(RunAsync);
-        return command;
-    }
-
-    /// <summary>Runs the export as the parsed options say; returns the exit code.</summary>
-    public static Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken) =>
-        Task.FromResult(CommandErrors.Guard(() => Run(parse)));
+    public static Command Create() => CommandSetup.Create("export",
+        "Export a trained network: --onnx writes an ONNX model (input 'images' [batch, C, H, W] normalised as in training, output 'logits'; " +
+        "class names and normalisation in its metadata), --safetensors writes the weights under DARTS' model.py names, " +
+        "--reference writes a check batch, --darts-string prints the genotype as DARTS' genotypes.py does.",
+        [Model, Onnx, Safetensors, Reference, DartsString],
+        (p, _) => Run(p));
 
     private static int Run(ParseResult p)
     {

@@ -25,20 +25,11 @@ internal static class PredictCommand
     private static readonly Option<bool> Json = new("--json") { Description = "Print one JSON object per image ({\"file\", \"top\": [{\"class\", \"name\", \"probability\"}]}) instead of text." };
 
     /// <summary>Builds the command.</summary>
-    public static Command Create()
-    {
-        var command = new Command("predict",
-            "Classify images with a trained network: each file is resized and cropped as the network's training images were, and its most " +
-            "probable classes are printed with their probabilities.");
-        foreach (Option o in new Option[] { Model, Images, Top, Json })
-            command.Options.Add(o);
-        command.SetAction(RunAsync);
-        return command;
-    }
-
-    /// <summary>Runs the prediction as the parsed options say; returns the exit code.</summary>
-    public static Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken) =>
-        Task.FromResult(CommandErrors.Guard(() => Run(parse, cancellationToken)));
+    public static Command Create() => CommandSetup.Create("predict",
+        "Classify images with a trained network: each file is resized and cropped as the network's training images were, and its most " +
+        "probable classes are printed with their probabilities.",
+        [Model, Images, Top, Json],
+        Run);
 
     private static int Run(ParseResult p, CancellationToken cancellationToken)
     {

@@ -80,28 +80,17 @@ internal static class SearchCommand
     };
 
     /// <summary>Builds the command.</summary>
-    public static Command Create()
-    {
-        var command = new Command("search",
-            "Search an architecture and write genotype.json/.txt, history.csv/.json, search_space.json, result.json, the checkpoint, cell pictures and plots " +
-            "to the output directory.");
-        foreach (Option o in new Option[]
-                 {
-                     Strategy, DataOption, Epochs, BatchSize, Channels, Layers, StepsPerEpoch, ProjectionDims, Sparsity, Matrix, Cutout, MaxSearchEpochs,
-                     Seed, Preset, DryRun, Output, Resume, SpaceOption.Space, SpaceOption.Table,
-                 })
-            command.Options.Add(o);
-        foreach (Option o in Folder.All.Concat(Random.All))
-            command.Options.Add(o);
-        command.Options.Add(TensorBoardOption.Option);
-        CommonOptions.AddTo(command);
-        command.SetAction(RunAsync);
-        return command;
-    }
+    public static Command Create() => CommandSetup.Create("search",
+        "Search an architecture and write genotype.json/.txt, history.csv/.json, search_space.json, result.json, the checkpoint, cell pictures and plots " +
+        "to the output directory.",
+        [
+            Strategy, DataOption, Epochs, BatchSize, Channels, Layers, StepsPerEpoch, ProjectionDims, Sparsity, Matrix, Cutout, MaxSearchEpochs,
+            Seed, Preset, DryRun, Output, Resume, SpaceOption.Space, SpaceOption.Table, .. Folder.All, .. Random.All, TensorBoardOption.Option, .. CommonOptions.All,
+        ],
+        Run);
 
     /// <summary>Runs a search as the parsed options say; returns the exit code.</summary>
-    public static Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken) =>
-        Task.FromResult(CommandErrors.Guard(() => Run(parse, cancellationToken)));
+    public static Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken) => CommandSetup.Guarded(parse, cancellationToken, Run);
 
     /// <summary>An option only some strategies read, given to another, is refused (it would be ignored without a word).</summary>
     private static void RefuseOtherStrategies(ParseResult p, string strategy)

@@ -79,7 +79,7 @@ internal static class SpaceOption
         {
             return space == "macro" ? MacroTable.Load(path) : Nb201Table.Load(path);
         }
-        catch (Exception ex) when (ex is IOException or FormatException or JsonException or ArgumentException)
+        catch (Exception ex) when (ex is IOException or ArgumentException) // DataFormatException is an IOException
         {
             string kind = space == "macro" ? "a NAS-Bench-Macro table (nas-bench-macro_cifar10.json)" : "a NAS-Bench-201 table (CSV with arch_str, valid-accuracy, test-accuracy)";
             throw new ArgumentException($"--table '{path}' is not {kind}: {ex.Message.ReplaceLineEndings(" ")}", ex);

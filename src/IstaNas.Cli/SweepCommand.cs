@@ -100,24 +100,15 @@ internal static class SweepCommand
     private static readonly FolderOptions Folder = new();
 
     /// <summary>Builds the command.</summary>
-    public static Command Create()
-    {
-        var command = new Command("sweep",
-            "Search with K seeds x each strategy and evaluate every found genotype under one budget, each task in ROOT/STRATEGY/seed-N/{search,evaluate}; " +
-            "locally, or as a Slurm job array or a Kubernetes Indexed Job. Run it again to continue; then `aggregate` summarises the folders.");
-        foreach (Option o in new Option[]
-                 {
-                     Seeds, FirstSeed, Strategies, DataOption, Epochs, BatchSize, Channels, Layers, StepsPerEpoch, Candidates, EvalEpochs, EvalBatchSize, EvalChannels,
-                     EvalLayers, EvalStepsPerEpoch, EvalTestSteps, EvalCutout, EvalNoAuxiliary, Runner, Parallel, Executable, Output, JobName, SlurmPartition,
-                     SlurmTime, SlurmOption, Image, VolumeClaim, MountPath, Space, Table,
-                 })
-            command.Options.Add(o);
-        foreach (Option o in Folder.All)
-            command.Options.Add(o);
-        CommonOptions.AddTo(command);
-        command.SetAction((p, ct) => Task.FromResult(CommandErrors.Guard(() => Run(p, ct))));
-        return command;
-    }
+    public static Command Create() => CommandSetup.Create("sweep",
+        "Search with K seeds x each strategy and evaluate every found genotype under one budget, each task in ROOT/STRATEGY/seed-N/{search,evaluate}; " +
+        "locally, or as a Slurm job array or a Kubernetes Indexed Job. Run it again to continue; then `aggregate` summarises the folders.",
+        [
+            Seeds, FirstSeed, Strategies, DataOption, Epochs, BatchSize, Channels, Layers, StepsPerEpoch, Candidates, EvalEpochs, EvalBatchSize, EvalChannels,
+            EvalLayers, EvalStepsPerEpoch, EvalTestSteps, EvalCutout, EvalNoAuxiliary, Runner, Parallel, Executable, Output, JobName, SlurmPartition,
+            SlurmTime, SlurmOption, Image, VolumeClaim, MountPath, Space, Table, .. Folder.All, .. CommonOptions.All,
+        ],
+        Run);
 
     private static int Run(ParseResult p, CancellationToken cancellationToken)
     {

@@ -51,31 +51,38 @@ internal static class TaskScript
             finished() { [ -f "$1/result.json" ] && grep -q '"cancelled": false' "$1/result.json"; }
 
             echo "task $INDEX: $STRATEGY, seed $SEED"
-            if finished "$SEARCH_DIR"; then
-              echo "search: finished before, skipped"
-            elif [ -f "$SEARCH_CKPT" ]; then
-              echo "search: continuing $SEARCH_CKPT"
-              "${SEARCH_RESUME[@]}" || exit $?
-            else
-              echo "search: new"
-              "${SEARCH[@]}" || exit $?
-            fi
-            finished "$SEARCH_DIR" || { echo "error: task $INDEX: the search did not finish (no $SEARCH_DIR/result.json)" >&2; exit 1; }
+            {{Step("search", "SEARCH", "the search")}}
 
-            if finished "$EVALUATE_DIR"; then
-              echo "evaluate: finished before, skipped"
-            elif [ -f "$EVALUATE_CKPT" ]; then
-              echo "evaluate: continuing $EVALUATE_CKPT"
-              "${EVALUATE_RESUME[@]}" || exit $?
-            else
-              echo "evaluate: new"
-              "${EVALUATE[@]}" || exit $?
-            fi
-            finished "$EVALUATE_DIR" || { echo "error: task $INDEX: the evaluation did not finish (no $EVALUATE_DIR/result.json)" >&2; exit 1; }
+            {{Step("evaluate", "EVALUATE", "the evaluation")}}
             echo "task $INDEX: done"
 
             """);
         return sb.ToString();
+    }
+
+    /// <summary>
+    /// One step of a task (search, evaluate): skipped when its folder's result.json says it finished, continued from its
+    /// checkpoint when there is one, else started; then it must have finished.
+    /// </summary>
+    /// <param name="step">The step's name in the log.</param>
+    /// <param name="variable">The prefix of its variables: NAME_DIR, NAME_CKPT, the commands NAME and NAME_RESUME.</param>
+    /// <param name="what">The step in the error message.</param>
+    private static string Step(string step, string variable, string what)
+    {
+        string dir = $"${variable}_DIR", checkpoint = $"${variable}_CKPT";
+        string start = "\"${" + variable + "[@]}\"", resume = "\"${" + variable + "_RESUME[@]}\"";
+        return $$"""
+            if finished "{{dir}}"; then
+              echo "{{step}}: finished before, skipped"
+            elif [ -f "{{checkpoint}}" ]; then
+              echo "{{step}}: continuing {{checkpoint}}"
+              {{resume}} || exit $?
+            else
+              echo "{{step}}: new"
+              {{start}} || exit $?
+            fi
+            finished "{{dir}}" || { echo "error: task $INDEX: {{what}} did not finish (no {{dir}}/result.json)" >&2; exit 1; }
+            """;
     }
 
     /// <summary>One word for bash: single-quoted, a quote inside written as '\''.</summary>

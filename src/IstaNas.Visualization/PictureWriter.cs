@@ -1,4 +1,5 @@
 using IstaNas.Training;
+using IstaNas.Visualization.Plots;
 
 namespace IstaNas.Visualization;
 
@@ -12,6 +13,13 @@ internal sealed class PictureWriter(string directory)
 
     /// <summary>Draws a PNG (null: nothing to draw, no file) and writes it.</summary>
     public void Png(string name, Func<byte[]?> draw) => Write(name, draw, _files.Bytes);
+
+    /// <summary>Builds a chart (null: nothing to draw, no file), writes it as a PNG <see cref="ChartStyle.Width"/> wide and disposes it.</summary>
+    public void Chart(string name, Func<ScottPlot.Plot?> build, int height = ChartStyle.Height) => Png(name, () =>
+    {
+        using ScottPlot.Plot? plot = build();
+        return plot is null ? null : ChartStyle.Png(plot, ChartStyle.Width, height);
+    });
 
     /// <summary>Writes a text file (SVG, DOT).</summary>
     public void Text(string name, Func<string> draw) => Write(name, draw, _files.Text);

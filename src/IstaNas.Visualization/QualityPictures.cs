@@ -31,13 +31,7 @@ public static class QualityPictures
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         ArgumentNullException.ThrowIfNull(result);
-        var writer = new PictureWriter(directory);
-        writer.Png(ConsistencyFileName, () =>
-        {
-            using ScottPlot.Plot? plot = ConsistencyPlot.Build(result);
-            return plot is null ? null : ChartStyle.Png(plot, ChartStyle.Width, 640);
-        });
-        return writer.Finish();
+        return Chart(directory, ConsistencyFileName, () => ConsistencyPlot.Build(result), 640);
     }
 
     /// <summary>
@@ -52,13 +46,7 @@ public static class QualityPictures
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         ArgumentNullException.ThrowIfNull(runs);
-        var writer = new PictureWriter(directory);
-        writer.Png(SweepFileName, () =>
-        {
-            using ScottPlot.Plot? plot = SweepPlot.Build(runs);
-            return plot is null ? null : ChartStyle.Png(plot);
-        });
-        return writer.Finish();
+        return Chart(directory, SweepFileName, () => SweepPlot.Build(runs));
     }
 
     /// <summary>
@@ -72,12 +60,13 @@ public static class QualityPictures
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         ArgumentNullException.ThrowIfNull(runs);
+        return Chart(directory, SweepTableFileName, () => SweepPlot.Build(runs, "table accuracy", "table test accuracy"));
+    }
+
+    private static SavedFiles Chart(string directory, string name, Func<ScottPlot.Plot?> build, int height = ChartStyle.Height)
+    {
         var writer = new PictureWriter(directory);
-        writer.Png(SweepTableFileName, () =>
-        {
-            using ScottPlot.Plot? plot = SweepPlot.Build(runs, "table accuracy", "table test accuracy");
-            return plot is null ? null : ChartStyle.Png(plot);
-        });
+        writer.Chart(name, build, height);
         return writer.Finish();
     }
 }

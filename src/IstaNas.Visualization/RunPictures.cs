@@ -61,13 +61,8 @@ public static class RunPictures
 
     private static void History(PictureWriter writer, IReadOnlyList<EpochReport> history)
     {
-        void Plot(string name, Func<IReadOnlyList<EpochReport>, ScottPlot.Plot?> build) => writer.Png(name, () =>
-        {
-            using ScottPlot.Plot? plot = build(history);
-            return plot is null ? null : ChartStyle.Png(plot);
-        });
-        Plot("loss.png", HistoryPlots.Loss);
-        Plot("accuracy.png", HistoryPlots.Accuracy);
-        Plot("learning_rate.png", HistoryPlots.LearningRate);
+        writer.Chart("loss.png", () => HistoryPlots.Loss(history));
+        writer.Chart("accuracy.png", () => HistoryPlots.Accuracy(history));
+        writer.Chart("learning_rate.png", () => HistoryPlots.LearningRate(history));
     }
 }

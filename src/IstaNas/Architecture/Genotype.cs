@@ -99,26 +99,10 @@ public sealed partial class Genotype : IEquatable<Genotype>
     /// <exception cref="FormatException">The text is not JSON of that schema, or describes an invalid genotype.</exception>
     public static Genotype FromJson(string json)
     {
-        ArgumentNullException.ThrowIfNull(json);
-        GenotypeDto? dto;
-        try
-        {
-            dto = JsonSerializer.Deserialize<GenotypeDto>(json, GenotypeDto.Options);
-        }
-        catch (JsonException ex)
-        {
-            throw new FormatException($"Not a genotype JSON document: {ex.Message}", ex);
-        }
+        GenotypeDto? dto = JsonText.Deserialize<GenotypeDto>(json, GenotypeDto.Options, "Not a genotype JSON document");
         if (dto?.Normal is null || dto.Reduce is null)
             throw new FormatException("A genotype JSON document needs the arrays \"normal\" and \"reduce\".");
-        try
-        {
-            return dto.ToGenotype();
-        }
-        catch (ArgumentException ex)
-        {
-            throw new FormatException($"Invalid genotype: {ex.Message}", ex);
-        }
+        return JsonText.Build(dto.ToGenotype, "Invalid genotype");
     }
 
     /// <summary>
@@ -145,21 +129,8 @@ public sealed partial class Genotype : IEquatable<Genotype>
     /// <summary>Reads a genotype from a file holding its JSON form (<see cref="ToJson"/>) or its DARTS form (<see cref="ToDartsString"/>); the first non-space character tells which.</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="FormatException">The file is not a valid genotype (the message names the file).</exception>
-    public static Genotype Load(string path)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        if (!File.Exists(path))
-            throw new FileNotFoundException($"Genotype file '{path}' does not exist.", path);
-        try
-        {
-            string text = File.ReadAllText(path);
-            return text.TrimStart().StartsWith('{') ? FromJson(text) : ParseDarts(text);
-        }
-        catch (FormatException ex)
-        {
-            throw new FormatException($"'{path}': {ex.Message}", ex);
-        }
-    }
+    public static Genotype Load(string path) =>
+        JsonText.Load(path, "Genotype", text => text.TrimStart().StartsWith('{') ? FromJson(text) : ParseDarts(text));
 
     /// <summary>Writes the JSON form atomically (temporary file, then rename).</summary>
     public void Save(string path) => AtomicFile.WriteAllText(path, ToJson());

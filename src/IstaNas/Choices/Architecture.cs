@@ -105,25 +105,9 @@ public sealed class Architecture
     /// <exception cref="FormatException">The text is not an architecture (the message says what is wrong).</exception>
     public static Architecture FromJson(string json)
     {
-        ArgumentNullException.ThrowIfNull(json);
-        ArchitectureDto? dto;
-        try
-        {
-            dto = JsonSerializer.Deserialize<ArchitectureDto>(json, JsonFormat.Compact);
-        }
-        catch (JsonException ex)
-        {
-            throw new FormatException($"Not an architecture: {ex.Message}", ex);
-        }
+        ArchitectureDto? dto = JsonText.Deserialize<ArchitectureDto>(json, JsonFormat.Compact, "Not an architecture");
         if (dto?.Choices is null) throw new FormatException("Not an architecture: it has no \"choices\" list.");
-        try
-        {
-            return new Architecture(dto.Choices, dto.Score);
-        }
-        catch (ArgumentException ex)
-        {
-            throw new FormatException($"Not a valid architecture: {ex.Message}", ex);
-        }
+        return JsonText.Build(() => new Architecture(dto.Choices, dto.Score), "Not a valid architecture");
     }
 
     /// <summary>Writes <see cref="ToJson"/> to <paramref name="path"/> atomically (temporary file, then rename).</summary>
@@ -139,19 +123,7 @@ public sealed class Architecture
     /// <returns>The architecture.</returns>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="FormatException">The file is not an architecture (the message names it).</exception>
-    public static Architecture Load(string path)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        if (!File.Exists(path)) throw new FileNotFoundException($"Architecture file '{path}' does not exist.", path);
-        try
-        {
-            return FromJson(File.ReadAllText(path));
-        }
-        catch (FormatException ex)
-        {
-            throw new FormatException($"'{path}': {ex.Message}", ex);
-        }
-    }
+    public static Architecture Load(string path) => JsonText.Load(path, "Architecture", FromJson);
 
     /// <summary>One line per choice: <c>name: picks (scores)</c>.</summary>
     /// <returns>The text.</returns>

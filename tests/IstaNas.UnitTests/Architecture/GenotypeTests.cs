@@ -71,11 +71,13 @@ public class GenotypeTests
     [Fact]
     public void MalformedJsonIsAFormatError()
     {
-        Assert.Throws<FormatException>(() => Genotype.FromJson("{ not json"));
-        Assert.Throws<FormatException>(() => Genotype.FromJson("{\"normal\": []}"));
+        Assert.StartsWith("Not a genotype JSON document: ", Assert.Throws<FormatException>(() => Genotype.FromJson("{ not json")).Message);
+        Assert.Equal("A genotype JSON document needs the arrays \"normal\" and \"reduce\".",
+            Assert.Throws<FormatException>(() => Genotype.FromJson("{\"normal\": []}")).Message);
         string bad = Genotype.DartsV2.ToJson().Replace("\"sep_conv_3x3\"", "\"sep_conv_9x9\"", StringComparison.Ordinal);
         var ex = Assert.Throws<FormatException>(() => Genotype.FromJson(bad));
         Assert.Contains("sep_conv_9x9", ex.Message);
+        Assert.StartsWith("Invalid genotype: ", ex.Message);
         Assert.Throws<FormatException>(() => Genotype.FromJson("{\"normal\":[],\"reduce\":[],\"extra\":1}"));
     }
 

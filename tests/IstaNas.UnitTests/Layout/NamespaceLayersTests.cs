@@ -26,8 +26,9 @@ public partial class NamespaceLayersTests
         ["IstaNas.SearchSpace"] = ["IstaNas.Architecture", "IstaNas.SparseCoding", "IstaNas.IO", "IstaNas.Validation"],
         ["IstaNas.Training"] = ["IstaNas.Architecture", "IstaNas.Checkpoints", "IstaNas.Data", "IstaNas.IO", "IstaNas.Networks", "IstaNas.Validation"],
         ["IstaNas.Evaluation"] = ["IstaNas.Architecture", "IstaNas.Checkpoints", "IstaNas.Choices", "IstaNas.Data", "IstaNas.IO", "IstaNas.Networks", "IstaNas.Training", "IstaNas.Validation"],
-        ["IstaNas.Spaces.Macro"] = ["IstaNas.Choices", "IstaNas.Data", "IstaNas.Evaluation"], // Evaluation: its internal ONNX mapping (IOnnxExportable)
-        ["IstaNas.Spaces.Nb201"] = ["IstaNas.Choices", "IstaNas.Networks", "IstaNas.Evaluation"],
+        ["IstaNas.Spaces"] = ["IstaNas.Data"], // what the benchmark tables share (reading, errors)
+        ["IstaNas.Spaces.Macro"] = ["IstaNas.Choices", "IstaNas.Data", "IstaNas.Evaluation", "IstaNas.Spaces"], // Evaluation: its internal ONNX mapping (IOnnxExportable)
+        ["IstaNas.Spaces.Nb201"] = ["IstaNas.Choices", "IstaNas.Data", "IstaNas.Networks", "IstaNas.Evaluation", "IstaNas.Spaces"],
         ["IstaNas.Strategies"] =
         [
             "IstaNas.Architecture", "IstaNas.Checkpoints", "IstaNas.Choices", "IstaNas.Data", "IstaNas.Evaluation", "IstaNas.IO", "IstaNas.Networks",
@@ -70,7 +71,8 @@ public partial class NamespaceLayersTests
         Assert.Equal(["Search", "SearchBuilder"], types.Order());
         foreach (var (file, ns, text) in Sources().Where(s => s.Namespace != "IstaNas"))
         {
-            string layer = Allowed.Keys.Single(k => ns == k || ns.StartsWith(k + ".", StringComparison.Ordinal));
+            string layer = Allowed.Keys.Where(k => ns == k || ns.StartsWith(k + ".", StringComparison.Ordinal)).MaxBy(k => k.Length)
+                           ?? throw new InvalidOperationException($"{file}: namespace {ns} is in no layer");
             foreach (Match use in Uses().Matches(text))
             {
                 string used = use.Groups[1].Value;
@@ -92,6 +94,6 @@ public partial class NamespaceLayersTests
     [GeneratedRegex(@"^(?:public|internal) (?:sealed |static |abstract |partial )*(?:class|record|struct|interface|enum) (\w+)", RegexOptions.Multiline)]
     private static partial Regex TypeNames();
 
-    [GeneratedRegex(@"\b(IstaNas\.(?:IO|Validation|Runtime|SparseCoding|Data|Architecture|Checkpoints|Choices|Networks|SearchSpace|Spaces\.\w+|Training|Evaluation|Strategies))\b")]
+    [GeneratedRegex(@"\b(IstaNas\.(?:IO|Validation|Runtime|SparseCoding|Data|Architecture|Checkpoints|Choices|Networks|SearchSpace|Spaces(?:\.\w+)?|Training|Evaluation|Strategies))\b")]
     private static partial Regex Uses();
 }

@@ -64,6 +64,20 @@ public sealed class QualityPicturesTests : IDisposable
     }
 
     [Fact]
+    public void TheScatterIsTallerThanTheSweepPlots()
+    {
+        (int, int) Size(string file)
+        {
+            PngReader.Image image = PngReader.Decode(File.ReadAllBytes(file));
+            return (image.Width, image.Height);
+        }
+
+        Assert.Equal((900, 640), Size(QualityPictures.Write(_dir, Study()).Written.Single()));
+        Assert.Equal((900, 520), Size(QualityPictures.Write(_dir, Sweep()).Written.Single()));
+        Assert.Equal((900, 520), Size(QualityPictures.WriteTableAccuracy(_dir, Sweep()).Written.Single()));
+    }
+
+    [Fact]
     public void NothingToDrawWritesNothingAndAnUnwritableFolderIsReported()
     {
         Assert.Empty(QualityPictures.Write(_dir, Study() with { Points = [] }).Written);

@@ -84,7 +84,7 @@ internal sealed class ModuleGraphWriter
             case AdaptiveAvgPool1d or AdaptiveAvgPool2d:
                 return Builder.Node("GlobalAveragePool", name, [x]);
             case MaxPool1d or MaxPool2d or AvgPool1d or AvgPool2d:
-                return Pooling(module, name, x);
+                return Pooling(Builder, module, name, x);
             default:
                 throw Unknown(module, name);
         }
@@ -169,38 +169,44 @@ internal sealed class ModuleGraphWriter
         return linear.bias is null ? product : Builder.Node("Add", path, [product, Builder.Float(path + ".bias", linear.bias)]);
     }
 
-    private string Pooling(torch.nn.Module<Tensor, Tensor> pool, string path, string x) => pool switch
+    /// <summary>A MaxPool1d/2d or AvgPool1d/2d as ONNX MaxPool or AveragePool (for any model, and for the DARTS network's pools in <see cref="OnnxExporter"/>).</summary>
+    /// <param name="builder">The graph being written.</param>
+    /// <param name="pool">The pooling module.</param>
+    /// <param name="path">Its path, which names the node.</param>
+    /// <param name="x">Name of the input value.</param>
+    /// <returns>Name of the output value.</returns>
+    /// <exception cref="NotSupportedException">Another module, a divisor override, or hyperparameters of another dimension.</exception>
+    internal static string Pooling(OnnxGraphBuilder builder, torch.nn.Module<Tensor, Tensor> pool, string path, string x) => pool switch
     {
-        MaxPool1d m => MaxPool(path, x, 1, m.kernel_size, m.stride, m.padding, m.dilation, m.ceil_mode),
-        MaxPool2d m => MaxPool(path, x, 2, m.kernel_size, m.stride, m.padding, m.dilation, m.ceil_mode),
-        AvgPool1d a => AveragePool(path, x, 1, a.kernel_size, a.stride, a.padding, a.count_include_pad, a.ceil_mode),
+        MaxPool1d m => MaxPool(builder, path, x, 1, m.kernel_size, m.stride, m.padding, m.dilation, m.ceil_mode),
+        MaxPool2d m => MaxPool(builder, path, x, 2, m.kernel_size, m.stride, m.padding, m.dilation, m.ceil_mode),
+        AvgPool1d a => AveragePool(builder, path, x, 1, a.kernel_size, a.stride, a.padding, a.count_include_pad, a.ceil_mode),
         AvgPool2d { divisor_override: not null } => throw new NotSupportedException($"ONNX export does not support the divisor override of '{path}'."),
-        AvgPool2d a => AveragePool(path, x, 2, a.kernel_size, a.stride, a.padding, a.count_include_pad, a.ceil_mode),
+        AvgPool2d a => AveragePool(builder, path, x, 2, a.kernel_size, a.stride, a.padding, a.count_include_pad, a.ceil_mode),
         _ => throw Unknown(pool, path),
     };
 
-    private string MaxPool(string path, string x, int dims, object? kernelSize, object? stride, object? padding, object? dilation, bool ceil)
-    {
-        long[] kernel = Values(kernelSize, dims, 1, path, "kernel_size");
-        long[] pads = Values(padding, dims, 0, path, "padding");
-        return Builder.Node("MaxPool", path, [x],
-            OnnxGraphBuilder.Ints("kernel_shape", kernel),
-            OnnxGraphBuilder.Ints("strides", stride is null ? kernel : Values(stride, dims, 1, path, "stride")),
-            OnnxGraphBuilder.Ints("pads", [.. pads, .. pads]),
-            OnnxGraphBuilder.Ints("dilations", Values(dilation, dims, 1, path, "dilation")),
-            OnnxGraphBuilder.Int("ceil_mode", ceil ? 1 : 0));
-    }
+    private static string MaxPool(OnnxGraphBuilder builder, string path, string x, int dims, object? kernelSize, object? stride, object? padding, object? dilation, bool ceil) =>
+        Pool(builder, "MaxPool", path, x, dims, kernelSize, stride, padding,
+            OnnxGraphBuilder.Ints("dilations", Values(dilation, dims, 1, path, "dilation")), OnnxGraphBuilder.Int("ceil_mode", ceil ? 1 : 0));
 
-    private string AveragePool(string path, string x, int dims, object? kernelSize, object? stride, object? padding, bool countIncludePad, bool ceil)
+    private static string AveragePool(OnnxGraphBuilder builder, string path, string x, int dims, object? kernelSize, object? stride, object? padding, bool countIncludePad, bool ceil) =>
+        Pool(builder, "AveragePool", path, x, dims, kernelSize, stride, padding,
+            OnnxGraphBuilder.Int("count_include_pad", countIncludePad ? 1 : 0), OnnxGraphBuilder.Int("ceil_mode", ceil ? 1 : 0));
+
+    /// <summary>A pooling node: kernel_shape, strides (the kernel's when none is given, as in PyTorch), pads on both sides, then the operator's own attributes.</summary>
+    private static string Pool(OnnxGraphBuilder builder, string opType, string path, string x, int dims, object? kernelSize, object? stride, object? padding,
+        params AttributeProto[] own)
     {
         long[] kernel = Values(kernelSize, dims, 1, path, "kernel_size");
         long[] pads = Values(padding, dims, 0, path, "padding");
-        return Builder.Node("AveragePool", path, [x],
+        return builder.Node(opType, path, [x],
+        [
             OnnxGraphBuilder.Ints("kernel_shape", kernel),
             OnnxGraphBuilder.Ints("strides", stride is null ? kernel : Values(stride, dims, 1, path, "stride")),
             OnnxGraphBuilder.Ints("pads", [.. pads, .. pads]),
-            OnnxGraphBuilder.Int("count_include_pad", countIncludePad ? 1 : 0),
-            OnnxGraphBuilder.Int("ceil_mode", ceil ? 1 : 0));
+            .. own,
+        ]);
     }
 
     /// <summary>A hyperparameter as one value per spatial dimension: TorchSharp keeps a number, one value or one per dimension.</summary>

@@ -217,7 +217,7 @@ internal static class OnnxExporter
                     return FactorizedReduce(f, path, x);
                 case Pool p:
                     {
-                        string pooled = Pooling(p.Pooling, x);
+                        string pooled = ModuleGraphWriter.Pooling(_b, p.Pooling, Path(p.Pooling), x);
                         return p.OutputBatchNorm is null ? pooled : BatchNormalization(p.OutputBatchNorm, pooled);
                     }
 
@@ -334,42 +334,6 @@ internal static class OnnxExporter
             if (!bn.track_running_stats || bn.running_mean is null || bn.running_var is null)
                 throw new NotSupportedException($"The BN '{Path(bn)}' keeps no running statistics, so its evaluation-mode output depends on the batch; ONNX export needs running statistics.");
             return (bn.running_mean, bn.running_var);
-        }
-
-        private string Pooling(torch.nn.Module<Tensor, Tensor> pool, string x)
-        {
-            string path = Path(pool);
-            switch (pool)
-            {
-                case MaxPool2d max:
-                    {
-                        long[] kernel = Pair(max.kernel_size, 1, path, "kernel_size");
-                        long[] padding = Pair(max.padding, 0, path, "padding");
-                        return _b.Node("MaxPool", path, [x],
-                            OnnxGraphBuilder.Ints("kernel_shape", kernel),
-                            OnnxGraphBuilder.Ints("strides", max.stride is null ? kernel : Pair(max.stride, 1, path, "stride")),
-                            OnnxGraphBuilder.Ints("pads", padding[0], padding[1], padding[0], padding[1]),
-                            OnnxGraphBuilder.Ints("dilations", Pair(max.dilation, 1, path, "dilation")),
-                            OnnxGraphBuilder.Int("ceil_mode", max.ceil_mode ? 1 : 0));
-                    }
-
-                case AvgPool2d average:
-                    {
-                        if (average.divisor_override is not null)
-                            throw new NotSupportedException($"ONNX export does not support the divisor override of '{path}'.");
-                        long[] kernel = Pair(average.kernel_size, 1, path, "kernel_size");
-                        long[] padding = Pair(average.padding, 0, path, "padding");
-                        return _b.Node("AveragePool", path, [x],
-                            OnnxGraphBuilder.Ints("kernel_shape", kernel),
-                            OnnxGraphBuilder.Ints("strides", average.stride is null ? kernel : Pair(average.stride, 1, path, "stride")),
-                            OnnxGraphBuilder.Ints("pads", padding[0], padding[1], padding[0], padding[1]),
-                            OnnxGraphBuilder.Int("count_include_pad", average.count_include_pad ? 1 : 0),
-                            OnnxGraphBuilder.Int("ceil_mode", average.ceil_mode ? 1 : 0));
-                    }
-
-                default:
-                    throw new NotSupportedException($"ONNX export does not know the pooling module {pool.GetType().Name} ('{path}').");
-            }
         }
 
         /// <summary>A 1-D int64 constant, shared by every node that needs the same values.</summary>

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using IstaNas.Data;
 
@@ -11,22 +10,19 @@ namespace IstaNas.Spaces.Macro;
 /// </summary>
 public sealed class MacroTable
 {
-    private readonly Dictionary<string, MacroTableEntry> _entries;
+    private const string Benchmark = "NAS-Bench-Macro";
+    private readonly BenchmarkRows<string, MacroTableEntry> _entries;
 
-    private MacroTable(string path, Dictionary<string, MacroTableEntry> entries)
-    {
-        Path = path;
-        _entries = entries;
-    }
+    private MacroTable(BenchmarkRows<string, MacroTableEntry> entries) => _entries = entries;
 
     /// <summary>The file the table was read from.</summary>
-    public string Path { get; }
+    public string Path => _entries.Path;
 
     /// <summary>The number of architectures in the table (6,561 in the benchmark's).</summary>
     public int Count => _entries.Count;
 
     /// <summary>Every row, in no particular order.</summary>
-    public IReadOnlyCollection<MacroTableEntry> Entries => _entries.Values;
+    public IReadOnlyCollection<MacroTableEntry> Entries => _entries.Rows;
 
     /// <summary>Reads a table.</summary>
     /// <param name="path">The JSON file.</param>
@@ -35,9 +31,7 @@ public sealed class MacroTable
     /// <exception cref="DataFormatException">The file is not JSON of the table's form (the message names the file, the architecture and the field).</exception>
     public static MacroTable Load(string path)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        if (!File.Exists(path))
-            throw new FileNotFoundException($"The NAS-Bench-Macro table '{path}' does not exist (give the path of nas-bench-macro_cifar10.json).", path);
+        BenchmarkTable.RequireFile(path, Benchmark, " (give the path of nas-bench-macro_cifar10.json)");
         JsonDocument document;
         try
         {
@@ -46,14 +40,14 @@ public sealed class MacroTable
         }
         catch (JsonException ex)
         {
-            throw new DataFormatException(path, $"not JSON ({ex.Message}).");
+            throw BenchmarkTable.Error(path, $"not JSON ({ex.Message}).");
         }
 
         using (document)
         {
             if (document.RootElement.ValueKind != JsonValueKind.Object)
-                throw new DataFormatException(path, $"the top level is a JSON {document.RootElement.ValueKind}, not an object of architectures.");
-            var entries = new Dictionary<string, MacroTableEntry>(StringComparer.Ordinal);
+                throw BenchmarkTable.Error(path, $"the top level is a JSON {document.RootElement.ValueKind}, not an object of architectures.");
+            var entries = new BenchmarkRows<string, MacroTableEntry>(Benchmark, path, StringComparer.Ordinal);
             foreach (JsonProperty row in document.RootElement.EnumerateObject())
             {
                 try
@@ -62,15 +56,13 @@ public sealed class MacroTable
                 }
                 catch (ArgumentException)
                 {
-                    throw new DataFormatException(path, $"the key '{row.Name}' is not an architecture (8 characters of 0, 1, 2).");
+                    throw BenchmarkTable.Error(path, $"the key '{row.Name}' is not an architecture (8 characters of 0, 1, 2).");
                 }
 
-                if (!entries.TryAdd(row.Name, Entry(path, row)))
-                    throw new DataFormatException(path, $"architecture '{row.Name}' appears twice.");
+                entries.Add(row.Name, Entry(path, row));
             }
 
-            if (entries.Count == 0) throw new DataFormatException(path, "the table has no architectures.");
-            return new MacroTable(path, entries);
+            return new MacroTable(entries.Complete());
         }
     }
 
@@ -82,44 +74,38 @@ public sealed class MacroTable
     public MacroTableEntry Lookup(string architecture)
     {
         MacroSpace.Parse(architecture, nameof(architecture));
-        return _entries.TryGetValue(architecture, out MacroTableEntry? entry)
-            ? entry
-            : throw new KeyNotFoundException($"The NAS-Bench-Macro table '{Path}' has no architecture '{architecture}' ({Count} architectures).");
+        return _entries.Lookup(architecture);
     }
 
     private static MacroTableEntry Entry(string path, JsonProperty row)
     {
-        JsonElement value = row.Value;
-        if (value.ValueKind != JsonValueKind.Object)
-            throw new DataFormatException(path, $"architecture '{row.Name}' has a JSON {value.ValueKind}, not an object.");
+        string name = BenchmarkTable.Row(row.Name);
+        if (row.Value.ValueKind != JsonValueKind.Object)
+            throw BenchmarkTable.Error(path, $"{name} has a JSON {row.Value.ValueKind}, not an object.");
         JsonElement runs = Field(path, row, "test_acc", JsonValueKind.Array);
-        if (runs.GetArrayLength() == 0) throw new DataFormatException(path, $"architecture '{row.Name}' has an empty \"test_acc\".");
-        double[] accuracies = [.. runs.EnumerateArray().Select(a => Number(path, row, "test_acc", a))];
-        double? std = value.TryGetProperty("std", out JsonElement s) && s.ValueKind != JsonValueKind.Null ? Number(path, row, "std", s) : null;
+        if (runs.GetArrayLength() == 0) throw BenchmarkTable.Error(path, $"{name} has an empty \"test_acc\".");
+        double[] accuracies = [.. runs.EnumerateArray().Select(a => Number(path, name, "test_acc", a))];
+        double? std = row.Value.TryGetProperty("std", out JsonElement s) && s.ValueKind != JsonValueKind.Null ? Number(path, name, "std", s) : null;
         return new MacroTableEntry(
-            row.Name, accuracies, Number(path, row, "mean_acc", Field(path, row, "mean_acc", JsonValueKind.Number)), std,
+            row.Name, accuracies, Number(path, name, "mean_acc", Field(path, row, "mean_acc", JsonValueKind.Number)), std,
             Integer(path, row, "params"), Integer(path, row, "flops"));
     }
 
     private static JsonElement Field(string path, JsonProperty row, string name, JsonValueKind kind)
     {
         if (!row.Value.TryGetProperty(name, out JsonElement field))
-            throw new DataFormatException(path, $"architecture '{row.Name}' has no \"{name}\".");
-        if (field.ValueKind != kind)
-            throw new DataFormatException(path, $"architecture '{row.Name}': \"{name}\" is a JSON {field.ValueKind}, expected {kind}.");
-        return field;
+            throw BenchmarkTable.Error(path, $"{BenchmarkTable.Row(row.Name)} has no \"{name}\".");
+        return field.ValueKind == kind
+            ? field
+            : throw BenchmarkTable.FieldError(path, BenchmarkTable.Row(row.Name), name, $"is a JSON {field.ValueKind}, expected {kind}.");
     }
 
-    private static double Number(string path, JsonProperty row, string name, JsonElement element) =>
-        element.ValueKind == JsonValueKind.Number && element.TryGetDouble(out double d) && double.IsFinite(d)
-            ? d
-            : throw new DataFormatException(path, $"architecture '{row.Name}': \"{name}\" holds {element.GetRawText()}, not a finite number.");
+    private static double Number(string path, string row, string name, JsonElement element) =>
+        BenchmarkTable.Finite(path, row, name, element.ValueKind == JsonValueKind.Number && element.TryGetDouble(out double d) ? d : null, element.GetRawText());
 
     private static long Integer(string path, JsonProperty row, string name)
     {
         JsonElement element = Field(path, row, name, JsonValueKind.Number);
-        return element.TryGetInt64(out long n) && n >= 0
-            ? n
-            : throw new DataFormatException(path, string.Create(CultureInfo.InvariantCulture, $"architecture '{row.Name}': \"{name}\" is {element.GetRawText()}, not a non-negative integer."));
+        return BenchmarkTable.Count(path, BenchmarkTable.Row(row.Name), name, element.TryGetInt64(out long n) ? n : null, element.GetRawText());
     }
 }

@@ -32,7 +32,7 @@ internal static class Nb201Csv
             else field.Append(c);
         }
 
-        if (quoted) throw new FormatException($"{file}:{lineNumber}: a quoted field is not closed.");
+        if (quoted) throw BenchmarkTable.Error(file, $"line {lineNumber}: a quoted field is not closed.");
         fields.Add(field.ToString().TrimEnd('\r').Trim());
         return fields;
     }

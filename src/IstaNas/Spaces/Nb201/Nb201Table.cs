@@ -1,4 +1,5 @@
 using System.Globalization;
+using IstaNas.Data;
 
 namespace IstaNas.Spaces.Nb201;
 
@@ -9,52 +10,48 @@ namespace IstaNas.Spaces.Nb201;
 /// </summary>
 public sealed class Nb201Table
 {
-    private readonly Dictionary<Nb201Architecture, Nb201Record> _records;
+    private const string Benchmark = "NAS-Bench-201";
+    private readonly BenchmarkRows<Nb201Architecture, Nb201Record> _records;
 
-    private Nb201Table(string path, Dictionary<Nb201Architecture, Nb201Record> records)
-    {
-        Path = path;
-        _records = records;
-    }
+    private Nb201Table(BenchmarkRows<Nb201Architecture, Nb201Record> records) => _records = records;
 
     /// <summary>The file the table was read from.</summary>
-    public string Path { get; }
+    public string Path => _records.Path;
 
     /// <summary>The number of cells in the table.</summary>
     public int Count => _records.Count;
 
     /// <summary>Every row, in file order.</summary>
-    public IEnumerable<Nb201Record> Records => _records.Values;
+    public IEnumerable<Nb201Record> Records => _records.Rows;
 
     /// <summary>Reads a table.</summary>
     /// <param name="path">The CSV file.</param>
     /// <returns>The table.</returns>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="FormatException">A required column is missing, a row is malformed, or a cell appears twice; the message names the file and line.</exception>
+    /// <exception cref="DataFormatException">A required column is missing, a row is malformed, or a cell appears twice; the message names the file, the line, the cell and the column.</exception>
     public static Nb201Table Load(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         string full = System.IO.Path.GetFullPath(path);
-        if (!File.Exists(full))
-            throw new FileNotFoundException($"The NAS-Bench-201 table '{full}' does not exist.", full);
+        BenchmarkTable.RequireFile(full, Benchmark, string.Empty);
         using var reader = new StreamReader(full);
-        string? header = reader.ReadLine();
-        if (header is null) throw new FormatException($"The NAS-Bench-201 table '{full}' is empty; it needs a header row.");
+        string? header = reader.ReadLine() ?? throw BenchmarkTable.Error(full, "the file is empty; it needs a header row.");
         List<string> columns = Nb201Csv.Split(header, full, 1);
         int arch = Column(columns, "arch_str", full, required: true);
         int valid = Column(columns, "valid-accuracy", full, required: true);
         int test = Column(columns, "test-accuracy", full, required: true);
         int validLoss = Column(columns, "valid-loss", full, required: false);
         int testLoss = Column(columns, "test-loss", full, required: false);
-        var records = new Dictionary<Nb201Architecture, Nb201Record>();
+        var records = new BenchmarkRows<Nb201Architecture, Nb201Record>(Benchmark, full);
         int line = 1;
-        for (string? row = reader.ReadLine(); row is not null; row = reader.ReadLine())
+        for (string? text = reader.ReadLine(); text is not null; text = reader.ReadLine())
         {
             line++;
-            if (row.Length == 0) continue;
-            List<string> fields = Nb201Csv.Split(row, full, line);
+            if (text.Length == 0) continue;
+            List<string> fields = Nb201Csv.Split(text, full, line);
+            string where = $"line {line}";
             if (fields.Count != columns.Count)
-                throw new FormatException($"{full}:{line}: the row has {fields.Count} fields; the header has {columns.Count}.");
+                throw BenchmarkTable.Error(full, $"{where}: the row has {fields.Count} fields; the header has {columns.Count}.");
             Nb201Architecture cell;
             try
             {
@@ -62,17 +59,15 @@ public sealed class Nb201Table
             }
             catch (FormatException e)
             {
-                throw new FormatException($"{full}:{line}: {e.Message}", e);
+                throw BenchmarkTable.FieldError(full, where, "arch_str", e.Message);
             }
 
-            var record = new Nb201Record(cell, Number(fields[valid], "valid-accuracy", full, line), Number(fields[test], "test-accuracy", full, line),
-                validLoss < 0 ? null : Number(fields[validLoss], "valid-loss", full, line), testLoss < 0 ? null : Number(fields[testLoss], "test-loss", full, line));
-            if (!records.TryAdd(cell, record))
-                throw new FormatException($"{full}:{line}: the cell {cell} appears a second time.");
+            string row = BenchmarkTable.Row(cell.ToString(), where);
+            double Number(int column) => BenchmarkTable.Finite(full, row, columns[column], Parse(fields[column]), $"'{fields[column]}'");
+            records.Add(cell, new Nb201Record(cell, Number(valid), Number(test), validLoss < 0 ? null : Number(validLoss), testLoss < 0 ? null : Number(testLoss)), where);
         }
 
-        if (records.Count == 0) throw new FormatException($"The NAS-Bench-201 table '{full}' has a header but no rows.");
-        return new Nb201Table(full, records);
+        return new Nb201Table(records.Complete());
     }
 
     /// <summary>The row of a cell.</summary>
@@ -82,9 +77,7 @@ public sealed class Nb201Table
     public Nb201Record Lookup(Nb201Architecture architecture)
     {
         ArgumentNullException.ThrowIfNull(architecture);
-        return _records.TryGetValue(architecture, out Nb201Record? record)
-            ? record
-            : throw new KeyNotFoundException($"The cell {architecture} is not in the NAS-Bench-201 table '{Path}' ({Count} cells).");
+        return _records.Lookup(architecture);
     }
 
     /// <summary>The row of a cell given as the benchmark's string.</summary>
@@ -101,19 +94,17 @@ public sealed class Nb201Table
     public bool TryLookup(Nb201Architecture architecture, out Nb201Record? record)
     {
         ArgumentNullException.ThrowIfNull(architecture);
-        return _records.TryGetValue(architecture, out record);
+        return _records.TryLookup(architecture, out record);
     }
 
     private static int Column(List<string> columns, string name, string file, bool required)
     {
         int index = columns.IndexOf(name);
         if (index < 0 && required)
-            throw new FormatException($"The NAS-Bench-201 table '{file}' has no column '{name}' in its header (it has: {string.Join(", ", columns)}).");
+            throw BenchmarkTable.Error(file, $"the header has no column '{name}' (it has: {string.Join(", ", columns)}).");
         return index;
     }
 
-    private static double Number(string field, string column, string file, int line) =>
-        double.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && double.IsFinite(value)
-            ? value
-            : throw new FormatException($"{file}:{line}: {column} is '{field}', not a finite number.");
+    private static double? Parse(string field) =>
+        double.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) ? value : null;
 }

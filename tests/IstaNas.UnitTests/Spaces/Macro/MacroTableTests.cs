@@ -77,6 +77,7 @@ public sealed class MacroTableTests : IDisposable
     {
         string path = Write(json);
         var error = Assert.Throws<DataFormatException>(() => MacroTable.Load(path));
+        Assert.Equal(path, error.FilePath);
         Assert.Contains(path, error.Message);
         Assert.Contains(problem, error.Message);
     }

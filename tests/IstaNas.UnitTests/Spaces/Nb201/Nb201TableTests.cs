@@ -1,3 +1,4 @@
+using IstaNas.Data;
 using IstaNas.OptionsReference;
 using IstaNas.Spaces.Nb201;
 
@@ -46,7 +47,7 @@ public class Nb201TableTests
     }
 
     [Fact]
-    public void MalformedRowsAndUnknownCellsNameTheFileAndLine()
+    public void MalformedRowsAndUnknownCellsNameTheFileLineCellAndColumn()
     {
         const string header = "index,arch_str,valid-accuracy,test-accuracy\n";
         const string good = "0,|skip_connect~0|+|skip_connect~0|skip_connect~1|+|skip_connect~0|skip_connect~1|skip_connect~2|,40.1,39.99\n";
@@ -55,21 +56,35 @@ public class Nb201TableTests
         {
             string file = Path.Combine(dir, "t.csv");
             File.WriteAllText(file, header + good + "1,|nor_conv_3x3~0|+|x~0|none~1|+|none~0|none~1|none~2|,1,2\n");
-            var bad = Assert.Throws<FormatException>(() => Nb201Table.Load(file));
-            Assert.Contains($"{file}:3", bad.Message);
+            var bad = Assert.Throws<DataFormatException>(() => Nb201Table.Load(file));
+            Assert.Equal(file, bad.FilePath);
+            Assert.Contains(file, bad.Message);
+            Assert.Contains("line 3: \"arch_str\"", bad.Message);
             Assert.Contains("unknown operation 'x'", bad.Message);
 
-            File.WriteAllText(file, header + good + "1,|none~0|+|none~0|none~1|+|none~0|none~1|none~2|,abc,2\n");
-            Assert.Contains("valid-accuracy is 'abc'", Assert.Throws<FormatException>(() => Nb201Table.Load(file)).Message);
+            const string none = "|none~0|+|none~0|none~1|+|none~0|none~1|none~2|";
+            File.WriteAllText(file, header + good + $"1,{none},abc,2\n");
+            Assert.Contains($"line 3, architecture '{none}': \"valid-accuracy\" holds 'abc', not a finite number",
+                Assert.Throws<DataFormatException>(() => Nb201Table.Load(file)).Message);
 
             File.WriteAllText(file, header + good + "1,2\n");
-            Assert.Contains($"{file}:3: the row has 2 fields", Assert.Throws<FormatException>(() => Nb201Table.Load(file)).Message);
+            Assert.Contains($"'{file}': line 3: the row has 2 fields", Assert.Throws<DataFormatException>(() => Nb201Table.Load(file)).Message);
 
             File.WriteAllText(file, header + good + good);
-            Assert.Contains("appears a second time", Assert.Throws<FormatException>(() => Nb201Table.Load(file)).Message);
+            Assert.Contains("line 3, architecture '|skip_connect~0|+|skip_connect~0|skip_connect~1|+|skip_connect~0|skip_connect~1|skip_connect~2|' appears twice",
+                Assert.Throws<DataFormatException>(() => Nb201Table.Load(file)).Message);
 
             File.WriteAllText(file, "index,arch_str,valid-accuracy\n" + "0,x,1\n");
-            Assert.Contains("no column 'test-accuracy'", Assert.Throws<FormatException>(() => Nb201Table.Load(file)).Message);
+            Assert.Contains("no column 'test-accuracy'", Assert.Throws<DataFormatException>(() => Nb201Table.Load(file)).Message);
+
+            File.WriteAllText(file, header + "0,\"|none~0|\n");
+            Assert.Contains("line 2: a quoted field is not closed", Assert.Throws<DataFormatException>(() => Nb201Table.Load(file)).Message);
+
+            File.WriteAllText(file, string.Empty);
+            Assert.Contains("empty", Assert.Throws<DataFormatException>(() => Nb201Table.Load(file)).Message);
+
+            File.WriteAllText(file, header);
+            Assert.Contains("no architectures", Assert.Throws<DataFormatException>(() => Nb201Table.Load(file)).Message);
 
             File.WriteAllText(file, header + good);
             var table = Nb201Table.Load(file);
