@@ -5,7 +5,7 @@ namespace IstaNas.Cli;
 /// <summary>
 /// libtorch prints "Could not initialize NNPACK! Reason: Unsupported hardware." to stderr the first time a convolution asks
 /// whether NNPACK (a fast convolution library for some shapes) is available, on CPUs or containers where it is not; that
-/// line appeared on every run, even with --quiet. The sample (an application: the library changes no process-wide state)
+/// line appeared on every run, even with --quiet. The CLI (an application: the library changes no process-wide state)
 /// asks once at start-up, with the native stderr pointed at /dev/null for that call only; libtorch caches the answer, so
 /// the line never appears, and the run's log says once what it meant. Linux only; elsewhere, or when a symbol is missing
 /// (another libtorch), nothing is done.

@@ -156,8 +156,8 @@ internal static class SweepCommand
                 if (p.GetResult(o) is { Implicit: false }) throw new ArgumentException($"{o.Name} applies to --runner slurm only.");
 
         IReadOnlyList<string> executable = p.GetValue(Executable) is string given
-            ? SampleExecutable.Parse(given, "--executable")
-            : runner == "kubernetes" ? ["dotnet", "/app/IstaNas.Cli.dll"] : SampleExecutable.Self();
+            ? CliExecutable.Parse(given, "--executable")
+            : runner == "kubernetes" ? ["dotnet", "/app/IstaNas.Cli.dll"] : CliExecutable.Self();
         int threads = common.Threads > 0 ? common.Threads : runner == "local" ? Math.Max(1, Environment.ProcessorCount / (parallel ?? 1)) : 0;
         var plan = new SweepPlan(root, executable, [.. Enumerable.Range(0, seeds).Select(i => (long)p.GetValue(FirstSeed) + i)], strategies,
             [.. SearchArguments(p, data), .. spaceArguments, .. tableArguments], Given(p, [Candidates]), [.. EvaluateArguments(p, data), .. spaceArguments],

@@ -7,7 +7,7 @@ namespace IstaNas.Cli;
 /// The CPU settings a training command runs with, and why (one line for the log). On an idle machine OpenMP's default
 /// (threads that spin while they wait) is fastest; when other processes keep the cores busy, a spinning thread that
 /// loses its core stalls the others and a step gets many times slower (docs/benchmarks.md, "Threads and OpenMP"), so the
-/// sample then makes the waiting threads sleep (passive). The thread count is never changed by the load: results depend
+/// CLI then makes the waiting threads sleep (passive). The thread count is never changed by the load: results depend
 /// on it (the order of the sums), and a run, its resume and its rerun must not differ because the machine was busier.
 /// A setting the user gave (an option or the OpenMP environment variable) is never changed.
 /// </summary>

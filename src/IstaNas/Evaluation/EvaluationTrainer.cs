@@ -95,7 +95,7 @@ public sealed class EvaluationTrainer
     /// <summary>Receives a report every few training steps and at the end of an epoch; null for none.</summary>
     public IProgress<StepReport>? StepProgress { get; set; }
 
-    /// <summary>Free-form values stored in every checkpoint (the sample keeps its data argument there).</summary>
+    /// <summary>Free-form values stored in every checkpoint (the CLI keeps its data argument there).</summary>
     public IReadOnlyDictionary<string, string>? Annotations { get; set; }
 
     /// <summary>The network options this trainer builds for the given data (classes and input channels from the training set).</summary>

@@ -1,12 +1,12 @@
 namespace IstaNas.Cli;
 
 /// <summary>How this CLI starts itself as a child process: the apphost when that is what runs, else <c>dotnet IstaNas.Cli.dll</c>.</summary>
-internal static class SampleExecutable
+internal static class CliExecutable
 {
     /// <summary>The words that start the CLI: [apphost] or [dotnet, dll].</summary>
     public static IReadOnlyList<string> Self()
     {
-        string dll = typeof(SampleExecutable).Assembly.Location;
+        string dll = typeof(CliExecutable).Assembly.Location;
         string apphost = Path.ChangeExtension(dll, OperatingSystem.IsWindows() ? ".exe" : null);
         string? process = Environment.ProcessPath;
         if (process is not null && string.Equals(Path.GetFullPath(process), Path.GetFullPath(apphost), StringComparison.Ordinal))
