@@ -9,8 +9,8 @@ namespace IstaNas.Data;
 /// <para>
 /// This is the abstraction that <see cref="BatchLoader"/>, the search strategies and the evaluation trainer read. Labels
 /// are always held in memory; pixels may be too (<see cref="InMemoryImageDataset"/>, made by <see cref="FromPixels"/> and
-/// by the CIFAR, IDX and synthetic readers) or be decoded on demand from files (<see cref="ImageFolderDataset"/>, see
-/// <see cref="LabelledDataset.DecodesOnDemand"/>). <see cref="Subset"/>, <see cref="Split(double)"/> and <see cref="WithNormalization"/>
+/// by the synthetic reader and by the CIFAR and IDX readers of IstaNas.Formats) or be decoded on demand from files (that
+/// package's image folders, see <see cref="LabelledDataset.DecodesOnDemand"/>). <see cref="Subset"/>, <see cref="Split(double)"/> and <see cref="WithNormalization"/>
 /// return index views that share the images of this data set instead of copying them.
 /// </para>
 /// <para>
@@ -69,6 +69,14 @@ public abstract partial class ImageDataset : LabelledDataset
 
     /// <summary>Per-channel standard deviation of pixel/255 used for normalisation.</summary>
     public IReadOnlyList<float> Std => _std;
+
+    /// <summary>
+    /// How an image folder's files are brought to this data set's size (its reader's resize mode, given also when the
+    /// files kept their size); null for data sets not read from image files (in-memory pixels, CIFAR, IDX, synthetic
+    /// data) and for views such as <see cref="Subset"/>. A trained network's <c>ModelMetadata</c> records it, so that image
+    /// files are brought to the network's input the way its training images were.
+    /// </summary>
+    public virtual ImageResizeMode? ResizeMode => null;
 
     /// <summary>Where image <paramref name="index"/> comes from (a file path), or null when the data set does not say.</summary>
     /// <param name="index">Image index in [0, Count).</param>

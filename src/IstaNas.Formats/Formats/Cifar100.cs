@@ -1,4 +1,6 @@
-namespace IstaNas.Data;
+using IstaNas.Data;
+
+namespace IstaNas.Formats;
 
 /// <summary>
 /// Reader for CIFAR-100 in either of its two standard folders: the binary version (<c>cifar-100-binary</c>:

@@ -1,10 +1,11 @@
 using System.Collections;
 using System.Numerics;
 using System.Text;
-using Razorvine.Pickle;
+using IstaNas.Data;
 using Razorvine.Pickle.Objects;
+using Razorvine.Pickle;
 
-namespace IstaNas.Data;
+namespace IstaNas.Formats;
 
 /// <summary>
 /// Reads the Python pickles of the CIFAR "python version" files with Razorvine.Pickle, which never runs Python code.

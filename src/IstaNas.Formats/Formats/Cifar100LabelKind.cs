@@ -1,4 +1,6 @@
-namespace IstaNas.Data;
+using IstaNas.Data;
+
+namespace IstaNas.Formats;
 
 /// <summary>Which of the two CIFAR-100 labels to use.</summary>
 internal enum Cifar100LabelKind

@@ -1,8 +1,9 @@
+using IstaNas.Data;
 using IstaNas.Validation;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace IstaNas.Data;
+namespace IstaNas.Formats;
 
 /// <summary>
 /// Reads your own images: a folder with one subfolder per class, <c>root/&lt;class&gt;/&lt;image&gt;</c> (torchvision's

@@ -1,4 +1,6 @@
-namespace IstaNas.Data;
+using IstaNas.Data;
+
+namespace IstaNas.Formats;
 
 /// <summary>
 /// An <see cref="ImageDataset"/> read from an image folder (<c>root/&lt;class&gt;/&lt;image&gt;</c>), made by
@@ -14,6 +16,7 @@ internal sealed class ImageFolderDataset : ImageDataset
     private readonly byte[]? _pixels;
     private readonly int? _targetSize;
     private readonly long _maxSourcePixels;
+    private readonly ImageResizeMode _resizeMode;
 
     internal ImageFolderDataset(string name, string root, string[] files, int[] labels, IReadOnlyList<string> classNames,
         int channels, int height, int width, int? targetSize, ImageResizeMode resizeMode, long maxSourcePixels, byte[]? pixels,
@@ -34,7 +37,7 @@ internal sealed class ImageFolderDataset : ImageDataset
         _files = files;
         _pixels = pixels;
         _targetSize = targetSize;
-        ResizeMode = resizeMode;
+        _resizeMode = resizeMode;
         _maxSourcePixels = maxSourcePixels;
     }
 
@@ -45,7 +48,7 @@ internal sealed class ImageFolderDataset : ImageDataset
     public IReadOnlyList<string> Files => _files;
 
     /// <summary>How the images were brought to the data set's size.</summary>
-    public ImageResizeMode ResizeMode { get; }
+    public override ImageResizeMode? ResizeMode => _resizeMode;
 
     /// <summary>Whether the images were decoded when the folder was loaded (false: each is decoded when read).</summary>
     public bool IsInMemory => _pixels is not null;
@@ -78,6 +81,6 @@ internal sealed class ImageFolderDataset : ImageDataset
             return;
         }
 
-        ImageDecoder.Decode(_files[index], Channels, _targetSize, ResizeMode, Height, Width, _maxSourcePixels, destination);
+        ImageDecoder.Decode(_files[index], Channels, _targetSize, _resizeMode, Height, Width, _maxSourcePixels, destination);
     }
 }

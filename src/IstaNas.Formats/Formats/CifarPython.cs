@@ -1,4 +1,6 @@
-namespace IstaNas.Data;
+using IstaNas.Data;
+
+namespace IstaNas.Formats;
 
 /// <summary>
 /// Reader for the CIFAR "python version" folders (<c>cifar-10-batches-py</c>, <c>cifar-100-python</c>): each file is a

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
+using IstaNas.Data;
 
-namespace IstaNas.Data;
+namespace IstaNas.Formats;
 
 /// <summary>How <see cref="Idx.Load"/> turns grey IDX images into a data set.</summary>
 internal sealed record IdxLoadOptions

@@ -1,6 +1,7 @@
 using System.IO.Compression;
+using IstaNas.Data;
 
-namespace IstaNas.Data;
+namespace IstaNas.Formats;
 
 /// <summary>File-reading helpers shared by the readers: existence checks with clear exceptions, gzip detection.</summary>
 internal static class DataFiles

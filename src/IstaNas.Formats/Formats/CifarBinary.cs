@@ -1,4 +1,6 @@
-namespace IstaNas.Data;
+using IstaNas.Data;
+
+namespace IstaNas.Formats;
 
 /// <summary>Shared parser for the CIFAR binary record layout: label bytes followed by 3×32×32 planar RGB.</summary>
 internal static class CifarBinary

@@ -1,8 +1,9 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
+using IstaNas.Data;
 
-namespace IstaNas.Data;
+namespace IstaNas.Formats;
 
 /// <summary>
 /// Checks a pickle before anything is built from it: walks its opcodes (only their argument lengths, as Python's

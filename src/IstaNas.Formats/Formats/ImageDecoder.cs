@@ -1,6 +1,7 @@
+using IstaNas.Data;
 using StbImageSharp;
 
-namespace IstaNas.Data;
+namespace IstaNas.Formats;
 
 /// <summary>
 /// Turns one image file into C×H×W bytes: reads it, checks its whole structure (<see cref="ImageFiles.Validate"/>),

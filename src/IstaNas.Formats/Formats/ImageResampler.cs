@@ -1,4 +1,6 @@
-namespace IstaNas.Data;
+using IstaNas.Data;
+
+namespace IstaNas.Formats;
 
 /// <summary>
 /// Antialiased bilinear resizing of planar 8-bit images, the filter of Pillow's <c>Image.resize(…, BILINEAR)</c> (and

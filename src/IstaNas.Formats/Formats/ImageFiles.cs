@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
+using IstaNas.Data;
 
-namespace IstaNas.Data;
+namespace IstaNas.Formats;
 
 /// <summary>
 /// Managed, bounds-checked structure checks of PNG, JPEG and BMP files. <see cref="ReadHeader"/> reads only what it

@@ -1,4 +1,6 @@
-namespace IstaNas.Data;
+using IstaNas.Data;
+
+namespace IstaNas.Formats;
 
 /// <summary>The three image file formats an <see cref="ImageFolderDataset"/> reads.</summary>
 internal enum ImageKind

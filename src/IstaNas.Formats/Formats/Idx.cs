@@ -1,6 +1,7 @@
+using IstaNas.Data;
 using IstaNas.Validation;
 
-namespace IstaNas.Data;
+namespace IstaNas.Formats;
 
 /// <summary>
 /// Reader for the IDX format used by MNIST and Fashion-MNIST: an images file (magic 0x00000803, then big-endian
