@@ -83,7 +83,7 @@ public sealed record ImageFolderOptions : IValidatableObject
     public int Seed { get; init; }
 
     /// <summary>
-    /// Fraction of each class held out as the test set by <see cref="ImageDatasetFormats.LoadImageFolderTrainTest"/> when the folder has no
+    /// Fraction of each class held out as the test set by <see cref="ImageDatasetFormats.LoadImageFolderTrainTest">ImageDataset.LoadImageFolderTrainTest</see> when the folder has no
     /// <c>train</c>/<c>val</c> (or <c>test</c>) subfolders: round(portion·n) of a class's n images, at most n − 1,
     /// chosen with <see cref="Seed"/>. In (0, 1); 0.2 by default.
     /// </summary>

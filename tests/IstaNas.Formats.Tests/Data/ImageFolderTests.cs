@@ -1,4 +1,5 @@
 using IstaNas.Data;
+using IstaNas.Formats;
 
 namespace IstaNas.Tests.Data;
 

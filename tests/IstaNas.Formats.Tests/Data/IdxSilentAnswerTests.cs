@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using IstaNas.Data;
+using IstaNas.Formats;
 
 namespace IstaNas.Tests.Data;
 
