@@ -1,5 +1,3 @@
-using IstaNas.Data;
-
 namespace IstaNas.Formats;
 
 /// <summary>Which of the two CIFAR-100 labels to use.</summary>

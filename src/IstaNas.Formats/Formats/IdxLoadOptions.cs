@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using IstaNas.Data;
 
 namespace IstaNas.Formats;
 

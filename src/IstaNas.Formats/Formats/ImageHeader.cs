@@ -1,5 +1,3 @@
-using IstaNas.Data;
-
 namespace IstaNas.Formats;
 
 /// <summary>The three image file formats an <see cref="ImageFolderDataset"/> reads.</summary>

@@ -2,8 +2,8 @@ using System.Collections;
 using System.Numerics;
 using System.Text;
 using IstaNas.Data;
-using Razorvine.Pickle.Objects;
 using Razorvine.Pickle;
+using Razorvine.Pickle.Objects;
 
 namespace IstaNas.Formats;
 
