@@ -2,15 +2,13 @@ using IstaNas.Architecture;
 using IstaNas.Data;
 using IstaNas.Evaluation;
 using IstaNas.Networks;
-using IstaNas.Tests.Data;
-using IstaNas.Tests.Strategies;
 using Microsoft.Extensions.Options;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace IstaNas.Tests.Evaluation;
 
-/// <summary>The authors' ImageNet protocol: options, schedule, label smoothing, a tiny run on a generated folder, prediction from files.</summary>
+/// <summary>The authors' ImageNet protocol: options, schedule, label smoothing (a tiny run on a generated folder with prediction from files: tests/IstaNas.Formats.Tests, PredictFilesTests).</summary>
 [Collection(TorchGlobalStateCollection.Name)]
 public class ImageNetProtocolTests
 {
