@@ -7,7 +7,7 @@ using IstaNas.Training;
 
 // Search, evaluate, export: `dotnet run --project samples/IstaNas.Builder -c Release -- [output-directory]`.
 // On the built-in synthetic images (nothing to download), with sizes that finish in minutes on a laptop's CPU;
-// for CIFAR-10 use .UseCifar10(folder) and Cifar10.LoadTrain/LoadTest(folder), with the paper's sizes.
+// for CIFAR-10 add the IstaNas.Formats package and use .UseCifar10(folder) and ImageDataset.LoadCifar10(folder, train), with the paper's sizes.
 string output = args.Length > 0 ? args[0] : Path.Combine("runs", "builder");
 var progress = new Progress<EpochReport>(r => Console.WriteLine($"{r.Phase} epoch {r.Epoch}/{r.Epochs}: train loss {r.TrainLoss:0.000}"));
 

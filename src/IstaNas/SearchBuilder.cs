@@ -91,7 +91,7 @@ public sealed class SearchBuilder
     /// <summary>
     /// Searches on the built-in synthetic image set (10 classes of 32×32 colour images, see
     /// <see cref="ImageDataset.CreateSynthetic"/>), generated from <paramref name="seed"/>. For another shape, pass
-    /// <see cref="ImageDataset.CreateSynthetic"/> to <see cref="UseDataset"/>.
+    /// <see cref="ImageDataset.CreateSynthetic"/> to <see cref="UseDataset(LabelledDataset)"/>.
     /// </summary>
     /// <param name="count">Number of images, at least 2.</param>
     /// <param name="seed">The data's seed (not the search's: see <see cref="UseSeed"/>).</param>
@@ -102,53 +102,18 @@ public sealed class SearchBuilder
         return this;
     }
 
-    /// <summary>Searches on CIFAR-10's training batches, read from its binary folder (data_batch_1.bin ...) or its Python folder (data_batch_1 ...); the test batch is not read.</summary>
-    public SearchBuilder UseCifar10(string directory)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
-        _data = () => Cifar10.LoadTrain(directory);
-        return this;
-    }
-
-    /// <summary>Searches on CIFAR-100's training set, read from its binary folder (train.bin) or its Python folder (train, meta); the test set is not read.</summary>
-    /// <param name="directory">The folder.</param>
-    /// <param name="coarseLabels">False (default) for the 100 fine classes, true for the 20 coarse ones.</param>
-    public SearchBuilder UseCifar100(string directory, bool coarseLabels = false)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
-        _data = () => ImageDataset.LoadCifar100(directory, coarseLabels: coarseLabels);
-        return this;
-    }
-
     /// <summary>
-    /// Searches on your own images, <c>root/&lt;class&gt;/&lt;image&gt;</c> (see <see cref="ImageDataset.LoadImageFolder"/>). When the folder has
-    /// <c>train</c> and <c>test</c> (or <c>val</c>) subfolders, the search uses only the training images; otherwise it
-    /// leaves out the seeded <see cref="ImageFolderOptions.TestPortion"/> of every class, held out for testing exactly as <see cref="ImageDataset.LoadImageFolderTrainTest"/> does, so a search and a later evaluation of its
-    /// genotype on the same folder never train on the images the evaluation tests on. Skipped files are logged through
-    /// the builder's logging.
+    /// Searches on a data set that <paramref name="load"/> reads at <see cref="Build"/>, given the builder's logging (so
+    /// a reader can warn about what it skips). Reading happens at <see cref="Build"/>, not now, so a missing file is
+    /// reported there; the file-format readers of the IstaNas.Formats package (<c>UseCifar10</c>, <c>UseImageFolder</c>, …)
+    /// are built on this.
     /// </summary>
-    public SearchBuilder UseImageFolder(string root, ImageFolderOptions? options = null)
+    /// <param name="load">Reads the training set; called once per <see cref="Build"/>.</param>
+    /// <returns>This builder.</returns>
+    public SearchBuilder UseDataset(Func<ILoggerFactory, LabelledDataset> load)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(root);
-        _data = () =>
-        {
-            ILogger logger = _loggerFactory.CreateLogger(typeof(ImageDataset).FullName!);
-            var (train, _) = ImageFolder.LoadTrainTest(root, options, logger);
-            return train;
-        };
-        return this;
-    }
-
-    /// <summary>Searches on an MNIST-style IDX pair (images, labels; optionally .gz), read as <see cref="ImageDataset.LoadIdx"/> does.</summary>
-    /// <param name="imagesPath">The images file.</param>
-    /// <param name="labelsPath">The labels file.</param>
-    /// <param name="channels">1 (default) keeps the grey image; 3 replicates it into R, G and B planes.</param>
-    /// <param name="padTo">When set, images are zero-padded to this square size (28×28 MNIST to 32×32); null keeps the size.</param>
-    public SearchBuilder UseIdx(string imagesPath, string labelsPath, int channels = 1, int? padTo = null)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(imagesPath);
-        ArgumentException.ThrowIfNullOrWhiteSpace(labelsPath);
-        _data = () => ImageDataset.LoadIdx(imagesPath, labelsPath, channels, padTo);
+        ArgumentNullException.ThrowIfNull(load);
+        _data = () => load(_loggerFactory) ?? throw new InvalidOperationException("The data set loader given to UseDataset returned null.");
         return this;
     }
 
@@ -357,7 +322,7 @@ public sealed class SearchBuilder
         OptionsValidation.Validate(_sparseCoder, "SparseCoder");
         IStrategy strategy = (_strategy ?? (() => TwoStageRun.Strategy(OptionsCopy.Of(_twoStage))))();
         if (_data is null)
-            throw new InvalidOperationException("No data set: call UseSyntheticDataset, UseCifar10, UseCifar100, UseIdx, UseImageFolder, UseDataset or UseTensors before Build.");
+            throw new InvalidOperationException("No data set: call UseSyntheticDataset, UseDataset or UseTensors (or, with the IstaNas.Formats package, UseCifar10, UseCifar100, UseIdx or UseImageFolder) before Build.");
         LabelledDataset train = _data();
         Func<nn.Module<Tensor, Tensor>>? space = _spaceForClasses is { } forClasses ? () => forClasses(train.ClassCount) : _space;
         if (space is not null) CheckSpace(strategy, train, space);

@@ -29,13 +29,13 @@ public static class OptionsDocument
         (typeof(RandomOptions), "`SearchBuilder.UseRandom` / `ConfigureRandom`; configuration section `IstaNas:Random`."),
         (typeof(EvaluationOptions), "`new EvaluationTrainer(genotype, options)`; configuration section `IstaNas:Evaluation`."),
         (typeof(ConsistencyOptions), "`new ConsistencyStudy(options)`; `StandAlone` is an `EvaluationOptions`."),
-        (typeof(ImageFolderOptions), "`ImageDataset.LoadImageFolder`, `ImageDataset.LoadImageFolderTrainTest`, `SearchBuilder.UseImageFolder`."),
+        (typeof(ImageFolderOptions), "`ImageDataset.LoadImageFolder`, `ImageDataset.LoadImageFolderTrainTest`, `SearchBuilder.UseImageFolder` (package IstaNas.Formats)."),
     ];
 
     /// <summary>The whole page.</summary>
     public static string Generate()
     {
-        var docs = XmlDocs.For(typeof(TrainingOptions).Assembly);
+        var docsByAssembly = new Dictionary<Assembly, XmlDocs>(); // ImageFolderOptions is documented in IstaNas.Formats
         var sb = new StringBuilder();
         sb.AppendLine("# Options reference").AppendLine();
         sb.AppendLine("Every options class states its rules as data annotations (the range column below) and, for rules across options,");
@@ -47,6 +47,7 @@ public static class OptionsDocument
         sb.AppendLine("a test fails when it is out of date.");
         foreach (var (type, usedBy) in Sections)
         {
+            if (!docsByAssembly.TryGetValue(type.Assembly, out XmlDocs? docs)) docsByAssembly[type.Assembly] = docs = XmlDocs.For(type.Assembly);
             sb.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"## {type.Name}").AppendLine();
             sb.AppendLine(docs.Summary($"T:{type.FullName}"));
             string inherits = type.BaseType is { } b && b != typeof(object) && Sections.Any(s => s.Type == b) ? $" Inherits the options of `{b.Name}`." : string.Empty;

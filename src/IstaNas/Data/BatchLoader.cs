@@ -18,8 +18,8 @@ namespace IstaNas.Data;
 /// reference to it and creates no other long-lived tensors.
 /// </para>
 /// <para>
-/// Data larger than memory: for a data set that <see cref="LabelledDataset.DecodesOnDemand"/> (an
-/// <see cref="ImageFolderDataset"/> read lazily), <see cref="GetEpoch"/> reads the next
+/// Data larger than memory: for a data set that <see cref="LabelledDataset.DecodesOnDemand"/> (an image
+/// folder read lazily by the IstaNas.Formats package), <see cref="GetEpoch"/> reads the next
 /// <see cref="BatchLoaderOptions.PrefetchBatches"/> batches on worker threads while the consumer works on the current
 /// one; only those batches' bytes are held. Prefetching changes when images are read, never what a batch holds: the
 /// batches are bit-identical with and without it. A file that fails to decode surfaces as an exception from the

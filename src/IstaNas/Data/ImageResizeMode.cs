@@ -1,6 +1,6 @@
 namespace IstaNas.Data;
 
-/// <summary>How an <see cref="ImageFolderDataset"/> brings every image to its square target size.</summary>
+/// <summary>How an image folder's reader (IstaNas.Formats) brings every image to its square target size; see <see cref="ImageDataset.ResizeMode"/>.</summary>
 public enum ImageResizeMode
 {
     /// <summary>Scale width and height to the target size independently; the aspect ratio is not kept.</summary>

@@ -84,8 +84,8 @@ public sealed class EvaluationOptions : TargetTrainingOptions
     /// layout with C = 48, L = 14, 250 epochs, batch 1024, SGD lr 0.5 with the linear schedule and 5 warm-up epochs,
     /// momentum 0.9, weight decay 3e-5, grad clip 5, label smoothing 0.1, auxiliary head with weight 0.4, no drop path, no
     /// cutout, random resized crops of 224 with flips and colour jitter for training and the central 224 x 224 of images
-    /// brought to 256 x 256 for testing. Load the folder with <c>ImageFolderOptions { ImageSize = 256, ResizeMode =
-    /// ImageResizeMode.CenterCrop }</c>.
+    /// brought to 256 x 256 for testing. Load the image folder (IstaNas.Formats) with image size 256 and
+    /// <see cref="Data.ImageResizeMode.CenterCrop"/>: <c>new ImageFolderOptions { ImageSize = 256, ResizeMode = ImageResizeMode.CenterCrop }</c>.
     /// </summary>
     /// <returns>New options; change any of them before use.</returns>
     public static EvaluationOptions ImageNet() => new()

@@ -31,8 +31,8 @@ public sealed record ModelMetadata
     public int? ImageWidth { get; init; }
 
     /// <summary>
-    /// How an image file becomes the network's input, for <see cref="TrainedNetwork.PredictFiles"/>: the file is brought
-    /// to a <see cref="ResizeSize"/> square with this mode (as <see cref="ImageFolderOptions.ResizeMode"/>), then its
+    /// How an image file becomes the network's input, for <c>TrainedNetwork.PredictFiles</c> (IstaNas.Formats): the file is brought
+    /// to a <see cref="ResizeSize"/> square with this mode (as the image folder's <see cref="ImageDataset.ResizeMode"/>), then its
     /// central <see cref="ImageHeight"/> x <see cref="ImageWidth"/> window is kept. Null: stretched.
     /// </summary>
     public ImageResizeMode? ResizeMode { get; init; }
@@ -64,7 +64,6 @@ public sealed record ModelMetadata
 
     private static ModelMetadata FromImages(ImageDataset dataset, int? cropSize)
     {
-        ImageFolderDataset? folder = dataset as ImageFolderDataset;
         bool cropped = cropSize is int c && (c != dataset.Height || c != dataset.Width);
         return new ModelMetadata
         {
@@ -73,7 +72,7 @@ public sealed record ModelMetadata
             Std = dataset.Std.ToArray(),
             ImageHeight = cropped ? cropSize : dataset.Height,
             ImageWidth = cropped ? cropSize : dataset.Width,
-            ResizeMode = folder?.ResizeMode,
+            ResizeMode = dataset.ResizeMode,
             ResizeSize = cropped ? dataset.Height : null,
         };
     }

@@ -300,52 +300,6 @@ public sealed partial class TrainedNetwork : IDisposable
             throw new ArgumentException($"Image {bad} of {ok.Length} holds NaN or infinite values ({ok.Count(f => !f)} such image(s)); normalised images must be finite.", nameof(images));
     }
 
-    /// <summary>
-    /// Classifies image files (PNG, JPEG, BMP) as the network saw its training images: each file is decoded, brought to
-    /// the size in <see cref="Metadata"/> (<see cref="ModelMetadata.ResizeSize"/> with <see cref="ModelMetadata.ResizeMode"/>,
-    /// then the central window; or straight to the image size), normalised and classified, 64 files at a time.
-    /// </summary>
-    /// <param name="paths">The files.</param>
-    /// <param name="topK">How many classes each prediction lists (at most the class count).</param>
-    /// <returns>One prediction per file, in order.</returns>
-    /// <exception cref="InvalidOperationException">The network does not record the image size it was trained on (decode the images yourself and call <see cref="Predict"/>).</exception>
-    /// <exception cref="DataFormatException">A file is not a readable PNG, JPEG or BMP image (the message names it).</exception>
-    /// <exception cref="FileNotFoundException">A file does not exist.</exception>
-    public IReadOnlyList<Prediction> PredictFiles(IEnumerable<string> paths, int topK = 5)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        ArgumentNullException.ThrowIfNull(paths);
-        ArgumentOutOfRangeException.ThrowIfLessThan(topK, 1);
-        if (ImageHeight is not int height || ImageWidth is not int width)
-            throw new InvalidOperationException("The network does not record the image size it was trained on; decode the images to that size yourself and call Predict.");
-        int? side = _resizeSize ?? (height == width ? height : null);
-        int decodedHeight = side ?? height, decodedWidth = side ?? width, channels = InputChannels;
-        var results = new List<Prediction>();
-        foreach (string[] chunk in paths.Chunk(64))
-        {
-            var pixels = new byte[chunk.Length * channels * decodedHeight * decodedWidth];
-            int size = channels * decodedHeight * decodedWidth;
-            for (int i = 0; i < chunk.Length; i++)
-            {
-                ArgumentException.ThrowIfNullOrWhiteSpace(chunk[i], nameof(paths));
-                ImageDecoder.Decode(chunk[i], channels, side, _resizeMode ?? ImageResizeMode.Stretch, decodedHeight, decodedWidth,
-                    new ImageFolderOptions().MaxSourcePixels, pixels.AsSpan(i * size, size));
-            }
-
-            using var scope = torch.NewDisposeScope();
-            torch.Tensor batch = torch.tensor(pixels, [chunk.Length, channels, decodedHeight, decodedWidth]);
-            if (decodedHeight != height || decodedWidth != width)
-            {
-                long top = (long)Math.Round((decodedHeight - height) / 2.0, MidpointRounding.ToEven), left = (long)Math.Round((decodedWidth - width) / 2.0, MidpointRounding.ToEven);
-                batch = batch.narrow(2, top, height).narrow(3, left, width).contiguous();
-            }
-
-            results.AddRange(Predict(batch, topK));
-        }
-
-        return results;
-    }
-
     /// <summary>Disposes the network.</summary>
     public void Dispose()
     {

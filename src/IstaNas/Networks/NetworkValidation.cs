@@ -66,7 +66,7 @@ internal static class NetworkValidation
                 : $"for the CIFAR layout it must be a multiple of {1L << halvings}";
             throw new ArgumentException(
                 $"The image {what} {side} does not halve evenly through the network's {reductions} reduction cell(s): {rule}. " +
-                "Resize the images (ImageFolderOptions.ImageSize, --image-size) or crop them (--crop-size).", name);
+                "Resize the images (the image folder's ImageSize option, --image-size) or crop them (--crop-size).", name);
         }
     }
 

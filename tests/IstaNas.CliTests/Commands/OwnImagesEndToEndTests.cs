@@ -2,6 +2,7 @@ using System.Text.Json;
 using IstaNas.Architecture;
 using IstaNas.Data;
 using IstaNas.Evaluation;
+using IstaNas.Formats;
 using IstaNas.Strategies;
 using IstaNas.Tests.Data;
 using IstaNas.Tests.Evaluation;

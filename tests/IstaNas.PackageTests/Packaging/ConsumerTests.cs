@@ -7,9 +7,10 @@ using Xunit.Abstractions;
 namespace IstaNas.Tests.Packaging;
 
 /// <summary>
-/// Packs IstaNas and IstaNas.Visualization into a local folder feed and builds and runs a tiny application that
-/// references both packages (plus TorchSharp-cpu) like any consumer: proves the packages restore, their APIs work
-/// (TorchSharp and ScottPlot's SkiaSharp in one process), that the core package lists no plotting or image dependency,
+/// Packs IstaNas, IstaNas.Formats and IstaNas.Visualization into a local folder feed and builds and runs a tiny
+/// application that references the three packages (plus TorchSharp-cpu) like any consumer: proves the packages restore,
+/// their APIs work (an IDX pair written by the app and searched through the Formats package's <c>UseIdx</c>; TorchSharp and
+/// ScottPlot's SkiaSharp in one process), that the core package lists no plotting, image or pickle dependency,
 /// and — on hosts with an older libstdc++ such as Debian 12 — that the buildTransitive patch of libLibTorchSharp.so
 /// reaches consumers. Excluded with <c>--filter "Category!=Package"</c>.
 /// </summary>
@@ -38,18 +39,25 @@ public sealed class ConsumerTests(ITestOutputHelper log)
         try
         {
             // The test project already built both libraries in this configuration: pack those builds.
-            foreach (string project in new[] { "IstaNas", "IstaNas.Visualization" })
+            foreach (string project in new[] { "IstaNas", "IstaNas.Formats", "IstaNas.Visualization" })
             {
                 Step("dotnet", ["pack", Path.Combine(repo, "src", project, $"{project}.csproj"), "-c", Configuration, "--no-build",
                     "-o", feed, $"-p:PackageVersion={version}", "-nodeReuse:false", "-v:m"], repo);
                 Assert.True(File.Exists(Path.Combine(feed, $"{project}.{version}.nupkg")), $"dotnet pack did not produce {project}.{version}.nupkg in {feed}.");
             }
 
-            // The lean core: no plotting or image package among IstaNas's dependencies; the pictures' package has them.
+            // The lean core: no plotting, image or pickle package among IstaNas's dependencies; the readers' and the
+            // pictures' packages have them.
             string[] core = Dependencies(Path.Combine(feed, $"IstaNas.{version}.nupkg"));
             Assert.Contains("TorchSharp", core);
-            Assert.Contains("Razorvine.Pickle", core); // the CIFAR pickle reader
             Assert.DoesNotContain(core, IsPlottingOrImage);
+            Assert.DoesNotContain("StbImageSharp", core);
+            Assert.DoesNotContain("Razorvine.Pickle", core);
+            string[] formats = Dependencies(Path.Combine(feed, $"IstaNas.Formats.{version}.nupkg"));
+            Assert.Contains("IstaNas", formats);
+            Assert.Contains("StbImageSharp", formats); // the image folders' decoder
+            Assert.Contains("Razorvine.Pickle", formats); // the CIFAR pickle reader
+            Assert.Contains("# IstaNas.Formats", Entry(Path.Combine(feed, $"IstaNas.Formats.{version}.nupkg"), "README.md"));
             string[] pictures = Dependencies(Path.Combine(feed, $"IstaNas.Visualization.{version}.nupkg"));
             Assert.Contains("IstaNas", pictures);
             Assert.Contains("ScottPlot", pictures);
@@ -72,6 +80,7 @@ public sealed class ConsumerTests(ITestOutputHelper log)
             Assert.True(m.Success, $"The consumer printed no genotype. Output:\n{output}");
             Genotype genotype = Genotype.FromJson(m.Groups["json"].Value);
             Assert.Equal(4, genotype.Nodes);
+            Assert.Contains("idx: 64 images of 3x32x32, 10 classes", output); // read back through IstaNas.Formats
             Assert.DoesNotContain("failed ", output, StringComparison.Ordinal);
             foreach (string picture in new[] { "normal.svg", "normal.dot", "reduce.png", "loss.png", "accuracy.png", "learning_rate.png", "z_magnitude.png", "darts_reduce.png" })
             {
@@ -87,6 +96,7 @@ public sealed class ConsumerTests(ITestOutputHelper log)
             PackagePaths.TryDelete(work);
             PackagePaths.TryDelete(Path.Combine(PackagePaths.PackageCache(), "istanas", version));
             PackagePaths.TryDelete(Path.Combine(PackagePaths.PackageCache(), "istanas.visualization", version));
+            PackagePaths.TryDelete(Path.Combine(PackagePaths.PackageCache(), "istanas.formats", version));
         }
     }
 

@@ -1,4 +1,5 @@
 using IstaNas.Data;
+using IstaNas.Formats;
 using IstaNas.Strategies;
 using IstaNas.Tests.Data;
 

@@ -14,9 +14,11 @@ public class PublicSurfaceTests
     /// Nb201Record, Nb201Protocol), the zero-cost proxies, and data beyond images (LabelledDataset, TensorDataset); then
     /// SearchLoop (issue 19 item 7), the one public type a strategy of one's own needs to run on the library's training
     /// loop with checkpoints, progress, cancellation and resume (the loop itself stays internal behind it); then IOnnxForward and
-    /// OnnxForwardWriter (issue 19, "Done means"), the ONNX export hook of a model with its own forward, which cannot be traced. Raise it only with a reason in docs/api.md.
+    /// OnnxForwardWriter (issue 19, "Done means"), the ONNX export hook of a model with its own forward, which cannot be traced;
+    /// then 84 when the file-format readers moved to the IstaNas.Formats package (issue 22, "Beyond the core") and took
+    /// ImageFolderOptions, their one public type, with them. Raise it only with a reason in docs/api.md.
     /// </summary>
-    private const int MaxPublicTypes = 85;
+    private const int MaxPublicTypes = 84;
 
     private static readonly Type[] Exported = typeof(SearchBuilder).Assembly.GetExportedTypes();
 
@@ -39,8 +41,8 @@ public class PublicSurfaceTests
     [InlineData("IstaNas.Training.TrainingLoop")]
     [InlineData("IstaNas.Strategies.TwoStageRun")]
     [InlineData("IstaNas.IO.AtomicFile")]
-    [InlineData("IstaNas.Data.Cifar10")]
-    [InlineData("IstaNas.Data.ImageFolder")]
+    [InlineData("IstaNas.Data.InMemoryImageDataset")]
+    [InlineData("IstaNas.Data.DeterministicRandom")]
     [InlineData("IstaNas.Data.Synthetic")]
     public void InternalPiecesStayInternal(string fullName)
     {

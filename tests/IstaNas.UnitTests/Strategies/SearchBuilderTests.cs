@@ -1,3 +1,5 @@
+using IstaNas.Data;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace IstaNas.Tests.Strategies;
@@ -55,12 +57,33 @@ public class SearchBuilderTests
     }
 
     [Fact]
-    public void MissingCheckpointAndDataFoldersAreNamed()
+    public void AMissingCheckpointIsNamed()
     {
         var ckpt = Assert.Throws<FileNotFoundException>(() => new SearchBuilder().ResumeFrom("/no/such/run.ckpt"));
         Assert.Contains("/no/such/run.ckpt", ckpt.Message);
-        var data = Assert.Throws<DirectoryNotFoundException>(() => new SearchBuilder().UseCifar10("/no/such/cifar").Build());
-        Assert.Contains("/no/such/cifar", data.Message);
+    }
+
+    [Fact]
+    public void ADataSetLoaderRunsAtBuildWithTheLoggingTheBuilderHasThen()
+    {
+        ILoggerFactory? given = null;
+        int calls = 0;
+        var builder = new SearchBuilder().UseDataset(loggers =>
+        {
+            calls++;
+            given = loggers;
+            return Synthetic.Create(64, 1);
+        });
+        Assert.Equal(0, calls); // nothing is read at the call
+        using var factory = new LoggerFactory();
+        Search search = builder.UseLogging(factory).Build();
+        Assert.Equal(1, calls);
+        Assert.Same(factory, given);
+        Assert.Equal(64, search.Context.Train.Count);
+
+        var none = Assert.Throws<InvalidOperationException>(() => new SearchBuilder().UseDataset(_ => null!).Build());
+        Assert.Contains("returned null", none.Message);
+        Assert.Throws<ArgumentNullException>(() => new SearchBuilder().UseDataset((Func<ILoggerFactory, LabelledDataset>)null!));
     }
 
     [Fact]

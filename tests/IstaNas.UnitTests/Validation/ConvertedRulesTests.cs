@@ -9,14 +9,13 @@ using Microsoft.Extensions.Options;
 namespace IstaNas.Tests.Validation;
 
 /// <summary>
-/// The rules that used to be hand-written <c>Validate()</c> methods (sparse coder options, network shapes, image folder
-/// options, the consistency study's nested options) are data annotations and <c>IValidatableObject</c> rules run by the
-/// one validator, and each still fires where the options are used, naming the option and its value.
+/// The rules that used to be hand-written <c>Validate()</c> methods (sparse coder options, network shapes, the consistency
+/// study's nested options) are data annotations and <c>IValidatableObject</c> rules run by the one validator, and each
+/// still fires where the options are used, naming the option and its value (the image folder options' rules are tested
+/// with their reader, in tests/IstaNas.Formats.Tests).
 /// </summary>
 public class ConvertedRulesTests
 {
-    private const string NoFolder = "/nonexistent/istanas-options-test"; // the options are checked before the folder
-
     [Fact]
     public void AnUnknownSparseCodingMethodIsRejectedNamingIt()
     {
@@ -51,28 +50,6 @@ public class ConvertedRulesTests
         Assert.Equal(member, ex.ParamName);
         Assert.Contains($"EvaluationNetworkOptions.{member}: ", ex.Message);
         Assert.Contains(message, ex.Message);
-    }
-
-    public static TheoryData<ImageFolderOptions, string> InvalidImageFolderOptions() => new()
-    {
-        { new ImageFolderOptions { ImageSize = 4097 }, "ImageFolderOptions.ImageSize: ImageSize must be between 1 and 4096 (or null to keep the images' size). (value: 4097)" },
-        { new ImageFolderOptions { ResizeMode = (ImageResizeMode)9 }, "ImageFolderOptions.ResizeMode: ResizeMode is not a resize mode. (value: 9)" },
-        { new ImageFolderOptions { InMemoryLimitBytes = -1 }, "ImageFolderOptions.InMemoryLimitBytes: InMemoryLimitBytes must be 0 or positive. (value: -1)" },
-        { new ImageFolderOptions { StatisticsSampleSize = 0 }, "ImageFolderOptions.StatisticsSampleSize: StatisticsSampleSize must be at least 1. (value: 0)" },
-        { new ImageFolderOptions { TestPortion = 0 }, "ImageFolderOptions.TestPortion: TestPortion must be between 0 and 1 (exclusive). (value: 0)" },
-        { new ImageFolderOptions { MaxSourcePixels = 0 }, "ImageFolderOptions.MaxSourcePixels: MaxSourcePixels must be positive. (value: 0)" },
-        { new ImageFolderOptions { Mean = [0.5f, 0.5f, 0.5f] }, "ImageFolderOptions.Mean, ImageFolderOptions.Std: Mean and Std must be given together" },
-        { new ImageFolderOptions { Mean = [0.5f, 0.5f, 0.5f], Std = [0.2f, 0f, 0.2f] }, "ImageFolderOptions.Std: Std must be finite and positive. (value: [0.2, 0, 0.2])" },
-    };
-
-    [Theory]
-    [MemberData(nameof(InvalidImageFolderOptions))]
-    public void ImageFolderRulesFireBeforeTheFolderIsRead(ImageFolderOptions options, string message)
-    {
-        var ex = Assert.Throws<ArgumentException>(() => ImageFolder.Load(NoFolder, options));
-        Assert.Equal("options", ex.ParamName);
-        Assert.Contains(message, ex.Message);
-        Assert.Contains(message, Assert.Throws<ArgumentException>(() => ImageFolder.LoadTrainTest(NoFolder, options)).Message);
     }
 
     [Fact]
