@@ -182,7 +182,7 @@ internal static partial class ImageFolder
             : null;
         if (what is not null)
         {
-            string reader = what.Contains("CIFAR-10 ", StringComparison.Ordinal) ? "ImageDataset.LoadCifar10 (the sample: --data cifar10:DIR)" : "ImageDataset.LoadCifar100 (the sample: --data cifar100:DIR)";
+            string reader = what.Contains("CIFAR-10 ", StringComparison.Ordinal) ? "ImageDataset.LoadCifar10 (the CLI: --data cifar10:DIR)" : "ImageDataset.LoadCifar100 (the CLI: --data cifar100:DIR)";
             throw DataFormatException.Folder(folder, $"it holds {what}, not class folders of images: read it with {reader}.");
         }
     }

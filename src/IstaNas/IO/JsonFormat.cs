@@ -5,7 +5,7 @@ namespace IstaNas.IO;
 
 /// <summary>
 /// The one JSON style of every file a run writes (results, history, search space, checkpoint metadata) and of the
-/// sample's <c>--json</c> events: camelCase names, enums as camelCase strings, NaN and infinities as null,
+/// CLI's <c>--json</c> events: camelCase names, enums as camelCase strings, NaN and infinities as null,
 /// <see cref="TimeSpan"/> as seconds. Use it to read the files back, or to write your own in the same style.
 /// Documented in docs/output-files.md.
 /// </summary>

@@ -50,7 +50,7 @@ public sealed class SearchContext
     /// <summary>A checkpoint file to continue from (null starts a new run).</summary>
     public string? ResumeFrom { get; internal init; }
 
-    /// <summary>Free-form values stored in every checkpoint of the run (the sample keeps its data argument there).</summary>
+    /// <summary>Free-form values stored in every checkpoint of the run (the CLI keeps its data argument there).</summary>
     public IReadOnlyDictionary<string, string>? Annotations { get; internal init; }
 
     /// <summary>Whether the context searches a model with choices (<c>SearchBuilder.UseSpace</c>) rather than the DARTS cell.</summary>

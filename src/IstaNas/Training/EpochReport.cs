@@ -5,7 +5,7 @@ namespace IstaNas.Training;
 
 /// <summary>
 /// What one epoch of a search or training run did. The same record, with the same JSON names (camelCase; NaN as null;
-/// durations in seconds), serves progress reports, the history in checkpoints and result files, and the sample's
+/// durations in seconds), serves progress reports, the history in checkpoints and result files, and the CLI's
 /// <c>--json</c> events. Accuracies are fractions in [0, 1].
 /// </summary>
 public sealed record EpochReport

@@ -54,7 +54,7 @@ internal abstract class TrainingLoop
     /// <summary>Receives a report every few steps (every step in epochs of up to 39 steps, every 10th from 200 on) and at the end of an epoch.</summary>
     public IProgress<StepReport>? StepProgress { get; init; }
 
-    /// <summary>Free-form values stored in every checkpoint (the sample keeps its data argument there).</summary>
+    /// <summary>Free-form values stored in every checkpoint (the CLI keeps its data argument there).</summary>
     public IReadOnlyDictionary<string, string>? Annotations { get; init; }
 
     /// <summary>Conditions the user should know about that did not stop the run; each was also logged as a warning.</summary>
