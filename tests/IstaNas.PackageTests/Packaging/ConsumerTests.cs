@@ -62,6 +62,10 @@ public sealed class ConsumerTests(ITestOutputHelper log)
             Assert.Contains("IstaNas", pictures);
             Assert.Contains("ScottPlot", pictures);
             Assert.Contains("SkiaSharp", pictures);
+            // Each package depends on the core at exactly its own version (src/Packaging.props): the readers use the core's
+            // internals, so a newer core beside them must fail at restore, not at run time.
+            Assert.Equal($"[{version}]", DependencyVersion(Path.Combine(feed, $"IstaNas.Formats.{version}.nupkg"), "IstaNas"));
+            Assert.Equal($"[{version}]", DependencyVersion(Path.Combine(feed, $"IstaNas.Visualization.{version}.nupkg"), "IstaNas"));
 
             // The core package's readme is its own and documents the build step that patches TorchSharp's native library.
             string readme = Entry(Path.Combine(feed, $"IstaNas.{version}.nupkg"), "README.md");
@@ -101,13 +105,22 @@ public sealed class ConsumerTests(ITestOutputHelper log)
     }
 
     /// <summary>The package ids a .nupkg's nuspec depends on (any target framework).</summary>
-    private static string[] Dependencies(string nupkg)
+    private static string[] Dependencies(string nupkg) =>
+        Nuspec(nupkg).Descendants().Where(e => e.Name.LocalName == "dependency")
+            .Select(e => (string)e.Attribute("id")!).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+
+    /// <summary>The version range a .nupkg's nuspec gives for its dependency <paramref name="id"/>.</summary>
+    private static string DependencyVersion(string nupkg, string id) =>
+        Nuspec(nupkg).Descendants().Where(e => e.Name.LocalName == "dependency" && (string?)e.Attribute("id") == id)
+            .Select(e => (string)e.Attribute("version")!).Single();
+
+    /// <summary>The nuspec at the root of a .nupkg.</summary>
+    private static XDocument Nuspec(string nupkg)
     {
         using ZipArchive zip = ZipFile.OpenRead(nupkg);
         ZipArchiveEntry nuspec = zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.OrdinalIgnoreCase) && !e.FullName.Contains('/'));
         using Stream stream = nuspec.Open();
-        return XDocument.Load(stream).Descendants().Where(e => e.Name.LocalName == "dependency")
-            .Select(e => (string)e.Attribute("id")!).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+        return XDocument.Load(stream);
     }
 
     /// <summary>The text of one file at the root of a .nupkg.</summary>
