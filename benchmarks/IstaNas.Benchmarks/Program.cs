@@ -33,6 +33,12 @@ switch (args.FirstOrDefault())
     case "under-load":
         UnderLoad.Run(args.Skip(1).ToArray());
         return;
+    case "conv-check":
+        ConvolutionCheck.Run();
+        return;
+    case "onednn":
+        OneDnnTiming.Run(args.Skip(1).ToArray());
+        return;
     case "step-vs-build":
         StepVsBuild.Run(args.Skip(1).ToArray());
         return;

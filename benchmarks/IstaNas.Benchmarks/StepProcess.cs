@@ -5,13 +5,14 @@ using static TorchSharp.torch;
 namespace IstaNas.Benchmarks;
 
 /// <summary>
-/// <c>step-process C L B threads steps warmup like-for-like(0|1) [pre-issue-21]</c>: one process that runs the library's search step
+/// <c>step-process C L B threads steps warmup like-for-like(0|1) [pre-issue-21] [onednn-off]</c>: one process that runs the library's search step
 /// (<see cref="SearchStepHarness"/>) and prints, like the PyTorch reference, one JSON object per measured step and a
 /// final one with the peak RSS and the minor page faults of the process. Driven by <see cref="PyTorchComparison"/> and
 /// <see cref="UnderLoad"/>. <c>threads</c> is a count N, <c>default</c> (TorchSharp's and OpenMP's defaults, nothing set),
 /// <c>passive</c> or <c>passive:N</c> (OMP_WAIT_POLICY=PASSIVE, with N threads), or <c>auto</c> (what the CLI chooses
 /// for the machine's load when the user gives no thread option: <see cref="Cli.ThreadChoice"/>). <c>pre-issue-21</c>
-/// runs the step as before issue 21 (<see cref="SearchStepHarness.Issue21Defaults"/> off).
+/// runs the step as before issue 21 (<see cref="SearchStepHarness.Issue21Defaults"/> off); <c>onednn-off</c> turns
+/// LibTorch's oneDNN convolutions off first (<see cref="Runtime.TorchConvolutions.SetOneDnnEnabled"/>).
 /// </summary>
 internal static class StepProcess
 {
@@ -21,7 +22,9 @@ internal static class StepProcess
         int steps = int.Parse(args[4]), warmup = int.Parse(args[5]);
         bool likeForLike = args[6] == "1";
         string choice = ChooseThreads(args[3]); // before the first TorchSharp call: the wait policy is read when OpenMP loads
-        using var harness = new SearchStepHarness(StepKind.Sparse, c, l, b) { LikeForLike = likeForLike, Issue21Defaults = args.ElementAtOrDefault(7) != "pre-issue-21" };
+        string[] extras = args.Skip(7).ToArray();
+        if (extras.Contains("onednn-off")) Runtime.TorchConvolutions.SetOneDnnEnabled(false);
+        using var harness = new SearchStepHarness(StepKind.Sparse, c, l, b) { LikeForLike = likeForLike, Issue21Defaults = !extras.Contains("pre-issue-21") };
         for (int i = 0; i < warmup; i++) harness.Step();
         for (int i = 0; i < steps; i++)
         {

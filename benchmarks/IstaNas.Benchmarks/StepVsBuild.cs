@@ -52,12 +52,14 @@ internal static class StepVsBuild
         Console.WriteLine($"load average at end {LoadAverage()}");
     }
 
-    private static void RunStep(string dll, string[] size, string threads, int steps, int warmup, string? extra, List<double> into)
+    internal static void RunStep(string dll, string[] size, string threads, int steps, int warmup, string? extra, List<double> into,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (string a in new[] { dll, "step-process", size[0], size[1], size[2], threads, $"{steps}", $"{warmup}", "0" })
             psi.ArgumentList.Add(a);
         if (extra is not null) psi.ArgumentList.Add(extra);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) psi.Environment[name] = value;
         using var p = Process.Start(psi) ?? throw new InvalidOperationException("Could not start dotnet.");
         Task<string> err = p.StandardError.ReadToEndAsync();
         while (p.StandardOutput.ReadLine() is string line)
@@ -71,13 +73,13 @@ internal static class StepVsBuild
         if (p.ExitCode != 0) throw new InvalidOperationException($"step-process of {dll} failed ({p.ExitCode}): {err.Result}");
     }
 
-    private static double Median(List<double> x) => x.Count == 0 ? double.NaN : x.Order().ElementAt(x.Count / 2);
+    internal static double Median(List<double> x) => x.Count == 0 ? double.NaN : x.Order().ElementAt(x.Count / 2);
 
-    private static string? Option(string[] args, string name)
+    internal static string? Option(string[] args, string name)
     {
         int i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 
-    private static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a";
+    internal static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a";
 }

@@ -2,12 +2,16 @@ using IstaNas;
 using IstaNas.Architecture;
 using IstaNas.Data;
 using IstaNas.Evaluation;
+using IstaNas.Runtime;
 using IstaNas.Strategies;
 using IstaNas.Training;
 
 // Search, evaluate, export: `dotnet run --project samples/IstaNas.Builder -c Release -- [output-directory]`.
 // On the built-in synthetic images (nothing to download), with sizes that finish in minutes on a laptop's CPU;
 // for CIFAR-10 add the IstaNas.Formats package and use .UseCifar10(folder) and ImageDataset.LoadCifar10(folder, train), with the paper's sizes.
+// Some AVX-512 CPUs (AMD Zen 5) get wrong convolution gradients from libtorch 2.10's oneDNN; IstaNas refuses to train there
+// until the application chooses LibTorch's own kernels for the process, as here (docs/troubleshooting.md).
+if (!TorchConvolutions.CheckGradients()) TorchConvolutions.SetOneDnnEnabled(false);
 string output = args.Length > 0 ? args[0] : Path.Combine("runs", "builder");
 var progress = new Progress<EpochReport>(r => Console.WriteLine($"{r.Phase} epoch {r.Epoch}/{r.Epochs}: train loss {r.TrainLoss:0.000}"));
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using IstaNas.Data;
 using IstaNas.Evaluation;
+using IstaNas.Runtime;
 using IstaNas.Strategies;
 using static TorchSharp.torch;
 
@@ -14,6 +15,9 @@ internal static class Program
 {
     private static int Main(string[] args)
     {
+        // Some AVX-512 CPUs (AMD Zen 5) get wrong convolution gradients from libtorch 2.10's oneDNN; IstaNas refuses to train there
+        // until the application chooses LibTorch's own kernels for the process, as here (docs/troubleshooting.md).
+        if (!TorchConvolutions.CheckGradients()) TorchConvolutions.SetOneDnnEnabled(false);
         int epochs = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 5;
         string output = args.Length > 1 ? args[1] : Path.Combine("runs", "signals");
         int classes = SignalData.Frequencies.Length;

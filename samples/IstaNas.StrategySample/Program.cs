@@ -1,10 +1,14 @@
 using IstaNas;
+using IstaNas.Runtime;
 using IstaNas.Strategies;
 using StrategySample;
 
 // A search with a strategy of its own on a model with choices, on the built-in synthetic images. The library's loop
 // writes runs/shrinking/shrinking.ckpt after every epoch; run again with --resume to continue it (after Ctrl+C, say).
 var options = new ShrinkingOptions { Epochs = 4, BatchSize = 32, MaxStepsPerEpoch = 10, CheckpointDirectory = Path.Combine("runs", "shrinking") };
+// Some AVX-512 CPUs (AMD Zen 5) get wrong convolution gradients from libtorch 2.10's oneDNN; IstaNas refuses to train there
+// until the application chooses LibTorch's own kernels for the process, as here (docs/troubleshooting.md).
+if (!TorchConvolutions.CheckGradients()) TorchConvolutions.SetOneDnnEnabled(false);
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
 var builder = new SearchBuilder()

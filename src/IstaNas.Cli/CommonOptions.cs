@@ -54,6 +54,7 @@ internal static class CommonOptions
         if (threads < 0) throw new ArgumentException($"--threads must be positive (or 0 for the default), not {threads}.");
         ThreadChoice choice = Choose(p, policy, spin, threads, fitToLoad);
         TorchThreads.SetOpenMpWaitPolicy(choice.Policy, spin);
+        OneDnnIsaCap.ApplyWhereKnownFaulty(); // like the wait policy, before the first TorchSharp call
         string device = p.GetValue(Device)!;
         if (device.StartsWith("cuda", StringComparison.OrdinalIgnoreCase) && !TorchSharp.torch.cuda.is_available())
             throw new ArgumentException($"--device {device}: CUDA is not available in this process (CPU build of TorchSharp or no GPU).");
@@ -110,11 +111,26 @@ internal static class CommonOptions
         /// <summary>The torch device.</summary>
         public TorchSharp.torch.Device TorchDevice => new(Device);
 
-        /// <summary>Applies the thread count (0 keeps TorchSharp's choice) and says in the run's log what was chosen and why.</summary>
-        public void ApplyThreads(RunOutput run)
+        /// <summary>
+        /// Applies the thread count (0 keeps TorchSharp's choice) and says in the run's log what was chosen and why, and
+        /// whether oneDNN was capped at AVX2 (<see cref="OneDnnIsaCap"/>); on the CPU, when LibTorch's oneDNN convolutions
+        /// still compute wrong gradients on this machine (<see cref="TorchConvolutions.CheckGradients"/>), turns them off
+        /// for this process (the CLI is an application: the library itself only refuses to train) and says so in the run's log.
+        /// </summary>
+        public void ApplyRuntime(RunOutput run)
         {
             if (Threads > 0) TorchThreads.SetIntraOpThreads(Threads);
-            run.Loggers.CreateLogger("IstaNas.Cli").LogInformation("{ThreadNote}", ThreadNote);
+            ILogger log = run.Loggers.CreateLogger("IstaNas.Cli");
+            log.LogInformation("{ThreadNote}", ThreadNote);
+            if (OneDnnIsaCap.Note is string cap) log.LogInformation("{Note}", cap);
+            if (TorchDevice.type == TorchSharp.DeviceType.CPU && !TorchConvolutions.CheckGradients())
+            {
+                TorchConvolutions.SetOneDnnEnabled(false);
+                log.LogWarning("{Note}", "LibTorch's oneDNN convolutions compute wrong gradients on this CPU (a fault of the oneDNN in libtorch 2.10 " +
+                    "on some AVX-512 CPUs, e.g. AMD Zen 5); the CLI turned them off for this run, so LibTorch's own convolution kernels run " +
+                    "(right, and slower: up to 2.7x per search step; ONEDNN_MAX_CPU_ISA=AVX2 in the environment keeps oneDNN's right AVX2 " +
+                    "kernels instead; docs/troubleshooting.md).");
+            }
         }
     }
 }

@@ -121,7 +121,7 @@ internal static class ConsistencyCommand
         var (train, test) = EvaluationData.Load(dataSpec, seed, folder, DataWarnings.Instance.CreateLogger(typeof(Data.ImageDataset).FullName!));
         string output = p.GetValue(Output) ?? Path.Combine("runs", $"consistency-{DateTime.Now:yyyyMMdd-HHmmss}");
         using var run = RunOutput.Open(output, "consistency.log");
-        common.ApplyThreads(run);
+        common.ApplyRuntime(run);
         var console = new QualityConsole(common.Quiet, common.Json);
         bool cancelled = false;
         string checkpoint = given ?? TrainSuperNet(p, strategy, dataSpec, train, run, common, console, cancellationToken, out cancelled);

@@ -202,7 +202,7 @@ internal static class EvaluateCommand
         string output = p.GetValue(Output)
             ?? (resume is not null ? Path.GetDirectoryName(Path.GetFullPath(resume))! : Path.Combine("runs", $"evaluate-{DateTime.Now:yyyyMMdd-HHmmss}"));
         using var run = RunOutput.Open(output, "evaluate.log");
-        common.ApplyThreads(run);
+        common.ApplyRuntime(run);
         planned.Options.CheckpointDirectory = run.Directory;
         var console = new RunConsole(common.Quiet, common.Json);
         var trainer = new EvaluationTrainer(planned.Genotype!, planned.Options, common.TorchDevice, run.Loggers.CreateLogger("IstaNas.Evaluation"))
@@ -307,7 +307,7 @@ internal static class EvaluateCommand
         string output = p.GetValue(Output)
             ?? (resume is not null ? Path.GetDirectoryName(Path.GetFullPath(resume))! : Path.Combine("runs", $"evaluate-{(UserSpace.IsSpec(space) ? "own" : space)}-{DateTime.Now:yyyyMMdd-HHmmss}"));
         using var run = RunOutput.Open(output, "evaluate.log");
-        common.ApplyThreads(run);
+        common.ApplyRuntime(run);
         options.CheckpointDirectory = run.Directory;
         var console = new RunConsole(common.Quiet, common.Json);
         var annotations = SpaceEvaluation.Annotations(space, architecture, train.ClassCount, channels, cells);

@@ -53,6 +53,7 @@ internal static class ExportCommand
         }
 
         using TrainedNetwork trained = SpaceEvaluation.Load(model);
+        NnpackNotice.CheckSilently(); // libtorch is loaded, no convolution has run: no "Could not initialize NNPACK!" lines
         if (onnx is not null)
         {
             try

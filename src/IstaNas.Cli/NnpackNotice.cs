@@ -3,12 +3,13 @@ using System.Runtime.InteropServices;
 namespace IstaNas.Cli;
 
 /// <summary>
-/// libtorch prints "Could not initialize NNPACK! Reason: Unsupported hardware." to stderr the first time a convolution asks
-/// whether NNPACK (a fast convolution library for some shapes) is available, on CPUs or containers where it is not; that
-/// line appeared on every run, even with --quiet. The CLI (an application: the library changes no process-wide state)
-/// asks once at start-up, with the native stderr pointed at /dev/null for that call only; libtorch caches the answer, so
-/// the line never appears, and the run's log says once what it meant. Linux only; elsewhere, or when a symbol is missing
-/// (another libtorch), nothing is done.
+/// libtorch prints "Could not initialize NNPACK! Reason: Unsupported hardware." to stderr when a convolution asks whether
+/// NNPACK (a fast convolution library for some shapes) is available, on CPUs or containers where it is not; libtorch 2.10
+/// asks, and prints, at every convolution (seen on AMD Zen 5), so a prediction printed it once per image batch and
+/// layer, even with --quiet. The CLI (an application: the library changes no process-wide state) asks once at start-up,
+/// with the native stderr pointed at /dev/null for that call only, and when the answer is no, tells libtorch not to
+/// consider NNPACK again (<c>torch.backends.nnpack</c> off: it could not be used anyway, so nothing else changes); the
+/// run's log says once what it meant. Linux only; elsewhere, or when a symbol is missing (another libtorch), nothing is done.
 /// </summary>
 internal static class NnpackNotice
 {
@@ -21,7 +22,11 @@ internal static class NnpackNotice
         if (!OperatingSystem.IsLinux() || Note is not null) return;
         if (!NativeLibrary.TryLoad("libtorch_cpu.so", out IntPtr torch)) return;
         if (!NativeLibrary.TryGetExport(torch, "_ZN2at4_ops17_nnpack_available4callEv", out IntPtr available)) return;
-        if (CallSilently(() => Call(available)) is bool ok) Explain(ok);
+        if (CallSilently(() => Call(available)) is not bool ok) return;
+        Explain(ok);
+        if (!ok && NativeLibrary.TryGetExport(torch, "_ZN2at13globalContextEv", out IntPtr context)
+                && NativeLibrary.TryGetExport(torch, "_ZN2at7Context20setUserEnabledNNPACKEb", out IntPtr setEnabled))
+            Marshal.GetDelegateForFunctionPointer<SetFlag>(setEnabled)(Marshal.GetDelegateForFunctionPointer<ContextFunction>(context)(), 0);
     }
 
     /// <summary>Sets <see cref="Note"/> from libtorch's answer: the explanation when NNPACK is not available, once.</summary>
@@ -30,8 +35,8 @@ internal static class NnpackNotice
     {
         if (!available && Note is null)
             Note = "libtorch's NNPACK (a fast convolution library for some shapes) is not available on this CPU or container " +
-                   "(libtorch would print \"Could not initialize NNPACK! Reason: Unsupported hardware.\"); convolutions use libtorch's other CPU kernels, " +
-                   "with the same results.";
+                   "(libtorch would print \"Could not initialize NNPACK! Reason: Unsupported hardware.\" at every convolution); the CLI told libtorch " +
+                   "not to consider it, so convolutions use libtorch's other CPU kernels, with the same results.";
     }
 
     /// <summary>
@@ -78,4 +83,12 @@ internal static class NnpackNotice
     /// <summary>A C++ function returning bool, no arguments.</summary>
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
     private delegate byte BoolFunction();
+
+    /// <summary>at::globalContext(): the process's ATen context.</summary>
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+    private delegate IntPtr ContextFunction();
+
+    /// <summary>A member of at::Context taking a bool (this, flag).</summary>
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+    private delegate void SetFlag(IntPtr context, byte flag);
 }

@@ -40,6 +40,7 @@ internal static class PredictCommand
         string[] files = Files(images);
 
         using TrainedNetwork trained = SpaceEvaluation.Load(model);
+        NnpackNotice.CheckSilently(); // libtorch is loaded, no convolution has run: no "Could not initialize NNPACK!" lines
         if (trained.ImageHeight is null)
             throw new ArgumentException($"--model '{model}' does not record the image size it was trained on, so image files cannot be prepared for it.");
         bool json = p.GetValue(Json);
@@ -65,7 +66,7 @@ internal static class PredictCommand
         if (bad.Count == 0) return 0;
         foreach (var (file, reason) in bad)
             Console.Error.WriteLine(json ? System.Text.Json.JsonSerializer.Serialize(new { file, error = reason }) : $"unreadable: {file}: {reason}");
-        Console.Error.WriteLine($"error: {bad.Count} of {files.Length} images could not be read (listed above); the other {files.Length - bad.Count} are classified.");
+        Console.Error.WriteLine($"error: {bad.Count} of {files.Length} images could not be read (listed above); {(files.Length - bad.Count == 1 ? "the other one is" : $"the other {files.Length - bad.Count} are")} classified.");
         return 1;
     }
 

@@ -250,7 +250,7 @@ internal static class SearchCommand
         string output = p.GetValue(Output)
             ?? (resume is not null ? Path.GetDirectoryName(Path.GetFullPath(resume))! : Path.Combine("runs", $"{strategy}-{DateTime.Now:yyyyMMdd-HHmmss}"));
         using var run = RunOutput.Open(output, "search.log");
-        common.ApplyThreads(run);
+        common.ApplyRuntime(run);
         effective.CheckpointDirectory = run.Directory;
 
         var console = new RunConsole(common.Quiet, common.Json);

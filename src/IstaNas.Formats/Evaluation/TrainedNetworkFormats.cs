@@ -24,6 +24,7 @@ public static class TrainedNetworkFormats
     public static IReadOnlyList<Prediction> PredictFiles(this TrainedNetwork network, IEnumerable<string> paths, int topK = 5)
     {
         ArgumentNullException.ThrowIfNull(network);
+        network.ThrowIfDisposed(); // before any file is read
         ArgumentNullException.ThrowIfNull(paths);
         ArgumentOutOfRangeException.ThrowIfLessThan(topK, 1);
         ModelMetadata metadata = network.Metadata;

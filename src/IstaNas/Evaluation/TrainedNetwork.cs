@@ -300,6 +300,9 @@ public sealed partial class TrainedNetwork : IDisposable
             throw new ArgumentException($"Image {bad} of {ok.Length} holds NaN or infinite values ({ok.Count(f => !f)} such image(s)); normalised images must be finite.", nameof(images));
     }
 
+    /// <summary>Throws when the network is disposed: for members outside this type (the image-file reader) to check before any work.</summary>
+    internal void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
+
     /// <summary>Disposes the network.</summary>
     public void Dispose()
     {

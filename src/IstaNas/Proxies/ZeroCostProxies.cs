@@ -1,3 +1,4 @@
+using IstaNas.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -109,6 +110,7 @@ public static class ZeroCostProxies
     /// <param name="model">The network; left as it was.</param>
     /// <param name="batch">A batch of inputs (N, ...), N &gt;= 2.</param>
     /// <returns>The score (larger is better), or NaN.</returns>
+    /// <exception cref="InvalidOperationException">LibTorch computes wrong convolution gradients on this CPU (<see cref="TorchConvolutions.CheckGradients"/>).</exception>
     public static double JacobCov(nn.Module<Tensor, Tensor> model, Tensor batch)
     {
         var (score, gradients) = JacobCovWithGradients(model, batch);
@@ -124,6 +126,7 @@ public static class ZeroCostProxies
     {
         ArgumentNullException.ThrowIfNull(model);
         CheckBatch(batch);
+        if (batch.dtype != ScalarType.Float64) TorchConvolutions.EnsureRightGradients(batch.device); // the score is built on input gradients
         using var snapshot = new ModelSnapshot(model);
         using var scope = NewDisposeScope();
         model.train();

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using IstaNas.Checkpoints;
 using IstaNas.IO;
+using IstaNas.Runtime;
 using Microsoft.Extensions.Logging;
 using static TorchSharp.torch;
 
@@ -121,8 +122,10 @@ internal abstract class TrainingLoop
     /// <returns>The history and how the run ended.</returns>
     /// <exception cref="CheckpointException">The checkpoint is unreadable, of another kind or of another run.</exception>
     /// <exception cref="IOException">Another run holds the checkpoint directory (the message names it and its process).</exception>
+    /// <exception cref="InvalidOperationException">LibTorch computes wrong convolution gradients on this CPU (<see cref="TorchConvolutions.EnsureRightGradients"/>).</exception>
     public TrainingOutcome Run(string? resumeFrom, CancellationToken cancellationToken)
     {
+        TorchConvolutions.EnsureRightGradients(Device); // before any step: never train on wrong gradients
         var total = Stopwatch.StartNew();
         int startEpoch = 0, startStep = 0;
         MetricsSnapshot? partialTrain = null, partialValid = null;

@@ -57,4 +57,20 @@ public class PredictFilesTests
         for (int i = 0; i < files.Length; i++)
             Assert.Equal(fromTensor[i].Probabilities, fromFiles[i].Probabilities);
     }
+
+    [Fact]
+    public void ADisposedNetworkIsRefusedBeforeAnyFileIsRead()
+    {
+        using var dir = new TempDirectory();
+        string image = TestImages.WritePng(Path.Combine(dir.Path, "a.png"), TestImages.Solid(16, 16, TestImages.ClassColours[0]), 16, 16);
+        var network = new TrainedNetwork(new EvaluationNetwork(new EvaluationNetworkOptions { Channels = 4, Layers = 3, Classes = 2, Auxiliary = false }, Genotype.DartsV2),
+            Genotype.DartsV2, new ModelMetadata { ClassNames = ["a", "b"], ImageHeight = 16, ImageWidth = 16 });
+        Assert.Single(network.PredictFiles([image]));
+        network.Dispose();
+
+        // A readable file and a missing one: the disposed network is the error either way, and no file is decoded.
+        Assert.Throws<ObjectDisposedException>(() => network.PredictFiles([image]));
+        Assert.Throws<ObjectDisposedException>(() => network.PredictFiles([Path.Combine(dir.Path, "missing.png")]));
+        Assert.Throws<ObjectDisposedException>(() => network.PredictFiles([]));
+    }
 }

@@ -22,9 +22,9 @@ public partial class NamespaceLayersTests
         ["IstaNas.Checkpoints"] = ["IstaNas.IO"],
         ["IstaNas.Choices"] = ["IstaNas.Architecture", "IstaNas.IO"],
         ["IstaNas.Networks"] = ["IstaNas.Architecture", "IstaNas.Choices", "IstaNas.Validation"],
-        ["IstaNas.Proxies"] = [],
+        ["IstaNas.Proxies"] = ["IstaNas.Runtime"],
         ["IstaNas.SearchSpace"] = ["IstaNas.Architecture", "IstaNas.SparseCoding", "IstaNas.IO", "IstaNas.Validation"],
-        ["IstaNas.Training"] = ["IstaNas.Architecture", "IstaNas.Checkpoints", "IstaNas.Data", "IstaNas.IO", "IstaNas.Networks", "IstaNas.Validation"],
+        ["IstaNas.Training"] = ["IstaNas.Architecture", "IstaNas.Checkpoints", "IstaNas.Data", "IstaNas.IO", "IstaNas.Networks", "IstaNas.Runtime", "IstaNas.Validation"],
         ["IstaNas.Evaluation"] = ["IstaNas.Architecture", "IstaNas.Checkpoints", "IstaNas.Choices", "IstaNas.Data", "IstaNas.IO", "IstaNas.Networks", "IstaNas.Training", "IstaNas.Validation"],
         ["IstaNas.Spaces"] = ["IstaNas.Data"], // what the benchmark tables share (reading, errors)
         ["IstaNas.Spaces.Macro"] = ["IstaNas.Choices", "IstaNas.Data", "IstaNas.Evaluation", "IstaNas.Spaces"], // Evaluation: its internal ONNX mapping (IOnnxExportable)
