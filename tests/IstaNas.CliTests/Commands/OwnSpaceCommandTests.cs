@@ -123,31 +123,34 @@ public sealed class OwnSpaceCommandTests : IDisposable
             Assert.Single(session.OutputMetadata);
     }
 
-    [Fact]
-    public void KilledWithSigkillAndResumedEndsBitIdentical()
+    [Theory]
+    [InlineData("two-stage", "b-optimizer")]
+    [InlineData("one-stage", "b-optimizer")]
+    [InlineData("darts", "alpha-optimizer")]
+    public void KilledWithSigkillAndResumedEndsBitIdentical(string strategy, string architectureOptimizer)
     {
-        string full = _dir.File("full"), killed = _dir.File("killed");
+        string full = _dir.File($"full-{strategy}"), killed = _dir.File($"killed-{strategy}");
         string[] Search(string output) =>
         [
-            "search", "--space", Spec<TwoChoiceNet>(), "--data", "synthetic:96", "--epochs", "3", "--steps-per-epoch", "3", "--batch-size", "8",
-            "--seed", "4", "--threads", "1", "--json", "--output", output,
+            "search", "--space", Spec<TwoChoiceNet>(), "--strategy", strategy, "--data", "synthetic:96", "--epochs", "3", "--steps-per-epoch", "3",
+            "--batch-size", "8", "--seed", "4", "--threads", "1", "--json", "--output", output,
         ];
         List<JsonElement> uninterrupted = CliProcess.RunToEnd(Search(full));
         CliProcess.RunAndKillAfterTheFirstEpoch(Search(killed));
-        const string checkpoint = "two-stage.ckpt";
+        string checkpoint = $"{strategy}.ckpt";
         Assert.InRange(Checkpoint.Load(Path.Combine(killed, checkpoint)).Metadata.Epoch, 1, 2);
         Assert.False(File.Exists(Path.Combine(killed, "architecture.json")));
 
         List<JsonElement> resumed = CliProcess.RunToEnd(["search", "--resume", Path.Combine(killed, checkpoint), "--threads", "1", "--json"]);
 
         Assert.Equal("done", resumed[^1].GetProperty("event").GetString());
-        Assert.Equal(3, resumed[^1].GetProperty("epochs").GetInt32());
+        Assert.Equal(uninterrupted[^1].GetProperty("epochs").GetInt32(), resumed[^1].GetProperty("epochs").GetInt32());
         Assert.Equal(File.ReadAllText(Path.Combine(full, "architecture.json")), File.ReadAllText(Path.Combine(killed, "architecture.json")));
         static double[] Losses(string dir) =>
             [.. JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "history.json"))).RootElement.EnumerateArray().Select(e => e.GetProperty("trainLoss").GetDouble())];
         Assert.Equal(Losses(full), Losses(killed));
         Checkpoint a = Checkpoint.Load(Path.Combine(full, checkpoint)), b = Checkpoint.Load(Path.Combine(killed, checkpoint));
-        foreach (string section in new[] { "network", "w-optimizer", "b-optimizer" })
+        foreach (string section in new[] { "network", "w-optimizer", architectureOptimizer })
             Assert.True(a.ReadSection(section).AsSpan().SequenceEqual(b.ReadSection(section)), $"section '{section}' differs");
         Assert.Equal(uninterrupted[^1].GetProperty("event").GetString(), resumed[^1].GetProperty("event").GetString());
     }
