@@ -6,7 +6,7 @@ file's metadata, loads the weights with load_state_dict(strict=True), and compar
 batch of an `istanas export --reference` file with IstaNas' logits and, when --onnx is given, with the ONNX export run
 by a small interpreter on torch (the Debian packages have no ONNX runtime). Exits 1 when a difference exceeds --tolerance.
 
-Needs Debian's python3-torch (and python3-onnx for --onnx); safetensors is parsed here, the format is simple.
+Needs Debian's python3-torch (and python3-onnx for --onnx); safetensors is parsed by tools/safetensors_file.py, the format is simple.
 
     OMP_NUM_THREADS=1 /usr/bin/python3 tools/darts-reference/check_safetensors.py --darts DARTS_CHECKOUT \
         --weights model.safetensors --reference reference.json [--onnx model.onnx]
@@ -23,36 +23,13 @@ import contextlib
 import io
 import json
 import os
-import struct
 import sys
 import types
 
 import torch
 
-DTYPES = {"F64": torch.float64, "F32": torch.float32, "F16": torch.float16, "BF16": torch.bfloat16,
-          "I64": torch.int64, "I32": torch.int32, "I16": torch.int16, "I8": torch.int8, "U8": torch.uint8, "BOOL": torch.bool}
-
-
-def read_safetensors(path):
-    """Returns (metadata, OrderedDict name -> tensor) of a safetensors file."""
-    with open(path, "rb") as f:
-        data = f.read()
-    if len(data) < 8:
-        raise SystemExit(f"{path}: not a safetensors file (shorter than 8 bytes)")
-    (length,) = struct.unpack("<Q", data[:8])
-    if 8 + length > len(data):
-        raise SystemExit(f"{path}: the header length {length} exceeds the file")
-    header = json.loads(data[8:8 + length].decode("utf-8"))
-    metadata = header.pop("__metadata__", {})
-    body = memoryview(data)[8 + length:]
-    tensors = {}
-    for name, entry in header.items():
-        begin, end = entry["data_offsets"]
-        dtype = DTYPES[entry["dtype"]]
-        chunk = bytearray(body[begin:end])
-        flat = torch.frombuffer(chunk, dtype=dtype) if end > begin else torch.empty(0, dtype=dtype)
-        tensors[name] = flat.reshape(entry["shape"]).clone()
-    return metadata, tensors
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from safetensors_file import read_safetensors  # noqa: E402  (tools/safetensors_file.py)
 
 
 def parse_genotype(text, genotype_type):

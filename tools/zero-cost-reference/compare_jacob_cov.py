@@ -31,38 +31,17 @@ import csv
 import glob
 import json
 import os
-import struct
 import sys
 
 import numpy as np
 import torch
 
-DTYPES = {"F64": torch.float64, "F32": torch.float32, "I64": torch.int64, "I32": torch.int32}
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from safetensors_file import read_safetensors  # noqa: E402  (tools/safetensors_file.py)
+
 # IstaNas' operation indices (Nb201Architecture.Operations) -> the reference's OPS order
 # (none, avg_pool_3x3, nor_conv_3x3, nor_conv_1x1, skip_connect), found by name below.
 ISTANAS_OPS = ["none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3"]
-
-
-def read_safetensors(path):
-    """(metadata, {name: tensor}) of a safetensors file."""
-    with open(path, "rb") as f:
-        data = f.read()
-    if len(data) < 8:
-        raise SystemExit(f"{path}: not a safetensors file (shorter than 8 bytes)")
-    (length,) = struct.unpack("<Q", data[:8])
-    if 8 + length > len(data):
-        raise SystemExit(f"{path}: the header length {length} exceeds the file")
-    header = json.loads(data[8:8 + length].decode("utf-8"))
-    metadata = header.pop("__metadata__", {})
-    body = memoryview(data)[8 + length:]
-    tensors = {}
-    for name, entry in header.items():
-        if entry["dtype"] not in DTYPES:
-            raise SystemExit(f"{path}: tensor {name} has dtype {entry['dtype']}, which this reader does not know")
-        begin, end = entry["data_offsets"]
-        flat = torch.frombuffer(bytearray(body[begin:end]), dtype=DTYPES[entry["dtype"]])
-        tensors[name] = flat.reshape(entry["shape"]).clone()
-    return metadata, tensors
 
 
 def load_reference(checkout):

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using IstaNas.Checkpoints;
 
 namespace IstaNas.Tests.Commands;
 
@@ -43,5 +44,19 @@ internal static class CliProcess
 
         p.WaitForExit();
         Assert.True(p.ExitCode != 0, "the run finished before it was killed after its first epoch");
+    }
+
+    /// <summary>
+    /// Asserts that the run in <paramref name="killed"/> (killed, then resumed) ended as the uninterrupted one in
+    /// <paramref name="full"/>: the same training loss per epoch and the same bytes in each of the checkpoint's <paramref name="sections"/>.
+    /// </summary>
+    public static void AssertSameEnd(string full, string killed, string checkpoint, params string[] sections)
+    {
+        static double[] Losses(string dir) =>
+            [.. JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "history.json"))).RootElement.EnumerateArray().Select(e => e.GetProperty("trainLoss").GetDouble())];
+        Assert.Equal(Losses(full), Losses(killed));
+        Checkpoint a = Checkpoint.Load(Path.Combine(full, checkpoint)), b = Checkpoint.Load(Path.Combine(killed, checkpoint));
+        foreach (string section in sections)
+            Assert.True(a.ReadSection(section).AsSpan().SequenceEqual(b.ReadSection(section)), $"section '{section}' differs");
     }
 }

@@ -11,12 +11,24 @@ public class CommandLineTests
     internal static (int Exit, string Out, string Err) Run(params string[] args) => RunWithin(TimeSpan.FromMinutes(5), args);
 
     /// <summary>Runs the CLI with <paramref name="args"/>; fails the test if it has not finished within <paramref name="limit"/>.</summary>
-    internal static (int Exit, string Out, string Err) RunWithin(TimeSpan limit, params string[] args)
+    internal static (int Exit, string Out, string Err) RunWithin(TimeSpan limit, params string[] args) => RunIn(new Dictionary<string, string?>(), limit, args);
+
+    /// <summary>
+    /// <see cref="RunWithin"/> with the test's environment changed for the child: each entry of <paramref name="environment"/>
+    /// is set, or removed when its value is null.
+    /// </summary>
+    internal static (int Exit, string Out, string Err) RunIn(IReadOnlyDictionary<string, string?> environment, TimeSpan limit, params string[] args)
     {
         string dll = typeof(IstaNas.Cli.DataSpec).Assembly.Location;
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         psi.ArgumentList.Add(dll);
         foreach (string a in args) psi.ArgumentList.Add(a);
+        foreach (var (name, value) in environment)
+        {
+            if (value is null) psi.Environment.Remove(name);
+            else psi.Environment[name] = value;
+        }
+
         using var p = Process.Start(psi)!;
         Task<string> stdout = p.StandardOutput.ReadToEndAsync(), stderr = p.StandardError.ReadToEndAsync();
         if (!p.WaitForExit(limit))
@@ -27,6 +39,17 @@ public class CommandLineTests
 
         p.WaitForExit(); // the redirected streams are complete only after this
         return (p.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    /// <summary>The CLI refuses <paramref name="args"/> with exit code 2 and one line on stderr, "error: ...", holding <paramref name="expected"/> and no stack trace.</summary>
+    internal static void AssertOneLineError(string[] args, string expected)
+    {
+        var (exit, _, err) = Run(args);
+        Assert.True(exit == 2, $"exit {exit}: {err}");
+        Assert.StartsWith("error: ", err, StringComparison.Ordinal);
+        Assert.Contains(expected, err);
+        Assert.DoesNotContain("   at ", err);
+        Assert.Single(err.Trim().Split('\n'));
     }
 
     [Theory]

@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using IstaNas.Cli;
 using IstaNas.Runtime;
 using IstaNas.Tests.Data;
+using IstaNas.Tests.Runtime;
 
 namespace IstaNas.Tests.Commands;
 
@@ -20,17 +20,7 @@ public class ConvolutionCheckCommandTests
     [Fact]
     public void IsaCapAndTurningOffHappenExactlyWhereTheGradientsAreWrong()
     {
-        bool before = TorchConvolutions.OneDnnEnabled;
-        bool faulty;
-        try
-        {
-            TorchConvolutions.SetOneDnnEnabled(true);
-            faulty = !TorchConvolutions.CheckGradients(); // this process: oneDNN at the CPU's best ISA
-        }
-        finally
-        {
-            TorchConvolutions.SetOneDnnEnabled(before);
-        }
+        bool faulty = OneDnnSetting.With(true, () => !TorchConvolutions.CheckGradients()); // this process: oneDNN at the CPU's best ISA
 
         using var dir = new TempDirectory();
 
@@ -60,19 +50,10 @@ public class ConvolutionCheckCommandTests
     /// <summary>A one-epoch search; its log lines. <paramref name="isa"/>: ONEDNN_MAX_CPU_ISA for the child, or none.</summary>
     private static string[] Search(string output, string? isa)
     {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(typeof(DataSpec).Assembly.Location);
-        foreach (string a in new[] { "search", "--data", "synthetic:64", "--epochs", "1", "--steps-per-epoch", "2", "--batch-size", "8",
-                     "--channels", "4", "--layers", "3", "--quiet", "--output", output })
-            psi.ArgumentList.Add(a);
-        psi.Environment.Remove("DNNL_MAX_CPU_ISA");
-        if (isa is null) psi.Environment.Remove("ONEDNN_MAX_CPU_ISA");
-        else psi.Environment["ONEDNN_MAX_CPU_ISA"] = isa;
-        using var p = Process.Start(psi)!;
-        Task<string> err = p.StandardError.ReadToEndAsync();
-        _ = p.StandardOutput.ReadToEnd();
-        Assert.True(p.WaitForExit(300_000), "the CLI did not finish in 5 minutes");
-        Assert.True(p.ExitCode == 0, $"exit code {p.ExitCode}: {err.Result}");
+        var (exit, _, err) = CommandLineTests.RunIn(new Dictionary<string, string?> { ["DNNL_MAX_CPU_ISA"] = null, ["ONEDNN_MAX_CPU_ISA"] = isa },
+            TimeSpan.FromMinutes(5), "search", "--data", "synthetic:64", "--epochs", "1", "--steps-per-epoch", "2", "--batch-size", "8",
+            "--channels", "4", "--layers", "3", "--quiet", "--output", output);
+        Assert.True(exit == 0, $"exit code {exit}: {err}");
         return File.ReadAllLines(Path.Combine(output, "search.log"));
     }
 }

@@ -41,11 +41,6 @@ public sealed class KillAndResumeTests : IDisposable
         Assert.Equal(3, doneB.GetProperty("epochs").GetInt32());
         Assert.Equal(doneA.GetProperty("genotype").GetRawText(), doneB.GetProperty("genotype").GetRawText());
         Assert.Equal(File.ReadAllText(Path.Combine(full, "genotype.json")), File.ReadAllText(Path.Combine(killed, "genotype.json")));
-        static double[] Losses(string dir) =>
-            [.. JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "history.json"))).RootElement.EnumerateArray().Select(e => e.GetProperty("trainLoss").GetDouble())];
-        Assert.Equal(Losses(full), Losses(killed));
-        Checkpoint a = Checkpoint.Load(Path.Combine(full, checkpoint)), b = Checkpoint.Load(Path.Combine(killed, checkpoint));
-        foreach (string section in new[] { "network", "w-optimizer", architectureOptimizer })
-            Assert.True(a.ReadSection(section).AsSpan().SequenceEqual(b.ReadSection(section)), $"section '{section}' differs");
+        CliProcess.AssertSameEnd(full, killed, checkpoint, "network", "w-optimizer", architectureOptimizer);
     }
 }

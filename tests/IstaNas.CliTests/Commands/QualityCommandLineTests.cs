@@ -24,15 +24,7 @@ public class QualityCommandLineTests
     [InlineData("--architectures must be at least 2", "consistency", "--architectures", "1")]
     [InlineData("--supernet '/no/such.ckpt' does not exist", "consistency", "--supernet", "/no/such.ckpt")]
     [InlineData("--eval-channels must be positive", "consistency", "--eval-channels", "0")]
-    public void BadInputIsOneLineAndExitCodeTwo(string expected, params string[] args)
-    {
-        var (exit, _, err) = CommandLineTests.Run(args);
-        Assert.True(exit == 2, $"exit {exit}: {err}");
-        Assert.StartsWith("error: ", err, StringComparison.Ordinal);
-        Assert.Contains(expected, err);
-        Assert.DoesNotContain("   at ", err);
-        Assert.Single(err.Trim().Split('\n'));
-    }
+    public void BadInputIsOneLineAndExitCodeTwo(string expected, params string[] args) => CommandLineTests.AssertOneLineError(args, expected);
 
     [Fact]
     public void AnEmptyFolderIsNoSweepAndHelpListsTheNewCommands()

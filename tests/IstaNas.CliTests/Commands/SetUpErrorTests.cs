@@ -9,15 +9,7 @@ public sealed class SetUpErrorTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private static void AssertOneLine(string[] args, string expected)
-    {
-        var (exit, _, err) = CommandLineTests.Run(args);
-        Assert.True(exit == 2, $"exit {exit}: {err}");
-        Assert.StartsWith("error: ", err, StringComparison.Ordinal);
-        Assert.Contains(expected, err);
-        Assert.DoesNotContain("   at ", err);
-        Assert.Single(err.Trim().Split('\n'));
-    }
+    private static void AssertOneLine(string[] args, string expected) => CommandLineTests.AssertOneLineError(args, expected);
 
     [Theory]
     [InlineData("search")]

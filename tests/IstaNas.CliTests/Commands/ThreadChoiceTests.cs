@@ -131,21 +131,8 @@ public class ThreadChoiceTests
     /// <summary>Runs the CLI without the OpenMP variables of the test's own environment, which would count as the user's choice.</summary>
     private static void Run(string[] args)
     {
-        string dll = typeof(DataSpec).Assembly.Location;
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(dll);
-        foreach (string a in args) psi.ArgumentList.Add(a);
-        foreach (string name in new[] { "OMP_NUM_THREADS", "OMP_WAIT_POLICY", "GOMP_SPINCOUNT" })
-            psi.Environment.Remove(name);
-        using var p = Process.Start(psi)!;
-        Task<string> stdout = p.StandardOutput.ReadToEndAsync(), stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(TimeSpan.FromMinutes(5)))
-        {
-            p.Kill(entireProcessTree: true);
-            Assert.Fail($"istanas {string.Join(' ', args)} did not finish in 5 minutes");
-        }
-
-        p.WaitForExit();
-        Assert.True(p.ExitCode == 0, $"exit {p.ExitCode}: {stderr.Result}{stdout.Result}");
+        var (exit, stdout, stderr) = CommandLineTests.RunIn(
+            new Dictionary<string, string?> { ["OMP_NUM_THREADS"] = null, ["OMP_WAIT_POLICY"] = null, ["GOMP_SPINCOUNT"] = null }, TimeSpan.FromMinutes(5), args);
+        Assert.True(exit == 0, $"exit {exit}: {stderr}{stdout}");
     }
 }

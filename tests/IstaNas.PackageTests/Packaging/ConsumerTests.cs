@@ -19,12 +19,6 @@ public sealed class ConsumerTests(ITestOutputHelper log)
 {
     private static readonly TimeSpan StepTimeout = TimeSpan.FromMinutes(6);
 
-#if DEBUG
-    private const string Configuration = "Debug";
-#else
-    private const string Configuration = "Release";
-#endif
-
     [Fact]
     public void PackedLibrariesRestoreBuildSearchAndDrawInAConsumerApp()
     {
@@ -41,7 +35,7 @@ public sealed class ConsumerTests(ITestOutputHelper log)
             // The test project already built both libraries in this configuration: pack those builds.
             foreach (string project in new[] { "IstaNas", "IstaNas.Formats", "IstaNas.Visualization" })
             {
-                Step("dotnet", ["pack", Path.Combine(repo, "src", project, $"{project}.csproj"), "-c", Configuration, "--no-build",
+                Step("dotnet", ["pack", Path.Combine(repo, "src", project, $"{project}.csproj"), "-c", PackagePaths.Configuration, "--no-build",
                     "-o", feed, $"-p:PackageVersion={version}", "-nodeReuse:false", "-v:m"], repo);
                 Assert.True(File.Exists(Path.Combine(feed, $"{project}.{version}.nupkg")), $"dotnet pack did not produce {project}.{version}.nupkg in {feed}.");
             }

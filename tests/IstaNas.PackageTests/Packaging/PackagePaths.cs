@@ -3,6 +3,13 @@ namespace IstaNas.Tests.Packaging;
 /// <summary>Where the package tests find the repository and NuGet's package cache, and how they clean up after themselves.</summary>
 internal static class PackagePaths
 {
+    /// <summary>The configuration this test project was built in: the builds of the projects it packs.</summary>
+#if DEBUG
+    public const string Configuration = "Debug";
+#else
+    public const string Configuration = "Release";
+#endif
+
     /// <summary>The repository's root: the folder above the test's output that holds IstaNas.sln.</summary>
     public static string RepoRoot()
     {

@@ -17,12 +17,6 @@ public sealed class ToolTests(ITestOutputHelper log)
     /// <summary>The platforms the tool is packed for (IstaNas.Cli.csproj's ToolPackageRuntimeIdentifiers).</summary>
     private static readonly string[] ToolPlatforms = ["linux-x64", "win-x64", "osx-arm64"];
 
-#if DEBUG
-    private const string Configuration = "Debug";
-#else
-    private const string Configuration = "Release";
-#endif
-
     [Fact]
     public void TheToolInstallsFromALocalFeedThenSearchesAndExportsToOnnx()
     {
@@ -37,7 +31,7 @@ public sealed class ToolTests(ITestOutputHelper log)
         {
             // This platform's package only (a package per platform holds its native libraries, hundreds of MB each),
             // and the package that `dotnet tool install` resolves first, which names the platform packages.
-            Step("dotnet", ["pack", Path.Combine(repo, "src", "IstaNas.Cli", "IstaNas.Cli.csproj"), "-c", Configuration, "-o", feed,
+            Step("dotnet", ["pack", Path.Combine(repo, "src", "IstaNas.Cli", "IstaNas.Cli.csproj"), "-c", PackagePaths.Configuration, "-o", feed,
                 $"-p:PackageVersion={version}", $"-p:ToolPackageRuntimeIdentifiers={rid}", "-nodeReuse:false", "-v:m"], repo);
             string pointer = Path.Combine(feed, $"IstaNas.Cli.{version}.nupkg");
             Assert.True(File.Exists(pointer), $"dotnet pack did not produce IstaNas.Cli.{version}.nupkg in {feed}.");

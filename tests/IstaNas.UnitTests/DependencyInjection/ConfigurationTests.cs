@@ -6,7 +6,6 @@ using IstaNas.SparseCoding;
 using IstaNas.Strategies;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace IstaNas.Tests.DependencyInjection;
@@ -141,11 +140,7 @@ public class ConfigurationTests
     [Fact]
     public async Task ValidateOnStartStopsAHostWithAnInvalidBoundValueNamingIt()
     {
-        HostApplicationBuilder builder = Host.CreateApplicationBuilder();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["IstaNas:Darts:BatchSize"] = "0" });
-        builder.Services.AddIstaNas(builder.Configuration.GetSection("IstaNas"));
-        using IHost host = builder.Build();
-        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+        var ex = await IstaNasHost.StartFails<OptionsValidationException>("IstaNas:Darts:BatchSize", "0");
         Assert.Contains("BatchSize", ex.Message);
     }
 

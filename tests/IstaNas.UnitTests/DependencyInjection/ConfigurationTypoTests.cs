@@ -8,15 +8,6 @@ namespace IstaNas.Tests.DependencyInjection;
 /// <summary>A typo in the IstaNas configuration section stops the host at start with the key named, instead of leaving the defaults.</summary>
 public class ConfigurationTypoTests
 {
-    private static async Task<InvalidOperationException> StartFails(string key, string value)
-    {
-        HostApplicationBuilder builder = Host.CreateApplicationBuilder();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { [key] = value });
-        builder.Services.AddIstaNas(builder.Configuration.GetSection("IstaNas"));
-        using IHost host = builder.Build();
-        return await Assert.ThrowsAsync<InvalidOperationException>(() => host.StartAsync());
-    }
-
     [Theory]
     [InlineData("IstaNas:TwoStage:Epoch", "'IstaNas:TwoStage:Epoch'", "Did you mean 'Epochs'?")]
     [InlineData("IstaNas:TwoStag:Epochs", "'IstaNas:TwoStag'", "Did you mean 'TwoStage'?")]
@@ -24,7 +15,7 @@ public class ConfigurationTypoTests
     [InlineData("IstaNas:Telemetry:On", "'IstaNas:Telemetry'", "is not an IstaNas section")]
     public async Task AnUnknownKeyOrAMisspeltSectionStopsTheHostNamingTheKey(string key, string named, string hint)
     {
-        InvalidOperationException ex = await StartFails(key, "3");
+        InvalidOperationException ex = await IstaNasHost.StartFails<InvalidOperationException>(key, "3");
         Assert.Contains(named, ex.Message);
         Assert.Contains(hint, ex.Message);
     }

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using IstaNas.Strategies;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -142,11 +141,7 @@ public class InvalidReloadTests
     [Fact]
     public async Task AnInvalidValueAtStartStillStopsTheHostWithTheValidatorsMessage()
     {
-        HostApplicationBuilder builder = Host.CreateApplicationBuilder();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["IstaNas:TwoStage:Epochs"] = "0" });
-        builder.Services.AddIstaNas(builder.Configuration.GetSection("IstaNas"));
-        using IHost host = builder.Build();
-        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+        var ex = await IstaNasHost.StartFails<OptionsValidationException>("IstaNas:TwoStage:Epochs", "0");
         Assert.Contains(ex.Failures, f => f.StartsWith("TwoStage.Epochs:", StringComparison.Ordinal) && f.EndsWith("(value: 0)", StringComparison.Ordinal));
     }
 

@@ -2,7 +2,6 @@ using IstaNas.SearchSpace;
 using IstaNas.Strategies;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace IstaNas.Tests.DependencyInjection;
@@ -71,11 +70,7 @@ public class ReloadTests
     [Fact]
     public async Task ATypoKeyStillStopsTheHostAtStart()
     {
-        HostApplicationBuilder builder = Host.CreateApplicationBuilder();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["IstaNas:OneStage:Epsilom"] = "0.01" });
-        builder.Services.AddIstaNas(builder.Configuration.GetSection("IstaNas"));
-        using IHost host = builder.Build();
-        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => host.StartAsync());
+        var ex = await IstaNasHost.StartFails<InvalidOperationException>("IstaNas:OneStage:Epsilom", "0.01");
         Assert.Contains("'IstaNas:OneStage:Epsilom'", ex.Message);
         Assert.Contains("Did you mean 'Epsilon'?", ex.Message);
     }

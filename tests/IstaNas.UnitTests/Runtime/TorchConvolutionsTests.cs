@@ -44,20 +44,6 @@ public class TorchConvolutionsTests
         return [input.grad!.detach(), weight.grad!.detach()];
     }
 
-    private static void WithOneDnn(bool enabled, Action action)
-    {
-        bool before = TorchConvolutions.OneDnnEnabled;
-        try
-        {
-            TorchConvolutions.SetOneDnnEnabled(enabled);
-            action();
-        }
-        finally
-        {
-            TorchConvolutions.SetOneDnnEnabled(before);
-        }
-    }
-
     private static void WithMeasurement(double error, Action action)
     {
         try
@@ -74,7 +60,7 @@ public class TorchConvolutionsTests
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public void TheCheckAgreesWithAnIndependentMeasurement(bool oneDnn) => WithOneDnn(oneDnn, () =>
+    public void TheCheckAgreesWithAnIndependentMeasurement(bool oneDnn) => OneDnnSetting.With(oneDnn, () =>
     {
         Assert.Equal(oneDnn, TorchConvolutions.OneDnnEnabled);
         double independent = IndependentError();
@@ -85,7 +71,7 @@ public class TorchConvolutionsTests
 
     [Fact]
     public void LibTorchsOwnKernelsAreRight() =>
-        WithOneDnn(false, () => Assert.True(TorchConvolutions.CheckGradients(), $"error {TorchConvolutions.GradientError():G3} with oneDNN off"));
+        OneDnnSetting.With(false, () => Assert.True(TorchConvolutions.CheckGradients(), $"error {TorchConvolutions.GradientError():G3} with oneDNN off"));
 
     [Fact]
     public void TheCheckDrawsNothingFromTheRandomGenerator()
@@ -103,7 +89,7 @@ public class TorchConvolutionsTests
     public void ASearchRefusesToTrainOnWrongGradientsAndSaysWhatToDo()
     {
         using var dir = new TempDirectory();
-        WithMeasurement(0.7, () => WithOneDnn(true, () =>
+        WithMeasurement(0.7, () => OneDnnSetting.With(true, () =>
         {
             var steps = new List<StepReport>();
             var e = Assert.Throws<InvalidOperationException>(() => new SearchBuilder().UseDataset(TinySearch.Data(count: 64))
@@ -121,11 +107,11 @@ public class TorchConvolutionsTests
     [Fact]
     public void NaNGradientsAndAFaultWithOneDnnOffAreNamedToo()
     {
-        WithMeasurement(double.PositiveInfinity, () => WithOneDnn(true, () =>
+        WithMeasurement(double.PositiveInfinity, () => OneDnnSetting.With(true, () =>
             Assert.Contains("NaN or infinite values", Assert.Throws<InvalidOperationException>(() => TorchConvolutions.EnsureRightGradients(CPU)).Message, StringComparison.Ordinal)));
-        WithMeasurement(0.2, () => WithOneDnn(false, () =>
+        WithMeasurement(0.2, () => OneDnnSetting.With(false, () =>
             Assert.Contains("even with oneDNN off", Assert.Throws<InvalidOperationException>(() => TorchConvolutions.EnsureRightGradients(CPU)).Message, StringComparison.Ordinal)));
-        WithMeasurement(1e-7, () => WithOneDnn(true, () => TorchConvolutions.EnsureRightGradients(CPU))); // right: nothing thrown
+        WithMeasurement(1e-7, () => OneDnnSetting.With(true, () => TorchConvolutions.EnsureRightGradients(CPU))); // right: nothing thrown
     }
 
     [Fact]
@@ -133,7 +119,7 @@ public class TorchConvolutionsTests
     {
         using var model = nn.Sequential(nn.Conv2d(3, 8, 3, padding: 1), nn.ReLU(), nn.Flatten(), nn.Linear(8 * 4 * 4, 2));
         using Tensor batch = randn(4, 3, 4, 4, generator: new Generator(5));
-        WithMeasurement(0.5, () => WithOneDnn(true, () =>
+        WithMeasurement(0.5, () => OneDnnSetting.With(true, () =>
         {
             Assert.Throws<InvalidOperationException>(() => ZeroCostProxies.JacobCov(model, batch));
             model.to(float64);
